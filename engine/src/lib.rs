@@ -1,0 +1,8 @@
+//! Antiphon's engine: everything that can be tested without a plugin host.
+//!
+//! Nothing here imports a plugin framework. The plugin crate maps host events and transport onto
+//! these types and back.
+
+pub mod encoding;
+pub mod sequence;
+pub mod transport;

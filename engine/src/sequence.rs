@@ -1,0 +1,101 @@
+//! Quantized drum performances: what the model reads and writes, with the human detail
+//! (velocity, micro-timing) kept for later models.
+
+use midly::num::u7;
+
+use crate::encoding::drums::{DrumClass, DrumEvent, NUM_CLASSES};
+
+/// 16th-note steps per quarter note.
+pub const STEPS_PER_QUARTER: u32 = 4;
+
+/// One struck drum on a step, as played.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DrumHit {
+    /// The loudest velocity among the notes of this class quantized onto the step.
+    pub velocity: u7,
+    /// How far the hit was played from the step's grid line, in steps (`-0.5..0.5`; negative is
+    /// early).
+    pub offset_steps: f32,
+}
+
+/// One 16th-note step: which classes were struck, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct DrumStep {
+    /// The hit of each class, indexed by [`DrumClass::index`].
+    pub hits: [Option<DrumHit>; NUM_CLASSES],
+}
+
+impl DrumStep {
+    /// The step's event: the set of classes struck.
+    pub fn event(&self) -> DrumEvent {
+        DrumClass::ALL
+            .into_iter()
+            .filter(|c| self.hits[c.index()].is_some())
+            .collect()
+    }
+
+    /// A step with every class of `event` struck at `velocity`, on the grid.
+    pub fn from_event(event: DrumEvent, velocity: u7) -> DrumStep {
+        let mut step = DrumStep::default();
+        for class in event.classes() {
+            step.hits[class.index()] = Some(DrumHit {
+                velocity,
+                offset_steps: 0.0,
+            });
+        }
+        step
+    }
+
+    /// Records a hit, keeping the louder one when the class is already struck on this step.
+    pub fn strike(&mut self, class: DrumClass, hit: DrumHit) {
+        let slot = &mut self.hits[class.index()];
+        match slot {
+            Some(existing) if existing.velocity >= hit.velocity => {}
+            _ => *slot = Some(hit),
+        }
+    }
+}
+
+/// A drum performance quantized to 16th steps. Step 0 lies on a bar line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrumSequence {
+    /// The steps, in order.
+    pub steps: Vec<DrumStep>,
+    /// Steps in one bar of the performance's time signature (16 in 4/4, 12 in 3/4 and 6/8).
+    pub steps_per_bar: u32,
+    /// Tempo of the performance, in quarter notes per minute.
+    pub tempo_bpm: f64,
+}
+
+impl DrumSequence {
+    /// The model's view: one event per step.
+    pub fn events(&self) -> impl ExactSizeIterator<Item = DrumEvent> + '_ {
+        self.steps.iter().map(DrumStep::event)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn step_event_follows_its_hits() {
+        let mut step = DrumStep::default();
+        assert!(step.event().is_rest());
+        let soft = DrumHit {
+            velocity: u7::new(30),
+            offset_steps: -0.1,
+        };
+        let loud = DrumHit {
+            velocity: u7::new(100),
+            offset_steps: 0.2,
+        };
+        step.strike(DrumClass::Snare, soft);
+        step.strike(DrumClass::Snare, loud);
+        step.strike(DrumClass::Snare, soft);
+        assert_eq!(step.hits[DrumClass::Snare.index()], Some(loud));
+        assert_eq!(step.event(), DrumEvent::REST.with(DrumClass::Snare));
+        let rebuilt = DrumStep::from_event(step.event(), u7::new(100));
+        assert_eq!(rebuilt.event(), step.event());
+    }
+}
