@@ -1,1 +1,24 @@
-//! placeholder
+//! Host-level test harness for Antiphon: loads the built `Antiphon.clap` with clack-host, plays
+//! scenarios (transport script + timed input) through it block by block, and returns what came
+//! out at absolute sample positions.
+
+pub mod bundle;
+pub mod events;
+pub mod host;
+pub mod scenario;
+pub mod timeline;
+
+pub use events::{Input, NotePair, Output, TimedInput, TimedOutput, paired_notes};
+pub use host::PluginHost;
+pub use scenario::Scenario;
+pub use timeline::Timeline;
+
+/// Loads the plugin, activates it for `scenario`'s block size at the scenario's sample rate,
+/// plays the scenario and returns the output.
+pub fn play(scenario: &Scenario) -> Vec<TimedOutput> {
+    let mut host = PluginHost::load();
+    host.activate(scenario.timeline.sample_rate_hz(), scenario.block_samples);
+    let outputs = host.run(scenario);
+    host.deactivate();
+    outputs
+}

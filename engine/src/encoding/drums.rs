@@ -135,7 +135,9 @@ impl DrumEvent {
 
     /// The classes struck, in bit order.
     pub fn classes(self) -> impl Iterator<Item = DrumClass> {
-        DrumClass::ALL.into_iter().filter(move |&c| self.contains(c))
+        DrumClass::ALL
+            .into_iter()
+            .filter(move |&c| self.contains(c))
     }
 }
 
@@ -154,7 +156,11 @@ mod tests {
         let mut mapped = 0;
         for class in DrumClass::ALL {
             for &pitch in class.pitches() {
-                assert_eq!(DrumClass::from_pitch(u7::new(pitch)), Some(class), "pitch {pitch}");
+                assert_eq!(
+                    DrumClass::from_pitch(u7::new(pitch)),
+                    Some(class),
+                    "pitch {pitch}"
+                );
                 mapped += 1;
             }
         }
@@ -187,14 +193,22 @@ mod tests {
 
     #[test]
     fn events_are_class_bitsets() {
-        let event: DrumEvent = [DrumClass::Kick, DrumClass::ClosedHat].into_iter().collect();
+        let event: DrumEvent = [DrumClass::Kick, DrumClass::ClosedHat]
+            .into_iter()
+            .collect();
         assert_eq!(event.index(), 0b101);
         assert!(event.contains(DrumClass::Kick) && !event.contains(DrumClass::Snare));
         assert_eq!(
             event.classes().collect::<Vec<_>>(),
             [DrumClass::Kick, DrumClass::ClosedHat]
         );
-        assert_eq!(DrumEvent::from_index(NUM_EVENTS - 1).unwrap().classes().count(), 9);
+        assert_eq!(
+            DrumEvent::from_index(NUM_EVENTS - 1)
+                .unwrap()
+                .classes()
+                .count(),
+            9
+        );
         assert_eq!(DrumEvent::from_index(NUM_EVENTS), None);
         assert!(DrumEvent::REST.is_rest());
     }

@@ -1,0 +1,48 @@
+//! Finds the plugin bundle under test, building it first so a test never runs a stale bundle.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The command that builds the bundle the host tests load (a debug build, so nice-plug's
+/// `assert_process_allocs` aborts on any allocation inside `process()`).
+pub const BUILD_COMMAND: &str = "cargo xtask bundle antiphon";
+
+/// The workspace root (this crate lives in `tests/`).
+pub fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the host-test crate sits inside the workspace")
+}
+
+/// Path of `Antiphon.clap`, built (incrementally, once per test process) before it is returned.
+/// Panics with the command to run by hand when the build fails.
+pub fn clap_bundle() -> &'static Path {
+    static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        let root = workspace_root();
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["xtask", "bundle", "antiphon"])
+            .current_dir(root)
+            .status();
+        match status {
+            Ok(status) if status.success() => {}
+            other => panic!(
+                "building the plugin bundle failed ({other:?}); run `{BUILD_COMMAND}` in {} and \
+                 fix what it reports",
+                root.display()
+            ),
+        }
+        let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("target"));
+        let bundle = target_dir.join("bundled").join("Antiphon.clap");
+        assert!(
+            bundle.is_file(),
+            "`{BUILD_COMMAND}` succeeded but {} is missing",
+            bundle.display()
+        );
+        bundle
+    })
+}

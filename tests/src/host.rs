@@ -1,0 +1,412 @@
+//! A minimal CLAP host around clack-host: loads the built bundle, activates it, plays a
+//! [`Scenario`] through it block by block, and saves/loads its state.
+
+use std::collections::HashMap;
+use std::ffi::CStr;
+use std::mem::ManuallyDrop;
+
+use clack_extensions::params::{ParamInfoBuffer, PluginParams};
+use clack_extensions::state::PluginState;
+use clack_host::events::event_types::{
+    MidiEvent, NoteOffEvent, NoteOnEvent, ParamValueEvent, TransportEvent, TransportFlags,
+};
+use clack_host::events::io::EventBuffer;
+use clack_host::events::spaces::CoreEventSpace;
+use clack_host::events::{EventFlags, Match, Pckn};
+use clack_host::prelude::*;
+use clack_host::utils::{BeatTime, SecondsTime};
+
+use crate::bundle;
+use crate::events::{Input, Output, TimedInput, TimedOutput};
+use crate::scenario::Scenario;
+use crate::timeline::Timeline;
+
+/// CLAP id of the plugin under test.
+pub const PLUGIN_ID: &CStr = c"org.antiphon.antiphon";
+
+struct TestHostShared;
+
+impl SharedHandler<'_> for TestHostShared {
+    fn request_restart(&self) {}
+    fn request_process(&self) {}
+    fn request_callback(&self) {}
+}
+
+struct TestHost;
+
+impl HostHandlers for TestHost {
+    type Shared<'a> = TestHostShared;
+    type MainThread<'a> = ();
+    type AudioProcessor<'a> = ();
+}
+
+/// The plugin loaded into the test host.
+pub struct PluginHost {
+    processor: Option<StoppedPluginAudioProcessor<TestHost>>,
+    instance: PluginInstance<TestHost>,
+    /// Never unloaded: nice-plug leaves threads and thread-local destructors of its own behind
+    /// that still point into the library at process exit (unloading it crashes the test process).
+    _entry: ManuallyDrop<PluginEntry>,
+    params_by_name: HashMap<String, ClapId>,
+    sample_rate_hz: f64,
+    max_block_samples: u32,
+}
+
+impl PluginHost {
+    /// Loads `Antiphon.clap` (building it if needed) and creates an instance.
+    pub fn load() -> PluginHost {
+        let path = bundle::clap_bundle();
+        // SAFETY: the bundle is our own plugin, built from this workspace.
+        let entry = unsafe { PluginEntry::load(path) }
+            .unwrap_or_else(|e| panic!("loading {}: {e}", path.display()));
+        let factory = entry
+            .get_plugin_factory()
+            .expect("the bundle exposes a plugin factory");
+        assert!(
+            factory
+                .plugin_descriptors()
+                .any(|d| d.id() == Some(PLUGIN_ID)),
+            "{} does not contain {PLUGIN_ID:?}",
+            path.display()
+        );
+        let host_info =
+            HostInfo::new("antiphon-host-tests", "Antiphon", "", "0.1.0").expect("valid host info");
+        let mut instance = PluginInstance::<TestHost>::new(
+            |_| TestHostShared,
+            |_| (),
+            &entry,
+            PLUGIN_ID,
+            &host_info,
+        )
+        .expect("creating a plugin instance");
+        let params_by_name = read_param_names(&mut instance);
+        PluginHost {
+            processor: None,
+            instance,
+            _entry: ManuallyDrop::new(entry),
+            params_by_name,
+            sample_rate_hz: 0.0,
+            max_block_samples: 0,
+        }
+    }
+
+    /// Activates the plugin at `sample_rate_hz` for blocks of up to `max_block_samples`.
+    pub fn activate(&mut self, sample_rate_hz: f64, max_block_samples: u32) {
+        assert!(self.processor.is_none(), "already active");
+        let configuration = PluginAudioConfiguration {
+            sample_rate: sample_rate_hz,
+            min_frames_count: 1,
+            max_frames_count: max_block_samples,
+        };
+        let processor = self
+            .instance
+            .activate(|_, _| (), configuration)
+            .expect("activating the plugin");
+        self.processor = Some(processor);
+        self.sample_rate_hz = sample_rate_hz;
+        self.max_block_samples = max_block_samples;
+    }
+
+    /// Deactivates the plugin.
+    pub fn deactivate(&mut self) {
+        let processor = self.processor.take().expect("not active");
+        self.instance.deactivate(processor);
+    }
+
+    /// Whether the plugin is active.
+    pub fn is_active(&self) -> bool {
+        self.processor.is_some()
+    }
+
+    /// Plays `scenario` through the active plugin on an audio thread and returns everything it
+    /// sent out, stamped with absolute host samples.
+    pub fn run(&mut self, scenario: &Scenario) -> Vec<TimedOutput> {
+        assert_eq!(
+            scenario.timeline.sample_rate_hz(),
+            self.sample_rate_hz,
+            "the scenario and the activation disagree on the sample rate"
+        );
+        assert!(scenario.block_samples <= self.max_block_samples);
+        let inputs = self.resolve_inputs(&scenario.inputs);
+        let processor = self.processor.take().expect("activate() before run()");
+        let (processor, outputs) = std::thread::scope(|scope| {
+            scope
+                .spawn(|| play_blocks(processor, scenario, &inputs))
+                .join()
+                .expect("the audio thread panicked")
+        });
+        self.processor = Some(processor);
+        outputs
+    }
+
+    fn resolve_inputs(&self, inputs: &[TimedInput]) -> Vec<(u64, ResolvedInput)> {
+        let mut resolved: Vec<(u64, ResolvedInput)> = inputs
+            .iter()
+            .map(|timed| {
+                let input = match timed.input {
+                    Input::Param { name, value } => ResolvedInput::Param {
+                        id: self.param_id(name),
+                        value,
+                    },
+                    other => ResolvedInput::Midi(other),
+                };
+                (timed.sample, input)
+            })
+            .collect();
+        // Stable: events at the same sample keep the order the test gave.
+        resolved.sort_by_key(|&(sample, _)| sample);
+        resolved
+    }
+
+    fn param_id(&self, name: &str) -> ClapId {
+        *self.params_by_name.get(name).unwrap_or_else(|| {
+            panic!(
+                "no parameter named {name:?}; the plugin has {:?}",
+                self.params_by_name.keys().collect::<Vec<_>>()
+            )
+        })
+    }
+
+    /// Display names of every parameter.
+    pub fn param_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.params_by_name.keys().cloned().collect();
+        names.sort();
+        names
+    }
+
+    /// The plain value of the parameter named `name`.
+    pub fn param(&mut self, name: &str) -> f64 {
+        let id = self.param_id(name);
+        let handle = self.instance.plugin_handle();
+        let params: PluginParams = handle.get_extension().expect("params extension");
+        params
+            .get_value(&handle, id)
+            .expect("a value for a listed parameter")
+    }
+
+    /// Sets a parameter while the plugin is inactive, through `params.flush()`.
+    pub fn set_param(&mut self, name: &str, value: f64) {
+        let id = self.param_id(name);
+        let mut events = EventBuffer::new();
+        events.push(&ParamValueEvent::new(0, id, Pckn::match_all(), value));
+        let mut handle = self
+            .instance
+            .inactive_plugin_handle()
+            .expect("set_param() needs an inactive plugin");
+        let params: PluginParams = handle.get_extension().expect("params extension");
+        params.flush(&mut handle, &events.as_input(), &mut OutputEvents::void());
+    }
+
+    /// The plugin's saved state, as a host stores it in a song.
+    pub fn save_state(&mut self) -> Vec<u8> {
+        let handle = self.instance.plugin_handle();
+        let state: PluginState = handle.get_extension().expect("state extension");
+        let mut bytes = Vec::new();
+        state.save(&handle, &mut bytes).expect("saving state");
+        bytes
+    }
+
+    /// Loads a saved state; `Err` when the plugin refuses it.
+    pub fn load_state(&mut self, mut bytes: &[u8]) -> Result<(), String> {
+        let handle = self.instance.plugin_handle();
+        let state: PluginState = handle.get_extension().expect("state extension");
+        state.load(&handle, &mut bytes).map_err(|e| e.to_string())
+    }
+}
+
+impl Drop for PluginHost {
+    fn drop(&mut self) {
+        if let Some(processor) = self.processor.take() {
+            self.instance.deactivate(processor);
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum ResolvedInput {
+    Midi(Input),
+    Param { id: ClapId, value: f64 },
+}
+
+fn read_param_names(instance: &mut PluginInstance<TestHost>) -> HashMap<String, ClapId> {
+    let handle = instance.plugin_handle();
+    let Some(params) = handle.get_extension::<PluginParams>() else {
+        return HashMap::new();
+    };
+    let mut buffer = ParamInfoBuffer::new();
+    (0..params.count(&handle))
+        .filter_map(|index| {
+            let info = params.get_info(&handle, index, &mut buffer)?;
+            let name = String::from_utf8_lossy(info.name)
+                .trim_end_matches('\0')
+                .to_string();
+            Some((name, info.id))
+        })
+        .collect()
+}
+
+/// Block boundaries: every `block_samples`, and also wherever the transport changes (hosts start
+/// a new block at a loop wrap or relocation).
+fn blocks(scenario: &Scenario) -> Vec<(u64, u64)> {
+    let mut cuts: Vec<u64> = scenario
+        .timeline
+        .change_samples()
+        .filter(|&s| s < scenario.total_samples)
+        .collect();
+    cuts.push(scenario.total_samples);
+    let mut blocks = Vec::new();
+    let mut start = 0;
+    for cut in cuts {
+        while start < cut {
+            let end = (start + u64::from(scenario.block_samples)).min(cut);
+            blocks.push((start, end));
+            start = end;
+        }
+    }
+    blocks
+}
+
+fn transport_event(timeline: &Timeline, sample: u64) -> TransportEvent {
+    let state = timeline.state_at(sample);
+    let bar_ppq = timeline.bar_ppq();
+    let bar_number = (state.pos_ppq / bar_ppq + 1e-9).floor();
+    let mut flags = TransportFlags::HAS_TEMPO
+        | TransportFlags::HAS_BEATS_TIMELINE
+        | TransportFlags::HAS_SECONDS_TIMELINE
+        | TransportFlags::HAS_TIME_SIGNATURE;
+    if state.playing {
+        flags |= TransportFlags::IS_PLAYING;
+    }
+    let (numerator, denominator) = timeline.time_signature();
+    TransportEvent {
+        header: EventHeader::new_core(0, EventFlags::empty()),
+        flags,
+        song_pos_beats: BeatTime::from_float(state.pos_ppq),
+        song_pos_seconds: SecondsTime::from_float(state.pos_secs),
+        tempo: state.tempo_bpm,
+        tempo_inc: 0.0,
+        loop_start_beats: BeatTime::from_float(0.0),
+        loop_end_beats: BeatTime::from_float(0.0),
+        loop_start_seconds: SecondsTime::from_float(0.0),
+        loop_end_seconds: SecondsTime::from_float(0.0),
+        bar_start: BeatTime::from_float(bar_number * bar_ppq),
+        bar_number: bar_number as i32,
+        time_signature_numerator: numerator,
+        time_signature_denominator: denominator,
+    }
+}
+
+fn push_input(buffer: &mut EventBuffer, offset: u32, input: ResolvedInput) {
+    let pckn =
+        |channel: u8, key: u8| Pckn::new(0u16, u16::from(channel), u16::from(key), Match::All);
+    match input {
+        ResolvedInput::Midi(Input::NoteOn {
+            channel,
+            key,
+            velocity,
+        }) => buffer.push(&NoteOnEvent::new(offset, pckn(channel, key), velocity)),
+        ResolvedInput::Midi(Input::NoteOff { channel, key }) => {
+            buffer.push(&NoteOffEvent::new(offset, pckn(channel, key), 0.0))
+        }
+        ResolvedInput::Midi(Input::Cc { channel, cc, value }) => {
+            buffer.push(&MidiEvent::new(offset, 0, [0xB0 | channel, cc, value]))
+        }
+        ResolvedInput::Midi(Input::Param { .. }) => unreachable!("resolved to an id"),
+        ResolvedInput::Param { id, value } => {
+            buffer.push(&ParamValueEvent::new(offset, id, Pckn::match_all(), value))
+        }
+    }
+}
+
+fn decode_output(event: &UnknownEvent) -> Option<Output> {
+    let byte = |value: i16| u8::try_from(value).expect("a concrete channel/key");
+    match event.as_core_event()? {
+        CoreEventSpace::NoteOn(e) => Some(Output::NoteOn {
+            channel: byte(e.pckn().raw_channel()),
+            key: byte(e.pckn().raw_key()),
+            velocity: e.velocity(),
+        }),
+        CoreEventSpace::NoteOff(e) => Some(Output::NoteOff {
+            channel: byte(e.pckn().raw_channel()),
+            key: byte(e.pckn().raw_key()),
+        }),
+        CoreEventSpace::Midi(e) => {
+            let [status, data1, data2] = e.data();
+            let channel = status & 0x0F;
+            match status & 0xF0 {
+                0x90 if data2 > 0 => Some(Output::NoteOn {
+                    channel,
+                    key: data1,
+                    velocity: f64::from(data2) / 127.0,
+                }),
+                0x80 | 0x90 => Some(Output::NoteOff {
+                    channel,
+                    key: data1,
+                }),
+                _ => Some(Output::Midi(e.data())),
+            }
+        }
+        _ => None,
+    }
+}
+
+fn play_blocks(
+    processor: StoppedPluginAudioProcessor<TestHost>,
+    scenario: &Scenario,
+    inputs: &[(u64, ResolvedInput)],
+) -> (StoppedPluginAudioProcessor<TestHost>, Vec<TimedOutput>) {
+    let mut processor = processor.start_processing().expect("starting processing");
+    let max_block = scenario.block_samples as usize;
+    let mut left = vec![0.0f32; max_block];
+    let mut right = vec![0.0f32; max_block];
+    let mut output_ports = AudioPorts::with_capacity(2, 1);
+    let mut input_events = EventBuffer::with_capacity(64);
+    let mut output_events = EventBuffer::with_capacity(64);
+    let mut outputs = Vec::new();
+    let mut next_input = 0;
+
+    for (start, end) in blocks(scenario) {
+        let len = (end - start) as usize;
+        input_events.clear();
+        output_events.clear();
+        while let Some(&(sample, input)) = inputs.get(next_input).filter(|(s, _)| *s < end) {
+            push_input(&mut input_events, (sample - start) as u32, input);
+            next_input += 1;
+        }
+        let transport = transport_event(&scenario.timeline, start);
+        let mut output_audio = output_ports.with_output_buffers([AudioPortBuffer {
+            latency: 0,
+            channels: AudioPortBufferType::f32_output_only(
+                [&mut left[..len], &mut right[..len]].into_iter(),
+            ),
+        }]);
+        processor
+            .process(
+                &InputAudioBuffers::empty(),
+                &mut output_audio,
+                &input_events.as_input(),
+                &mut output_events.as_output(),
+                Some(start),
+                Some(&transport),
+            )
+            .unwrap_or_else(|e| panic!("process() failed in block {start}..{end}: {e}"));
+        assert!(
+            left[..len].iter().chain(&right[..len]).all(|&s| s == 0.0),
+            "a MIDI effect's audio output must be silent"
+        );
+        for event in output_events.iter() {
+            let offset = event.header().time();
+            assert!(
+                (offset as usize) < len,
+                "event stamped at offset {offset} in a block of {len} samples"
+            );
+            if let Some(output) = decode_output(event) {
+                outputs.push(TimedOutput {
+                    sample: start + u64::from(offset),
+                    output,
+                });
+            }
+        }
+    }
+    (processor.stop_processing(), outputs)
+}

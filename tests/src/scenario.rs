@@ -1,0 +1,62 @@
+//! A scenario: a transport script, what is played into the plugin and when, and how the host
+//! cuts time into blocks.
+
+use crate::events::{Input, TimedInput};
+use crate::timeline::Timeline;
+
+/// Everything a host does to the plugin over one run.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The transport script.
+    pub timeline: Timeline,
+    /// Host block size, in samples (the last block before a transport change may be shorter).
+    pub block_samples: u32,
+    /// How long to run, in samples.
+    pub total_samples: u64,
+    /// What is played in, at absolute samples.
+    pub inputs: Vec<TimedInput>,
+}
+
+impl Scenario {
+    /// A run of `total_samples` over `timeline`, with nothing played yet.
+    pub fn new(timeline: Timeline, block_samples: u32, total_samples: u64) -> Scenario {
+        Scenario {
+            timeline,
+            block_samples,
+            total_samples,
+            inputs: Vec::new(),
+        }
+    }
+
+    /// Adds an input at `sample`.
+    pub fn at(mut self, sample: u64, input: Input) -> Scenario {
+        self.inputs.push(TimedInput { sample, input });
+        self
+    }
+
+    /// Adds a note of `length_samples` at `sample`.
+    pub fn note(
+        self,
+        sample: u64,
+        channel: u8,
+        key: u8,
+        velocity: f64,
+        length_samples: u64,
+    ) -> Scenario {
+        self.at(
+            sample,
+            Input::NoteOn {
+                channel,
+                key,
+                velocity,
+            },
+        )
+        .at(sample + length_samples, Input::NoteOff { channel, key })
+    }
+
+    /// The same scenario cut into blocks of another size.
+    pub fn with_block_samples(mut self, block_samples: u32) -> Scenario {
+        self.block_samples = block_samples;
+        self
+    }
+}
