@@ -4,5 +4,7 @@
 //! these types and back.
 
 pub mod encoding;
+pub mod model;
+pub mod rng;
 pub mod sequence;
 pub mod transport;

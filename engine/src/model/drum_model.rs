@@ -1,0 +1,237 @@
+//! A trained drum model ready to play: loaded from a model folder or from embedded bytes, and
+//! stepped one 16th note at a time.
+
+use std::path::{Path, PathBuf};
+
+use candle_core::{D, DType, Device, Tensor};
+use candle_nn::VarBuilder;
+
+use crate::encoding::drums::DrumEvent;
+use crate::model::config::ModelConfig;
+use crate::model::error::ModelError;
+use crate::model::lstm::{LstmState, LstmStepWeights};
+use crate::model::net::DrumNet;
+
+/// File name of the config inside a model folder.
+pub const CONFIG_FILE: &str = "config.json";
+/// File name of the weights inside a model folder.
+pub const WEIGHTS_FILE: &str = "model.safetensors";
+
+/// A drum model for inference. Its weights never change after loading.
+#[derive(Debug, Clone)]
+pub struct DrumModel {
+    config: ModelConfig,
+    net: DrumNet,
+    step_weights: LstmStepWeights,
+    output_weight_t: Tensor,
+    output_bias: Tensor,
+    device: Device,
+}
+
+impl DrumModel {
+    /// Loads `dir/config.json` and `dir/model.safetensors`. A missing, corrupt or mismatched
+    /// file is an error naming it.
+    pub fn load(dir: &Path) -> Result<DrumModel, ModelError> {
+        let config_path = dir.join(CONFIG_FILE);
+        let weights_path = dir.join(WEIGHTS_FILE);
+        let read = |path: &PathBuf| {
+            std::fs::read(path).map_err(|source| ModelError::Io {
+                path: path.clone(),
+                source,
+            })
+        };
+        let config_json = read(&config_path)?;
+        let weights = read(&weights_path)?;
+        DrumModel::build(&config_json, &config_path, &weights, &weights_path)
+    }
+
+    /// Builds a model from the bytes of `config.json` and `model.safetensors` (the plugin embeds
+    /// its default model with `include_bytes!`). Errors name the embedded files.
+    pub fn from_bytes(config_json: &[u8], weights: &[u8]) -> Result<DrumModel, ModelError> {
+        DrumModel::build(
+            config_json,
+            Path::new("embedded config.json"),
+            weights,
+            Path::new("embedded model.safetensors"),
+        )
+    }
+
+    fn build(
+        config_json: &[u8],
+        config_path: &Path,
+        weights: &[u8],
+        weights_path: &Path,
+    ) -> Result<DrumModel, ModelError> {
+        let config: ModelConfig =
+            serde_json::from_slice(config_json).map_err(|source| ModelError::Config {
+                path: config_path.to_owned(),
+                source,
+            })?;
+        if let Some(reason) = config.unsupported() {
+            return Err(ModelError::Unsupported {
+                path: config_path.to_owned(),
+                reason,
+            });
+        }
+        let device = Device::Cpu;
+        let weights_error = |error: candle_core::Error| ModelError::Weights {
+            path: weights_path.to_owned(),
+            detail: error.to_string(),
+        };
+        let vb = VarBuilder::from_slice_safetensors(weights, DType::F32, &device)
+            .map_err(weights_error)?;
+        let net = DrumNet::load(vb, &config).map_err(weights_error)?;
+        DrumModel::from_net(config, net)
+    }
+
+    /// Wraps a network (for instance one just trained) for stepping.
+    pub fn from_net(config: ModelConfig, net: DrumNet) -> Result<DrumModel, ModelError> {
+        let step_weights = net.lstm().step_weights()?;
+        let output_weight_t = net.output().weight().t()?.contiguous()?;
+        let output_bias = match net.output().bias() {
+            Some(bias) => bias.unsqueeze(0)?,
+            None => Tensor::zeros((1, config.vocab_size), DType::F32, &Device::Cpu)?,
+        };
+        let device = output_weight_t.device().clone();
+        Ok(DrumModel {
+            config,
+            net,
+            step_weights,
+            output_weight_t,
+            output_bias,
+            device,
+        })
+    }
+
+    /// The model's config.
+    pub fn config(&self) -> &ModelConfig {
+        &self.config
+    }
+
+    /// The network, for scoring whole windows at once.
+    pub fn net(&self) -> &DrumNet {
+        &self.net
+    }
+
+    /// The state before the first step of a performance.
+    pub fn initial_state(&self) -> Result<LstmState, ModelError> {
+        Ok(self.net.lstm().initial_state(&self.device)?)
+    }
+
+    /// Feeds the event of step `position_steps - 1` (`prev`; a rest before the first step) and
+    /// returns the log-probabilities of the 512 events at `position_steps`, counted from a bar
+    /// line at 0.
+    pub fn step(
+        &self,
+        state: &mut LstmState,
+        prev: DrumEvent,
+        position_steps: usize,
+    ) -> Result<Vec<f32>, ModelError> {
+        let hidden = self
+            .step_weights
+            .step(state, prev.index(), position_steps)?;
+        let logits = hidden
+            .matmul(&self.output_weight_t)?
+            .add(&self.output_bias)?;
+        let log_probs = candle_nn::ops::log_softmax(&logits, D::Minus1)?;
+        Ok(log_probs.squeeze(0)?.to_vec1()?)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::encoding::drums::NUM_EVENTS;
+
+    /// A small model's files, with deterministic weights.
+    pub(crate) fn tiny_model_files() -> (Vec<u8>, Vec<u8>) {
+        let config = ModelConfig::drum_kit(2, 8, 0.0);
+        let h = config.hidden_size;
+        let mut tensors = HashMap::new();
+        let mut value = 0.0f32;
+        let mut add = |name: &str, shape: Vec<usize>| {
+            let n: usize = shape.iter().product();
+            let values: Vec<f32> = (0..n)
+                .map(|_| {
+                    value = (value + 0.37) % 1.0;
+                    value - 0.5
+                })
+                .collect();
+            tensors.insert(
+                name.to_owned(),
+                Tensor::from_vec(values, shape, &Device::Cpu).unwrap(),
+            );
+        };
+        add("lstm.layers.0.weight_ih", vec![4 * h, 518]);
+        add("lstm.layers.0.weight_hh", vec![4 * h, h]);
+        add("lstm.layers.0.bias", vec![4 * h]);
+        add("lstm.layers.1.weight_ih", vec![4 * h, h]);
+        add("lstm.layers.1.weight_hh", vec![4 * h, h]);
+        add("lstm.layers.1.bias", vec![4 * h]);
+        add("output.weight", vec![NUM_EVENTS, h]);
+        add("output.bias", vec![NUM_EVENTS]);
+        // candle writes safetensors to files only; a process-unique scratch file stands in.
+        let scratch = std::env::temp_dir().join(format!(
+            "antiphon-tiny-{}-{:?}.safetensors",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        candle_core::safetensors::save(&tensors, &scratch).unwrap();
+        let weights = std::fs::read(&scratch).unwrap();
+        std::fs::remove_file(&scratch).unwrap();
+        (serde_json::to_vec(&config).unwrap(), weights)
+    }
+
+    #[test]
+    fn steps_give_normalised_log_probs_and_depend_on_state() {
+        let (config, weights) = tiny_model_files();
+        let model = DrumModel::from_bytes(&config, &weights).unwrap();
+        let mut state = model.initial_state().unwrap();
+        let first = model.step(&mut state, DrumEvent::REST, 0).unwrap();
+        assert_eq!(first.len(), NUM_EVENTS);
+        let total: f32 = first.iter().map(|lp| lp.exp()).sum();
+        assert!((total - 1.0).abs() < 1e-4);
+        let snapshot = state.clone();
+        let second = model.step(&mut state, DrumEvent::REST, 1).unwrap();
+        let replay = model
+            .step(&mut snapshot.clone(), DrumEvent::REST, 1)
+            .unwrap();
+        assert_eq!(second, replay);
+        assert_ne!(first, second);
+    }
+
+    #[test]
+    fn bad_folders_name_the_file_at_fault() {
+        let dir = std::env::temp_dir().join(format!("antiphon-model-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let err = DrumModel::load(&dir).unwrap_err().to_string();
+        assert!(err.contains(CONFIG_FILE), "{err}");
+
+        let (config, weights) = tiny_model_files();
+        std::fs::write(dir.join(CONFIG_FILE), &config).unwrap();
+        std::fs::write(dir.join(WEIGHTS_FILE), b"not safetensors at all").unwrap();
+        let err = DrumModel::load(&dir).unwrap_err().to_string();
+        assert!(err.contains(WEIGHTS_FILE), "{err}");
+
+        std::fs::write(dir.join(WEIGHTS_FILE), &weights).unwrap();
+        std::fs::write(dir.join(CONFIG_FILE), b"{\"hidden_size\": 8").unwrap();
+        let err = DrumModel::load(&dir).unwrap_err().to_string();
+        assert!(err.contains(CONFIG_FILE), "{err}");
+
+        let mut wider = ModelConfig::drum_kit(2, 16, 0.0);
+        std::fs::write(dir.join(CONFIG_FILE), serde_json::to_vec(&wider).unwrap()).unwrap();
+        let err = DrumModel::load(&dir).unwrap_err().to_string();
+        assert!(err.contains(WEIGHTS_FILE) && err.contains("shape"), "{err}");
+
+        wider.format_version += 1;
+        std::fs::write(dir.join(CONFIG_FILE), serde_json::to_vec(&wider).unwrap()).unwrap();
+        let err = DrumModel::load(&dir).unwrap_err().to_string();
+        assert!(err.contains("format_version"), "{err}");
+
+        std::fs::write(dir.join(CONFIG_FILE), &config).unwrap();
+        assert!(DrumModel::load(&dir).is_ok());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
