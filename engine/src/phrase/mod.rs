@@ -1,0 +1,12 @@
+//! Turn-taking: when the player's call starts and ends, and when and what the response plays.
+//! Clocked in 16th steps by the audio thread; no I/O, no model, no allocation.
+
+pub mod meter;
+pub mod rules;
+pub mod span;
+pub mod state;
+
+pub use meter::Meter;
+pub use rules::{AfterResponse, PhraseRules};
+pub use span::StepSpan;
+pub use state::{Action, TurnState, Turns};
