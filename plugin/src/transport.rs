@@ -27,7 +27,9 @@ pub fn read(host: &HostTransport) -> Transport {
     let bar_ppq = time_signature.bar_ppq();
     let bar_start_ppq = host
         .bar_start_pos_beats
-        .filter(|start| start.is_finite() && *start <= pos_ppq + PPQ_TOLERANCE && pos_ppq - start < bar_ppq)
+        .filter(|start| {
+            start.is_finite() && *start <= pos_ppq + PPQ_TOLERANCE && pos_ppq - start < bar_ppq
+        })
         .unwrap_or_else(|| (pos_ppq / bar_ppq).floor() * bar_ppq);
     Transport::Playing(Position {
         tempo_bpm,
