@@ -4,6 +4,7 @@
 //! these types and back.
 
 pub mod encoding;
+pub mod midi_file;
 pub mod model;
 pub mod rng;
 pub mod sequence;

@@ -1,0 +1,14 @@
+//! Drum performances to and from Standard MIDI Files.
+//!
+//! [`read_drums`] turns any SMF (format 0 or 1, metrical or SMPTE timing, drums on any channel)
+//! into a [`DrumSequence`](crate::sequence::DrumSequence) quantized to 16th steps, keeping each
+//! hit's velocity and micro-timing; [`write_drums`] writes one back as a playable format-0 file.
+
+mod error;
+mod read;
+mod tick_clock;
+mod write;
+
+pub use error::MidiFileError;
+pub use read::{DrumRead, MAX_STEPS, read_drums, read_drums_file};
+pub use write::{TICKS_PER_QUARTER, write_drums};

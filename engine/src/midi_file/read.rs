@@ -1,0 +1,450 @@
+//! Reading a drum performance from a Standard MIDI File onto the 16th-step grid.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use midly::num::u7;
+use midly::{Format, MetaMessage, MidiMessage, Smf, TrackEventKind};
+
+use super::MidiFileError;
+use super::tick_clock::{DEFAULT_TEMPO_MICROS, TickClock};
+use crate::encoding::drums::DrumClass;
+use crate::sequence::{DrumHit, DrumSequence, DrumStep, STEPS_PER_QUARTER};
+
+/// The longest sequence read, in steps (about 65,000 bars of 4/4). A damaged file whose ticks
+/// run on for hours would otherwise ask for gigabytes of steps.
+pub const MAX_STEPS: usize = 1 << 20;
+
+/// A drum performance read from a MIDI file, with what was left out of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrumRead {
+    /// The hits on drum pitches, quantized to 16th steps from tick 0 and padded to whole bars.
+    pub sequence: DrumSequence,
+    /// Note-ons on pitches outside the drum kit, counted per pitch (they are not in `sequence`).
+    pub ignored_pitches: BTreeMap<u7, usize>,
+}
+
+/// A note-on with its absolute position.
+struct NoteOn {
+    tick: u64,
+    key: u7,
+    velocity: u7,
+}
+
+/// Reads the drum hits of a Standard MIDI File.
+///
+/// - Every note-on with velocity above zero on any channel counts (DAW clips are seldom on the
+///   General MIDI drum channel); pitches map through [`DrumClass::from_pitch`] and the others
+///   are counted in [`DrumRead::ignored_pitches`].
+/// - Each hit lands on the nearest 16th step from tick 0 (assumed to lie on a bar line), with
+///   its distance from that step kept as [`DrumHit::offset_steps`]; of two hits of one class on
+///   one step the louder is kept.
+/// - Metrical files map ticks to quarter notes directly, whatever their tempo changes; SMPTE
+///   files are mapped through their tempo map (see `TickClock`).
+/// - `steps_per_bar` comes from the first time signature (4/4 when there is none); later
+///   changes are not followed. The sequence ends at the end of the last hit's bar.
+/// - `tempo_bpm` is the first tempo (120 when there is none; of several on the first tempo
+///   event's tick, the last, which is the one in force).
+pub fn read_drums(bytes: &[u8]) -> Result<DrumRead, MidiFileError> {
+    if bytes.is_empty() {
+        return Err(MidiFileError::Empty);
+    }
+    let smf = Smf::parse(bytes).map_err(MidiFileError::NotMidi)?;
+    if smf.header.format == Format::Sequential {
+        return Err(MidiFileError::SequentialFormat);
+    }
+
+    let mut notes = Vec::new();
+    let mut tempo_changes = Vec::new();
+    // (tick, numerator, denominator as a power of two)
+    let mut first_time_signature: Option<(u64, u8, u8)> = None;
+    for track in &smf.tracks {
+        let mut tick = 0u64;
+        for event in track {
+            tick += u64::from(event.delta.as_int());
+            match event.kind {
+                TrackEventKind::Midi {
+                    message: MidiMessage::NoteOn { key, vel },
+                    ..
+                } if vel > 0 => notes.push(NoteOn {
+                    tick,
+                    key,
+                    velocity: vel,
+                }),
+                TrackEventKind::Meta(MetaMessage::Tempo(micros)) => {
+                    tempo_changes.push((tick, micros.as_int()));
+                }
+                TrackEventKind::Meta(MetaMessage::TimeSignature(numerator, power, _, _))
+                    if first_time_signature.is_none_or(|(first, _, _)| tick < first) =>
+                {
+                    first_time_signature = Some((tick, numerator, power));
+                }
+                _ => {}
+            }
+        }
+    }
+    // Stable: tempo events at one tick keep their file order, so the last one wins.
+    tempo_changes.sort_by_key(|&(tick, _)| tick);
+    let clock = TickClock::new(smf.header.timing, &tempo_changes)?;
+    let steps_per_bar = match first_time_signature {
+        Some((_, numerator, power)) => steps_per_bar(numerator, power)?,
+        None => 4 * STEPS_PER_QUARTER,
+    };
+    // The tempo in force at the first tempo event: the last of those sharing its tick.
+    let first_tempo_micros = match tempo_changes.first() {
+        Some(&(first_tick, _)) => tempo_changes
+            .iter()
+            .take_while(|&&(tick, _)| tick == first_tick)
+            .fold(DEFAULT_TEMPO_MICROS, |_, &(_, micros)| micros),
+        None => DEFAULT_TEMPO_MICROS,
+    };
+
+    let mut ignored_pitches = BTreeMap::new();
+    let mut hits = Vec::with_capacity(notes.len());
+    for note in &notes {
+        let Some(class) = DrumClass::from_pitch(note.key) else {
+            *ignored_pitches.entry(note.key).or_insert(0) += 1;
+            continue;
+        };
+        let position_steps = clock.quarters_at(note.tick) * f64::from(STEPS_PER_QUARTER);
+        let step = position_steps.round();
+        let hit = DrumHit {
+            velocity: note.velocity,
+            offset_steps: (position_steps - step) as f32,
+        };
+        hits.push((step as u64, class, hit));
+    }
+
+    let Some(last_step) = hits.iter().map(|&(step, _, _)| step).max() else {
+        return Err(MidiFileError::NoDrumHits {
+            ignored_notes: notes.len(),
+        });
+    };
+    let bars = last_step / u64::from(steps_per_bar) + 1;
+    let len_steps = bars * u64::from(steps_per_bar);
+    if len_steps > MAX_STEPS as u64 {
+        return Err(MidiFileError::TooLong {
+            steps: last_step,
+            max_steps: MAX_STEPS,
+        });
+    }
+    let mut steps = vec![DrumStep::default(); len_steps as usize];
+    for (step, class, hit) in hits {
+        steps[step as usize].strike(class, hit);
+    }
+
+    Ok(DrumRead {
+        sequence: DrumSequence {
+            steps,
+            steps_per_bar,
+            tempo_bpm: 60_000_000.0 / f64::from(first_tempo_micros),
+        },
+        ignored_pitches,
+    })
+}
+
+/// Reads the drum hits of the MIDI file at `path`, as [`read_drums`] does; errors name the file.
+pub fn read_drums_file(path: &Path) -> Result<DrumRead, MidiFileError> {
+    let in_file = |source| MidiFileError::InFile {
+        path: path.to_path_buf(),
+        source: Box::new(source),
+    };
+    let bytes = std::fs::read(path).map_err(|e| in_file(MidiFileError::Unreadable(e)))?;
+    read_drums(&bytes).map_err(in_file)
+}
+
+/// Steps in a bar of `numerator` beats of `2^-power` notes (the SMF's way of writing the
+/// denominator): 16 in 4/4, 12 in 3/4 and 6/8, 20 in 5/4, 10 in 5/8.
+fn steps_per_bar(numerator: u8, power: u8) -> Result<u32, MidiFileError> {
+    const SIXTEENTHS_PER_WHOLE: u64 = 16;
+    let denominator = 1u64.checked_shl(u32::from(power));
+    let sixteenths = u64::from(numerator) * SIXTEENTHS_PER_WHOLE;
+    match denominator {
+        Some(denominator) if numerator > 0 && sixteenths.is_multiple_of(denominator) => {
+            Ok((sixteenths / denominator) as u32)
+        }
+        _ => Err(MidiFileError::UnsupportedTimeSignature {
+            numerator,
+            denominator: denominator.unwrap_or(u64::MAX),
+        }),
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use midly::num::{u4, u15, u24, u28};
+    use midly::{Header, Timing, Track, TrackEvent};
+
+    use super::*;
+    use crate::encoding::drums::DrumEvent;
+
+    /// A track from `(absolute tick, event)` pairs in time order.
+    fn track(events: Vec<(u32, TrackEventKind<'static>)>) -> Track<'static> {
+        let mut last = 0;
+        let mut track: Track = events
+            .into_iter()
+            .map(|(tick, kind)| {
+                let delta = u28::new(tick - last);
+                last = tick;
+                TrackEvent { delta, kind }
+            })
+            .collect();
+        track.push(TrackEvent {
+            delta: u28::new(0),
+            kind: TrackEventKind::Meta(MetaMessage::EndOfTrack),
+        });
+        track
+    }
+
+    fn note_on(channel: u8, key: u8, vel: u8) -> TrackEventKind<'static> {
+        TrackEventKind::Midi {
+            channel: u4::new(channel),
+            message: MidiMessage::NoteOn {
+                key: u7::new(key),
+                vel: u7::new(vel),
+            },
+        }
+    }
+
+    fn smf_bytes(timing: Timing, tracks: Vec<Track<'static>>) -> Vec<u8> {
+        let format = if tracks.len() == 1 {
+            Format::SingleTrack
+        } else {
+            Format::Parallel
+        };
+        let smf = Smf {
+            header: Header::new(format, timing),
+            tracks,
+        };
+        let mut bytes = Vec::new();
+        smf.write_std(&mut bytes).unwrap();
+        bytes
+    }
+
+    fn class_event(classes: &[DrumClass]) -> DrumEvent {
+        classes.iter().copied().collect()
+    }
+
+    #[test]
+    fn steps_per_bar_follows_the_time_signature() {
+        assert_eq!(steps_per_bar(4, 2).unwrap(), 16);
+        assert_eq!(steps_per_bar(3, 2).unwrap(), 12);
+        assert_eq!(steps_per_bar(6, 3).unwrap(), 12);
+        assert_eq!(steps_per_bar(5, 2).unwrap(), 20);
+        assert_eq!(steps_per_bar(5, 3).unwrap(), 10);
+        assert_eq!(steps_per_bar(2, 1).unwrap(), 16);
+        assert_eq!(steps_per_bar(6, 5).unwrap(), 3);
+        assert!(matches!(
+            steps_per_bar(7, 5),
+            Err(MidiFileError::UnsupportedTimeSignature {
+                numerator: 7,
+                denominator: 32
+            })
+        ));
+        assert!(steps_per_bar(0, 2).is_err());
+        assert!(steps_per_bar(4, 200).is_err());
+    }
+
+    #[test]
+    fn hand_built_file_with_tempo_change_and_hits_off_channel_ten() {
+        // Format 1 at 96 ticks per quarter (24 per step): a conductor track in 3/4 at 100 bpm
+        // that speeds up to 140 bpm in bar 2, and a drum track on channel 4 (index 3).
+        let conductor = track(vec![
+            (
+                0,
+                TrackEventKind::Meta(MetaMessage::TimeSignature(3, 2, 24, 8)),
+            ),
+            (
+                0,
+                TrackEventKind::Meta(MetaMessage::Tempo(u24::new(600_000))),
+            ),
+            (
+                288,
+                TrackEventKind::Meta(MetaMessage::Tempo(u24::new(428_571))),
+            ),
+        ]);
+        let drums = track(vec![
+            (0, note_on(3, 36, 100)),
+            (0, note_on(3, 42, 60)),
+            // Five ticks late for step 2.
+            (53, note_on(3, 38, 90)),
+            // A note-on at velocity 0 is a note-off.
+            (60, note_on(3, 38, 0)),
+            // Pitch 21 is no drum.
+            (72, note_on(3, 21, 80)),
+            // Seven ticks early for step 13, after the tempo change.
+            (305, note_on(3, 35, 70)),
+            (306, note_on(3, 36, 110)),
+        ]);
+        let bytes = smf_bytes(Timing::Metrical(u15::new(96)), vec![conductor, drums]);
+        let read = read_drums(&bytes).unwrap();
+        let sequence = &read.sequence;
+
+        assert_eq!(sequence.steps_per_bar, 12);
+        assert!((sequence.tempo_bpm - 100.0).abs() < 1e-9);
+        // The last hit is in bar 2, so the sequence is two bars long.
+        assert_eq!(sequence.steps.len(), 24);
+        let events: Vec<DrumEvent> = sequence.events().collect();
+        assert_eq!(
+            events[0],
+            class_event(&[DrumClass::Kick, DrumClass::ClosedHat])
+        );
+        assert_eq!(events[2], class_event(&[DrumClass::Snare]));
+        assert_eq!(events[13], class_event(&[DrumClass::Kick]));
+        let hits = events.iter().filter(|e| !e.is_rest()).count();
+        assert_eq!(hits, 3);
+
+        let snare = sequence.steps[2].hits[DrumClass::Snare.index()].unwrap();
+        assert_eq!(snare.velocity, u7::new(90));
+        assert!((snare.offset_steps - 5.0 / 24.0).abs() < 1e-6);
+        // Kick 35 and kick 36 share step 13; the louder one stays.
+        let kick = sequence.steps[13].hits[DrumClass::Kick.index()].unwrap();
+        assert_eq!(kick.velocity, u7::new(110));
+        assert!((kick.offset_steps + 6.0 / 24.0).abs() < 1e-6);
+
+        assert_eq!(read.ignored_pitches, BTreeMap::from([(u7::new(21), 1)]));
+    }
+
+    #[test]
+    fn smpte_file_is_read_through_its_tempo_map() {
+        // One tick per millisecond; 120 bpm, then 60 bpm from two seconds in.
+        let bytes = smf_bytes(
+            Timing::Timecode(midly::Fps::Fps25, 40),
+            vec![track(vec![
+                (
+                    0,
+                    TrackEventKind::Meta(MetaMessage::Tempo(u24::new(500_000))),
+                ),
+                (1000, note_on(9, 38, 100)),
+                (
+                    2000,
+                    TrackEventKind::Meta(MetaMessage::Tempo(u24::new(1_000_000))),
+                ),
+                (3000, note_on(9, 36, 100)),
+            ])],
+        );
+        let sequence = read_drums(&bytes).unwrap().sequence;
+        assert!((sequence.tempo_bpm - 120.0).abs() < 1e-9);
+        let struck: Vec<usize> = (0..sequence.steps.len())
+            .filter(|&i| !sequence.steps[i].event().is_rest())
+            .collect();
+        // One second at 120 bpm is two quarters; the third second adds one quarter at 60 bpm.
+        assert_eq!(struck, [8, 20]);
+    }
+
+    #[test]
+    fn no_tempo_or_time_signature_means_120_bpm_in_four_four() {
+        let bytes = smf_bytes(
+            Timing::Metrical(u15::new(480)),
+            vec![track(vec![(480 * 4, note_on(0, 36, 100))])],
+        );
+        let sequence = read_drums(&bytes).unwrap().sequence;
+        assert_eq!(sequence.steps_per_bar, 16);
+        assert_eq!(sequence.tempo_bpm, 120.0);
+        // A hit on the downbeat of bar 2 makes a two-bar sequence.
+        assert_eq!(sequence.steps.len(), 32);
+        assert_eq!(sequence.steps[16].event(), class_event(&[DrumClass::Kick]));
+    }
+
+    #[test]
+    fn bad_input_is_a_clear_error() {
+        assert!(matches!(read_drums(&[]), Err(MidiFileError::Empty)));
+        assert!(matches!(
+            read_drums(b"drum loop, not MIDI"),
+            Err(MidiFileError::NotMidi(_))
+        ));
+        let melody_only = smf_bytes(
+            Timing::Metrical(u15::new(480)),
+            vec![track(vec![
+                (0, note_on(0, 100, 90)),
+                (480, note_on(0, 101, 90)),
+            ])],
+        );
+        let error = read_drums(&melody_only).unwrap_err();
+        assert!(matches!(
+            error,
+            MidiFileError::NoDrumHits { ignored_notes: 2 }
+        ));
+        assert!(error.to_string().contains("no drum hits"));
+    }
+
+    #[test]
+    fn file_errors_name_the_file() {
+        let dir = std::env::temp_dir().join(format!("antiphon-read-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("broken.mid");
+        std::fs::write(&path, b"MThd\0\0\0\x06\0\x01").unwrap();
+        let message = read_drums_file(&path).unwrap_err().to_string();
+        assert!(message.contains("broken.mid"), "{message}");
+        assert!(
+            message.contains("not a readable Standard MIDI File"),
+            "{message}"
+        );
+        let missing = read_drums_file(&dir.join("missing.mid")).unwrap_err();
+        assert!(
+            missing.to_string().contains("missing.mid: cannot read"),
+            "{missing}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Path of a Groove MIDI Dataset fixture.
+    pub(in crate::midi_file) fn fixture(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/fixtures/groove")
+            .join(name)
+    }
+
+    /// Checks the hit of `class` at `step`: velocity as in the file, offset from the raw tick.
+    fn assert_hit(sequence: &DrumSequence, tick: u32, class: DrumClass, velocity: u8) {
+        // 480 ticks per quarter in every GMD file: 120 ticks per 16th step.
+        let exact_steps = f64::from(tick) / 120.0;
+        let step = exact_steps.round() as usize;
+        let hit = sequence.steps[step].hits[class.index()]
+            .unwrap_or_else(|| panic!("no {} at step {step} (tick {tick})", class.name()));
+        assert_eq!(hit.velocity, u7::new(velocity));
+        assert!((f64::from(hit.offset_steps) - (exact_steps - step as f64)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn gmd_hits_land_on_their_steps_at_the_files_own_tempo() {
+        // Raw ticks and velocities read off the files with a separate SMF dump.
+        let hiphop = read_drums_file(&fixture("drummer3-session2-26_hiphop_92_beat_4-4.mid"))
+            .unwrap()
+            .sequence;
+        assert!((hiphop.tempo_bpm - 92.0).abs() < 1e-3);
+        assert_eq!(hiphop.steps_per_bar, 16);
+        assert_hit(&hiphop, 21, DrumClass::Kick, 127);
+        assert_hit(&hiphop, 29, DrumClass::Crash, 112);
+        assert_hit(&hiphop, 251, DrumClass::ClosedHat, 32);
+        assert_hit(&hiphop, 490, DrumClass::Snare, 124);
+        // The last hit (tick 44067, step 367) is in bar 23.
+        assert_eq!(hiphop.steps.len(), 23 * 16);
+
+        let six_eight = read_drums_file(&fixture("drummer6-session1-4_rock_80_beat_6-8.mid"))
+            .unwrap()
+            .sequence;
+        assert!((six_eight.tempo_bpm - 80.0).abs() < 1e-9);
+        assert_eq!(six_eight.steps_per_bar, 12);
+        assert_hit(&six_eight, 0, DrumClass::Ride, 66);
+        assert_hit(&six_eight, 141, DrumClass::Snare, 127);
+        assert_hit(&six_eight, 376, DrumClass::Kick, 69);
+        // The last hit (tick 33127, step 276) is in bar 24 of 12 steps.
+        assert_eq!(six_eight.steps.len(), 24 * 12);
+
+        let fill =
+            read_drums_file(&fixture("drummer1-session1-133_funk-fast_125_fill_4-4.mid")).unwrap();
+        assert!(fill.ignored_pitches.is_empty());
+        assert!((fill.sequence.tempo_bpm - 125.0).abs() < 1e-3);
+        // Side stick (37) is a snare; two hits on one tick share a step.
+        assert_hit(&fill.sequence, 20, DrumClass::Snare, 87);
+        assert_hit(&fill.sequence, 20, DrumClass::MidTom, 99);
+        assert_hit(&fill.sequence, 966, DrumClass::LowTom, 127);
+        assert_hit(&fill.sequence, 1552, DrumClass::Kick, 86);
+        let struck: Vec<usize> = (0..fill.sequence.steps.len())
+            .filter(|&i| !fill.sequence.steps[i].event().is_rest())
+            .collect();
+        assert_eq!(struck, [0, 2, 4, 6, 8, 9, 10, 11, 12, 13]);
+        assert_eq!(fill.sequence.steps.len(), 16);
+    }
+}
