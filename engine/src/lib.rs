@@ -3,6 +3,7 @@
 //! Nothing here imports a plugin framework. The plugin crate maps host events and transport onto
 //! these types and back.
 
+pub mod baseline;
 pub mod dataset;
 pub mod encoding;
 pub mod midi_file;

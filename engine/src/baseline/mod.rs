@@ -1,0 +1,3 @@
+//! Baselines that give the LSTM's numbers meaning: a model must beat these to earn its weights.
+
+pub mod ngram;
