@@ -10,4 +10,5 @@ pub mod midi_file;
 pub mod model;
 pub mod rng;
 pub mod sequence;
+pub mod train;
 pub mod transport;

@@ -1,0 +1,60 @@
+//! Loading a data folder and cutting it into windows, with a report of what was used.
+
+use std::path::Path;
+
+use antiphon_engine::dataset::{Dataset, Split, SplitSource, windows};
+use antiphon_engine::encoding::drums::DrumEvent;
+use antiphon_engine::sequence::{DrumSequence, DrumStep};
+use anyhow::Context;
+
+/// Loads every MIDI file under `dir` and prints what was used, skipped and ignored.
+pub fn load_reported(dir: &Path) -> anyhow::Result<Dataset> {
+    let dataset = Dataset::load(dir)
+        .with_context(|| format!("cannot load the data folder {}", dir.display()))?;
+    eprintln!(
+        "{}: {} files used ({} train, {} validation, {} unassigned; split from {}), {} skipped",
+        dir.display(),
+        dataset.files.len(),
+        dataset.count(Split::Train),
+        dataset.count(Split::Validation),
+        dataset.count(Split::Unassigned),
+        split_source_name(&dataset.split_source),
+        dataset.skipped.len()
+    );
+    for skipped in &dataset.skipped {
+        eprintln!("  skipped {skipped}");
+    }
+    for (pitch, count) in &dataset.ignored_pitches {
+        eprintln!("  ignored {count} notes of pitch {pitch} (not in the drum_kit classes)");
+    }
+    Ok(dataset)
+}
+
+/// How the split was decided, for reports and the model card.
+pub fn split_source_name(source: &SplitSource) -> &'static str {
+    match source {
+        SplitSource::InfoCsv => "the folder's GMD info.csv",
+        SplitSource::PathHash => "a hash of each file's path (1 in 10 to validation)",
+    }
+}
+
+/// Bar-aligned windows of at most `steps` steps from every sequence.
+pub fn step_windows<'a>(sequences: &[&'a DrumSequence], steps: usize) -> Vec<&'a [DrumStep]> {
+    sequences
+        .iter()
+        .flat_map(|sequence| windows(sequence, steps))
+        .collect()
+}
+
+/// The windows as the model reads them: one event per step.
+pub fn event_windows(windows: &[&[DrumStep]]) -> Vec<Vec<DrumEvent>> {
+    windows
+        .iter()
+        .map(|window| window.iter().map(DrumStep::event).collect())
+        .collect()
+}
+
+/// Steps scored in `windows` (all but the first of each).
+pub fn scored_steps(windows: &[&[DrumStep]]) -> usize {
+    windows.iter().map(|w| w.len().saturating_sub(1)).sum()
+}

@@ -1,0 +1,102 @@
+//! `antiphon respond`: prime the model with a call and write the sampled response as MIDI.
+
+use std::path::PathBuf;
+
+use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
+use antiphon_engine::midi_file::{read_drums_file, write_drums};
+use antiphon_engine::model::{DrumModel, generate};
+use antiphon_engine::sequence::{DrumSequence, DrumStep};
+use anyhow::Context;
+use clap::Args;
+use midly::num::{u4, u7};
+
+/// General MIDI drums: channel 10, numbered 9 from zero.
+const DRUM_CHANNEL: u8 = 9;
+/// Velocity of generated hits (the model does not predict velocity yet).
+const RESPONSE_VELOCITY: u8 = 100;
+
+/// Arguments of `antiphon respond`.
+#[derive(Debug, Args)]
+pub struct RespondArgs {
+    /// Model folder.
+    #[arg(long, default_value = "models/drums")]
+    model: PathBuf,
+    /// The call: a drum MIDI file (quantized to 16th notes; drum notes on any channel).
+    #[arg(long)]
+    call: PathBuf,
+    /// Length of the response, in bars of the call's time signature.
+    #[arg(long, default_value_t = 2)]
+    bars: usize,
+    /// Sampling temperature: below 1 plays safer, above 1 wilder, 0 always the likeliest event.
+    #[arg(long, default_value_t = 1.0)]
+    temperature: f32,
+    /// Seed for sampling: the same seed gives the same response.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where to write the response (a format-0 MIDI file on channel 10).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+/// Runs `antiphon respond`.
+pub fn run(args: RespondArgs) -> anyhow::Result<()> {
+    let model = DrumModel::load(&args.model)
+        .with_context(|| format!("cannot load the model {}", args.model.display()))?;
+    let call = read_drums_file(&args.call)?.sequence;
+    let steps_per_bar = call.steps_per_bar as usize;
+    // The response starts on the bar line after the call.
+    let mut primer: Vec<DrumEvent> = call.events().collect();
+    primer.resize(
+        primer.len().div_ceil(steps_per_bar) * steps_per_bar,
+        DrumEvent::REST,
+    );
+    let steps = args.bars * steps_per_bar;
+    let generated = generate(&model, &primer, steps, args.temperature, args.seed)
+        .context("generating the response failed")?;
+
+    let response = DrumSequence {
+        steps: generated
+            .events
+            .iter()
+            .map(|&event| DrumStep::from_event(event, u7::new(RESPONSE_VELOCITY)))
+            .collect(),
+        steps_per_bar: call.steps_per_bar,
+        tempo_bpm: call.tempo_bpm,
+    };
+    std::fs::write(&args.out, write_drums(&response, u4::new(DRUM_CHANNEL)))
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+
+    eprintln!(
+        "call: {} bars at {:.1} bpm; response: {} bars",
+        primer.len() / steps_per_bar,
+        call.tempo_bpm,
+        args.bars
+    );
+    eprint!("{}", grid(&generated.events, steps_per_bar));
+    println!("log_likelihood: {:.4}", generated.log_likelihood);
+    println!(
+        "log_likelihood_per_step: {:.4}",
+        generated.log_likelihood / steps.max(1) as f32
+    );
+    println!("out: {}", args.out.display());
+    Ok(())
+}
+
+/// A drum-machine view of the events: one row per class struck, `x` on a hit, `|` at bar lines.
+fn grid(events: &[DrumEvent], steps_per_bar: usize) -> String {
+    let mut text = String::new();
+    for class in DrumClass::ALL.into_iter().rev() {
+        if !events.iter().any(|e| e.contains(class)) {
+            continue;
+        }
+        text.push_str(&format!("{:>10} ", class.name()));
+        for (step, event) in events.iter().enumerate() {
+            if step.is_multiple_of(steps_per_bar) {
+                text.push('|');
+            }
+            text.push(if event.contains(class) { 'x' } else { '.' });
+        }
+        text.push_str("|\n");
+    }
+    text
+}

@@ -1,0 +1,17 @@
+//! Training the drum LSTM: batching, optimisation, checkpoints and the model card.
+
+#[cfg(feature = "cli")]
+pub mod allocator;
+pub mod card;
+pub mod clip;
+pub mod error;
+pub mod init;
+pub mod options;
+pub mod progress;
+pub mod trainer;
+
+pub use card::ModelCard;
+pub use error::TrainError;
+pub use options::TrainOptions;
+pub use progress::{EpochRecord, TrainEvent};
+pub use trainer::{TrainSummary, train};
