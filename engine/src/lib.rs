@@ -6,8 +6,10 @@
 pub mod baseline;
 pub mod dataset;
 pub mod encoding;
+pub mod live;
 pub mod midi_file;
 pub mod model;
+pub mod phrase;
 pub mod rng;
 pub mod sequence;
 pub mod train;

@@ -21,10 +21,12 @@ pub enum Action {
     CallStarted { start: i64 },
     /// The call was shorter than the minimum and is forgotten.
     CallDiscarded,
-    /// Answer the call: the model has heard `primer` and generates `response`.
+    /// Answer the call: the model has heard `primer`, generates `skip_steps` steps it does not
+    /// play (the bar's last steps when the call was decided early), then `response`.
     Respond {
         id: WindowId,
         primer: StepSpan,
+        skip_steps: u32,
         response: StepSpan,
     },
     /// The model answers its own window `source_id` (which covered `source`) with `response`.
@@ -65,6 +67,8 @@ enum Call {
         /// Bar line of the latest bar with a note struck or held in it.
         last_active_bar: i64,
         triggered: bool,
+        /// Bars ending up to here have been decided.
+        decided_until: i64,
     },
 }
 
@@ -152,6 +156,7 @@ impl Turns {
                     start: bar,
                     last_active_bar: bar,
                     triggered: false,
+                    decided_until: bar,
                 };
                 emit(Action::CallStarted { start: bar });
             }
@@ -168,19 +173,25 @@ impl Turns {
     /// `step` closed: no later note quantizes onto it. When `lead_steps + 1` steps remain in the
     /// bar, the call is decided.
     pub fn step_closed(&mut self, step: i64, lead_steps: u32, mut emit: impl FnMut(Action)) {
-        let bar_end = step + 1 + i64::from(lead_steps);
-        if !self.meter.is_bar_line(bar_end) {
-            return;
-        }
         let Call::Listening {
             start,
             last_active_bar,
             triggered,
-        } = self.call
+            decided_until,
+        } = &mut self.call
         else {
             return;
         };
         let steps_per_bar = self.meter.bars_to_steps(1);
+        // The bar is decided once, at the first close within `lead_steps + 1` steps of its end
+        // (the lead may change from one block to the next).
+        let bar_end = self.meter.bar_line_at_or_before(step) + steps_per_bar;
+        let lead_steps = i64::from(lead_steps).min(steps_per_bar - 1);
+        if step + 1 + lead_steps < bar_end || *decided_until >= bar_end {
+            return;
+        }
+        *decided_until = bar_end;
+        let (start, last_active_bar, triggered) = (*start, *last_active_bar, *triggered);
         let bars = u32::try_from((bar_end - start) / steps_per_bar).unwrap_or(u32::MAX);
         let silent = last_active_bar < bar_end - steps_per_bar;
         let (primer_end, call_bars) = if triggered {
@@ -205,6 +216,14 @@ impl Turns {
             .bars_to_steps(response_bars)
             .min(MAX_RESPONSE_STEPS as i64);
         let response = StepSpan::new(bar_end, bar_end + response_steps);
+        // Decided early (lead), the primer stops at the last closed step and the model fills
+        // the rest of the bar itself; a silent last bar is cut from the primer and skipped.
+        let primer = StepSpan::new(start, primer_end.min(step + 1));
+        let skip_steps = if silent && !triggered {
+            0
+        } else {
+            u32::try_from(bar_end - primer.end).unwrap_or(0)
+        };
         let id = self.new_id();
         self.next = Some(Window { id, span: response });
         self.listen_from = if self.rules.overlap {
@@ -214,7 +233,8 @@ impl Turns {
         };
         emit(Action::Respond {
             id,
-            primer: StepSpan::new(start, primer_end.min(step + 1)),
+            primer,
+            skip_steps,
             response,
         });
     }
@@ -318,6 +338,7 @@ mod tests {
                     Action::Respond {
                         id: 1,
                         primer: StepSpan::new(16, 48),
+                        skip_steps: 0,
                         response: StepSpan::new(64, 96),
                     }
                 ),
@@ -349,6 +370,7 @@ mod tests {
                 Action::Respond {
                     id: 1,
                     primer: StepSpan::new(0, 32),
+                    skip_steps: 0,
                     response: StepSpan::new(32, 48)
                 }
             )
@@ -371,6 +393,7 @@ mod tests {
                 Action::Respond {
                     id: 1,
                     primer: StepSpan::new(0, 32),
+                    skip_steps: 0,
                     response: StepSpan::new(32, 64)
                 }
             )
@@ -408,6 +431,7 @@ mod tests {
         assert!(actions.contains(&Action::Respond {
             id: 1,
             primer: StepSpan::new(0, 32),
+            skip_steps: 0,
             response: StepSpan::new(48, 80)
         }));
     }
@@ -489,6 +513,29 @@ mod tests {
     }
 
     #[test]
+    fn a_lead_that_changes_between_closes_still_decides_the_bar_once() {
+        let mut t = turns(PhraseRules {
+            max_call_bars: 1,
+            ..PhraseRules::default()
+        });
+        let mut actions = Vec::new();
+        t.note(0, |a| actions.push(a));
+        for step in 0..2 * BAR {
+            let lead = if step < 14 { 0 } else { 3 };
+            t.step_closed(step, lead, |a| actions.push(a));
+        }
+        let responses = actions
+            .iter()
+            .filter(|a| matches!(a, Action::Respond { .. }))
+            .count();
+        assert_eq!(responses, 1, "{actions:?}");
+        assert!(matches!(
+            actions[1],
+            Action::Respond { primer, skip_steps: 1, .. } if primer == StepSpan::new(0, 15)
+        ));
+    }
+
+    #[test]
     fn lead_decides_early_and_shortens_the_primer() {
         let mut t = turns(PhraseRules {
             max_call_bars: 1,
@@ -506,6 +553,7 @@ mod tests {
             Action::Respond {
                 id: 1,
                 primer: StepSpan::new(0, 14),
+                skip_steps: 2,
                 response: StepSpan::new(16, 32)
             }
         );

@@ -1,0 +1,132 @@
+//! The model thread's ear: feeds the call into the LSTM step by step as bars pass, so that when
+//! the call ends only the response remains to compute.
+
+use crate::encoding::drums::DrumEvent;
+use crate::model::{DrumModel, LstmState, ModelError};
+
+/// The model's state after hearing part of a call: ready to predict step `position_steps`.
+#[derive(Debug, Clone)]
+pub struct Primed {
+    /// LSTM state having consumed every event before `last`.
+    pub state: LstmState,
+    /// The last event heard, not yet fed.
+    pub last: DrumEvent,
+    /// Position of the next step, counted from the call's first bar line.
+    pub position_steps: usize,
+}
+
+/// A call being listened to.
+#[derive(Debug)]
+pub struct CallListener {
+    start: i64,
+    steps_per_bar: u32,
+    primed: Primed,
+    /// Snapshots at the call's bar lines, for cutting a silent last bar from the primer.
+    bar_snapshots: Vec<Primed>,
+    events: Vec<DrumEvent>,
+    log_likelihood: f32,
+}
+
+impl CallListener {
+    /// A call starting at bar line `start`, nothing heard yet.
+    pub fn new(model: &DrumModel, start: i64, steps_per_bar: u32) -> Result<Self, ModelError> {
+        Ok(CallListener {
+            start,
+            steps_per_bar: steps_per_bar.max(1),
+            primed: Primed {
+                state: model.initial_state()?,
+                last: DrumEvent::REST,
+                position_steps: 0,
+            },
+            bar_snapshots: Vec::new(),
+            events: Vec::new(),
+            log_likelihood: 0.0,
+        })
+    }
+
+    /// The call's first step.
+    pub fn start(&self) -> i64 {
+        self.start
+    }
+
+    /// Steps heard so far.
+    pub fn events(&self) -> &[DrumEvent] {
+        &self.events
+    }
+
+    /// Log-likelihood of the call heard so far under the model (its first step is context).
+    pub fn log_likelihood(&self) -> f32 {
+        self.log_likelihood
+    }
+
+    /// Hears step `step`; steps skipped since the last one are rests. Steps before the call or
+    /// already heard are ignored.
+    pub fn hear(
+        &mut self,
+        model: &DrumModel,
+        step: i64,
+        event: DrumEvent,
+    ) -> Result<(), ModelError> {
+        let Ok(position) = usize::try_from(step - self.start) else {
+            return Ok(());
+        };
+        while self.events.len() < position {
+            self.feed(model, DrumEvent::REST)?;
+        }
+        if self.events.len() == position {
+            self.feed(model, event)?;
+        }
+        Ok(())
+    }
+
+    fn feed(&mut self, model: &DrumModel, event: DrumEvent) -> Result<(), ModelError> {
+        let position = self.events.len();
+        if position > 0 {
+            let log_probs = model.step(&mut self.primed.state, self.primed.last, position)?;
+            self.log_likelihood += log_probs[event.index()];
+        }
+        self.primed.last = event;
+        self.primed.position_steps = position + 1;
+        self.events.push(event);
+        if self
+            .primed
+            .position_steps
+            .is_multiple_of(self.steps_per_bar as usize)
+        {
+            self.bar_snapshots.push(self.primed.clone());
+        }
+        Ok(())
+    }
+
+    /// The model primed with the call's steps before `end`: the live state when everything up
+    /// to `end` was heard, a bar snapshot when `end` is an earlier bar line, the live state fed
+    /// with rests when the call's last steps never arrived.
+    pub fn primed_until(&mut self, model: &DrumModel, end: i64) -> Result<Primed, ModelError> {
+        let Ok(length) = usize::try_from(end - self.start) else {
+            return Ok(Primed {
+                state: model.initial_state()?,
+                last: DrumEvent::REST,
+                position_steps: 0,
+            });
+        };
+        while self.events.len() < length {
+            self.feed(model, DrumEvent::REST)?;
+        }
+        if self.events.len() == length {
+            return Ok(self.primed.clone());
+        }
+        if let Some(snapshot) = self
+            .bar_snapshots
+            .iter()
+            .find(|snapshot| snapshot.position_steps == length)
+        {
+            return Ok(snapshot.clone());
+        }
+        // Not a bar line (cannot happen with bar-aligned primers): replay the call's steps.
+        let mut replay = CallListener::new(model, self.start, self.steps_per_bar)?;
+        for (position, &event) in self.events[..length].iter().enumerate() {
+            replay.hear(model, self.start + position as i64, event)?;
+        }
+        Ok(replay.primed)
+    }
+}

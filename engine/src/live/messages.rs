@@ -1,0 +1,59 @@
+//! The two lock-free rings between the audio thread and the model thread carry these. Both are
+//! `Copy` and heap-free, so pushing and popping them never allocates.
+
+use std::num::NonZeroU32;
+
+use crate::encoding::drums::DrumEvent;
+use crate::phrase::StepSpan;
+use crate::phrase::state::WindowId;
+
+/// Audio thread → model thread.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ToWorker {
+    /// Forget the call in progress (transport jump, stop, model swap).
+    Reset,
+    /// A call started at bar line `start`; `steps_per_bar` places the model's bar snapshots.
+    CallStarted { start: i64, steps_per_bar: u32 },
+    /// Step `step` of the call closed with `event`. Steps arrive in order; a gap is rests.
+    CallStep { step: i64, event: DrumEvent },
+    /// Answer the call: prime with `primer`, generate `skip_steps` unplayed steps, then
+    /// `response`.
+    Respond {
+        id: WindowId,
+        primer: StepSpan,
+        skip_steps: u32,
+        response: StepSpan,
+        generation: Generation,
+    },
+    /// Answer window `source_id` (a response the model made) with `response`.
+    Continue {
+        id: WindowId,
+        source_id: WindowId,
+        response: StepSpan,
+        generation: Generation,
+    },
+}
+
+/// Sampling settings, read from the parameters when the call is decided.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Generation {
+    /// Softmax temperature.
+    pub temperature: f32,
+    /// `None`: a fresh take every phrase; `Some(seed)`: reproducible takes.
+    pub seed: Option<NonZeroU32>,
+}
+
+/// Model thread → audio thread.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FromWorker {
+    /// The event of step `step` of window `id`.
+    Step {
+        id: WindowId,
+        step: i64,
+        event: DrumEvent,
+    },
+    /// Every step of window `id` has been sent.
+    Finished { id: WindowId },
+    /// A different model is now answering: pending windows will not be filled.
+    ModelChanged,
+}

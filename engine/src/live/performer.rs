@@ -1,0 +1,740 @@
+//! The audio thread's side of the live performer: reads the transport, hears the player, keeps
+//! the turn-taking, feeds the model thread and plays its answers at exact sample offsets.
+//!
+//! Everything here runs inside the host's `process()`: it never allocates after construction,
+//! never locks, never waits on the model (except when the host renders offline, where waiting
+//! is what a bounce needs).
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use midly::num::{u4, u7};
+use rtrb::{Consumer, Producer, RingBuffer};
+
+use crate::encoding::drums::{DrumClass, DrumEvent};
+use crate::live::grid::{BlockGrid, GridPoint};
+use crate::live::io::{Input, InputKind, Output, OutputKind, Trigger};
+use crate::live::messages::{FromWorker, Generation, ToWorker};
+use crate::live::monitor::Monitor;
+use crate::live::schedule::{Cue, Schedule};
+use crate::live::shelf::ModelShelf;
+use crate::live::voices::{VoiceEvent, Voices};
+use crate::live::worker::{self, WorkerHandle, WorkerStats};
+use crate::phrase::{Action, Meter, PhraseRules, Turns};
+use crate::sequence::{DrumHit, DrumStep, STEPS_PER_QUARTER};
+use crate::transport::{Position, Transport};
+
+/// Ring capacity audio → model thread: a call step per 16th, plus a few control messages.
+const TO_WORKER_CAPACITY: usize = 4096;
+/// Ring capacity model → audio thread: two full windows of steps.
+const FROM_WORKER_CAPACITY: usize = 2048;
+/// Most events one block can send.
+const MAX_OUTPUTS_PER_BLOCK: usize = 8192;
+/// A jump in song position larger than this (quarter notes) is a relocation or loop wrap.
+const JUMP_TOLERANCE_PPQ: f64 = 0.01;
+/// Steps the call may be decided early when the model is slow.
+const MAX_LEAD_STEPS: u32 = 4;
+/// Slack the model thread needs beyond its compute time: its poll interval and scheduling.
+const WAKE_SLACK_SECS: f64 = 0.003;
+/// The longest an offline render waits for one step before playing on without it.
+const OFFLINE_WAIT_LIMIT: Duration = Duration::from_secs(10);
+
+/// Settings the plugin copies from its parameters each block.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Turn-taking.
+    pub rules: PhraseRules,
+    /// Sampling, read when a call is decided.
+    pub generation: Generation,
+    /// Channel of the generated notes.
+    pub out_channel: u4,
+    /// Velocity of the generated notes.
+    pub velocity: u7,
+    /// Whether the player's notes also go out.
+    pub passthrough: bool,
+    /// What ends a call on demand.
+    pub trigger: Option<Trigger>,
+}
+
+/// The drum hits of steps not yet closed (a note lands at most half a step ahead).
+#[derive(Debug, Clone, Copy, Default)]
+struct PendingSteps {
+    slots: [(i64, DrumStep); 4],
+}
+
+impl PendingSteps {
+    fn strike(&mut self, step: i64, class: DrumClass, velocity: u7) {
+        let slot = &mut self.slots[step.rem_euclid(4) as usize];
+        if slot.0 != step {
+            *slot = (step, DrumStep::default());
+        }
+        slot.1.strike(
+            class,
+            DrumHit {
+                velocity,
+                offset_steps: 0.0,
+            },
+        );
+    }
+
+    fn take(&mut self, step: i64) -> DrumEvent {
+        let slot = &mut self.slots[step.rem_euclid(4) as usize];
+        let event = if slot.0 == step {
+            slot.1.event()
+        } else {
+            DrumEvent::REST
+        };
+        *slot = (i64::MIN, DrumStep::default());
+        event
+    }
+}
+
+/// One event queued for the host, with what orders it among events on the same sample.
+#[derive(Debug, Clone, Copy)]
+struct Queued {
+    offset: u32,
+    /// Note-offs first, then passed-through events, then generated note-ons.
+    rank: u8,
+    sequence: u32,
+    kind: OutputKind,
+}
+
+/// The audio thread's performer. Build it (and its model thread) with [`Performer::start`] on
+/// the main thread when the plugin activates.
+#[derive(Debug)]
+pub struct Performer {
+    sample_rate_hz: f64,
+    offline: bool,
+    inbox: Consumer<FromWorker>,
+    outbox: Producer<ToWorker>,
+    worker_stats: Arc<WorkerStats>,
+    monitor: Arc<Monitor>,
+    turns: Option<Turns>,
+    expected_ppq: Option<f64>,
+    pending: PendingSteps,
+    schedule: Box<Schedule>,
+    voices: Box<Voices>,
+    /// Keys the player holds (passed through or not), per channel.
+    held: [u128; 16],
+    /// Host samples processed since activation: the performer's absolute clock.
+    elapsed_samples: u64,
+    queued: Vec<Queued>,
+    /// Owns the model thread; dropped (joined) with the performer, off the audio thread.
+    _worker: WorkerHandle,
+}
+
+impl Performer {
+    /// Allocates everything the audio thread will use and starts the model thread. Call on the
+    /// main thread (plugin activation).
+    pub fn start(
+        shelf: Arc<ModelShelf>,
+        sample_rate_hz: f64,
+        offline: bool,
+    ) -> std::io::Result<Performer> {
+        let (outbox, worker_inbox) = RingBuffer::new(TO_WORKER_CAPACITY);
+        let (worker_outbox, inbox) = RingBuffer::new(FROM_WORKER_CAPACITY);
+        let worker_stats = Arc::new(WorkerStats::default());
+        let worker = worker::spawn(shelf, worker_inbox, worker_outbox, worker_stats.clone())?;
+        Ok(Performer {
+            sample_rate_hz,
+            offline,
+            inbox,
+            outbox,
+            worker_stats,
+            monitor: Arc::new(Monitor::default()),
+            turns: None,
+            expected_ppq: None,
+            pending: PendingSteps::default(),
+            schedule: Box::default(),
+            voices: Box::default(),
+            held: [0; 16],
+            elapsed_samples: 0,
+            queued: Vec::with_capacity(MAX_OUTPUTS_PER_BLOCK),
+            _worker: worker,
+        })
+    }
+
+    /// What the audio thread publishes.
+    pub fn monitor(&self) -> Arc<Monitor> {
+        self.monitor.clone()
+    }
+
+    /// What the model thread measures.
+    pub fn worker_stats(&self) -> Arc<WorkerStats> {
+        self.worker_stats.clone()
+    }
+
+    /// Processes one block of `len_samples`: `inputs` in offset order; `emit` receives the
+    /// outputs in offset order.
+    pub fn process(
+        &mut self,
+        transport: Transport,
+        len_samples: u32,
+        inputs: &[Input],
+        settings: &Settings,
+        mut emit: impl FnMut(Output),
+    ) {
+        self.queued.clear();
+        let position = match transport {
+            Transport::Playing(position) => Meter::of(&position).map(|meter| (position, meter)),
+            Transport::Stopped => None,
+        };
+        self.drain_inbox(position.as_ref().map(|(position, _)| position));
+        match position {
+            Some((position, meter)) => {
+                self.follow_transport(&position, meter);
+                self.play_block(&position, len_samples, inputs, settings);
+            }
+            None => {
+                if self.turns.is_some() || self.voices.any_sounding() {
+                    self.stop(0);
+                }
+                self.expected_ppq = None;
+                for (index, input) in inputs.iter().enumerate() {
+                    self.hear_passthrough(index, input, settings);
+                }
+            }
+        }
+        let block_end = self.elapsed_samples + u64::from(len_samples);
+        self.release_due(block_end);
+
+        self.queued
+            .sort_unstable_by_key(|q| (q.offset, q.rank, q.sequence));
+        for queued in &self.queued {
+            emit(Output {
+                offset: queued.offset,
+                kind: queued.kind,
+            });
+        }
+        self.elapsed_samples = block_end;
+    }
+
+    /// Closes every note and forgets the phrase: the transport stopped, jumped or changed meter.
+    fn stop(&mut self, offset: u32) {
+        let at = self.elapsed_samples + u64::from(offset);
+        let mut voices = std::mem::take(&mut self.voices);
+        voices.close_all(at, |at, event| self.queue_voice(at, event));
+        self.voices = voices;
+        self.turns = None;
+        self.schedule.clear();
+        self.pending = PendingSteps::default();
+        self.send(ToWorker::Reset);
+    }
+
+    fn follow_transport(&mut self, position: &Position, meter: Meter) {
+        let jumped = self
+            .expected_ppq
+            .is_some_and(|expected| (position.pos_ppq - expected).abs() > JUMP_TOLERANCE_PPQ);
+        let meter_changed = self.turns.as_ref().is_some_and(|t| t.meter() != meter);
+        if jumped || meter_changed {
+            self.stop(0);
+        }
+        if self.turns.is_none() {
+            self.turns = Some(Turns::new(meter, PhraseRules::default()));
+        }
+    }
+
+    fn play_block(
+        &mut self,
+        position: &Position,
+        len_samples: u32,
+        inputs: &[Input],
+        settings: &Settings,
+    ) {
+        let grid = BlockGrid::new(position, self.sample_rate_hz, len_samples);
+        if let Some(turns) = &mut self.turns {
+            turns.set_rules(settings.rules);
+        }
+        let lead_steps = self.lead_steps(grid.samples_per_step());
+        let mut points = grid.points().peekable();
+        let mut inputs_left = inputs.iter().enumerate().peekable();
+        loop {
+            // Grid moments go first on a tie: a note on a step's close belongs to the next step.
+            let take_point = match (points.peek(), inputs_left.peek()) {
+                (Some((point_offset, _)), Some((_, input))) => *point_offset <= input.offset,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            if take_point {
+                let (offset, point) = points.next().expect("peeked");
+                self.release_due(self.elapsed_samples + u64::from(offset));
+                match point {
+                    GridPoint::Start(step) => self.step_started(step, offset, &grid, settings),
+                    GridPoint::Close(step) => self.step_closed(step, lead_steps, settings),
+                }
+            } else {
+                let (index, input) = inputs_left.next().expect("peeked");
+                self.release_due(self.elapsed_samples + u64::from(input.offset));
+                self.hear(index, input, &grid, settings);
+            }
+        }
+        self.expected_ppq = Some(grid.end_ppq());
+    }
+
+    /// Steps to decide the call early so the first response step is computed in time.
+    fn lead_steps(&self, samples_per_step: f64) -> u32 {
+        let compute_secs = f64::from(self.worker_stats.step_micros.load(Ordering::Relaxed)) * 1e-6;
+        let step_secs = samples_per_step / self.sample_rate_hz;
+        (0..MAX_LEAD_STEPS)
+            .find(|&lead| {
+                let available = (f64::from(lead) + 0.5) * step_secs;
+                let needed = 2.0 * (f64::from(lead + 1) * compute_secs) + WAKE_SLACK_SECS;
+                available >= needed
+            })
+            .unwrap_or(MAX_LEAD_STEPS)
+    }
+
+    fn held_any(&self) -> bool {
+        self.held.iter().any(|&keys| keys != 0)
+    }
+
+    fn step_started(&mut self, step: i64, offset: u32, grid: &BlockGrid, settings: &Settings) {
+        let held = self.held_any();
+        let mut turns = self.turns.take();
+        if let Some(turns) = &mut turns {
+            turns.step_started(step, held, |action| self.act(action, settings));
+        }
+        self.turns = turns;
+
+        let mut cue = self.schedule.cue(step);
+        if cue == Cue::Pending && self.offline {
+            cue = self.wait_for(step);
+        }
+        match cue {
+            Cue::Play(event) => {
+                let at = self.elapsed_samples + u64::from(offset);
+                let length = (grid.samples_per_step() / 2.0).round() as u64;
+                let velocity = f32::from(settings.velocity.as_int()) / 127.0;
+                let mut voices = std::mem::take(&mut self.voices);
+                for class in event.classes() {
+                    voices.start_generated(
+                        at,
+                        settings.out_channel,
+                        class.output_pitch(),
+                        velocity,
+                        length,
+                        |at, event| self.queue_voice(at, event),
+                    );
+                }
+                self.voices = voices;
+            }
+            Cue::Pending => Monitor::count(&self.monitor.late_steps),
+            Cue::Silent => {}
+        }
+    }
+
+    /// Offline render only: waits for the model to deliver `step`.
+    fn wait_for(&mut self, step: i64) -> Cue {
+        let deadline = Instant::now() + OFFLINE_WAIT_LIMIT;
+        loop {
+            self.drain_inbox(None);
+            let cue = self.schedule.cue(step);
+            if cue != Cue::Pending || Instant::now() >= deadline {
+                return cue;
+            }
+            std::thread::sleep(Duration::from_micros(100));
+        }
+    }
+
+    fn step_closed(&mut self, step: i64, lead_steps: u32, settings: &Settings) {
+        let event = self.pending.take(step);
+        let Some(mut turns) = self.turns.take() else {
+            return;
+        };
+        if turns.call_start().is_some_and(|start| step >= start) {
+            self.send(ToWorker::CallStep { step, event });
+        }
+        turns.step_closed(step, lead_steps, |action| self.act(action, settings));
+        self.turns = Some(turns);
+    }
+
+    fn act(&mut self, action: Action, settings: &Settings) {
+        match action {
+            Action::CallStarted { start } => {
+                let steps_per_bar = self
+                    .turns
+                    .as_ref()
+                    .map_or(16, |t| t.meter().steps_per_bar());
+                self.send(ToWorker::CallStarted {
+                    start,
+                    steps_per_bar,
+                });
+            }
+            Action::CallDiscarded => self.send(ToWorker::Reset),
+            Action::Respond {
+                id,
+                primer,
+                skip_steps,
+                response,
+            } => {
+                self.schedule.queue(id, response);
+                self.send(ToWorker::Respond {
+                    id,
+                    primer,
+                    skip_steps,
+                    response,
+                    generation: settings.generation,
+                });
+            }
+            Action::Continue {
+                id,
+                source_id,
+                response,
+                ..
+            } => {
+                self.schedule.queue(id, response);
+                self.send(ToWorker::Continue {
+                    id,
+                    source_id,
+                    response,
+                    generation: settings.generation,
+                });
+            }
+            Action::Repeat {
+                id,
+                source_id,
+                response,
+            } => self.schedule.queue_repeat(id, source_id, response),
+            Action::WindowStarted { id, .. } => self.schedule.start(id),
+            Action::WindowEnded { id } => self.schedule.end(id),
+        }
+    }
+
+    fn hear(&mut self, index: usize, input: &Input, grid: &BlockGrid, settings: &Settings) {
+        if let InputKind::NoteOn { key, velocity, .. } = input.kind
+            && settings.trigger != Some(Trigger::Note(key))
+        {
+            let step = grid.step_of(input.offset);
+            if let Some(class) = DrumClass::from_pitch(key) {
+                let velocity = (velocity * 127.0).round().clamp(1.0, 127.0) as u8;
+                self.pending.strike(step, class, u7::new(velocity));
+            }
+            let mut turns = self.turns.take();
+            if let Some(turns) = &mut turns {
+                turns.note(step, |action| self.act(action, settings));
+            }
+            self.turns = turns;
+        }
+        self.hear_passthrough(index, input, settings);
+    }
+
+    /// Passes the input through (or swallows it) and keeps the held keys and voices.
+    fn hear_passthrough(&mut self, index: usize, input: &Input, settings: &Settings) {
+        let at = self.elapsed_samples + u64::from(input.offset);
+        let forward = match input.kind {
+            InputKind::NoteOn { key, .. } if settings.trigger == Some(Trigger::Note(key)) => {
+                if let Some(turns) = &mut self.turns {
+                    turns.trigger();
+                }
+                false
+            }
+            InputKind::NoteOn { channel, key, .. } => {
+                self.held[usize::from(channel.as_int())] |= 1 << key.as_int();
+                if settings.passthrough {
+                    let mut voices = std::mem::take(&mut self.voices);
+                    voices.player_on(at, channel, key, |at, event| self.queue_voice(at, event));
+                    self.voices = voices;
+                }
+                settings.passthrough
+            }
+            InputKind::NoteOff { key, .. } if settings.trigger == Some(Trigger::Note(key)) => false,
+            InputKind::NoteOff { channel, key } => {
+                self.held[usize::from(channel.as_int())] &= !(1 << key.as_int());
+                self.voices.player_off(channel, key)
+            }
+            InputKind::Cc { cc, value, .. } if settings.trigger == Some(Trigger::Cc(cc)) => {
+                if value.as_int() >= 64
+                    && let Some(turns) = &mut self.turns
+                {
+                    turns.trigger();
+                }
+                false
+            }
+            InputKind::Cc { .. } | InputKind::Other => settings.passthrough,
+        };
+        if forward {
+            self.queue(input.offset, 1, OutputKind::Forward(index));
+        }
+    }
+
+    fn release_due(&mut self, until: u64) {
+        let mut voices = std::mem::take(&mut self.voices);
+        voices.release_due(until, |at, event| self.queue_voice(at, event));
+        self.voices = voices;
+    }
+
+    fn queue_voice(&mut self, at: u64, event: VoiceEvent) {
+        let offset = u32::try_from(at.saturating_sub(self.elapsed_samples)).unwrap_or(u32::MAX);
+        match event {
+            VoiceEvent::On {
+                channel,
+                key,
+                velocity,
+            } => self.queue(
+                offset,
+                2,
+                OutputKind::NoteOn {
+                    channel,
+                    key,
+                    velocity,
+                },
+            ),
+            VoiceEvent::Off { channel, key } => {
+                self.queue(offset, 0, OutputKind::NoteOff { channel, key })
+            }
+        }
+    }
+
+    fn queue(&mut self, offset: u32, rank: u8, kind: OutputKind) {
+        if self.queued.len() == self.queued.capacity() {
+            Monitor::count(&self.monitor.dropped_outputs);
+            return;
+        }
+        let sequence = self.queued.len() as u32;
+        self.queued.push(Queued {
+            offset,
+            rank,
+            sequence,
+            kind,
+        });
+    }
+
+    fn send(&mut self, message: ToWorker) {
+        if self.outbox.push(message).is_err() {
+            Monitor::count(&self.monitor.dropped_messages);
+        }
+    }
+
+    /// Takes what the model thread delivered. `position` (when playing) dates first arrivals.
+    fn drain_inbox(&mut self, position: Option<&Position>) {
+        while let Ok(message) = self.inbox.pop() {
+            match message {
+                FromWorker::Step { id, step, event } => {
+                    if let Some(arrival) = self.schedule.deliver(id, step, event) {
+                        Monitor::count(&self.monitor.windows_arrived);
+                        if let Some(position) = position {
+                            let ahead_ppq = arrival.span.start as f64
+                                / f64::from(STEPS_PER_QUARTER)
+                                - position.pos_ppq;
+                            let ahead_secs = ahead_ppq * 60.0 / position.tempo_bpm;
+                            self.monitor
+                                .last_margin_micros
+                                .store((ahead_secs * 1e6) as i64, Ordering::Relaxed);
+                        }
+                    }
+                }
+                FromWorker::Finished { id } => self.schedule.finish(id),
+                FromWorker::ModelChanged => {
+                    self.schedule.finish_all();
+                    if self.turns.is_some() {
+                        self.stop(0);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::num::NonZeroU32;
+
+    use super::*;
+    use crate::live::shelf::{ShippedModel, UserModels};
+    use crate::model::drum_model::tests::tiny_model_files;
+    use crate::phrase::AfterResponse;
+    use crate::transport::TimeSignature;
+
+    const RATE: f64 = 48_000.0;
+
+    fn shelf() -> Arc<ModelShelf> {
+        let (config, weights) = tiny_model_files();
+        Arc::new(ModelShelf::new(
+            ShippedModel {
+                name: "tiny",
+                config_json: Box::leak(config.into_boxed_slice()),
+                weights: Box::leak(weights.into_boxed_slice()),
+            },
+            UserModels::default(),
+        ))
+    }
+
+    fn settings() -> Settings {
+        Settings {
+            rules: PhraseRules {
+                max_call_bars: 4,
+                ..PhraseRules::default()
+            },
+            generation: Generation {
+                temperature: 1.0,
+                seed: NonZeroU32::new(7),
+            },
+            out_channel: u4::new(9),
+            velocity: u7::new(100),
+            passthrough: false,
+            trigger: None,
+        }
+    }
+
+    /// Plays kicks at `hits` (absolute samples) at 120 BPM from song start, in blocks of
+    /// `block`, stopping the transport at `stop_at`; returns every output with its absolute
+    /// sample.
+    fn perform(
+        block: u32,
+        hits: &[u64],
+        total: u64,
+        stop_at: Option<u64>,
+        settings: Settings,
+    ) -> Vec<(u64, OutputKind)> {
+        let mut performer = Performer::start(shelf(), RATE, true).unwrap();
+        let samples_per_quarter = RATE / 2.0;
+        let mut outputs = Vec::new();
+        let mut start = 0u64;
+        let mut inputs = Vec::new();
+        while start < total {
+            let len = u64::from(block).min(total - start);
+            inputs.clear();
+            for &hit in hits {
+                for (at, kind) in [
+                    (
+                        hit,
+                        InputKind::NoteOn {
+                            channel: u4::new(9),
+                            key: u7::new(36),
+                            velocity: 1.0,
+                        },
+                    ),
+                    (
+                        hit + 100,
+                        InputKind::NoteOff {
+                            channel: u4::new(9),
+                            key: u7::new(36),
+                        },
+                    ),
+                ] {
+                    if (start..start + len).contains(&at) {
+                        inputs.push(Input {
+                            offset: (at - start) as u32,
+                            kind,
+                        });
+                    }
+                }
+            }
+            inputs.sort_by_key(|i| i.offset);
+            let transport = if stop_at.is_some_and(|stop| start >= stop) {
+                Transport::Stopped
+            } else {
+                Transport::Playing(Position {
+                    tempo_bpm: 120.0,
+                    pos_ppq: start as f64 / samples_per_quarter,
+                    bar_start_ppq: (start as f64 / samples_per_quarter / 4.0).floor() * 4.0,
+                    time_signature: TimeSignature::FOUR_FOUR,
+                })
+            };
+            performer.process(transport, len as u32, &inputs, &settings, |out| {
+                outputs.push((start + u64::from(out.offset), out.kind))
+            });
+            start += len;
+        }
+        outputs
+    }
+
+    const BAR: u64 = 96_000;
+    const STEP: u64 = 6_000;
+
+    fn note_ons(outputs: &[(u64, OutputKind)]) -> Vec<u64> {
+        outputs
+            .iter()
+            .filter(|(_, kind)| matches!(kind, OutputKind::NoteOn { .. }))
+            .map(|(at, _)| *at)
+            .collect()
+    }
+
+    fn assert_paired(outputs: &[(u64, OutputKind)]) {
+        let mut sounding = std::collections::HashSet::new();
+        for (at, kind) in outputs {
+            match kind {
+                OutputKind::NoteOn { channel, key, .. } => {
+                    assert!(sounding.insert((*channel, *key)), "double note-on at {at}")
+                }
+                OutputKind::NoteOff { channel, key } => {
+                    assert!(sounding.remove(&(*channel, *key)), "stray note-off at {at}")
+                }
+                OutputKind::Forward(_) => {}
+            }
+        }
+        assert!(sounding.is_empty(), "notes left sounding: {sounding:?}");
+    }
+
+    /// A two-bar call: kicks on every beat of bars 0 and 1, bar 2 silent.
+    fn two_bar_call() -> Vec<u64> {
+        (0..8).map(|beat| beat * 4 * STEP).collect()
+    }
+
+    #[test]
+    fn the_answer_starts_on_the_bar_line_after_the_silent_bar() {
+        let outputs = perform(512, &two_bar_call(), 6 * BAR, None, settings());
+        let ons = note_ons(&outputs);
+        assert_eq!(ons.first(), Some(&(3 * BAR)), "{ons:?}");
+        // A two-bar answer to a two-bar call: nothing after bar 5 starts.
+        assert!(ons.iter().all(|&at| at < 5 * BAR), "{ons:?}");
+        assert!(
+            ons.iter().all(|&at| (at - 3 * BAR).is_multiple_of(STEP)),
+            "on the 16th grid"
+        );
+        assert_paired(&outputs);
+    }
+
+    #[test]
+    fn output_does_not_depend_on_the_block_size() {
+        let reference = perform(4096, &two_bar_call(), 6 * BAR, None, settings());
+        for block in [1, 64, 333, 512] {
+            assert_eq!(
+                perform(block, &two_bar_call(), 6 * BAR, None, settings()),
+                reference,
+                "block size {block}"
+            );
+        }
+    }
+
+    #[test]
+    fn stopping_mid_response_closes_every_note_in_that_block() {
+        // Loop the answer so notes keep sounding; stop in the middle of a step.
+        let looping = Settings {
+            rules: PhraseRules {
+                after_response: AfterResponse::Loop,
+                ..settings().rules
+            },
+            ..settings()
+        };
+        let stop = 3 * BAR + 2 * STEP + 1_000;
+        let outputs = perform(700, &two_bar_call(), 5 * BAR, Some(stop), looping);
+        assert_paired(&outputs);
+        let stop_block_start = stop.div_ceil(700) * 700;
+        assert!(
+            outputs.iter().all(|(at, _)| *at <= stop_block_start),
+            "nothing after the stop block: {outputs:?}"
+        );
+    }
+
+    #[test]
+    fn a_call_too_short_gets_no_answer() {
+        let rules = PhraseRules {
+            min_call_bars: 3,
+            ..settings().rules
+        };
+        let outputs = perform(
+            512,
+            &two_bar_call(),
+            6 * BAR,
+            None,
+            Settings {
+                rules,
+                ..settings()
+            },
+        );
+        assert!(note_ons(&outputs).is_empty());
+    }
+}

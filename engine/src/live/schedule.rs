@@ -1,0 +1,236 @@
+//! The response windows the audio thread plays: the one sounding now and the one queued to start
+//! at a bar line, filled step by step as the model thread delivers.
+
+use crate::encoding::drums::DrumEvent;
+use crate::phrase::StepSpan;
+use crate::phrase::state::{MAX_RESPONSE_STEPS, WindowId};
+
+/// One window's steps.
+#[derive(Debug, Clone)]
+struct Slot {
+    id: Option<WindowId>,
+    span: StepSpan,
+    events: [Option<DrumEvent>; MAX_RESPONSE_STEPS],
+    /// The model has sent every step (or never will).
+    finished: bool,
+    /// Whether the window's first step has arrived yet.
+    started_arriving: bool,
+}
+
+impl Slot {
+    fn empty() -> Slot {
+        Slot {
+            id: None,
+            span: StepSpan::new(0, 0),
+            events: [None; MAX_RESPONSE_STEPS],
+            finished: false,
+            started_arriving: false,
+        }
+    }
+
+    fn prepare(&mut self, id: WindowId, span: StepSpan) {
+        self.id = Some(id);
+        self.span = span;
+        self.events.fill(None);
+        self.finished = false;
+        self.started_arriving = false;
+    }
+
+    fn index(&self, step: i64) -> Option<usize> {
+        self.span
+            .contains(step)
+            .then(|| (step - self.span.start) as usize)
+            .filter(|&i| i < MAX_RESPONSE_STEPS)
+    }
+}
+
+/// What the audio thread knows about a step of the sounding window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cue {
+    /// No window sounds at this step.
+    Silent,
+    /// Play this event.
+    Play(DrumEvent),
+    /// The window covers this step but the model has not delivered it yet.
+    Pending,
+}
+
+/// The sounding window and the queued one. Both are allocated once, with the performer.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    current: Slot,
+    next: Slot,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule {
+            current: Slot::empty(),
+            next: Slot::empty(),
+        }
+    }
+}
+
+/// A step delivered for a window whose first step had not arrived before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FirstArrival {
+    /// The window.
+    pub id: WindowId,
+    /// Where it starts.
+    pub span: StepSpan,
+}
+
+impl Schedule {
+    /// Forgets both windows.
+    pub fn clear(&mut self) {
+        self.current.id = None;
+        self.next.id = None;
+    }
+
+    /// Queues window `id` over `span`, to be filled by the model (replacing any queued one).
+    pub fn queue(&mut self, id: WindowId, span: StepSpan) {
+        self.next.prepare(id, span);
+    }
+
+    /// Queues window `id` over `span` with the steps of window `source_id` (loop).
+    pub fn queue_repeat(&mut self, id: WindowId, source_id: WindowId, span: StepSpan) {
+        let source = if self.current.id == Some(source_id) {
+            &self.current
+        } else if self.next.id == Some(source_id) {
+            &self.next
+        } else {
+            self.next.prepare(id, span);
+            self.next.finished = true;
+            return;
+        };
+        let events = source.events;
+        self.next.prepare(id, span);
+        self.next.events = events;
+        self.next.finished = true;
+        self.next.started_arriving = true;
+    }
+
+    /// The queued window `id` starts sounding.
+    pub fn start(&mut self, id: WindowId) {
+        if self.next.id == Some(id) {
+            std::mem::swap(&mut self.current, &mut self.next);
+        }
+        self.next.id = None;
+    }
+
+    /// Window `id` stops sounding.
+    pub fn end(&mut self, id: WindowId) {
+        if self.current.id == Some(id) {
+            self.current.id = None;
+        }
+    }
+
+    /// Stores a step the model delivered; returns the window when this is its first delivery.
+    pub fn deliver(&mut self, id: WindowId, step: i64, event: DrumEvent) -> Option<FirstArrival> {
+        let slot = [&mut self.current, &mut self.next]
+            .into_iter()
+            .find(|slot| slot.id == Some(id))?;
+        let index = slot.index(step)?;
+        slot.events[index] = Some(event);
+        let first = !slot.started_arriving;
+        slot.started_arriving = true;
+        first.then_some(FirstArrival {
+            id,
+            span: slot.span,
+        })
+    }
+
+    /// The model will send nothing more for window `id`.
+    pub fn finish(&mut self, id: WindowId) {
+        for slot in [&mut self.current, &mut self.next] {
+            if slot.id == Some(id) {
+                slot.finished = true;
+            }
+        }
+    }
+
+    /// The model will fill no window any more (it was swapped).
+    pub fn finish_all(&mut self) {
+        self.current.finished = true;
+        self.next.finished = true;
+    }
+
+    /// What to play at `step`.
+    pub fn cue(&self, step: i64) -> Cue {
+        let slot = &self.current;
+        let Some(index) = slot.id.and(slot.index(step)) else {
+            return Cue::Silent;
+        };
+        match slot.events[index] {
+            Some(event) => Cue::Play(event),
+            None if slot.finished => Cue::Silent,
+            None => Cue::Pending,
+        }
+    }
+
+    /// The sounding window's id and its steps so far (for the editor and for exports).
+    pub fn current(&self) -> Option<(WindowId, StepSpan, &[Option<DrumEvent>])> {
+        let slot = &self.current;
+        let id = slot.id?;
+        Some((
+            id,
+            slot.span,
+            &slot.events[..slot.span.len_steps().min(MAX_RESPONSE_STEPS)],
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encoding::drums::DrumClass;
+
+    fn kick() -> DrumEvent {
+        DrumEvent::REST.with(DrumClass::Kick)
+    }
+
+    #[test]
+    fn a_queued_window_fills_then_sounds() {
+        let mut schedule = Schedule::default();
+        schedule.queue(1, StepSpan::new(32, 48));
+        assert_eq!(
+            schedule.deliver(1, 32, kick()),
+            Some(FirstArrival {
+                id: 1,
+                span: StepSpan::new(32, 48)
+            })
+        );
+        assert_eq!(schedule.deliver(1, 33, DrumEvent::REST), None);
+        assert_eq!(schedule.cue(32), Cue::Silent, "not started yet");
+        schedule.start(1);
+        assert_eq!(schedule.cue(32), Cue::Play(kick()));
+        assert_eq!(schedule.cue(34), Cue::Pending);
+        schedule.finish(1);
+        assert_eq!(schedule.cue(34), Cue::Silent);
+        schedule.end(1);
+        assert_eq!(schedule.cue(32), Cue::Silent);
+    }
+
+    #[test]
+    fn stale_windows_are_ignored() {
+        let mut schedule = Schedule::default();
+        schedule.queue(1, StepSpan::new(0, 16));
+        schedule.queue(2, StepSpan::new(0, 16));
+        assert_eq!(schedule.deliver(1, 0, kick()), None);
+        schedule.start(2);
+        assert_eq!(schedule.cue(0), Cue::Pending);
+    }
+
+    #[test]
+    fn a_repeat_copies_the_source_steps() {
+        let mut schedule = Schedule::default();
+        schedule.queue(1, StepSpan::new(0, 16));
+        schedule.deliver(1, 3, kick());
+        schedule.start(1);
+        schedule.queue_repeat(2, 1, StepSpan::new(16, 32));
+        schedule.end(1);
+        schedule.start(2);
+        assert_eq!(schedule.cue(19), Cue::Play(kick()));
+        assert_eq!(schedule.cue(20), Cue::Silent);
+    }
+}

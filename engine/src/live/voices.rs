@@ -1,0 +1,267 @@
+//! Every note the performer has started and not yet ended, so that each note-on leaves with
+//! its note-off: generated drum hits (ended after a fixed length) and the player's notes passed
+//! through (ended when the player releases them, or cut when the performer must close all).
+
+use midly::num::{u4, u7};
+
+/// A note to send, at an absolute sample.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum VoiceEvent {
+    /// A generated note starts.
+    On { channel: u4, key: u7, velocity: f32 },
+    /// A note ends (generated, or a player's note cut short).
+    Off { channel: u4, key: u7 },
+}
+
+/// The sounding notes. Fixed size: nothing here allocates after construction.
+#[derive(Debug, Clone)]
+pub struct Voices {
+    /// Channel the generated notes sound on.
+    generated_channel: u4,
+    /// End sample of each sounding generated note, by key.
+    generated: [Option<u64>; 128],
+    /// Player notes passed through and still sounding: bit `key` of `player[channel]`.
+    player: [u128; 16],
+}
+
+impl Default for Voices {
+    fn default() -> Self {
+        Voices {
+            generated_channel: u4::new(9),
+            generated: [None; 128],
+            player: [0; 16],
+        }
+    }
+}
+
+impl Voices {
+    fn player_sounding(&self, channel: u4, key: u7) -> bool {
+        self.player[usize::from(channel.as_int())] & (1 << key.as_int()) != 0
+    }
+
+    fn set_player(&mut self, channel: u4, key: u7, sounding: bool) {
+        let bits = &mut self.player[usize::from(channel.as_int())];
+        if sounding {
+            *bits |= 1 << key.as_int();
+        } else {
+            *bits &= !(1 << key.as_int());
+        }
+    }
+
+    /// Starts a generated note at `at` lasting `length_samples`, ending first whatever sounds
+    /// on the same channel and key.
+    pub fn start_generated(
+        &mut self,
+        at: u64,
+        channel: u4,
+        key: u7,
+        velocity: f32,
+        length_samples: u64,
+        mut emit: impl FnMut(u64, VoiceEvent),
+    ) {
+        if channel != self.generated_channel {
+            self.close_generated(at, &mut emit);
+            self.generated_channel = channel;
+        }
+        let slot = usize::from(key.as_int());
+        if self.generated[slot].take().is_some() || self.player_sounding(channel, key) {
+            self.set_player(channel, key, false);
+            emit(at, VoiceEvent::Off { channel, key });
+        }
+        emit(
+            at,
+            VoiceEvent::On {
+                channel,
+                key,
+                velocity,
+            },
+        );
+        self.generated[slot] = Some(at + length_samples.max(1));
+    }
+
+    /// The player pressed a key that will be passed through at `at`: ends first whatever sounds
+    /// on the same channel and key.
+    pub fn player_on(
+        &mut self,
+        at: u64,
+        channel: u4,
+        key: u7,
+        mut emit: impl FnMut(u64, VoiceEvent),
+    ) {
+        let generated_here = channel == self.generated_channel
+            && self.generated[usize::from(key.as_int())].is_some();
+        if generated_here || self.player_sounding(channel, key) {
+            if generated_here {
+                self.generated[usize::from(key.as_int())] = None;
+            }
+            emit(at, VoiceEvent::Off { channel, key });
+        }
+        self.set_player(channel, key, true);
+    }
+
+    /// The player released a key; `true` when its note-off must be passed through (its note-on
+    /// was, and has not been cut since).
+    pub fn player_off(&mut self, channel: u4, key: u7) -> bool {
+        let sounding = self.player_sounding(channel, key);
+        self.set_player(channel, key, false);
+        sounding
+    }
+
+    /// Ends every generated note whose end lies before `until`, at its end sample.
+    pub fn release_due(&mut self, until: u64, mut emit: impl FnMut(u64, VoiceEvent)) {
+        let channel = self.generated_channel;
+        for (key, end) in self.generated.iter_mut().enumerate() {
+            if let Some(at) = end.filter(|&at| at < until) {
+                *end = None;
+                emit(
+                    at,
+                    VoiceEvent::Off {
+                        channel,
+                        key: u7::new(key as u8),
+                    },
+                );
+            }
+        }
+    }
+
+    /// Ends every generated note at `at`.
+    pub fn close_generated(&mut self, at: u64, mut emit: impl FnMut(u64, VoiceEvent)) {
+        let channel = self.generated_channel;
+        for (key, end) in self.generated.iter_mut().enumerate() {
+            if end.take().is_some() {
+                emit(
+                    at,
+                    VoiceEvent::Off {
+                        channel,
+                        key: u7::new(key as u8),
+                    },
+                );
+            }
+        }
+    }
+
+    /// Ends every note, generated or passed through, at `at`.
+    pub fn close_all(&mut self, at: u64, mut emit: impl FnMut(u64, VoiceEvent)) {
+        self.close_generated(at, &mut emit);
+        for (channel, bits) in self.player.iter_mut().enumerate() {
+            while *bits != 0 {
+                let key = bits.trailing_zeros();
+                *bits &= !(1 << key);
+                emit(
+                    at,
+                    VoiceEvent::Off {
+                        channel: u4::new(channel as u8),
+                        key: u7::new(key as u8),
+                    },
+                );
+            }
+        }
+    }
+
+    /// Whether any note sounds.
+    pub fn any_sounding(&self) -> bool {
+        self.generated.iter().any(Option::is_some) || self.player.iter().any(|&bits| bits != 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(f: impl FnOnce(&mut Vec<(u64, VoiceEvent)>)) -> Vec<(u64, VoiceEvent)> {
+        let mut events = Vec::new();
+        f(&mut events);
+        events
+    }
+
+    const CH: u4 = u4::new(9);
+    const KICK: u7 = u7::new(36);
+
+    #[test]
+    fn generated_notes_end_after_their_length() {
+        let mut voices = Voices::default();
+        let events = collect(|out| {
+            voices.start_generated(100, CH, KICK, 0.8, 50, |at, e| out.push((at, e)));
+            voices.release_due(150, |at, e| out.push((at, e)));
+            voices.release_due(151, |at, e| out.push((at, e)));
+        });
+        assert_eq!(
+            events,
+            [
+                (
+                    100,
+                    VoiceEvent::On {
+                        channel: CH,
+                        key: KICK,
+                        velocity: 0.8
+                    }
+                ),
+                (
+                    150,
+                    VoiceEvent::Off {
+                        channel: CH,
+                        key: KICK
+                    }
+                ),
+            ]
+        );
+        assert!(!voices.any_sounding());
+    }
+
+    #[test]
+    fn a_restrike_ends_the_sounding_note_first() {
+        let mut voices = Voices::default();
+        let events = collect(|out| {
+            voices.player_on(10, CH, KICK, |at, e| out.push((at, e)));
+            voices.start_generated(20, CH, KICK, 1.0, 5, |at, e| out.push((at, e)));
+        });
+        assert_eq!(
+            events[0],
+            (
+                20,
+                VoiceEvent::Off {
+                    channel: CH,
+                    key: KICK
+                }
+            )
+        );
+        // The player's own release no longer passes: its note was already ended.
+        assert!(!voices.player_off(CH, KICK));
+    }
+
+    #[test]
+    fn close_all_ends_everything_once() {
+        let mut voices = Voices::default();
+        voices.player_on(0, u4::new(0), u7::new(60), |_, _| {});
+        voices.player_on(0, u4::new(15), u7::new(127), |_, _| {});
+        voices.start_generated(0, CH, KICK, 1.0, 1_000, |_, _| {});
+        let events = collect(|out| voices.close_all(7, |at, e| out.push((at, e))));
+        assert_eq!(events.len(), 3);
+        assert!(
+            events
+                .iter()
+                .all(|(at, e)| *at == 7 && matches!(e, VoiceEvent::Off { .. }))
+        );
+        assert!(!voices.any_sounding());
+        assert!(!voices.player_off(u4::new(0), u7::new(60)));
+    }
+
+    #[test]
+    fn changing_the_generated_channel_ends_notes_on_the_old_one() {
+        let mut voices = Voices::default();
+        voices.start_generated(0, CH, KICK, 1.0, 1_000, |_, _| {});
+        let events = collect(|out| {
+            voices.start_generated(10, u4::new(0), KICK, 1.0, 1_000, |at, e| out.push((at, e)))
+        });
+        assert_eq!(
+            events[0],
+            (
+                10,
+                VoiceEvent::Off {
+                    channel: CH,
+                    key: KICK
+                }
+            )
+        );
+    }
+}
