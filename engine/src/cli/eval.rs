@@ -55,6 +55,14 @@ enum EvalSplit {
 
 /// Runs `antiphon eval`.
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
+    // A bad model folder is reported before the data is read.
+    let model = match (args.baseline, &args.model) {
+        (None, Some(model_dir)) => Some(
+            DrumModel::load(model_dir)
+                .with_context(|| format!("cannot load the model {}", model_dir.display()))?,
+        ),
+        _ => None,
+    };
     let dataset = load_reported(&args.data)?;
     let split = args.split.unwrap_or(match dataset.split_source {
         SplitSource::InfoCsv => EvalSplit::Validation,
@@ -77,7 +85,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         args.steps_per_seq
     );
 
-    let (nll_per_step, steps, accuracy) = match (args.baseline, &args.model) {
+    let (nll_per_step, steps, accuracy) = match (args.baseline, model) {
         (Some(Baseline::Ngram4), _) => {
             if split == EvalSplit::All {
                 eprintln!(
@@ -90,9 +98,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             let nll = ngram.nll_per_step(&windows);
             (nll.nats, nll.steps, ngram_accuracy(&ngram, &windows))
         }
-        (None, Some(model_dir)) => {
-            let model = DrumModel::load(model_dir)
-                .with_context(|| format!("cannot load the model {}", model_dir.display()))?;
+        (None, Some(model)) => {
             let events = event_windows(&windows);
             let slices: Vec<&[DrumEvent]> = events.iter().map(Vec::as_slice).collect();
             let score =

@@ -74,13 +74,17 @@ impl DrumModel {
             });
         }
         let device = Device::Cpu;
-        let weights_error = |error: candle_core::Error| ModelError::Weights {
+        let vb =
+            VarBuilder::from_slice_safetensors(weights, DType::F32, &device).map_err(|error| {
+                ModelError::CorruptWeights {
+                    path: weights_path.to_owned(),
+                    detail: error.to_string(),
+                }
+            })?;
+        let net = DrumNet::load(vb, &config).map_err(|error| ModelError::Weights {
             path: weights_path.to_owned(),
             detail: error.to_string(),
-        };
-        let vb = VarBuilder::from_slice_safetensors(weights, DType::F32, &device)
-            .map_err(weights_error)?;
-        let net = DrumNet::load(vb, &config).map_err(weights_error)?;
+        })?;
         DrumModel::from_net(config, net)
     }
 
@@ -213,7 +217,10 @@ pub(crate) mod tests {
         std::fs::write(dir.join(CONFIG_FILE), &config).unwrap();
         std::fs::write(dir.join(WEIGHTS_FILE), b"not safetensors at all").unwrap();
         let err = DrumModel::load(&dir).unwrap_err().to_string();
-        assert!(err.contains(WEIGHTS_FILE), "{err}");
+        assert!(
+            err.contains(WEIGHTS_FILE) && err.contains("not a readable"),
+            "{err}"
+        );
 
         std::fs::write(dir.join(WEIGHTS_FILE), &weights).unwrap();
         std::fs::write(dir.join(CONFIG_FILE), b"{\"hidden_size\": 8").unwrap();

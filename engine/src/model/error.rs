@@ -36,7 +36,18 @@ pub enum ModelError {
         /// What is unsupported.
         reason: String,
     },
-    /// The weights are unreadable, or a tensor is missing or has the wrong shape for the config.
+    /// The weights file is not readable safetensors (truncated, or not a weights file at all).
+    #[error(
+        "{path}: not a readable safetensors file ({detail}); restore it from the model's \
+         source, or retrain"
+    )]
+    CorruptWeights {
+        /// The file.
+        path: PathBuf,
+        /// What the safetensors reader found.
+        detail: String,
+    },
+    /// A tensor is missing or has the wrong shape for the config.
     #[error(
         "{path}: {detail}; the weights do not match config.json — restore both files from the \
          same training run, or retrain"
