@@ -3,6 +3,8 @@
 //! Nothing here imports a plugin framework. The plugin crate maps host events and transport onto
 //! these types and back.
 
+pub use midly;
+
 pub mod baseline;
 pub mod dataset;
 pub mod encoding;

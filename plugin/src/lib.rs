@@ -1,29 +1,53 @@
-//! Antiphon as a CLAP and VST3 MIDI effect: a thin layer that maps host events and transport onto
-//! the engine and back.
+//! Antiphon as a CLAP and VST3 MIDI effect: a thin layer that maps host events, transport and
+//! parameters onto the engine's performer and back.
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
+use antiphon_engine::live::io::Input;
+use antiphon_engine::live::performer::Performer;
+use antiphon_engine::live::shelf::{ModelShelf, ShippedModel, UserModels};
 use antiphon_engine::transport::Transport;
 use nice_plug::prelude::*;
 
+mod host_events;
 mod params;
 mod transport;
 
 pub use params::AntiphonParams;
 
-/// The plugin instance. Construction is cheap: hosts build instances while scanning.
+/// The drum model trained on the Groove MIDI Dataset, built into the plugin so it answers out of
+/// the box.
+const SHIPPED_MODEL: ShippedModel = ShippedModel {
+    name: "Drums (Groove MIDI Dataset)",
+    config_json: include_bytes!("../../models/drums/config.json"),
+    weights: include_bytes!("../../models/drums/model.safetensors"),
+};
+
+/// The plugin instance. Construction is cheap (hosts build instances while scanning): the model
+/// loads on the model thread, which starts on activation.
 pub struct Antiphon {
     params: Arc<AntiphonParams>,
-    /// The transport as read at the start of the last block.
-    transport: Transport,
+    shelf: Arc<ModelShelf>,
+    /// Present while active; owns the model thread.
+    performer: Option<Performer>,
+    /// This block's host events, kept so passed-through events go out exactly as they came.
+    /// Allocated on activation.
+    events: Vec<NoteEvent<()>>,
+    /// The same events as the engine sees them. Allocated on activation.
+    inputs: Vec<Input>,
 }
 
 impl Default for Antiphon {
     fn default() -> Self {
+        let user_models = UserModels::default();
+        let shelf = Arc::new(ModelShelf::new(SHIPPED_MODEL, user_models.clone()));
         Self {
-            params: Arc::new(AntiphonParams::default()),
-            transport: Transport::Stopped,
+            params: Arc::new(AntiphonParams::new(shelf.clone(), user_models)),
+            shelf,
+            performer: None,
+            events: Vec::new(),
+            inputs: Vec::new(),
         }
     }
 }
@@ -57,24 +81,81 @@ impl Plugin for Antiphon {
         self.params.clone()
     }
 
+    fn activate(
+        &mut self,
+        _audio_io_layout: &AudioIOLayout,
+        buffer_config: &BufferConfig,
+        _context: &mut impl ActivateContext<Self>,
+    ) -> bool {
+        // Every allocation the audio thread will use happens here, on the main thread.
+        self.performer = None;
+        self.shelf.request(self.params.model.value() as u32);
+        let offline = buffer_config.process_mode == ProcessMode::Offline;
+        match Performer::start(
+            self.shelf.clone(),
+            f64::from(buffer_config.sample_rate),
+            offline,
+        ) {
+            Ok(performer) => self.performer = Some(performer),
+            Err(error) => {
+                nice_error!("Antiphon could not start its model thread: {error}");
+                return false;
+            }
+        }
+        self.events = Vec::with_capacity(Self::INPUT_EVENT_CAPACITY);
+        self.inputs = Vec::with_capacity(Self::INPUT_EVENT_CAPACITY);
+        true
+    }
+
+    fn deactivate(&mut self) {
+        // Joins the model thread, on the main thread.
+        self.performer = None;
+    }
+
     fn process(
         &mut self,
         buffer: &mut Buffer,
         _aux: &mut AuxiliaryBuffers,
         context: &mut impl ProcessContext<Self>,
     ) -> ProcessStatus {
-        self.transport = transport::read(context.transport());
-        let passthrough = self.params.passthrough.value();
-        while let Some(event) = context.next_event() {
-            if passthrough {
-                // A full host buffer drops the event; there is nowhere to wait.
-                let _ = context.try_send_event(event);
-            }
-        }
         for channel in buffer.as_slice() {
             channel.fill(0.0);
         }
-        ProcessStatus::Normal
+        self.events.clear();
+        self.inputs.clear();
+        while let Some(event) = context.next_event() {
+            // Beyond the capacity reserved on activation, events are dropped rather than
+            // allocating on the audio thread.
+            if self.events.len() < self.events.capacity() {
+                self.inputs.push(host_events::to_input(&event));
+                self.events.push(event);
+            }
+        }
+        let Some(performer) = &mut self.performer else {
+            return ProcessStatus::Normal;
+        };
+
+        let mut settings = self.params.settings();
+        let transport = if self.params.bypass.value() {
+            // Bypassed: everything passes, the performer stops (closing its notes).
+            settings.passthrough = true;
+            Transport::Stopped
+        } else {
+            transport::read(context.transport())
+        };
+        let events = &self.events;
+        performer.process(
+            transport,
+            buffer.samples() as u32,
+            &self.inputs,
+            &settings,
+            |output| {
+                let event = host_events::to_host(output.offset, output.kind, events);
+                // A full host buffer drops the event; there is nowhere to wait.
+                let _ = context.try_send_event(event);
+            },
+        );
+        ProcessStatus::KeepAlive
     }
 }
 

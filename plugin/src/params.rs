@@ -1,20 +1,200 @@
 //! The parameters the host automates and saves with the song. `#[id]`s never change: automation
 //! and saved projects refer to them.
 
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use antiphon_engine::live::io::Trigger;
+use antiphon_engine::live::messages::Generation;
+use antiphon_engine::live::performer::Settings;
+use antiphon_engine::live::shelf::{MAX_USER_MODELS, ModelShelf, UserModels};
+use antiphon_engine::midly::num::{u4, u7};
+use antiphon_engine::phrase::{AfterResponse, PhraseRules};
 use nice_plug::prelude::*;
 
-/// Everything the host can automate.
+/// Version of the non-parameter state layout, saved with the song.
+pub const STATE_VERSION: u32 = 1;
+
+/// What ends a call on demand, besides silence and "Max Call Bars".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum EndCallTrigger {
+    /// Only silence and the length limit end a call.
+    Off,
+    /// The note numbered "End Call Number".
+    Note,
+    /// The controller numbered "End Call Number" (pressed: 64 or more).
+    #[name = "CC"]
+    Cc,
+}
+
+/// Everything the host can automate, plus what the song saves beside it.
 #[derive(Params)]
 pub struct AntiphonParams {
+    /// Softmax temperature of the answer, read when a call is decided.
+    #[id = "temperature"]
+    pub temperature: FloatParam,
+    /// Answer length in bars; 0 answers with as many bars as the call had.
+    #[id = "phrase_bars"]
+    pub phrase_bars: IntParam,
+    /// A call ends after this many bars.
+    #[id = "max_call_bars"]
+    pub max_call_bars: IntParam,
+    /// Shorter calls are ignored.
+    #[id = "min_call_bars"]
+    pub min_call_bars: IntParam,
+    /// What the player plays during an answer becomes the next call.
+    #[id = "overlap"]
+    pub overlap: BoolParam,
+    /// Repeat the last answer until the player plays over it.
+    #[id = "loop"]
+    pub loop_answer: BoolParam,
+    /// The model answers its own last answer (wins over Loop when both are on).
+    #[id = "mutate"]
+    pub mutate: BoolParam,
     /// The player's notes also go to the output.
     #[id = "passthrough"]
     pub passthrough: BoolParam,
+    /// MIDI channel of the answer.
+    #[id = "out_channel"]
+    pub out_channel: IntParam,
+    /// Velocity of the answer's notes.
+    #[id = "velocity"]
+    pub velocity: IntParam,
+    /// 0: a fresh take every phrase; any other value makes takes reproducible.
+    #[id = "seed"]
+    pub seed: IntParam,
+    /// Which model answers: the shipped drums, or a model folder the user loaded.
+    #[id = "model"]
+    pub model: IntParam,
+    /// What ends a call on demand.
+    #[id = "end_call_trigger"]
+    pub end_call_trigger: EnumParam<EndCallTrigger>,
+    /// The note or controller number of the trigger.
+    #[id = "end_call_number"]
+    pub end_call_number: IntParam,
+    /// Host bypass: the player's notes pass, the performer rests and closes its notes.
+    #[id = "bypass"]
+    pub bypass: BoolParam,
+
+    /// User model folders, in model slot order (slot 1 first).
+    #[persist = "user-models"]
+    pub user_models: UserModels,
+    /// Layout version of the saved state.
+    #[persist = "state-version"]
+    pub state_version: Arc<parking_lot::RwLock<u32>>,
 }
 
-impl Default for AntiphonParams {
-    fn default() -> Self {
+impl AntiphonParams {
+    /// The parameters with their defaults. `shelf` names the model slots; `user_models` is the
+    /// list the shelf reads, saved with the song.
+    pub fn new(shelf: Arc<ModelShelf>, user_models: UserModels) -> Self {
+        let model_shelf = shelf.clone();
         Self {
+            temperature: FloatParam::new(
+                "Temperature",
+                1.0,
+                FloatRange::SymmetricalSkewed {
+                    min: 0.1,
+                    max: 2.0,
+                    factor: FloatRange::skew_factor(-0.5),
+                    center: 1.0,
+                },
+            )
+            .with_step_size(0.01),
+            phrase_bars: IntParam::new("Phrase Bars", 0, IntRange::Linear { min: 0, max: 16 })
+                .with_value_to_string(Arc::new(|bars| match bars {
+                    0 => "as call".to_owned(),
+                    1 => "1 bar".to_owned(),
+                    n => format!("{n} bars"),
+                }))
+                .with_string_to_value(Arc::new(|text| {
+                    let text = text.trim();
+                    if text.eq_ignore_ascii_case("as call") {
+                        return Some(0);
+                    }
+                    text.trim_end_matches("bars")
+                        .trim_end_matches("bar")
+                        .trim()
+                        .parse()
+                        .ok()
+                })),
+            max_call_bars: IntParam::new("Max Call Bars", 4, bars_range()).with_unit(" bars"),
+            min_call_bars: IntParam::new("Min Call Bars", 1, bars_range()).with_unit(" bars"),
+            overlap: BoolParam::new("Overlap", false),
+            loop_answer: BoolParam::new("Loop", false),
+            mutate: BoolParam::new("Mutate", false),
             passthrough: BoolParam::new("Passthrough", true),
+            out_channel: IntParam::new("Out Channel", 10, IntRange::Linear { min: 1, max: 16 }),
+            velocity: IntParam::new("Velocity", 100, IntRange::Linear { min: 1, max: 127 }),
+            seed: IntParam::new("Seed", 0, IntRange::Linear { min: 0, max: 9999 })
+                .with_value_to_string(Arc::new(|seed| match seed {
+                    0 => "fresh".to_owned(),
+                    n => n.to_string(),
+                }))
+                .with_string_to_value(Arc::new(|text| match text.trim() {
+                    "fresh" => Some(0),
+                    number => number.parse().ok(),
+                })),
+            model: IntParam::new(
+                "Model",
+                0,
+                IntRange::Linear {
+                    min: 0,
+                    max: MAX_USER_MODELS as i32,
+                },
+            )
+            .with_value_to_string(Arc::new(move |slot| model_shelf.slot_name(slot as u32)))
+            .with_callback(Arc::new(move |slot| shelf.request(slot as u32))),
+            end_call_trigger: EnumParam::new("End Call Trigger", EndCallTrigger::Off),
+            end_call_number: IntParam::new(
+                "End Call Number",
+                64,
+                IntRange::Linear { min: 0, max: 127 },
+            ),
+            bypass: BoolParam::new("Bypass", false).make_bypass(),
+            user_models,
+            state_version: Arc::new(parking_lot::RwLock::new(STATE_VERSION)),
         }
     }
+
+    /// The performer's settings as the parameters stand now. Allocation-free: called from
+    /// `process()`.
+    pub fn settings(&self) -> Settings {
+        let after_response = if self.mutate.value() {
+            AfterResponse::Mutate
+        } else if self.loop_answer.value() {
+            AfterResponse::Loop
+        } else {
+            AfterResponse::Listen
+        };
+        let number = u7::new(self.end_call_number.value().clamp(0, 127) as u8);
+        Settings {
+            rules: PhraseRules {
+                min_call_bars: self.min_call_bars.value() as u32,
+                max_call_bars: self.max_call_bars.value() as u32,
+                response_bars: match self.phrase_bars.value() {
+                    0 => None,
+                    bars => Some(bars as u32),
+                },
+                overlap: self.overlap.value(),
+                after_response,
+            },
+            generation: Generation {
+                temperature: self.temperature.value(),
+                seed: NonZeroU32::new(self.seed.value() as u32),
+            },
+            out_channel: u4::new((self.out_channel.value() - 1).clamp(0, 15) as u8),
+            velocity: u7::new(self.velocity.value().clamp(1, 127) as u8),
+            passthrough: self.passthrough.value(),
+            trigger: match self.end_call_trigger.value() {
+                EndCallTrigger::Off => None,
+                EndCallTrigger::Note => Some(Trigger::Note(number)),
+                EndCallTrigger::Cc => Some(Trigger::Cc(number)),
+            },
+        }
+    }
+}
+
+fn bars_range() -> IntRange {
+    IntRange::Linear { min: 1, max: 16 }
 }

@@ -10,8 +10,12 @@ pub enum Input {
     NoteOff { channel: u8, key: u8 },
     /// A MIDI control change; `value` in `0..=127`.
     Cc { channel: u8, cc: u8, value: u8 },
-    /// A parameter set to a plain value, found by its display name (as a host's automation lane).
-    Param { name: &'static str, value: f64 },
+    /// A parameter set, found by its display name and given as text a user would type (as a
+    /// host's automation lane).
+    Param {
+        name: &'static str,
+        text: &'static str,
+    },
 }
 
 /// An input at an absolute host sample.

@@ -2,10 +2,11 @@
 //! [`Scenario`] through it block by block, and saves/loads its state.
 
 use std::collections::HashMap;
-use std::ffi::CStr;
+use std::ffi::{CStr, CString};
 use std::mem::ManuallyDrop;
 
 use clack_extensions::params::{ParamInfoBuffer, PluginParams};
+use clack_extensions::render::{PluginRender, RenderMode};
 use clack_extensions::state::PluginState;
 use clack_host::events::event_types::{
     MidiEvent, NoteOffEvent, NoteOnEvent, ParamValueEvent, TransportEvent, TransportFlags,
@@ -18,7 +19,7 @@ use clack_host::utils::{BeatTime, SecondsTime};
 
 use crate::bundle;
 use crate::events::{Input, Output, TimedInput, TimedOutput};
-use crate::scenario::Scenario;
+use crate::scenario::{Render, Scenario};
 use crate::timeline::Timeline;
 
 /// CLAP id of the plugin under test.
@@ -90,6 +91,19 @@ impl PluginHost {
         }
     }
 
+    /// Tells the plugin whether it renders offline (a bounce) or in real time.
+    pub fn set_render(&mut self, render: Render) {
+        let mode = match render {
+            Render::Offline => RenderMode::Offline,
+            Render::Realtime | Render::Paced => RenderMode::Realtime,
+        };
+        let handle = self.instance.plugin_handle();
+        let extension: PluginRender = handle.get_extension().expect("render extension");
+        extension
+            .set(&handle, mode)
+            .expect("the plugin accepts the render mode");
+    }
+
     /// Activates the plugin at `sample_rate_hz` for blocks of up to `max_block_samples`.
     pub fn activate(&mut self, sample_rate_hz: f64, max_block_samples: u32) {
         assert!(self.processor.is_none(), "already active");
@@ -139,14 +153,14 @@ impl PluginHost {
         outputs
     }
 
-    fn resolve_inputs(&self, inputs: &[TimedInput]) -> Vec<(u64, ResolvedInput)> {
+    fn resolve_inputs(&mut self, inputs: &[TimedInput]) -> Vec<(u64, ResolvedInput)> {
         let mut resolved: Vec<(u64, ResolvedInput)> = inputs
             .iter()
             .map(|timed| {
                 let input = match timed.input {
-                    Input::Param { name, value } => ResolvedInput::Param {
+                    Input::Param { name, text } => ResolvedInput::Param {
                         id: self.param_id(name),
-                        value,
+                        value: self.param_value_of(name, text),
                     },
                     other => ResolvedInput::Midi(other),
                 };
@@ -174,19 +188,37 @@ impl PluginHost {
         names
     }
 
-    /// The plain value of the parameter named `name`.
-    pub fn param(&mut self, name: &str) -> f64 {
+    /// The parameter's value as the plugin displays it (e.g. "2 bars", "On").
+    pub fn param_text(&mut self, name: &str) -> String {
         let id = self.param_id(name);
         let handle = self.instance.plugin_handle();
         let params: PluginParams = handle.get_extension().expect("params extension");
-        params
+        let value = params
             .get_value(&handle, id)
-            .expect("a value for a listed parameter")
+            .expect("a value for a listed parameter");
+        let mut buffer = [0u8; 256];
+        let text = params
+            .value_to_text(&handle, id, value, &mut buffer)
+            .expect("the plugin formats its own values");
+        String::from_utf8_lossy(text).into_owned()
     }
 
-    /// Sets a parameter while the plugin is inactive, through `params.flush()`.
-    pub fn set_param(&mut self, name: &str, value: f64) {
+    /// What the plugin makes of `text` typed into parameter `name`, in its CLAP value domain.
+    pub fn param_value_of(&mut self, name: &str, text: &str) -> f64 {
         let id = self.param_id(name);
+        let handle = self.instance.plugin_handle();
+        let params: PluginParams = handle.get_extension().expect("params extension");
+        let text = CString::new(text).expect("no NUL in parameter text");
+        params
+            .text_to_value(&handle, id, &text)
+            .unwrap_or_else(|| panic!("{name} does not accept {text:?}"))
+    }
+
+    /// Sets a parameter, typed as a user would (e.g. "2", "On", "0.5"), while the plugin is
+    /// inactive, through `params.flush()`.
+    pub fn set_param(&mut self, name: &str, text: &str) {
+        let id = self.param_id(name);
+        let value = self.param_value_of(name, text);
         let mut events = EventBuffer::new();
         events.push(&ParamValueEvent::new(0, id, Pckn::match_all(), value));
         let mut handle = self
@@ -364,8 +396,18 @@ fn play_blocks(
     let mut output_events = EventBuffer::with_capacity(64);
     let mut outputs = Vec::new();
     let mut next_input = 0;
+    let wall_start = std::time::Instant::now();
 
     for (start, end) in blocks(scenario) {
+        if scenario.render == Render::Paced {
+            // A live host hands a block over one block ahead of the time it plays.
+            let due = start.saturating_sub(u64::from(scenario.block_samples));
+            let due =
+                std::time::Duration::from_secs_f64(due as f64 / scenario.timeline.sample_rate_hz());
+            if let Some(wait) = due.checked_sub(wall_start.elapsed()) {
+                std::thread::sleep(wait);
+            }
+        }
         let len = (end - start) as usize;
         input_events.clear();
         output_events.clear();

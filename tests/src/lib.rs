@@ -5,18 +5,20 @@
 pub mod bundle;
 pub mod events;
 pub mod host;
+pub mod phrases;
 pub mod scenario;
 pub mod timeline;
 
 pub use events::{Input, NotePair, Output, TimedInput, TimedOutput, paired_notes};
 pub use host::PluginHost;
-pub use scenario::Scenario;
+pub use scenario::{Render, Scenario};
 pub use timeline::Timeline;
 
 /// Loads the plugin, activates it for `scenario`'s block size at the scenario's sample rate,
 /// plays the scenario and returns the output.
 pub fn play(scenario: &Scenario) -> Vec<TimedOutput> {
     let mut host = PluginHost::load();
+    host.set_render(scenario.render);
     host.activate(scenario.timeline.sample_rate_hz(), scenario.block_samples);
     let outputs = host.run(scenario);
     host.deactivate();

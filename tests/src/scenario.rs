@@ -4,6 +4,19 @@
 use crate::events::{Input, TimedInput};
 use crate::timeline::Timeline;
 
+/// How the host drives the plugin's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Render {
+    /// Realtime mode, blocks back to back as fast as the plugin returns (no model involved).
+    #[default]
+    Realtime,
+    /// Realtime mode, each block handed over when its time comes on the wall clock, as a live
+    /// host does.
+    Paced,
+    /// Offline render (a bounce): the plugin may wait for its model.
+    Offline,
+}
+
 /// Everything a host does to the plugin over one run.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -15,6 +28,8 @@ pub struct Scenario {
     pub total_samples: u64,
     /// What is played in, at absolute samples.
     pub inputs: Vec<TimedInput>,
+    /// How the host clocks the plugin.
+    pub render: Render,
 }
 
 impl Scenario {
@@ -25,7 +40,14 @@ impl Scenario {
             block_samples,
             total_samples,
             inputs: Vec::new(),
+            render: Render::Realtime,
         }
+    }
+
+    /// The same scenario clocked another way.
+    pub fn rendered(mut self, render: Render) -> Scenario {
+        self.render = render;
+        self
     }
 
     /// Adds an input at `sample`.

@@ -120,8 +120,8 @@ fn activates_deactivates_and_reactivates_cleanly() {
 fn parameters_and_state_round_trip() {
     let mut host = PluginHost::load();
     let defaults = host.save_state();
-    host.set_param("Passthrough", 0.0);
-    assert_eq!(host.param("Passthrough"), 0.0);
+    host.set_param("Passthrough", "Off");
+    assert_eq!(host.param_text("Passthrough"), "Off");
     let changed = host.save_state();
     assert_ne!(
         changed, defaults,
@@ -129,9 +129,9 @@ fn parameters_and_state_round_trip() {
     );
 
     let mut fresh = PluginHost::load();
-    assert_eq!(fresh.param("Passthrough"), 1.0);
+    assert_eq!(fresh.param_text("Passthrough"), "On");
     fresh.load_state(&changed).expect("loading a saved state");
-    assert_eq!(fresh.param("Passthrough"), 0.0);
+    assert_eq!(fresh.param_text("Passthrough"), "Off");
     assert_eq!(
         fresh.save_state(),
         changed,
@@ -146,10 +146,10 @@ fn parameters_and_state_round_trip() {
 #[test]
 fn damaged_state_is_refused_and_changes_nothing() {
     let mut host = PluginHost::load();
-    host.set_param("Passthrough", 0.0);
+    host.set_param("Passthrough", "Off");
     let before = host.save_state();
     assert!(host.load_state(b"{ this is not a saved state").is_err());
     assert!(host.load_state(&before[..before.len() / 2]).is_err());
-    assert_eq!(host.param("Passthrough"), 0.0);
+    assert_eq!(host.param_text("Passthrough"), "Off");
     assert_eq!(host.save_state(), before);
 }

@@ -100,6 +100,59 @@ struct Queued {
     kind: OutputKind,
 }
 
+/// The events of the block being processed, on the performer's absolute sample clock.
+#[derive(Debug)]
+struct BlockOutput {
+    /// Absolute sample (since activation) of the block's first sample.
+    block_start: u64,
+    /// Allocated once with room for [`MAX_OUTPUTS_PER_BLOCK`].
+    queued: Vec<Queued>,
+    /// Events that did not fit this block.
+    dropped: u32,
+}
+
+impl BlockOutput {
+    fn at(&self, offset: u32) -> u64 {
+        self.block_start + u64::from(offset)
+    }
+
+    fn queue(&mut self, offset: u32, rank: u8, kind: OutputKind) {
+        if self.queued.len() == self.queued.capacity() {
+            self.dropped += 1;
+            return;
+        }
+        let sequence = self.queued.len() as u32;
+        self.queued.push(Queued {
+            offset,
+            rank,
+            sequence,
+            kind,
+        });
+    }
+
+    fn voice(&mut self, at: u64, event: VoiceEvent) {
+        let offset = u32::try_from(at.saturating_sub(self.block_start)).unwrap_or(u32::MAX);
+        match event {
+            VoiceEvent::On {
+                channel,
+                key,
+                velocity,
+            } => self.queue(
+                offset,
+                2,
+                OutputKind::NoteOn {
+                    channel,
+                    key,
+                    velocity,
+                },
+            ),
+            VoiceEvent::Off { channel, key } => {
+                self.queue(offset, 0, OutputKind::NoteOff { channel, key })
+            }
+        }
+    }
+}
+
 /// The audio thread's performer. Build it (and its model thread) with [`Performer::start`] on
 /// the main thread when the plugin activates.
 #[derive(Debug)]
@@ -117,9 +170,7 @@ pub struct Performer {
     voices: Box<Voices>,
     /// Keys the player holds (passed through or not), per channel.
     held: [u128; 16],
-    /// Host samples processed since activation: the performer's absolute clock.
-    elapsed_samples: u64,
-    queued: Vec<Queued>,
+    out: BlockOutput,
     /// Owns the model thread; dropped (joined) with the performer, off the audio thread.
     _worker: WorkerHandle,
 }
@@ -149,8 +200,11 @@ impl Performer {
             schedule: Box::default(),
             voices: Box::default(),
             held: [0; 16],
-            elapsed_samples: 0,
-            queued: Vec::with_capacity(MAX_OUTPUTS_PER_BLOCK),
+            out: BlockOutput {
+                block_start: 0,
+                queued: Vec::with_capacity(MAX_OUTPUTS_PER_BLOCK),
+                dropped: 0,
+            },
             _worker: worker,
         })
     }
@@ -175,7 +229,7 @@ impl Performer {
         settings: &Settings,
         mut emit: impl FnMut(Output),
     ) {
-        self.queued.clear();
+        self.out.queued.clear();
         let position = match transport {
             Transport::Playing(position) => Meter::of(&position).map(|meter| (position, meter)),
             Transport::Stopped => None,
@@ -187,7 +241,7 @@ impl Performer {
                 self.play_block(&position, len_samples, inputs, settings);
             }
             None => {
-                if self.turns.is_some() || self.voices.any_sounding() {
+                if self.turns.is_some() {
                     self.stop(0);
                 }
                 self.expected_ppq = None;
@@ -196,26 +250,31 @@ impl Performer {
                 }
             }
         }
-        let block_end = self.elapsed_samples + u64::from(len_samples);
+        let block_end = self.out.at(len_samples);
         self.release_due(block_end);
 
-        self.queued
+        self.out
+            .queued
             .sort_unstable_by_key(|q| (q.offset, q.rank, q.sequence));
-        for queued in &self.queued {
+        for queued in &self.out.queued {
             emit(Output {
                 offset: queued.offset,
                 kind: queued.kind,
             });
         }
-        self.elapsed_samples = block_end;
+        if self.out.dropped > 0 {
+            self.monitor
+                .dropped_outputs
+                .fetch_add(std::mem::take(&mut self.out.dropped), Ordering::Relaxed);
+        }
+        self.out.block_start = block_end;
     }
 
     /// Closes every note and forgets the phrase: the transport stopped, jumped or changed meter.
     fn stop(&mut self, offset: u32) {
-        let at = self.elapsed_samples + u64::from(offset);
-        let mut voices = std::mem::take(&mut self.voices);
-        voices.close_all(at, |at, event| self.queue_voice(at, event));
-        self.voices = voices;
+        let at = self.out.at(offset);
+        self.voices
+            .close_all(at, |at, event| self.out.voice(at, event));
         self.turns = None;
         self.schedule.clear();
         self.pending = PendingSteps::default();
@@ -259,14 +318,14 @@ impl Performer {
             };
             if take_point {
                 let (offset, point) = points.next().expect("peeked");
-                self.release_due(self.elapsed_samples + u64::from(offset));
+                self.release_due(self.out.at(offset));
                 match point {
                     GridPoint::Start(step) => self.step_started(step, offset, &grid, settings),
                     GridPoint::Close(step) => self.step_closed(step, lead_steps, settings),
                 }
             } else {
                 let (index, input) = inputs_left.next().expect("peeked");
-                self.release_due(self.elapsed_samples + u64::from(input.offset));
+                self.release_due(self.out.at(input.offset));
                 self.hear(index, input, &grid, settings);
             }
         }
@@ -304,21 +363,19 @@ impl Performer {
         }
         match cue {
             Cue::Play(event) => {
-                let at = self.elapsed_samples + u64::from(offset);
+                let at = self.out.at(offset);
                 let length = (grid.samples_per_step() / 2.0).round() as u64;
                 let velocity = f32::from(settings.velocity.as_int()) / 127.0;
-                let mut voices = std::mem::take(&mut self.voices);
                 for class in event.classes() {
-                    voices.start_generated(
+                    self.voices.start_generated(
                         at,
                         settings.out_channel,
                         class.output_pitch(),
                         velocity,
                         length,
-                        |at, event| self.queue_voice(at, event),
+                        |at, event| self.out.voice(at, event),
                     );
                 }
-                self.voices = voices;
             }
             Cue::Pending => Monitor::count(&self.monitor.late_steps),
             Cue::Silent => {}
@@ -422,7 +479,7 @@ impl Performer {
 
     /// Passes the input through (or swallows it) and keeps the held keys and voices.
     fn hear_passthrough(&mut self, index: usize, input: &Input, settings: &Settings) {
-        let at = self.elapsed_samples + u64::from(input.offset);
+        let at = self.out.at(input.offset);
         let forward = match input.kind {
             InputKind::NoteOn { key, .. } if settings.trigger == Some(Trigger::Note(key)) => {
                 if let Some(turns) = &mut self.turns {
@@ -433,9 +490,8 @@ impl Performer {
             InputKind::NoteOn { channel, key, .. } => {
                 self.held[usize::from(channel.as_int())] |= 1 << key.as_int();
                 if settings.passthrough {
-                    let mut voices = std::mem::take(&mut self.voices);
-                    voices.player_on(at, channel, key, |at, event| self.queue_voice(at, event));
-                    self.voices = voices;
+                    self.voices
+                        .player_on(at, channel, key, |at, event| self.out.voice(at, event));
                 }
                 settings.passthrough
             }
@@ -455,50 +511,13 @@ impl Performer {
             InputKind::Cc { .. } | InputKind::Other => settings.passthrough,
         };
         if forward {
-            self.queue(input.offset, 1, OutputKind::Forward(index));
+            self.out.queue(input.offset, 1, OutputKind::Forward(index));
         }
     }
 
     fn release_due(&mut self, until: u64) {
-        let mut voices = std::mem::take(&mut self.voices);
-        voices.release_due(until, |at, event| self.queue_voice(at, event));
-        self.voices = voices;
-    }
-
-    fn queue_voice(&mut self, at: u64, event: VoiceEvent) {
-        let offset = u32::try_from(at.saturating_sub(self.elapsed_samples)).unwrap_or(u32::MAX);
-        match event {
-            VoiceEvent::On {
-                channel,
-                key,
-                velocity,
-            } => self.queue(
-                offset,
-                2,
-                OutputKind::NoteOn {
-                    channel,
-                    key,
-                    velocity,
-                },
-            ),
-            VoiceEvent::Off { channel, key } => {
-                self.queue(offset, 0, OutputKind::NoteOff { channel, key })
-            }
-        }
-    }
-
-    fn queue(&mut self, offset: u32, rank: u8, kind: OutputKind) {
-        if self.queued.len() == self.queued.capacity() {
-            Monitor::count(&self.monitor.dropped_outputs);
-            return;
-        }
-        let sequence = self.queued.len() as u32;
-        self.queued.push(Queued {
-            offset,
-            rank,
-            sequence,
-            kind,
-        });
+        self.voices
+            .release_due(until, |at, event| self.out.voice(at, event));
     }
 
     fn send(&mut self, message: ToWorker) {

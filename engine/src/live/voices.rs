@@ -157,11 +157,6 @@ impl Voices {
             }
         }
     }
-
-    /// Whether any note sounds.
-    pub fn any_sounding(&self) -> bool {
-        self.generated.iter().any(Option::is_some) || self.player.iter().any(|&bits| bits != 0)
-    }
 }
 
 #[cfg(test)]
@@ -205,7 +200,7 @@ mod tests {
                 ),
             ]
         );
-        assert!(!voices.any_sounding());
+        assert!(collect(|out| voices.close_all(0, |at, e| out.push((at, e)))).is_empty());
     }
 
     #[test]
@@ -242,7 +237,7 @@ mod tests {
                 .iter()
                 .all(|(at, e)| *at == 7 && matches!(e, VoiceEvent::Off { .. }))
         );
-        assert!(!voices.any_sounding());
+        assert!(collect(|out| voices.close_all(0, |at, e| out.push((at, e)))).is_empty());
         assert!(!voices.player_off(u4::new(0), u7::new(60)));
     }
 
