@@ -3,12 +3,15 @@
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
+use antiphon_engine::live::feed::FeedReceiver;
 use antiphon_engine::live::io::Input;
 use antiphon_engine::live::performer::Performer;
 use antiphon_engine::live::shelf::{ModelShelf, ShippedModel, UserModels};
 use antiphon_engine::transport::Transport;
 use nice_plug::prelude::*;
+use parking_lot::Mutex;
 
 mod host_events;
 mod params;
@@ -36,6 +39,11 @@ pub struct Antiphon {
     events: Vec<NoteEvent<()>>,
     /// The same events as the engine sees them. Allocated on activation.
     inputs: Vec<Input>,
+    /// Set while the editor shows: only then does the performer report to it.
+    editor_open: Arc<AtomicBool>,
+    /// The editor's end of the performer's report, replaced on each activation. Locked by the
+    /// main and editor threads only, never by the audio thread.
+    feed: Arc<Mutex<Option<FeedReceiver>>>,
 }
 
 impl Default for Antiphon {
@@ -48,6 +56,8 @@ impl Default for Antiphon {
             performer: None,
             events: Vec::new(),
             inputs: Vec::new(),
+            editor_open: Arc::new(AtomicBool::new(false)),
+            feed: Arc::new(Mutex::new(None)),
         }
     }
 }
@@ -95,8 +105,12 @@ impl Plugin for Antiphon {
             self.shelf.clone(),
             f64::from(buffer_config.sample_rate),
             offline,
+            self.editor_open.clone(),
         ) {
-            Ok(performer) => self.performer = Some(performer),
+            Ok((performer, feed)) => {
+                self.performer = Some(performer);
+                *self.feed.lock() = Some(feed);
+            }
             Err(error) => {
                 nice_error!("Antiphon could not start its model thread: {error}");
                 return false;

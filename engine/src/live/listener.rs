@@ -13,6 +13,8 @@ pub struct Primed {
     pub last: DrumEvent,
     /// Position of the next step, counted from the call's first bar line.
     pub position_steps: usize,
+    /// Log-likelihood of what was heard (its first step is context).
+    pub log_likelihood: f32,
 }
 
 /// A call being listened to.
@@ -24,7 +26,6 @@ pub struct CallListener {
     /// Snapshots at the call's bar lines, for cutting a silent last bar from the primer.
     bar_snapshots: Vec<Primed>,
     events: Vec<DrumEvent>,
-    log_likelihood: f32,
 }
 
 impl CallListener {
@@ -37,26 +38,16 @@ impl CallListener {
                 state: model.initial_state()?,
                 last: DrumEvent::REST,
                 position_steps: 0,
+                log_likelihood: 0.0,
             },
             bar_snapshots: Vec::new(),
             events: Vec::new(),
-            log_likelihood: 0.0,
         })
     }
 
     /// The call's first step.
     pub fn start(&self) -> i64 {
         self.start
-    }
-
-    /// Steps heard so far.
-    pub fn events(&self) -> &[DrumEvent] {
-        &self.events
-    }
-
-    /// Log-likelihood of the call heard so far under the model (its first step is context).
-    pub fn log_likelihood(&self) -> f32 {
-        self.log_likelihood
     }
 
     /// Hears step `step`; steps skipped since the last one are rests. Steps before the call or
@@ -83,7 +74,7 @@ impl CallListener {
         let position = self.events.len();
         if position > 0 {
             let log_probs = model.step(&mut self.primed.state, self.primed.last, position)?;
-            self.log_likelihood += log_probs[event.index()];
+            self.primed.log_likelihood += log_probs[event.index()];
         }
         self.primed.last = event;
         self.primed.position_steps = position + 1;
@@ -107,6 +98,7 @@ impl CallListener {
                 state: model.initial_state()?,
                 last: DrumEvent::REST,
                 position_steps: 0,
+                log_likelihood: 0.0,
             });
         };
         while self.events.len() < length {

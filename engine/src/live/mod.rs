@@ -2,8 +2,10 @@
 //! thread that listens and answers, joined by two lock-free rings.
 //!
 //! Audio thread: [`performer`], [`grid`], [`schedule`], [`voices`], [`monitor`].
-//! Model thread: [`worker`], [`listener`], [`shelf`]. Between them: [`messages`].
+//! Model thread: [`worker`], [`listener`], [`shelf`]. Between them: [`messages`]. To the
+//! editor: [`feed`] and [`monitor`].
 
+pub mod feed;
 pub mod grid;
 pub mod io;
 pub mod listener;

@@ -1,7 +1,9 @@
 //! Numbers the audio thread publishes for the editor and benchmarks: plain atomics, written
 //! without locks or allocation.
 
-use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
+
+use atomic_float::AtomicF64;
 
 /// Published by the audio thread, read by anyone.
 #[derive(Debug, Default)]
@@ -17,6 +19,16 @@ pub struct Monitor {
     pub dropped_outputs: AtomicU32,
     /// Messages to the model thread dropped because its ring was full.
     pub dropped_messages: AtomicU32,
+    /// Whether the transport plays (with a position the performer can follow).
+    pub playing: AtomicBool,
+    /// Song position at the start of the last block, in quarter notes.
+    pub pos_ppq: AtomicF64,
+    /// Tempo of the last block.
+    pub tempo_bpm: AtomicF64,
+    /// Steps per bar of the last block's meter.
+    pub steps_per_bar: AtomicU32,
+    /// A bar line of the last block's meter, in steps.
+    pub bar_origin_step: AtomicI64,
 }
 
 impl Monitor {

@@ -6,13 +6,14 @@
 //! is what a bounce needs).
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use midly::num::{u4, u7};
 use rtrb::{Consumer, Producer, RingBuffer};
 
 use crate::encoding::drums::{DrumClass, DrumEvent};
+use crate::live::feed::{FeedReceiver, FeedSender, PlayEvent, feed};
 use crate::live::grid::{BlockGrid, GridPoint};
 use crate::live::io::{Input, InputKind, Output, OutputKind, Trigger};
 use crate::live::messages::{FromWorker, Generation, ToWorker};
@@ -21,7 +22,7 @@ use crate::live::schedule::{Cue, Schedule};
 use crate::live::shelf::ModelShelf;
 use crate::live::voices::{VoiceEvent, Voices};
 use crate::live::worker::{self, WorkerHandle, WorkerStats};
-use crate::phrase::{Action, Meter, PhraseRules, Turns};
+use crate::phrase::{Action, Meter, PhraseRules, TurnState, Turns};
 use crate::sequence::{DrumHit, DrumStep, STEPS_PER_QUARTER};
 use crate::transport::{Position, Transport};
 
@@ -171,23 +172,35 @@ pub struct Performer {
     /// Keys the player holds (passed through or not), per channel.
     held: [u128; 16],
     out: BlockOutput,
+    /// What the editor is told, and the turn state it was last told.
+    feed: FeedSender<PlayEvent>,
+    shown_turn: TurnState,
     /// Owns the model thread; dropped (joined) with the performer, off the audio thread.
     _worker: WorkerHandle,
 }
 
 impl Performer {
     /// Allocates everything the audio thread will use and starts the model thread. Call on the
-    /// main thread (plugin activation).
+    /// main thread (plugin activation). The returned receiver is the editor's, fed while
+    /// `editor_open` is set.
     pub fn start(
         shelf: Arc<ModelShelf>,
         sample_rate_hz: f64,
         offline: bool,
-    ) -> std::io::Result<Performer> {
+        editor_open: Arc<AtomicBool>,
+    ) -> std::io::Result<(Performer, FeedReceiver)> {
         let (outbox, worker_inbox) = RingBuffer::new(TO_WORKER_CAPACITY);
         let (worker_outbox, inbox) = RingBuffer::new(FROM_WORKER_CAPACITY);
+        let (play_feed, answers_feed, receiver) = feed(editor_open);
         let worker_stats = Arc::new(WorkerStats::default());
-        let worker = worker::spawn(shelf, worker_inbox, worker_outbox, worker_stats.clone())?;
-        Ok(Performer {
+        let worker = worker::spawn(
+            shelf,
+            worker_inbox,
+            worker_outbox,
+            worker_stats.clone(),
+            answers_feed,
+        )?;
+        let performer = Performer {
             sample_rate_hz,
             offline,
             inbox,
@@ -205,8 +218,11 @@ impl Performer {
                 queued: Vec::with_capacity(MAX_OUTPUTS_PER_BLOCK),
                 dropped: 0,
             },
+            feed: play_feed,
+            shown_turn: TurnState::Idle,
             _worker: worker,
-        })
+        };
+        Ok((performer, receiver))
     }
 
     /// What the audio thread publishes.
@@ -235,8 +251,23 @@ impl Performer {
             Transport::Stopped => None,
         };
         self.drain_inbox(position.as_ref().map(|(position, _)| position));
+        self.monitor
+            .playing
+            .store(position.is_some(), Ordering::Relaxed);
         match position {
             Some((position, meter)) => {
+                self.monitor
+                    .pos_ppq
+                    .store(position.pos_ppq, Ordering::Relaxed);
+                self.monitor
+                    .tempo_bpm
+                    .store(position.tempo_bpm, Ordering::Relaxed);
+                self.monitor
+                    .steps_per_bar
+                    .store(meter.steps_per_bar(), Ordering::Relaxed);
+                self.monitor
+                    .bar_origin_step
+                    .store(meter.bar_line_at_or_before(0), Ordering::Relaxed);
                 self.follow_transport(&position, meter);
                 self.play_block(&position, len_samples, inputs, settings);
             }
@@ -252,6 +283,11 @@ impl Performer {
         }
         let block_end = self.out.at(len_samples);
         self.release_due(block_end);
+        let turn = self.turns.as_ref().map_or(TurnState::Idle, Turns::state);
+        if turn != self.shown_turn {
+            self.shown_turn = turn;
+            self.feed.send(PlayEvent::Turn(turn));
+        }
 
         self.out
             .queued
@@ -279,6 +315,7 @@ impl Performer {
         self.schedule.clear();
         self.pending = PendingSteps::default();
         self.send(ToWorker::Reset);
+        self.feed.send(PlayEvent::Reset);
     }
 
     fn follow_transport(&mut self, position: &Position, meter: Meter) {
@@ -363,6 +400,7 @@ impl Performer {
         }
         match cue {
             Cue::Play(event) => {
+                self.feed.send(PlayEvent::Played { step, event });
                 let at = self.out.at(offset);
                 let length = (grid.samples_per_step() / 2.0).round() as u64;
                 let velocity = f32::from(settings.velocity.as_int()) / 127.0;
@@ -377,7 +415,10 @@ impl Performer {
                     );
                 }
             }
-            Cue::Pending => Monitor::count(&self.monitor.late_steps),
+            Cue::Pending => {
+                Monitor::count(&self.monitor.late_steps);
+                self.feed.send(PlayEvent::Late { step });
+            }
             Cue::Silent => {}
         }
     }
@@ -397,6 +438,9 @@ impl Performer {
 
     fn step_closed(&mut self, step: i64, lead_steps: u32, settings: &Settings) {
         let event = self.pending.take(step);
+        if !event.is_rest() {
+            self.feed.send(PlayEvent::Heard { step, event });
+        }
         let Some(mut turns) = self.turns.take() else {
             return;
         };
@@ -607,7 +651,20 @@ mod tests {
         stop_at: Option<u64>,
         settings: Settings,
     ) -> Vec<(u64, OutputKind)> {
-        let mut performer = Performer::start(shelf(), RATE, true).unwrap();
+        perform_watched(block, hits, total, stop_at, settings, false).0
+    }
+
+    /// [`perform`], with the editor open or not; also returns the editor's feed.
+    fn perform_watched(
+        block: u32,
+        hits: &[u64],
+        total: u64,
+        stop_at: Option<u64>,
+        settings: Settings,
+        editor_open: bool,
+    ) -> (Vec<(u64, OutputKind)>, FeedReceiver) {
+        let (mut performer, feed) =
+            Performer::start(shelf(), RATE, true, Arc::new(AtomicBool::new(editor_open))).unwrap();
         let samples_per_quarter = RATE / 2.0;
         let mut outputs = Vec::new();
         let mut start = 0u64;
@@ -657,7 +714,7 @@ mod tests {
             });
             start += len;
         }
-        outputs
+        (outputs, feed)
     }
 
     const BAR: u64 = 96_000;
@@ -736,6 +793,57 @@ mod tests {
             outputs.iter().all(|(at, _)| *at <= stop_block_start),
             "nothing after the stop block: {outputs:?}"
         );
+    }
+
+    #[test]
+    fn the_editor_hears_the_call_the_turns_and_the_answer_with_its_likelihood() {
+        use crate::live::feed::PlayEvent;
+        use crate::phrase::{StepSpan, TurnState};
+
+        let call = two_bar_call();
+        let (outputs, mut feed) = perform_watched(512, &call, 6 * BAR, None, settings(), true);
+        let mut heard = Vec::new();
+        let mut played = 0;
+        let mut turns = Vec::new();
+        while let Ok(event) = feed.play.pop() {
+            match event {
+                PlayEvent::Heard { step, event } => heard.push((step, event)),
+                PlayEvent::Played { .. } => played += 1,
+                PlayEvent::Turn(turn) => turns.push(turn),
+                PlayEvent::Late { .. } | PlayEvent::Reset => {}
+            }
+        }
+        let kick = DrumEvent::REST.with(DrumClass::Kick);
+        let expected: Vec<(i64, DrumEvent)> = (0..8).map(|beat| (beat * 4, kick)).collect();
+        assert_eq!(heard, expected, "every kick of the call, on its step");
+        assert_eq!(
+            turns,
+            [
+                TurnState::Listening { start: 0 },
+                TurnState::Idle,
+                TurnState::Responding {
+                    span: StepSpan::new(48, 80)
+                },
+                TurnState::Idle,
+            ]
+        );
+        let steps_with_notes = note_ons(&outputs)
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        assert_eq!(played, steps_with_notes, "one Played per step that sounded");
+        let answered = feed.answers.pop().expect("the model reports its answer");
+        assert_eq!(answered.call, Some(StepSpan::new(0, 32)));
+        assert_eq!(answered.response, StepSpan::new(48, 80));
+        assert!(answered.log_likelihood < 0.0 && answered.log_likelihood.is_finite());
+        assert!(answered.call_log_likelihood < 0.0);
+    }
+
+    #[test]
+    fn a_closed_editor_is_told_nothing() {
+        let (_, mut feed) = perform_watched(512, &two_bar_call(), 6 * BAR, None, settings(), false);
+        assert!(feed.play.pop().is_err());
+        assert!(feed.answers.pop().is_err());
     }
 
     #[test]

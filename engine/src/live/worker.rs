@@ -13,6 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use rtrb::{Consumer, Producer};
 
 use crate::encoding::drums::DrumEvent;
+use crate::live::feed::{Answered, FeedSender};
 use crate::live::listener::{CallListener, Primed};
 use crate::live::messages::{FromWorker, Generation, ToWorker};
 use crate::live::shelf::ModelShelf;
@@ -61,6 +62,7 @@ pub fn spawn(
     inbox: Consumer<ToWorker>,
     outbox: Producer<FromWorker>,
     stats: Arc<WorkerStats>,
+    answers: FeedSender<Answered>,
 ) -> io::Result<WorkerHandle> {
     let stop = Arc::new(AtomicBool::new(false));
     let thread_stop = stop.clone();
@@ -72,6 +74,7 @@ pub fn spawn(
                 inbox,
                 outbox,
                 stats,
+                answers,
                 stop: thread_stop,
                 model: None,
                 loaded: None,
@@ -93,11 +96,25 @@ fn clock_seed() -> u64 {
         .map_or(0, |d| d.as_nanos() as u64)
 }
 
+/// One answer to generate.
+struct Request {
+    id: WindowId,
+    /// The primer, when answering the player.
+    call: Option<StepSpan>,
+    /// Steps generated but not played (the call was decided early).
+    skip_steps: u32,
+    response: StepSpan,
+    generation: Generation,
+    /// When the audio thread asked, for the latency statistics.
+    requested: Instant,
+}
+
 struct Worker {
     shelf: Arc<ModelShelf>,
     inbox: Consumer<ToWorker>,
     outbox: Producer<FromWorker>,
     stats: Arc<WorkerStats>,
+    answers: FeedSender<Answered>,
     stop: Arc<AtomicBool>,
     /// Shared so a phrase in progress can hold it while the worker sends.
     model: Option<Arc<DrumModel>>,
@@ -180,7 +197,15 @@ impl Worker {
                     _ => CallListener::new(model, primer.start, 1)?
                         .primed_until(model, primer.start)?,
                 };
-                self.answer(id, primed, skip_steps, response, generation, requested)?;
+                let request = Request {
+                    id,
+                    call: Some(primer),
+                    skip_steps,
+                    response,
+                    generation,
+                    requested,
+                };
+                self.answer(request, primed)?;
             }
             ToWorker::Continue {
                 id,
@@ -199,21 +224,29 @@ impl Worker {
                     listener.hear(model, position as i64, event)?;
                 }
                 let primed = listener.primed_until(model, source.len() as i64)?;
-                self.answer(id, primed, 0, response, generation, requested)?;
+                let request = Request {
+                    id,
+                    call: None,
+                    skip_steps: 0,
+                    response,
+                    generation,
+                    requested,
+                };
+                self.answer(request, primed)?;
             }
         }
         Ok(())
     }
 
-    fn answer(
-        &mut self,
-        id: WindowId,
-        primed: Primed,
-        skip_steps: u32,
-        response: StepSpan,
-        generation: Generation,
-        requested: Instant,
-    ) -> Result<(), ModelError> {
+    fn answer(&mut self, request: Request, primed: Primed) -> Result<(), ModelError> {
+        let Request {
+            id,
+            call,
+            skip_steps,
+            response,
+            generation,
+            requested,
+        } = request;
         let Some(model) = self.model.clone() else {
             return Ok(());
         };
@@ -229,13 +262,15 @@ impl Worker {
             mut state,
             mut last,
             mut position_steps,
+            log_likelihood: call_log_likelihood,
         } = primed;
+        let mut log_likelihood = 0.0;
         let total_steps = skip_steps as usize + response.len_steps();
         let mut events = Vec::with_capacity(response.len_steps());
         let started = Instant::now();
         for index in 0..total_steps {
             let log_probs = model.step(&mut state, last, position_steps)?;
-            let (event, _log_prob) = sampler.sample(&log_probs, generation.temperature);
+            let (event, log_prob) = sampler.sample(&log_probs, generation.temperature);
             last = event;
             position_steps += 1;
             let Some(played) = index.checked_sub(skip_steps as usize) else {
@@ -247,6 +282,7 @@ impl Worker {
                     Ordering::Relaxed,
                 );
             }
+            log_likelihood += log_prob;
             events.push(event);
             self.send(FromWorker::Step {
                 id,
@@ -256,6 +292,13 @@ impl Worker {
         }
         self.record_step_time(started.elapsed(), total_steps);
         self.send(FromWorker::Finished { id });
+        self.answers.send(Answered {
+            id,
+            call,
+            call_log_likelihood,
+            response,
+            log_likelihood,
+        });
         self.stats.responses.fetch_add(1, Ordering::Relaxed);
         if self.recent.len() == RECENT_WINDOWS {
             self.recent.pop_front();

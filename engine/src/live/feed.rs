@@ -1,0 +1,115 @@
+//! What the editor shows, sent without locks: the audio thread and the model thread each write
+//! a ring of their own; the editor drains both while it is open. While it is closed nothing is
+//! sent at all.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rtrb::{Consumer, Producer, RingBuffer};
+
+use crate::encoding::drums::DrumEvent;
+use crate::phrase::state::WindowId;
+use crate::phrase::{StepSpan, TurnState};
+
+/// Events the audio thread reports.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PlayEvent {
+    /// The player's hits that quantized onto `step` (sent when the step closes).
+    Heard { step: i64, event: DrumEvent },
+    /// The performer played `event` on `step`.
+    Played { step: i64, event: DrumEvent },
+    /// A response step came too late to play.
+    Late { step: i64 },
+    /// Turn-taking moved on.
+    Turn(TurnState),
+    /// The transport stopped, jumped or changed meter: what was shown is history.
+    Reset,
+}
+
+/// What the model thread reports once an answer is complete.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Answered {
+    /// The window answered.
+    pub id: WindowId,
+    /// The primer the model heard (`None` when it answered itself).
+    pub call: Option<StepSpan>,
+    /// Log-likelihood of the primer under the model (its first step is context).
+    pub call_log_likelihood: f32,
+    /// Where the answer plays.
+    pub response: StepSpan,
+    /// Log-likelihood of the answer's events under the model (temperature 1).
+    pub log_likelihood: f32,
+}
+
+/// Capacity of each ring: a few seconds of busy playing between two editor frames.
+const CAPACITY: usize = 4096;
+
+/// The writing end of one ring.
+#[derive(Debug)]
+pub struct FeedSender<T> {
+    producer: Producer<T>,
+    open: Arc<AtomicBool>,
+}
+
+impl<T> FeedSender<T> {
+    /// Sends when the editor is open; drops the event when closed or behind.
+    pub fn send(&mut self, event: T) {
+        if self.open.load(Ordering::Relaxed) {
+            // A full ring means the editor is behind: it shows a gap, the sender never waits.
+            let _ = self.producer.push(event);
+        }
+    }
+}
+
+/// The editor's end of both rings.
+#[derive(Debug)]
+pub struct FeedReceiver {
+    /// From the audio thread.
+    pub play: Consumer<PlayEvent>,
+    /// From the model thread.
+    pub answers: Consumer<Answered>,
+}
+
+/// A fresh pair of rings gated by `open` (the editor sets it while it shows).
+pub fn feed(open: Arc<AtomicBool>) -> (FeedSender<PlayEvent>, FeedSender<Answered>, FeedReceiver) {
+    let (play_producer, play) = RingBuffer::new(CAPACITY);
+    let (answers_producer, answers) = RingBuffer::new(CAPACITY);
+    (
+        FeedSender {
+            producer: play_producer,
+            open: open.clone(),
+        },
+        FeedSender {
+            producer: answers_producer,
+            open,
+        },
+        FeedReceiver { play, answers },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_is_sent_while_the_editor_is_closed() {
+        let open = Arc::new(AtomicBool::new(false));
+        let (mut play, _, mut receiver) = feed(open.clone());
+        play.send(PlayEvent::Reset);
+        assert!(receiver.play.pop().is_err());
+        open.store(true, Ordering::Relaxed);
+        play.send(PlayEvent::Late { step: 3 });
+        assert_eq!(receiver.play.pop(), Ok(PlayEvent::Late { step: 3 }));
+    }
+
+    #[test]
+    fn a_full_ring_drops_instead_of_waiting() {
+        let open = Arc::new(AtomicBool::new(true));
+        let (mut play, _, mut receiver) = feed(open);
+        for step in 0..(CAPACITY as i64 + 10) {
+            play.send(PlayEvent::Late { step });
+        }
+        assert_eq!(receiver.play.slots(), CAPACITY);
+        assert_eq!(receiver.play.pop(), Ok(PlayEvent::Late { step: 0 }));
+    }
+}
