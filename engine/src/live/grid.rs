@@ -87,6 +87,16 @@ impl BlockGrid {
         step
     }
 
+    /// Samples from the block's first sample to the grid line of `step` (negative when past).
+    pub fn samples_until(&self, step: i64) -> f64 {
+        (step as f64 / f64::from(STEPS_PER_QUARTER) - self.pos_ppq) * self.samples_per_quarter
+    }
+
+    /// Length of the block, in samples.
+    pub fn len_samples(&self) -> u32 {
+        self.len_samples
+    }
+
     /// Song position, in quarter notes, just after this block.
     pub fn end_ppq(&self) -> f64 {
         self.pos_ppq + f64::from(self.len_samples) / self.samples_per_quarter

@@ -2,6 +2,7 @@
 //! `Copy` and heap-free, so pushing and popping them never allocates.
 
 use std::num::NonZeroU32;
+use std::time::Instant;
 
 use crate::encoding::drums::DrumEvent;
 use crate::phrase::StepSpan;
@@ -24,6 +25,8 @@ pub enum ToWorker {
         skip_steps: u32,
         response: StepSpan,
         generation: Generation,
+        /// When the first response step must be in the ring to sound on time.
+        deadline: Instant,
     },
     /// Answer window `source_id` (a response the model made) with `response`.
     Continue {
@@ -31,6 +34,8 @@ pub enum ToWorker {
         source_id: WindowId,
         response: StepSpan,
         generation: Generation,
+        /// When the first response step must be in the ring to sound on time.
+        deadline: Instant,
     },
 }
 

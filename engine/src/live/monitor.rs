@@ -10,11 +10,6 @@ use atomic_float::AtomicF64;
 pub struct Monitor {
     /// Response steps whose time came before the model delivered them (they stay silent).
     pub late_steps: AtomicU32,
-    /// Response windows whose first step arrived, counted.
-    pub windows_arrived: AtomicU32,
-    /// For the last window: microseconds between its first step arriving and that step's time
-    /// (negative when it arrived late). Measured at block granularity.
-    pub last_margin_micros: AtomicI64,
     /// Outgoing events dropped because the block's output buffer was full.
     pub dropped_outputs: AtomicU32,
     /// Messages to the model thread dropped because its ring was full.

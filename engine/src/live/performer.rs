@@ -23,7 +23,7 @@ use crate::live::shelf::ModelShelf;
 use crate::live::voices::{VoiceEvent, Voices};
 use crate::live::worker::{self, WorkerHandle, WorkerStats};
 use crate::phrase::{Action, Meter, PhraseRules, TurnState, Turns};
-use crate::sequence::{DrumHit, DrumStep, STEPS_PER_QUARTER};
+use crate::sequence::{DrumHit, DrumStep};
 use crate::transport::{Position, Transport};
 
 /// Ring capacity audio → model thread: a call step per 16th, plus a few control messages.
@@ -172,6 +172,8 @@ pub struct Performer {
     /// Keys the player holds (passed through or not), per channel.
     held: [u128; 16],
     out: BlockOutput,
+    /// The block being played and when its processing began (dates the model's deadlines).
+    block: Option<(BlockGrid, Instant)>,
     /// What the editor is told, and the turn state it was last told.
     feed: FeedSender<PlayEvent>,
     shown_turn: TurnState,
@@ -218,6 +220,7 @@ impl Performer {
                 queued: Vec::with_capacity(MAX_OUTPUTS_PER_BLOCK),
                 dropped: 0,
             },
+            block: None,
             feed: play_feed,
             shown_turn: TurnState::Idle,
             _worker: worker,
@@ -250,7 +253,7 @@ impl Performer {
             Transport::Playing(position) => Meter::of(&position).map(|meter| (position, meter)),
             Transport::Stopped => None,
         };
-        self.drain_inbox(position.as_ref().map(|(position, _)| position));
+        self.drain_inbox();
         self.monitor
             .playing
             .store(position.is_some(), Ordering::Relaxed);
@@ -339,6 +342,7 @@ impl Performer {
         settings: &Settings,
     ) {
         let grid = BlockGrid::new(position, self.sample_rate_hz, len_samples);
+        self.block = Some((grid, Instant::now()));
         if let Some(turns) = &mut self.turns {
             turns.set_rules(settings.rules);
         }
@@ -427,7 +431,7 @@ impl Performer {
     fn wait_for(&mut self, step: i64) -> Cue {
         let deadline = Instant::now() + OFFLINE_WAIT_LIMIT;
         loop {
-            self.drain_inbox(None);
+            self.drain_inbox();
             let cue = self.schedule.cue(step);
             if cue != Cue::Pending || Instant::now() >= deadline {
                 return cue;
@@ -471,12 +475,14 @@ impl Performer {
                 response,
             } => {
                 self.schedule.queue(id, response);
+                let deadline = self.deadline(response.start);
                 self.send(ToWorker::Respond {
                     id,
                     primer,
                     skip_steps,
                     response,
                     generation: settings.generation,
+                    deadline,
                 });
             }
             Action::Continue {
@@ -486,11 +492,13 @@ impl Performer {
                 ..
             } => {
                 self.schedule.queue(id, response);
+                let deadline = self.deadline(response.start);
                 self.send(ToWorker::Continue {
                     id,
                     source_id,
                     response,
                     generation: settings.generation,
+                    deadline,
                 });
             }
             Action::Repeat {
@@ -501,6 +509,16 @@ impl Performer {
             Action::WindowStarted { id, .. } => self.schedule.start(id),
             Action::WindowEnded { id } => self.schedule.end(id),
         }
+    }
+
+    /// When `step`'s note must be ready: hosts process a block up to one block before it plays,
+    /// so the block holding `step` may be processed that much earlier than `step` sounds.
+    fn deadline(&self, step: i64) -> Instant {
+        let Some((grid, started)) = self.block else {
+            return Instant::now();
+        };
+        let samples = grid.samples_until(step) - f64::from(grid.len_samples());
+        started + Duration::from_secs_f64((samples / self.sample_rate_hz).max(0.0))
     }
 
     fn hear(&mut self, index: usize, input: &Input, grid: &BlockGrid, settings: &Settings) {
@@ -570,24 +588,11 @@ impl Performer {
         }
     }
 
-    /// Takes what the model thread delivered. `position` (when playing) dates first arrivals.
-    fn drain_inbox(&mut self, position: Option<&Position>) {
+    /// Takes what the model thread delivered.
+    fn drain_inbox(&mut self) {
         while let Ok(message) = self.inbox.pop() {
             match message {
-                FromWorker::Step { id, step, event } => {
-                    if let Some(arrival) = self.schedule.deliver(id, step, event) {
-                        Monitor::count(&self.monitor.windows_arrived);
-                        if let Some(position) = position {
-                            let ahead_ppq = arrival.span.start as f64
-                                / f64::from(STEPS_PER_QUARTER)
-                                - position.pos_ppq;
-                            let ahead_secs = ahead_ppq * 60.0 / position.tempo_bpm;
-                            self.monitor
-                                .last_margin_micros
-                                .store((ahead_secs * 1e6) as i64, Ordering::Relaxed);
-                        }
-                    }
-                }
+                FromWorker::Step { id, step, event } => self.schedule.deliver(id, step, event),
                 FromWorker::Finished { id } => self.schedule.finish(id),
                 FromWorker::ModelChanged => {
                     self.schedule.finish_all();

@@ -13,8 +13,6 @@ struct Slot {
     events: [Option<DrumEvent>; MAX_RESPONSE_STEPS],
     /// The model has sent every step (or never will).
     finished: bool,
-    /// Whether the window's first step has arrived yet.
-    started_arriving: bool,
 }
 
 impl Slot {
@@ -24,7 +22,6 @@ impl Slot {
             span: StepSpan::new(0, 0),
             events: [None; MAX_RESPONSE_STEPS],
             finished: false,
-            started_arriving: false,
         }
     }
 
@@ -33,7 +30,6 @@ impl Slot {
         self.span = span;
         self.events.fill(None);
         self.finished = false;
-        self.started_arriving = false;
     }
 
     fn index(&self, step: i64) -> Option<usize> {
@@ -71,15 +67,6 @@ impl Default for Schedule {
     }
 }
 
-/// A step delivered for a window whose first step had not arrived before.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FirstArrival {
-    /// The window.
-    pub id: WindowId,
-    /// Where it starts.
-    pub span: StepSpan,
-}
-
 impl Schedule {
     /// Forgets both windows.
     pub fn clear(&mut self) {
@@ -107,7 +94,6 @@ impl Schedule {
         self.next.prepare(id, span);
         self.next.events = events;
         self.next.finished = true;
-        self.next.started_arriving = true;
     }
 
     /// The queued window `id` starts sounding.
@@ -125,19 +111,16 @@ impl Schedule {
         }
     }
 
-    /// Stores a step the model delivered; returns the window when this is its first delivery.
-    pub fn deliver(&mut self, id: WindowId, step: i64, event: DrumEvent) -> Option<FirstArrival> {
+    /// Stores a step the model delivered (ignored when its window is gone).
+    pub fn deliver(&mut self, id: WindowId, step: i64, event: DrumEvent) {
         let slot = [&mut self.current, &mut self.next]
             .into_iter()
-            .find(|slot| slot.id == Some(id))?;
-        let index = slot.index(step)?;
-        slot.events[index] = Some(event);
-        let first = !slot.started_arriving;
-        slot.started_arriving = true;
-        first.then_some(FirstArrival {
-            id,
-            span: slot.span,
-        })
+            .find(|slot| slot.id == Some(id));
+        if let Some(slot) = slot
+            && let Some(index) = slot.index(step)
+        {
+            slot.events[index] = Some(event);
+        }
     }
 
     /// The model will send nothing more for window `id`.
@@ -193,14 +176,8 @@ mod tests {
     fn a_queued_window_fills_then_sounds() {
         let mut schedule = Schedule::default();
         schedule.queue(1, StepSpan::new(32, 48));
-        assert_eq!(
-            schedule.deliver(1, 32, kick()),
-            Some(FirstArrival {
-                id: 1,
-                span: StepSpan::new(32, 48)
-            })
-        );
-        assert_eq!(schedule.deliver(1, 33, DrumEvent::REST), None);
+        schedule.deliver(1, 32, kick());
+        schedule.deliver(1, 33, DrumEvent::REST);
         assert_eq!(schedule.cue(32), Cue::Silent, "not started yet");
         schedule.start(1);
         assert_eq!(schedule.cue(32), Cue::Play(kick()));
@@ -216,7 +193,7 @@ mod tests {
         let mut schedule = Schedule::default();
         schedule.queue(1, StepSpan::new(0, 16));
         schedule.queue(2, StepSpan::new(0, 16));
-        assert_eq!(schedule.deliver(1, 0, kick()), None);
+        schedule.deliver(1, 0, kick());
         schedule.start(2);
         assert_eq!(schedule.cue(0), Cue::Pending);
     }

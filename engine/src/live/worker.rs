@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -34,8 +34,11 @@ pub struct WorkerStats {
     pub step_micros: AtomicU32,
     /// Responses generated since start.
     pub responses: AtomicU32,
-    /// Microseconds from the last answer request to its first step being ready.
-    pub last_first_step_micros: AtomicU32,
+    /// For the last answer: microseconds between its first step being ready and the deadline
+    /// for it to sound on time (negative: late).
+    pub last_margin_micros: AtomicI64,
+    /// Answers whose first step missed its deadline.
+    pub late_answers: AtomicU32,
 }
 
 /// The running model thread. Dropping it stops and joins the thread.
@@ -105,8 +108,8 @@ struct Request {
     skip_steps: u32,
     response: StepSpan,
     generation: Generation,
-    /// When the audio thread asked, for the latency statistics.
-    requested: Instant,
+    /// When the first response step must be ready.
+    deadline: Instant,
 }
 
 struct Worker {
@@ -188,8 +191,8 @@ impl Worker {
                 skip_steps,
                 response,
                 generation,
+                deadline,
             } => {
-                let requested = Instant::now();
                 let primed = match self.listener.take() {
                     Some(mut listener) if listener.start() == primer.start => {
                         listener.primed_until(model, primer.end)?
@@ -203,7 +206,7 @@ impl Worker {
                     skip_steps,
                     response,
                     generation,
-                    requested,
+                    deadline,
                 };
                 self.answer(request, primed)?;
             }
@@ -212,8 +215,8 @@ impl Worker {
                 source_id,
                 response,
                 generation,
+                deadline,
             } => {
-                let requested = Instant::now();
                 let Some((_, source)) = self.recent.iter().find(|(w, _)| *w == source_id) else {
                     self.send(FromWorker::Finished { id });
                     return Ok(());
@@ -230,7 +233,7 @@ impl Worker {
                     skip_steps: 0,
                     response,
                     generation,
-                    requested,
+                    deadline,
                 };
                 self.answer(request, primed)?;
             }
@@ -245,7 +248,7 @@ impl Worker {
             skip_steps,
             response,
             generation,
-            requested,
+            deadline,
         } = request;
         let Some(model) = self.model.clone() else {
             return Ok(());
@@ -277,10 +280,7 @@ impl Worker {
                 continue;
             };
             if played == 0 {
-                self.stats.last_first_step_micros.store(
-                    u32::try_from(requested.elapsed().as_micros()).unwrap_or(u32::MAX),
-                    Ordering::Relaxed,
-                );
+                self.record_margin(deadline);
             }
             log_likelihood += log_prob;
             events.push(event);
@@ -305,6 +305,20 @@ impl Worker {
         }
         self.recent.push_back((id, events));
         Ok(())
+    }
+
+    fn record_margin(&self, deadline: Instant) {
+        let now = Instant::now();
+        let margin_micros = match deadline.checked_duration_since(now) {
+            Some(ahead) => ahead.as_micros() as i64,
+            None => -(now.duration_since(deadline).as_micros() as i64),
+        };
+        self.stats
+            .last_margin_micros
+            .store(margin_micros, Ordering::Relaxed);
+        if margin_micros < 0 {
+            self.stats.late_answers.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     fn record_step_time(&self, elapsed: Duration, steps: usize) {

@@ -1,0 +1,270 @@
+//! Live timing of the performer with the shipped model: how early each answer's first step is
+//! ready before it must sound, and how long the audio thread's work takes per block.
+//!
+//! `cargo bench -p antiphon-engine --bench deadline -- [DATA] [--phrases N] [--bpm T]`
+//!
+//! DATA defaults to `../shared/data/groove` beside the checkout; calls are the first two bars of its validation
+//! files (4/4), played with their recorded micro-timing. The model is `models/drums`. Blocks are
+//! processed as fast as possible, except around each answer's first bar line, where they are
+//! paced to the wall clock as a live host would — so the model thread races real time exactly
+//! where it matters. Prints numbers; asserts nothing about time.
+
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use antiphon_engine::dataset::Dataset;
+use antiphon_engine::encoding::drums::DrumClass;
+use antiphon_engine::live::io::{Input, InputKind};
+use antiphon_engine::live::messages::Generation;
+use antiphon_engine::live::performer::{Performer, Settings};
+use antiphon_engine::live::shelf::{ModelShelf, ShippedModel, UserModels};
+use antiphon_engine::midly::num::{u4, u7};
+use antiphon_engine::phrase::{AfterResponse, PhraseRules};
+use antiphon_engine::sequence::DrumSequence;
+use antiphon_engine::transport::{Position, TimeSignature, Transport};
+
+const RATE: f64 = 48_000.0;
+const BLOCK: u32 = 256;
+/// Bars per phrase: one empty, two of call, one of answer, one empty.
+const PHRASE_BARS: u64 = 5;
+
+struct Args {
+    data: PathBuf,
+    phrases: usize,
+    tempo_bpm: f64,
+}
+
+fn args(workspace: &Path) -> Result<Args, String> {
+    let mut args = Args {
+        data: workspace.join("../shared/data/groove"),
+        phrases: 200,
+        tempo_bpm: 120.0,
+    };
+    let mut raw = std::env::args().skip(1).filter(|a| a != "--bench");
+    while let Some(arg) = raw.next() {
+        match arg.as_str() {
+            "--phrases" => args.phrases = parse(raw.next(), "--phrases")?,
+            "--bpm" => args.tempo_bpm = parse(raw.next(), "--bpm")?,
+            path => args.data = PathBuf::from(path),
+        }
+    }
+    Ok(args)
+}
+
+fn parse<T: std::str::FromStr>(value: Option<String>, flag: &str) -> Result<T, String> {
+    value
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| format!("{flag} needs a number"))
+}
+
+fn shelf(workspace: &Path) -> Result<Arc<ModelShelf>, String> {
+    let folder = workspace.join("models/drums");
+    let read = |name: &str| -> Result<&'static [u8], String> {
+        let path = folder.join(name);
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(Box::leak(bytes.into_boxed_slice()))
+    };
+    Ok(Arc::new(ModelShelf::new(
+        ShippedModel {
+            name: "drums",
+            config_json: read("config.json")?,
+            weights: read("model.safetensors")?,
+        },
+        UserModels::default(),
+    )))
+}
+
+/// Two-bar 4/4 calls from the validation split.
+fn calls(data: &Path) -> Result<Vec<DrumSequence>, String> {
+    let dataset = Dataset::load(data).map_err(|e| e.to_string())?;
+    let calls: Vec<DrumSequence> = dataset
+        .validation()
+        .into_iter()
+        .filter(|s| s.steps_per_bar == 16 && s.steps.len() >= 32)
+        .map(|s| DrumSequence {
+            steps: s.steps[..32].to_vec(),
+            ..s.clone()
+        })
+        .filter(|s| s.events().any(|e| !e.is_rest()))
+        .collect();
+    if calls.is_empty() {
+        return Err(format!(
+            "no two-bar 4/4 validation calls in {}",
+            data.display()
+        ));
+    }
+    Ok(calls)
+}
+
+/// The call's notes at absolute samples, starting at bar `first_bar`.
+fn call_inputs(
+    call: &DrumSequence,
+    first_bar: u64,
+    samples_per_step: f64,
+) -> Vec<(u64, InputKind)> {
+    let mut notes = Vec::new();
+    for (index, step) in call.steps.iter().enumerate() {
+        for class in DrumClass::ALL {
+            let Some(hit) = step.hits[class.index()] else {
+                continue;
+            };
+            let at_steps = (first_bar * 16) as f64 + index as f64 + f64::from(hit.offset_steps);
+            let on = (at_steps * samples_per_step).round() as u64;
+            let key = class.output_pitch();
+            let channel = u4::new(0);
+            let velocity = f32::from(hit.velocity.as_int()) / 127.0;
+            notes.push((
+                on,
+                InputKind::NoteOn {
+                    channel,
+                    key,
+                    velocity,
+                },
+            ));
+            notes.push((
+                on + (samples_per_step / 8.0) as u64,
+                InputKind::NoteOff { channel, key },
+            ));
+        }
+    }
+    notes.sort_by_key(|(at, _)| *at);
+    notes
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn main() -> Result<(), String> {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let args = args(&workspace)?;
+    let calls = calls(&args.data)?;
+    let (mut performer, _feed) = Performer::start(
+        shelf(&workspace)?,
+        RATE,
+        false,
+        Arc::new(AtomicBool::new(false)),
+    )
+    .map_err(|e| e.to_string())?;
+    let stats = performer.worker_stats();
+    let monitor = performer.monitor();
+    let settings = Settings {
+        rules: PhraseRules {
+            min_call_bars: 1,
+            max_call_bars: 2,
+            response_bars: Some(1),
+            overlap: false,
+            after_response: AfterResponse::Listen,
+        },
+        generation: Generation {
+            temperature: 1.0,
+            seed: NonZeroU32::new(1),
+        },
+        out_channel: u4::new(9),
+        velocity: u7::new(100),
+        passthrough: false,
+        trigger: None,
+    };
+    let samples_per_quarter = RATE * 60.0 / args.tempo_bpm;
+    let samples_per_step = samples_per_quarter / 4.0;
+    let bar = (samples_per_quarter * 4.0) as u64;
+    // Let the model load before the first call.
+    std::thread::sleep(Duration::from_millis(500));
+
+    let mut process_micros = Vec::new();
+    let mut margins_ms = Vec::new();
+    let mut inputs = Vec::with_capacity(256);
+    let mut sample = 0u64;
+    for phrase in 0..args.phrases {
+        let first_bar = phrase as u64 * PHRASE_BARS;
+        let notes = call_inputs(
+            &calls[phrase % calls.len()],
+            first_bar + 1,
+            samples_per_step,
+        );
+        let answer_at = (first_bar + 3) * bar;
+        let paced = answer_at - bar / 4..answer_at + bar / 4;
+        let end = (first_bar + PHRASE_BARS) * bar;
+        let answers_before = stats.responses.load(Ordering::Relaxed);
+        let mut pace_anchor: Option<(Instant, u64)> = None;
+        while sample < end {
+            if paced.contains(&sample) {
+                let (t0, s0) = *pace_anchor.get_or_insert((Instant::now(), sample));
+                let due = t0 + Duration::from_secs_f64((sample - s0) as f64 / RATE);
+                if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                    std::thread::sleep(wait);
+                }
+            }
+            inputs.clear();
+            inputs.extend(
+                notes
+                    .iter()
+                    .filter(|(at, _)| (sample..sample + u64::from(BLOCK)).contains(at))
+                    .map(|&(at, kind)| Input {
+                        offset: (at - sample) as u32,
+                        kind,
+                    }),
+            );
+            let pos_ppq = sample as f64 / samples_per_quarter;
+            let transport = Transport::Playing(Position {
+                tempo_bpm: args.tempo_bpm,
+                pos_ppq,
+                bar_start_ppq: (pos_ppq / 4.0).floor() * 4.0,
+                time_signature: TimeSignature::FOUR_FOUR,
+            });
+            let started = Instant::now();
+            performer.process(transport, BLOCK, &inputs, &settings, |_| {});
+            process_micros.push(started.elapsed().as_secs_f64() * 1e6);
+            sample += u64::from(BLOCK);
+        }
+        if stats.responses.load(Ordering::Relaxed) > answers_before {
+            margins_ms.push(stats.last_margin_micros.load(Ordering::Relaxed) as f64 / 1e3);
+        }
+    }
+
+    process_micros.sort_by(f64::total_cmp);
+    margins_ms.sort_by(f64::total_cmp);
+    let block_ms = f64::from(BLOCK) / RATE * 1e3;
+    let step_ms = samples_per_step / RATE * 1e3;
+    println!(
+        "phrases: {} at {} BPM, {BLOCK}-sample blocks at {RATE} Hz",
+        args.phrases, args.tempo_bpm
+    );
+    println!(
+        "answers: {} ({} late)",
+        margins_ms.len(),
+        stats.late_answers.load(Ordering::Relaxed)
+    );
+    if !margins_ms.is_empty() {
+        println!(
+            "deadline margin (first step ready before it must be): p50 {:.2} ms, min {:.2} ms \
+             (budget: half a 16th {:.1} ms minus one block {:.2} ms)",
+            percentile(&margins_ms, 0.5),
+            margins_ms[0],
+            step_ms / 2.0,
+            block_ms
+        );
+    }
+    println!(
+        "late response steps (silenced): {}",
+        monitor.late_steps.load(Ordering::Relaxed)
+    );
+    println!(
+        "model step time (moving average): {} µs",
+        stats.step_micros.load(Ordering::Relaxed)
+    );
+    println!(
+        "process() per block: p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs over {} blocks \
+         (block lasts {:.0} µs: p99 uses {:.2}% of it)",
+        percentile(&process_micros, 0.5),
+        percentile(&process_micros, 0.99),
+        process_micros[process_micros.len() - 1],
+        process_micros.len(),
+        block_ms * 1e3,
+        percentile(&process_micros, 0.99) / (block_ms * 1e3) * 100.0
+    );
+    Ok(())
+}
