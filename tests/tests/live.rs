@@ -259,3 +259,93 @@ fn a_live_paced_host_hears_the_answer_on_the_bar_line() {
     let outputs = run(&mut host, &scenario);
     assert_answer_in_bars(&answer_notes(&outputs), &timeline, 3, 1);
 }
+
+#[test]
+fn automation_inside_the_phrase_keeps_time_and_closes_what_it_must() {
+    use antiphon_host_tests::Input;
+    let timeline = Timeline::playing(RATE, 0.0, 120.0);
+    let mut host = host(
+        &[("Max Call Bars", "2"), ("Phrase Bars", "2")],
+        Render::Offline,
+    );
+    let scenario = call_scenario(timeline.clone(), 512, 6, ROCK_BEAT)
+        // Automation moving during the call (splitting the host's blocks) …
+        .at(
+            100_001,
+            Input::Param {
+                name: "Temperature",
+                text: "0.8",
+            },
+        )
+        .at(
+            250_017,
+            Input::Param {
+                name: "Velocity",
+                text: "64",
+            },
+        )
+        // … and the answer moving to channel 11 halfway through, mid-16th.
+        .at(
+            384_000 + 1_234,
+            Input::Param {
+                name: "Out Channel",
+                text: "11",
+            },
+        );
+    let outputs = run(&mut host, &scenario);
+    let pairs = paired_notes(&outputs).unwrap_or_else(|e| panic!("{e}"));
+    let first = pairs.iter().map(|p| p.on_sample).min();
+    assert_eq!(first, timeline.sample_of_bar(3), "still on bar 3's line");
+    assert!(
+        pairs
+            .iter()
+            .all(|p| p.on_sample < 385_234 || p.channel == 10)
+    );
+    assert!(
+        pairs.iter().any(|p| p.channel == 10),
+        "the rest plays on channel 11"
+    );
+    assert!(pairs.iter().any(|p| p.channel == ANSWER_CHANNEL));
+}
+
+#[test]
+fn bypass_mid_answer_closes_the_answer_and_passes_the_player_through() {
+    use antiphon_host_tests::{Input, Output};
+    let timeline = Timeline::playing(RATE, 0.0, 120.0);
+    let mut host = host(
+        &[("Max Call Bars", "2"), ("Phrase Bars", "2")],
+        Render::Offline,
+    );
+    let bypass_at = 288_000 + 7 * 6_000 + 10;
+    let scenario = call_scenario(timeline, 512, 6, ROCK_BEAT)
+        .at(
+            bypass_at,
+            Input::Param {
+                name: "Bypass",
+                text: "On",
+            },
+        )
+        .note(bypass_at + 5_000, 0, 60, 1.0, 2_000);
+    let outputs = run(&mut host, &scenario);
+    let pairs = paired_notes(&outputs).unwrap_or_else(|e| panic!("{e}"));
+    let answer: Vec<_> = pairs
+        .iter()
+        .filter(|p| p.channel == ANSWER_CHANNEL)
+        .collect();
+    assert!(!answer.is_empty());
+    assert!(
+        answer
+            .iter()
+            .all(|p| p.on_sample < bypass_at && p.off_sample <= bypass_at)
+    );
+    // Passthrough was off, but a bypassed plugin passes the player's notes.
+    assert!(outputs.iter().any(|e| e.sample == bypass_at + 5_000
+        && matches!(
+            e.output,
+            Output::NoteOn {
+                channel: 0,
+                key: 60,
+                ..
+            }
+        )));
+}

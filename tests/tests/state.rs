@@ -19,7 +19,9 @@ fn answers(host: &mut PluginHost) -> usize {
     host.activate(48_000.0, 512);
     let outputs = host.run(&scenario);
     host.deactivate();
-    paired_notes(&outputs).unwrap_or_else(|e| panic!("{e}")).len()
+    paired_notes(&outputs)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .len()
 }
 
 #[test]
@@ -47,7 +49,9 @@ fn every_parameter_round_trips_through_the_song() {
     let saved = host.save_state();
 
     let mut restored = PluginHost::load();
-    restored.load_state(&saved).expect("loading the song's state");
+    restored
+        .load_state(&saved)
+        .expect("loading the song's state");
     for ((name, _), shown) in settings.iter().zip(&displayed) {
         assert_eq!(&restored.param_text(name), shown, "{name}");
     }
@@ -68,11 +72,17 @@ fn a_missing_model_folder_falls_back_to_the_shipped_model_and_keeps_the_rest() {
     assert_eq!(host.param_text("Max Call Bars"), "2 bars");
     assert_eq!(host.param_text("Phrase Bars"), "1 bar");
     assert_eq!(host.param_text("Seed"), "42");
-    assert_eq!(host.param_text("Model"), "antiphon-test-model-that-was-deleted");
+    assert_eq!(
+        host.param_text("Model"),
+        "antiphon-test-model-that-was-deleted"
+    );
     assert!(answers(&mut host) > 0, "the shipped model answers instead");
     // The song still remembers the folder, for when it comes back.
     let saved = String::from_utf8_lossy(&host.save_state()).into_owned();
-    assert!(saved.contains("antiphon-test-model-that-was-deleted"), "{saved}");
+    assert!(
+        saved.contains("antiphon-test-model-that-was-deleted"),
+        "{saved}"
+    );
 }
 
 #[test]
