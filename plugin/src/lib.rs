@@ -7,12 +7,15 @@ use std::sync::atomic::AtomicBool;
 
 use antiphon_engine::live::feed::FeedReceiver;
 use antiphon_engine::live::io::Input;
+use antiphon_engine::live::monitor::Monitor;
 use antiphon_engine::live::performer::Performer;
 use antiphon_engine::live::shelf::{ModelShelf, ShippedModel, UserModels};
 use antiphon_engine::transport::Transport;
 use nice_plug::prelude::*;
+use nice_plug_egui::EguiEditorState;
 use parking_lot::Mutex;
 
+mod editor;
 mod host_events;
 mod params;
 mod transport;
@@ -44,6 +47,11 @@ pub struct Antiphon {
     /// The editor's end of the performer's report, replaced on each activation. Locked by the
     /// main and editor threads only, never by the audio thread.
     feed: Arc<Mutex<Option<FeedReceiver>>>,
+    /// The performer's published numbers (transport position, meter…), for the editor; replaced
+    /// on each activation, locked by the main and editor threads only.
+    monitor: Arc<Mutex<Option<Arc<Monitor>>>>,
+    /// The editor window's size and scale.
+    editor_state: Arc<EguiEditorState>,
 }
 
 impl Default for Antiphon {
@@ -58,6 +66,8 @@ impl Default for Antiphon {
             inputs: Vec::new(),
             editor_open: Arc::new(AtomicBool::new(false)),
             feed: Arc::new(Mutex::new(None)),
+            monitor: Arc::new(Mutex::new(None)),
+            editor_state: editor::default_state(),
         }
     }
 }
@@ -83,12 +93,25 @@ impl Plugin for Antiphon {
     const MIDI_OUTPUT: MidiConfig = MidiConfig::MidiCCs;
     const SAMPLE_ACCURATE_AUTOMATION: bool = true;
 
-    type Editor = ();
+    type Editor = editor::AntiphonEditor;
     type SysExMessage = ();
     type BackgroundTask = ();
 
     fn params(&self) -> Arc<dyn Params> {
         self.params.clone()
+    }
+
+    fn editor(&mut self, _async_executor: AsyncExecutor<Self>) -> Option<Self::Editor> {
+        editor::create(
+            editor::EditorLink {
+                params: self.params.clone(),
+                shelf: self.shelf.clone(),
+                feed: self.feed.clone(),
+                monitor: self.monitor.clone(),
+                editor_open: self.editor_open.clone(),
+            },
+            self.editor_state.clone(),
+        )
     }
 
     fn activate(
@@ -108,6 +131,7 @@ impl Plugin for Antiphon {
             self.editor_open.clone(),
         ) {
             Ok((performer, feed)) => {
+                *self.monitor.lock() = Some(performer.monitor());
                 self.performer = Some(performer);
                 *self.feed.lock() = Some(feed);
             }

@@ -1,0 +1,865 @@
+//! The editor's frame: header with the turn state, the piano roll, the answer's numbers and their
+//! history, the model, export, and every parameter. Runs on the editor's window thread, only while
+//! the window is open.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use antiphon_engine::live::monitor::Monitor;
+use antiphon_engine::live::shelf::{MAX_USER_MODELS, ModelStatus, SHIPPED_SLOT};
+use antiphon_engine::midly::num::{u4, u7};
+use antiphon_engine::phrase::TurnState;
+use egui::{
+    Align, ComboBox, CornerRadius, Frame, Grid, Layout, Margin, Rect, RichText, Ui, UiBuilder,
+    pos2, vec2,
+};
+use nice_plug::context::gui::GuiContext;
+use nice_plug::prelude::{BoolParam, Enum, EnumParam, Param, ParamSetter};
+use nice_plug_egui::widgets::ParamSlider;
+use nice_plug_egui::{NiceEguiApp, baseview};
+
+use super::EditorLink;
+use super::clock::Clock;
+use super::export;
+use super::folder_browser::FolderBrowser;
+use super::likelihood_plot;
+use super::model_info::ModelInfo;
+use super::piano_roll;
+use super::presets::{self, Preset};
+use super::session::Session;
+use super::status::TurnSummary;
+use super::theme;
+
+/// How often the editor redraws while the transport plays (the roll scrolls), and while it rests
+/// (answers may still arrive).
+const FRAME_PLAYING: Duration = Duration::from_millis(16);
+const FRAME_RESTING: Duration = Duration::from_millis(100);
+/// Width of the parameter column.
+const PARAMS_WIDTH: f32 = 310.0;
+/// Height of the header strip.
+const HEADER_HEIGHT: f32 = 46.0;
+
+/// A message shown after an action: what happened, or what went wrong.
+#[derive(Debug, Clone)]
+struct Notice {
+    text: String,
+    ok: bool,
+}
+
+impl Notice {
+    fn ok(text: String) -> Notice {
+        Notice { text, ok: true }
+    }
+
+    fn error(text: String) -> Notice {
+        Notice { text, ok: false }
+    }
+
+    fn show(&self, ui: &mut Ui) {
+        let color = if self.ok { theme::OK } else { theme::ALERT };
+        ui.label(RichText::new(&self.text).color(color).small());
+    }
+}
+
+/// The editor's state between frames.
+pub struct EditorApp {
+    link: EditorLink,
+    gui: Option<GuiContext>,
+    session: Session,
+    /// The monitor of the activation being shown; a new one means the plugin was re-activated.
+    monitor: Option<Arc<Monitor>>,
+    presets: Result<Vec<Preset>, String>,
+    preset_notice: Option<Notice>,
+    /// The model status the info below describes.
+    model_shown: Option<ModelStatus>,
+    model_info: Option<ModelInfo>,
+    browser: Option<FolderBrowser>,
+    model_notice: Option<Notice>,
+    export_folder: PathBuf,
+    export_notice: Option<Notice>,
+}
+
+impl EditorApp {
+    /// The editor for the plugin behind `link`. Cheap: nothing is read until the window opens.
+    pub fn new(link: EditorLink) -> EditorApp {
+        EditorApp {
+            link,
+            gui: None,
+            session: Session::new(),
+            monitor: None,
+            presets: presets::factory(),
+            preset_notice: None,
+            model_shown: None,
+            model_info: None,
+            browser: None,
+            model_notice: None,
+            export_folder: export::default_folder(),
+            export_notice: None,
+        }
+    }
+
+    /// One frame: takes what the performer reported, then draws.
+    pub fn frame(&mut self, ui: &mut Ui, setter: &ParamSetter) {
+        let clock = self.update();
+        ui.ctx().request_repaint_after(if clock.playing {
+            FRAME_PLAYING
+        } else {
+            FRAME_RESTING
+        });
+
+        // Fixed regions rather than egui panels: the layout stays put whatever the content.
+        let window = ui.max_rect();
+        ui.painter().rect_filled(window, 0, theme::BACKGROUND);
+        let header = Rect::from_min_size(window.min, vec2(window.width(), HEADER_HEIGHT));
+        let side = Rect::from_min_max(
+            pos2(window.right() - PARAMS_WIDTH, header.bottom()),
+            window.max,
+        );
+        let main = Rect::from_min_max(pos2(window.left(), header.bottom()), side.left_bottom());
+        ui.painter().rect_filled(side, 0, theme::PANEL);
+
+        region(ui, header, Margin::symmetric(12, 8), |ui| {
+            self.header(ui, setter, &clock)
+        });
+        region(ui, side, Margin::same(12), |ui| self.parameters(ui, setter));
+        region(ui, main, Margin::symmetric(12, 4), |ui| {
+            piano_roll::draw(ui, &self.session, &clock);
+            ui.add_space(10.0);
+            ui.columns(3, |columns| {
+                self.answer_column(&mut columns[0]);
+                self.model_column(&mut columns[1]);
+                self.export_column(&mut columns[2], &clock);
+            });
+        });
+        self.folder_browser_window(ui, setter);
+    }
+
+    /// Drains the feed and reads the clock. The feed's lock is shared with the main thread only
+    /// (which replaces the receiver on activation); the audio thread never takes it.
+    fn update(&mut self) -> Clock {
+        let monitor = self.link.monitor.lock().clone();
+        let reactivated = match (&monitor, &self.monitor) {
+            (Some(new), Some(old)) => !Arc::ptr_eq(new, old),
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if reactivated {
+            self.session
+                .play_event(antiphon_engine::live::feed::PlayEvent::Reset);
+            self.monitor = monitor;
+        }
+        if let Some(feed) = self.link.feed.lock().as_mut() {
+            self.session.drain(feed);
+        }
+        self.monitor
+            .as_deref()
+            .map_or_else(Clock::at_rest, Clock::read)
+    }
+
+    fn header(&mut self, ui: &mut Ui, setter: &ParamSetter, clock: &Clock) {
+        let summary = TurnSummary::of(
+            &self.session,
+            clock,
+            self.link.params.max_call_bars.value() as u32,
+        );
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new("ANTIPHON")
+                    .strong()
+                    .size(20.0)
+                    .color(theme::TEXT),
+            );
+            ui.add_space(12.0);
+            let badge = match summary.state {
+                TurnState::Idle => theme::MUTED,
+                TurnState::Listening { .. } => theme::CALL,
+                TurnState::Responding { .. } => theme::RESPONSE,
+            };
+            Frame::NONE
+                .fill(badge)
+                .corner_radius(CornerRadius::same(4))
+                .inner_margin(Margin::symmetric(10, 3))
+                .show(ui, |ui| {
+                    ui.label(
+                        RichText::new(summary.label())
+                            .strong()
+                            .size(16.0)
+                            .color(theme::BACKGROUND),
+                    );
+                });
+            ui.label(RichText::new(summary.details()).size(15.0));
+            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                self.preset_menu(ui, setter);
+                ui.add_space(12.0);
+                let (bar, beat) = clock.bar_and_beat();
+                let transport = if clock.tempo_bpm > 0.0 {
+                    format!(
+                        "{} {bar}.{beat} · {:.1} BPM",
+                        if clock.playing { "▶" } else { "■" },
+                        clock.tempo_bpm
+                    )
+                } else {
+                    "■ waiting for the host transport".to_owned()
+                };
+                ui.label(RichText::new(transport).color(theme::MUTED).monospace());
+            });
+        });
+        if let Some(notice) = &self.preset_notice {
+            notice.show(ui);
+        }
+    }
+
+    fn preset_menu(&mut self, ui: &mut Ui, setter: &ParamSetter) {
+        let presets = match &self.presets {
+            Ok(presets) => presets,
+            Err(error) => {
+                ui.label(RichText::new(error).color(theme::ALERT).small());
+                return;
+            }
+        };
+        let mut chosen = None;
+        ui.menu_button("Presets…", |ui| {
+            for preset in presets {
+                if ui
+                    .button(&preset.name)
+                    .on_hover_text(&preset.description)
+                    .clicked()
+                {
+                    chosen = Some(preset.clone());
+                    ui.close();
+                }
+            }
+        });
+        if let Some(preset) = chosen {
+            self.preset_notice = Some(match preset.resolve(self.link.params.as_ref()) {
+                Ok(settings) => {
+                    presets::apply(setter, &settings);
+                    Notice::ok(format!("preset “{}”: {}", preset.name, preset.description))
+                }
+                Err(error) => Notice::error(error),
+            });
+        }
+    }
+
+    fn parameters(&mut self, ui: &mut Ui, setter: &ParamSetter) {
+        let params = self.link.params.clone();
+        section(ui, "Phrase");
+        Grid::new("phrase_params")
+            .num_columns(2)
+            .spacing([10.0, 6.0])
+            .show(ui, |ui| {
+                slider_row(ui, setter, &params.max_call_bars);
+                slider_row(ui, setter, &params.min_call_bars);
+                slider_row(ui, setter, &params.phrase_bars);
+                toggle_row(ui, setter, &params.overlap);
+                toggle_row(ui, setter, &params.loop_answer);
+                toggle_row(ui, setter, &params.mutate);
+                enum_row(ui, setter, &params.end_call_trigger);
+                slider_row(ui, setter, &params.end_call_number);
+            });
+        section(ui, "Answer");
+        Grid::new("answer_params")
+            .num_columns(2)
+            .spacing([10.0, 6.0])
+            .show(ui, |ui| {
+                slider_row(ui, setter, &params.temperature);
+                slider_row(ui, setter, &params.seed);
+                self.model_row(ui, setter);
+                slider_row(ui, setter, &params.velocity);
+                slider_row(ui, setter, &params.out_channel);
+                toggle_row(ui, setter, &params.passthrough);
+                toggle_row(ui, setter, &params.bypass);
+            });
+    }
+
+    fn model_row(&mut self, ui: &mut Ui, setter: &ParamSetter) {
+        let param = &self.link.params.model;
+        ui.label(param.name());
+        let filled = self.link.params.user_models.read().len();
+        let current = param.value();
+        ComboBox::from_id_salt("model_slot")
+            .selected_text(param.to_string())
+            .width(120.0)
+            .show_ui(ui, |ui| {
+                for slot in 0..=filled.min(MAX_USER_MODELS) as i32 {
+                    let name = self.link.shelf.slot_name(slot as u32);
+                    if ui.selectable_label(slot == current, name).clicked() {
+                        set(setter, param, slot);
+                    }
+                }
+            });
+        ui.end_row();
+    }
+
+    fn answer_column(&mut self, ui: &mut Ui) {
+        section(ui, "Answer log-likelihood");
+        match self.session.last_answer() {
+            Some(last) => {
+                Grid::new("answer_stats")
+                    .num_columns(2)
+                    .spacing([10.0, 2.0])
+                    .show(ui, |ui| {
+                        ui.label(RichText::new("answer").color(theme::MUTED));
+                        ui.label(format!(
+                            "#{} · {} steps",
+                            last.number,
+                            last.response.len_steps()
+                        ));
+                        ui.end_row();
+                        ui.label(RichText::new("total").color(theme::MUTED));
+                        ui.label(
+                            RichText::new(format!("{:.1} nats", last.log_likelihood))
+                                .size(18.0)
+                                .color(theme::RESPONSE),
+                        );
+                        ui.end_row();
+                        ui.label(RichText::new("per step").color(theme::MUTED));
+                        ui.label(
+                            RichText::new(format!("{:.2} nats", last.per_step()))
+                                .size(18.0)
+                                .color(theme::RESPONSE),
+                        );
+                        ui.end_row();
+                        ui.label(RichText::new("call").color(theme::MUTED));
+                        ui.label(
+                            RichText::new(format!("{:.1} nats", last.call_log_likelihood))
+                                .color(theme::CALL),
+                        );
+                        ui.end_row();
+                    });
+            }
+            None => {
+                ui.label(RichText::new("no answer yet").color(theme::MUTED));
+            }
+        }
+        likelihood_plot::draw(ui, &self.session);
+    }
+
+    fn model_column(&mut self, ui: &mut Ui) {
+        section(ui, "Model");
+        let status = self.link.shelf.status();
+        if self.model_shown.as_ref() != Some(&status) {
+            self.model_info = Some(self.describe(&status));
+            self.model_shown = Some(status.clone());
+        }
+        ui.label(RichText::new(&status.name).strong().size(15.0));
+        if let Some(info) = &self.model_info {
+            ui.label(RichText::new(&info.size).color(theme::MUTED));
+            if let Some(card) = &info.card {
+                ui.label(RichText::new(card).color(theme::MUTED).small());
+            }
+        }
+        let (requested, _) = self.link.shelf.requested();
+        if requested != status.slot && status.error.is_none() {
+            ui.label(
+                RichText::new(format!(
+                    "loading {} (when the plugin is active)…",
+                    self.link.shelf.slot_name(requested)
+                ))
+                .color(theme::MUTED)
+                .small(),
+            );
+        }
+        if let Some(error) = &status.error {
+            ui.label(RichText::new(error).color(theme::ALERT).small());
+        }
+        if ui.button("Load model…").clicked() {
+            let start = self
+                .link
+                .params
+                .user_models
+                .read()
+                .last()
+                .and_then(|folder| folder.parent().map(PathBuf::from))
+                .unwrap_or_else(export::default_folder);
+            self.browser = Some(FolderBrowser::at(&start));
+        }
+        if let Some(notice) = &self.model_notice {
+            notice.show(ui);
+        }
+    }
+
+    fn describe(&self, status: &ModelStatus) -> ModelInfo {
+        if status.slot == SHIPPED_SLOT {
+            return ModelInfo::from_bytes(crate::SHIPPED_MODEL.config_json, super::SHIPPED_CARD);
+        }
+        let folder = self
+            .link
+            .params
+            .user_models
+            .read()
+            .get(status.slot as usize - 1)
+            .cloned();
+        match folder {
+            Some(folder) => ModelInfo::from_folder(&folder),
+            None => ModelInfo {
+                size: "unknown size".to_owned(),
+                card: None,
+            },
+        }
+    }
+
+    fn folder_browser_window(&mut self, ui: &mut Ui, setter: &ParamSetter) {
+        let Some(browser) = &mut self.browser else {
+            return;
+        };
+        let mut open = true;
+        let mut picked = None;
+        egui::Window::new("Load model")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .default_width(520.0)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(ui.ctx(), |ui| {
+                ui.label(
+                    RichText::new("Pick a folder that holds config.json and model.safetensors.")
+                        .color(theme::MUTED),
+                );
+                ui.horizontal(|ui| {
+                    if ui.button("⬆ Up").clicked() {
+                        browser.up();
+                    }
+                    ui.label(RichText::new(browser.current().display().to_string()).monospace());
+                });
+                if let Some(error) = browser.error() {
+                    ui.label(RichText::new(error).color(theme::ALERT));
+                }
+                let mut enter = None;
+                egui::ScrollArea::vertical()
+                    .max_height(300.0)
+                    .show(ui, |ui| {
+                        for entry in browser.entries() {
+                            let label = if entry.is_model {
+                                RichText::new(format!("◆ {}", entry.name)).color(theme::RESPONSE)
+                            } else {
+                                RichText::new(format!("📁 {}", entry.name))
+                            };
+                            if ui.selectable_label(false, label).clicked() {
+                                enter = Some(entry.path.clone());
+                            }
+                        }
+                        if browser.entries().is_empty() && browser.error().is_none() {
+                            ui.label(RichText::new("(no folders here)").color(theme::MUTED));
+                        }
+                    });
+                if let Some(folder) = enter {
+                    browser.enter(&folder);
+                }
+                ui.separator();
+                let is_model = browser.current_is_model();
+                if ui
+                    .add_enabled(is_model, egui::Button::new("Use this model"))
+                    .clicked()
+                {
+                    picked = Some(browser.current().to_owned());
+                }
+                if !is_model {
+                    ui.label(
+                        RichText::new("This folder holds no model; models are marked ◆.")
+                            .color(theme::MUTED)
+                            .small(),
+                    );
+                }
+            });
+        if let Some(folder) = picked {
+            self.model_notice = Some(match self.link.shelf.add_user_model(&folder) {
+                Some(slot) => {
+                    set(setter, &self.link.params.model, slot as i32);
+                    open = false;
+                    Notice::ok(format!("slot {slot}: {}", folder.display()))
+                }
+                None => Notice::error(format!(
+                    "all {MAX_USER_MODELS} model slots are taken; {} was not added",
+                    folder.display()
+                )),
+            });
+        }
+        if !open {
+            self.browser = None;
+        }
+    }
+
+    fn export_column(&mut self, ui: &mut Ui, clock: &Clock) {
+        section(ui, "Export as MIDI");
+        ui.label(RichText::new("to").color(theme::MUTED).small());
+        ui.label(
+            RichText::new(self.export_folder.display().to_string())
+                .monospace()
+                .small(),
+        );
+        let params = &self.link.params;
+        let response = self.session.last_response();
+        if ui
+            .add_enabled(
+                response.is_some(),
+                egui::Button::new(RichText::new("Export last response").color(theme::RESPONSE)),
+            )
+            .clicked()
+            && let Some(take) = response
+        {
+            let velocity = u7::new(params.velocity.value().clamp(1, 127) as u8);
+            let channel = u4::new((params.out_channel.value() - 1).clamp(0, 15) as u8);
+            let sequence =
+                export::sequence(&take, clock.steps_per_bar(), clock.tempo_bpm, velocity);
+            self.export_notice = Some(notice_of(export::write(
+                &self.export_folder,
+                "response",
+                &sequence,
+                channel,
+            )));
+        }
+        let call = self.session.last_call();
+        if ui
+            .add_enabled(
+                call.is_some(),
+                egui::Button::new(RichText::new("Export last call").color(theme::CALL)),
+            )
+            .clicked()
+            && let Some(take) = call
+        {
+            let sequence = export::sequence(
+                &take,
+                clock.steps_per_bar(),
+                clock.tempo_bpm,
+                export::CALL_VELOCITY,
+            );
+            self.export_notice = Some(notice_of(export::write(
+                &self.export_folder,
+                "call",
+                &sequence,
+                export::DRUM_CHANNEL,
+            )));
+        }
+        if let Some(notice) = &self.export_notice {
+            notice.show(ui);
+        }
+    }
+}
+
+impl NiceEguiApp for EditorApp {
+    fn build(
+        &mut self,
+        egui_ctx: egui::Context,
+        nice_gui_ctx: GuiContext,
+        _frame: &mut nice_plug_egui::Frame,
+    ) -> Result<(), baseview::HandlerError> {
+        theme::apply(&egui_ctx);
+        self.gui = Some(nice_gui_ctx);
+        Ok(())
+    }
+
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut nice_plug_egui::Frame) {
+        let Some(gui) = self.gui.clone() else {
+            return;
+        };
+        self.frame(ui, &gui.param_setter());
+    }
+}
+
+fn notice_of(written: std::io::Result<PathBuf>) -> Notice {
+    match written {
+        Ok(path) => Notice::ok(format!("wrote {}", path.display())),
+        Err(error) => Notice::error(error.to_string()),
+    }
+}
+
+/// Lays out `contents` inside `rect` (less `margin`), clipped to it.
+fn region(ui: &mut Ui, rect: Rect, margin: Margin, contents: impl FnOnce(&mut Ui)) {
+    let inner = rect - margin;
+    let mut child = ui.new_child(
+        UiBuilder::new()
+            .max_rect(inner)
+            .layout(Layout::top_down(Align::Min)),
+    );
+    child.shrink_clip_rect(rect);
+    contents(&mut child);
+}
+
+fn section(ui: &mut Ui, title: &str) {
+    ui.add_space(4.0);
+    ui.label(
+        RichText::new(title.to_uppercase())
+            .strong()
+            .color(theme::MUTED),
+    );
+    ui.add_space(2.0);
+}
+
+fn set<P: Param>(setter: &ParamSetter, param: &P, value: P::Plain) {
+    setter.begin_set_parameter(param);
+    setter.set_parameter(param, value);
+    setter.end_set_parameter(param);
+}
+
+fn slider_row<P: Param>(ui: &mut Ui, setter: &ParamSetter, param: &P) {
+    ui.label(param.name());
+    ui.add(ParamSlider::for_param(param, setter).with_width(100.0));
+    ui.end_row();
+}
+
+fn toggle_row(ui: &mut Ui, setter: &ParamSetter, param: &BoolParam) {
+    ui.label(param.name());
+    let on = param.value();
+    let (text, color) = if on {
+        ("On", theme::TEXT)
+    } else {
+        ("Off", theme::MUTED)
+    };
+    if ui
+        .selectable_label(on, RichText::new(text).color(color))
+        .clicked()
+    {
+        set(setter, param, !on);
+    }
+    ui.end_row();
+}
+
+fn enum_row<T: Enum + PartialEq + 'static>(
+    ui: &mut Ui,
+    setter: &ParamSetter,
+    param: &EnumParam<T>,
+) {
+    ui.label(param.name());
+    let current = param.value().to_index();
+    ComboBox::from_id_salt(param.name())
+        .selected_text(param.to_string())
+        .width(120.0)
+        .show_ui(ui, |ui| {
+            for (index, name) in T::variants().iter().enumerate() {
+                if ui.selectable_label(index == current, *name).clicked() {
+                    set(setter, param, T::from_index(index));
+                }
+            }
+        });
+    ui.end_row();
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+    use std::time::Instant;
+
+    use antiphon_engine::live::io::{Input, InputKind};
+    use antiphon_engine::live::performer::Performer;
+    use antiphon_engine::live::shelf::{ModelShelf, UserModels};
+    use antiphon_engine::transport::{Position, TimeSignature, Transport};
+    use egui::{Color32, Pos2, RawInput, Rect, vec2};
+    use nice_plug::context::PluginApi;
+    use nice_plug::context::gui::GuiContextInner;
+    use nice_plug::prelude::{ParamPtr, PluginState};
+    use parking_lot::Mutex;
+
+    use super::*;
+    use crate::editor::session::Lane;
+    use crate::{AntiphonParams, SHIPPED_MODEL};
+
+    /// A host that ignores parameter gestures: the frame is drawn, nothing is automated.
+    struct NoHost;
+
+    impl GuiContextInner for NoHost {
+        fn plugin_api(&self) -> PluginApi {
+            PluginApi::Clap
+        }
+        unsafe fn raw_begin_set_parameter(&self, _param: ParamPtr) {}
+        unsafe fn raw_set_parameter_normalized(&self, _param: ParamPtr, _normalized: f32) {}
+        unsafe fn raw_end_set_parameter(&self, _param: ParamPtr) {}
+        fn get_state(&self) -> PluginState {
+            unreachable!("the editor does not read the plugin state")
+        }
+        fn set_state(&self, _state: PluginState) {}
+        fn request_restart(&self) {}
+    }
+
+    const RATE: f64 = 48_000.0;
+    /// Samples per 16th step at 120 BPM.
+    const STEP: u64 = 6_000;
+
+    /// A plugin's worth of shared state, with the performer running and the editor open.
+    fn running_plugin() -> (EditorLink, Performer) {
+        let user_models = UserModels::default();
+        let shelf = Arc::new(ModelShelf::new(SHIPPED_MODEL, user_models.clone()));
+        let params = Arc::new(AntiphonParams::new(shelf.clone(), user_models));
+        let editor_open = Arc::new(AtomicBool::new(true));
+        let (performer, feed) =
+            Performer::start(shelf.clone(), RATE, true, editor_open.clone()).unwrap();
+        let link = EditorLink {
+            params,
+            shelf,
+            feed: Arc::new(Mutex::new(Some(feed))),
+            monitor: Arc::new(Mutex::new(Some(performer.monitor()))),
+            editor_open,
+        };
+        (link, performer)
+    }
+
+    /// Plays a two-bar call of kicks and snares (bars 1–2) at 120 BPM, offline, until step
+    /// `until_step`; the call ends at bar 3 ("Max Call Bars" 2), where the two-bar answer starts
+    /// (step 32).
+    fn play(link: &EditorLink, performer: &mut Performer, until_step: u64) {
+        let mut settings = link.params.settings();
+        settings.rules.max_call_bars = 2;
+        settings.rules.response_bars = Some(2);
+        let mut start = 0;
+        let block = 512;
+        let mut inputs = Vec::new();
+        while start < until_step * STEP {
+            inputs.clear();
+            for beat in 0..8u64 {
+                let at = beat * 4 * STEP;
+                let key = if beat % 2 == 0 { 36 } else { 38 };
+                for (at, kind) in [
+                    (
+                        at,
+                        InputKind::NoteOn {
+                            channel: u4::new(9),
+                            key: u7::new(key),
+                            velocity: 1.0,
+                        },
+                    ),
+                    (
+                        at + 100,
+                        InputKind::NoteOff {
+                            channel: u4::new(9),
+                            key: u7::new(key),
+                        },
+                    ),
+                ] {
+                    if (start..start + block).contains(&at) {
+                        inputs.push(Input {
+                            offset: (at - start) as u32,
+                            kind,
+                        });
+                    }
+                }
+            }
+            let pos_ppq = start as f64 / (RATE / 2.0);
+            let transport = Transport::Playing(Position {
+                tempo_bpm: 120.0,
+                pos_ppq,
+                bar_start_ppq: (pos_ppq / 4.0).floor() * 4.0,
+                time_signature: TimeSignature::FOUR_FOUR,
+            });
+            performer.process(transport, block as u32, &inputs, &settings, |_| {});
+            start += block;
+        }
+    }
+
+    fn screen() -> RawInput {
+        RawInput {
+            screen_rect: Some(Rect::from_min_size(
+                Pos2::ZERO,
+                vec2(theme::WINDOW_WIDTH as f32, theme::WINDOW_HEIGHT as f32),
+            )),
+            ..RawInput::default()
+        }
+    }
+
+    /// One frame, as the window would draw it (its texture updates dropped: there is no GPU).
+    fn run_frame(
+        ctx: &egui::Context,
+        app: &mut EditorApp,
+        setter: &ParamSetter,
+    ) -> egui::FullOutput {
+        let mut output = ctx.run_ui(screen(), |ui| app.frame(ui, setter));
+        output.textures_delta.clear();
+        output
+    }
+
+    /// Vertices of the tessellated frame with exactly `color`.
+    fn vertices_of(ctx: &egui::Context, output: egui::FullOutput, color: Color32) -> usize {
+        ctx.tessellate(output.shapes, output.pixels_per_point)
+            .into_iter()
+            .filter_map(|primitive| match primitive.primitive {
+                egui::epaint::Primitive::Mesh(mesh) => Some(mesh),
+                egui::epaint::Primitive::Callback(_) => None,
+            })
+            .flat_map(|mesh| mesh.vertices)
+            .filter(|vertex| vertex.color == color)
+            .count()
+    }
+
+    #[test]
+    fn the_performers_report_reaches_the_frame_without_a_window() {
+        let (link, mut performer) = running_plugin();
+        play(&link, &mut performer, 44);
+        let mut app = EditorApp::new(link);
+        let ctx = egui::Context::default();
+        theme::apply(&ctx);
+        let gui = GuiContext::new(Arc::new(NoHost));
+        let setter = gui.param_setter();
+        let mut output = run_frame(&ctx, &mut app, &setter);
+        for _ in 0..2 {
+            // Settle the layout (grids size themselves on the first frame).
+            output = run_frame(&ctx, &mut app, &setter);
+        }
+
+        let heard: Vec<_> = app.session.hits(Lane::Call, 0..64).collect();
+        assert_eq!(heard.len(), 8, "every beat of the call: {heard:?}");
+        let answer = app.session.last_answer().expect("the model answered");
+        assert_eq!(answer.response.start, 32);
+        assert!(answer.log_likelihood < 0.0 && answer.per_step().is_finite());
+        assert!(
+            app.session.hits(Lane::Response, 32..64).count() > 0,
+            "the answer's first bar played"
+        );
+        assert!(matches!(app.session.turn(), TurnState::Responding { .. }));
+
+        let call_vertices = vertices_of(&ctx, output.clone(), theme::CALL);
+        let response_vertices = vertices_of(&ctx, output, theme::RESPONSE);
+        assert!(
+            call_vertices >= 8 * 4,
+            "call hits drawn: {call_vertices} vertices"
+        );
+        assert!(
+            response_vertices >= 4,
+            "response hits drawn: {response_vertices} vertices"
+        );
+    }
+
+    #[test]
+    fn the_model_picker_draws_its_folder_listing() {
+        let (link, _performer) = running_plugin();
+        let mut app = EditorApp::new(link);
+        let ctx = egui::Context::default();
+        theme::apply(&ctx);
+        let gui = GuiContext::new(Arc::new(NoHost));
+        let setter = gui.param_setter();
+        let folder = std::env::temp_dir().join(format!("antiphon-picker-{}", std::process::id()));
+        std::fs::create_dir_all(folder.join("my-model")).unwrap();
+        app.browser = Some(FolderBrowser::at(&folder));
+        for _ in 0..2 {
+            run_frame(&ctx, &mut app, &setter);
+        }
+        assert!(
+            app.browser.is_some(),
+            "the picker stays open until a model is picked"
+        );
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
+
+    #[test]
+    fn a_frame_takes_a_few_milliseconds() {
+        let (link, mut performer) = running_plugin();
+        play(&link, &mut performer, 44);
+        let mut app = EditorApp::new(link);
+        let ctx = egui::Context::default();
+        theme::apply(&ctx);
+        let gui = GuiContext::new(Arc::new(NoHost));
+        let setter = gui.param_setter();
+        let frames = 60;
+        let started = Instant::now();
+        for _ in 0..frames {
+            let output = run_frame(&ctx, &mut app, &setter);
+            std::hint::black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
+        }
+        let per_frame = started.elapsed() / frames;
+        eprintln!("editor frame (layout + tessellation, no GPU): {per_frame:?}");
+        // Generous: a debug build on a busy CI machine; a frame must still fit a 30 Hz redraw.
+        assert!(
+            per_frame < Duration::from_millis(33),
+            "{per_frame:?} per frame"
+        );
+    }
+}

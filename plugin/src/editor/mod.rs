@@ -1,0 +1,76 @@
+//! The editor: what the model hears and answers, with its log-likelihood, and every control.
+//!
+//! Threads: the editor runs on its window's thread, only while the window is open. It reads the
+//! performer's feed (two lock-free rings the audio and model threads write) and monitor (atomics
+//! the audio thread writes); the mutexes here are shared with the main thread only, never with
+//! the audio thread. Drawing lives in [`app`], [`piano_roll`], [`likelihood_plot`] and [`theme`];
+//! everything else ([`session`], [`clock`], [`status`], [`export`], [`presets`], [`model_info`],
+//! [`folder_browser`]) is plain logic, tested without a window.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use antiphon_engine::live::feed::FeedReceiver;
+use antiphon_engine::live::monitor::Monitor;
+use antiphon_engine::live::shelf::ModelShelf;
+use nice_plug::editor::dpi::LogicalSize;
+use nice_plug_egui::{EguiEditorState, EguiNiceSettings, RepaintNotifier, create_egui_editor};
+use parking_lot::Mutex;
+
+use crate::AntiphonParams;
+
+pub mod app;
+pub mod clock;
+pub mod export;
+pub mod folder_browser;
+pub mod likelihood_plot;
+pub mod model_info;
+pub mod piano_roll;
+pub mod presets;
+pub mod session;
+pub mod status;
+pub mod theme;
+pub mod window;
+
+pub use app::EditorApp;
+pub use window::AntiphonEditor;
+
+include!(concat!(env!("OUT_DIR"), "/shipped_card.rs"));
+
+/// What the plugin shares with its editor.
+#[derive(Clone)]
+pub struct EditorLink {
+    /// The parameters, read every frame (host automation shows live).
+    pub params: Arc<AntiphonParams>,
+    /// The model shelf: status, slot names, adding user models.
+    pub shelf: Arc<ModelShelf>,
+    /// The performer's feed, replaced on each activation by the main thread.
+    pub feed: Arc<Mutex<Option<FeedReceiver>>>,
+    /// The performer's monitor, replaced on each activation by the main thread.
+    pub monitor: Arc<Mutex<Option<Arc<Monitor>>>>,
+    /// Set while the window exists; the performer reports only then.
+    pub editor_open: Arc<AtomicBool>,
+}
+
+/// The editor's size and scale, kept across openings.
+pub fn default_state() -> Arc<EguiEditorState> {
+    EguiEditorState::from_size(
+        LogicalSize::new(
+            f64::from(theme::WINDOW_WIDTH),
+            f64::from(theme::WINDOW_HEIGHT),
+        ),
+        1.0,
+    )
+}
+
+/// The editor for the plugin behind `link`.
+pub fn create(link: EditorLink, state: Arc<EguiEditorState>) -> Option<AntiphonEditor> {
+    let open = link.editor_open.clone();
+    let egui = create_egui_editor(
+        state,
+        RepaintNotifier::new(),
+        EguiNiceSettings::new().with_tile("Antiphon"),
+        EditorApp::new(link),
+    )?;
+    Some(AntiphonEditor { egui, open })
+}
