@@ -280,7 +280,8 @@ impl EditorApp {
         let current = param.value();
         ComboBox::from_id_salt("model_slot")
             .selected_text(param.to_string())
-            .width(120.0)
+            .width(140.0)
+            .truncate()
             .show_ui(ui, |ui| {
                 for slot in 0..=filled.min(MAX_USER_MODELS) as i32 {
                     let name = self.link.shelf.slot_name(slot as u32);

@@ -9,6 +9,8 @@ use super::theme;
 
 /// Height of each of the two small plots.
 const PLOT_HEIGHT: f32 = 62.0;
+/// Answers the x axis spans at least, so the first few do not fill the plot.
+const MIN_ANSWERS_SHOWN: usize = 8;
 
 /// Draws both plots, one under the other, across the available width.
 pub fn draw(ui: &mut Ui, session: &Session) {
@@ -27,6 +29,7 @@ pub fn draw(ui: &mut Ui, session: &Session) {
 fn series(ui: &mut Ui, title: &str, id: &str, points: Vec<[f64; 2]>) {
     ui.label(egui::RichText::new(title).color(theme::MUTED).small());
     let last = points.last().copied();
+    let answers = points.len().max(MIN_ANSWERS_SHOWN) as f64;
     Plot::new(id)
         .height(PLOT_HEIGHT)
         .allow_drag(false)
@@ -37,7 +40,8 @@ fn series(ui: &mut Ui, title: &str, id: &str, points: Vec<[f64; 2]>) {
         .show_x(false)
         .show_y(false)
         .y_axis_min_width(36.0)
-        .include_x(1.0)
+        .include_x(0.5)
+        .include_x(answers + 0.5)
         .include_y(0.0)
         .show(ui, |plot| {
             plot.line(
