@@ -5,6 +5,9 @@ use std::collections::HashMap;
 use std::ffi::{CStr, CString};
 use std::mem::ManuallyDrop;
 
+use clack_extensions::gui::{
+    GuiApiType, GuiConfiguration, GuiSize, HostGui, HostGuiImpl, PluginGui, Window,
+};
 use clack_extensions::params::{ParamInfoBuffer, PluginParams};
 use clack_extensions::render::{PluginRender, RenderMode};
 use clack_extensions::state::PluginState;
@@ -33,12 +36,32 @@ impl SharedHandler<'_> for TestHostShared {
     fn request_callback(&self) {}
 }
 
+/// The host side of the editor: the test's parent window has a fixed size, so requests are
+/// acknowledged and nothing else happens.
+impl HostGuiImpl for TestHostShared {
+    fn resize_hints_changed(&self) {}
+    fn request_resize(&self, _new_size: GuiSize) -> Result<(), HostError> {
+        Ok(())
+    }
+    fn request_show(&self) -> Result<(), HostError> {
+        Ok(())
+    }
+    fn request_hide(&self) -> Result<(), HostError> {
+        Ok(())
+    }
+    fn closed(&self, _was_destroyed: bool) {}
+}
+
 struct TestHost;
 
 impl HostHandlers for TestHost {
     type Shared<'a> = TestHostShared;
     type MainThread<'a> = ();
     type AudioProcessor<'a> = ();
+
+    fn declare_extensions(builder: &mut HostExtensions<Self>, _shared: &Self::Shared<'_>) {
+        builder.register::<HostGui>();
+    }
 }
 
 /// The plugin loaded into the test host.
@@ -227,6 +250,33 @@ impl PluginHost {
             .expect("set_param() needs an inactive plugin");
         let params: PluginParams = handle.get_extension().expect("params extension");
         params.flush(&mut handle, &events.as_input(), &mut OutputEvents::void());
+    }
+
+    /// Opens the plugin's editor embedded in the X11 window `parent` (the CLAP gui extension, as
+    /// a Linux host does it) and returns the editor's size in pixels.
+    pub fn open_editor_x11(&mut self, parent: u32) -> GuiSize {
+        let handle = self.instance.plugin_handle();
+        let gui: PluginGui = handle.get_extension().expect("the plugin has an editor");
+        let configuration = GuiConfiguration {
+            api_type: GuiApiType::X11,
+            is_floating: false,
+        };
+        assert!(gui.is_api_supported(&handle, configuration));
+        gui.create(&handle, configuration)
+            .expect("the plugin creates its editor");
+        let size = gui.get_size(&handle).expect("the editor has a size");
+        // SAFETY: the caller keeps `parent` alive until `close_editor()`.
+        unsafe { gui.set_parent(&handle, Window::from_x11_handle(parent.into())) }
+            .expect("the editor embeds into the parent window");
+        gui.show(&handle).expect("the editor shows");
+        size
+    }
+
+    /// Closes the editor opened by [`open_editor_x11`](Self::open_editor_x11).
+    pub fn close_editor(&mut self) {
+        let handle = self.instance.plugin_handle();
+        let gui: PluginGui = handle.get_extension().expect("the plugin has an editor");
+        gui.destroy(&handle);
     }
 
     /// The plugin's saved state, as a host stores it in a song.

@@ -7,6 +7,7 @@ pub mod events;
 pub mod host;
 pub mod phrases;
 pub mod scenario;
+pub mod screen;
 pub mod timeline;
 
 pub use events::{Input, NotePair, Output, TimedInput, TimedOutput, paired_notes};

@@ -1,0 +1,93 @@
+//! The editor in a real window: a host opens it embedded in an X11 window on a headless X server
+//! (Xvfb), plays a call and gets the model's answer through the plugin, then reads the screen
+//! back, saves it as a PNG and checks that the call and the answer are drawn.
+//!
+//! Run alone with `cargo test -p antiphon-host-tests --test editor_screenshot`; the picture lands
+//! in `target/screenshots/editor.png`. Needs Xvfb (see `screen::INSTALL_COMMAND`).
+
+use std::time::{Duration, Instant};
+
+use antiphon_host_tests::bundle::workspace_root;
+use antiphon_host_tests::phrases::{ROCK_BEAT, play_bars};
+use antiphon_host_tests::screen::{HeadlessDisplay, HostWindow, Screenshot};
+use antiphon_host_tests::{PluginHost, Render, Scenario, Timeline};
+
+const RATE: f64 = 48_000.0;
+/// The editor's colours for the call and the response (`plugin/src/editor/theme.rs`).
+const CALL_COLOR: [u8; 3] = [0xff, 0xb0, 0x3b];
+const RESPONSE_COLOR: [u8; 3] = [0x3b, 0xd4, 0xf0];
+/// Rendering dithers colours by a step or two.
+const TOLERANCE: u8 = 4;
+/// The hits of a two-bar beat cover far more pixels than this.
+const MIN_LANE_PIXELS: usize = 500;
+
+fn both_lanes_drawn(shot: &Screenshot) -> bool {
+    shot.count_near(CALL_COLOR, TOLERANCE) >= MIN_LANE_PIXELS
+        && shot.count_near(RESPONSE_COLOR, TOLERANCE) >= MIN_LANE_PIXELS
+}
+
+#[test]
+fn the_editor_shows_a_call_and_its_answer() {
+    let display = HeadlessDisplay::start();
+    // SAFETY: this test binary holds this one test, so no other thread reads the environment
+    // while it is changed; the editor (loaded below) connects to the display it names.
+    unsafe { std::env::set_var("DISPLAY", display.name()) };
+    let window = HostWindow::open(&display);
+
+    let mut host = PluginHost::load();
+    host.set_param("Seed", "42");
+    host.set_param("Max Call Bars", "2");
+    host.set_param("Phrase Bars", "2");
+    host.set_render(Render::Offline);
+    host.activate(RATE, 512);
+    let size = host.open_editor_x11(window.id());
+    assert!(size.width >= 800 && size.height >= 500, "{size:?}");
+
+    // A two-bar call in bars 1–2; the answer fills bars 3–4. Stop in the answer's second bar so
+    // the play position stands inside it.
+    let timeline = Timeline::playing(RATE, 0.0, 120.0);
+    let end = timeline.sample_of_ppq(4.5 * timeline.bar_ppq()).unwrap();
+    let mut scenario = Scenario::new(timeline.clone(), 512, end).rendered(Render::Offline);
+    scenario.inputs = play_bars(ROCK_BEAT, 2, &timeline, timeline.bar_ppq(), 0);
+    let outputs = host.run(&scenario);
+    assert!(!outputs.is_empty(), "the model answered");
+
+    // The editor draws on its own thread; wait for a frame with both lanes on it.
+    let width = u16::try_from(size.width).unwrap();
+    let height = u16::try_from(size.height).unwrap();
+    let started = Instant::now();
+    while !both_lanes_drawn(&window.capture(width, height))
+        && started.elapsed() < Duration::from_secs(30)
+    {
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    // A few more frames, so the picture kept is a settled one.
+    std::thread::sleep(Duration::from_millis(500));
+    let shot = window.capture(width, height);
+    let path = workspace_root().join("target/screenshots/editor.png");
+    shot.save_png(&path);
+    println!("editor screenshot: {}", path.display());
+
+    host.close_editor();
+    host.deactivate();
+
+    let call = shot.count_near(CALL_COLOR, TOLERANCE);
+    let response = shot.count_near(RESPONSE_COLOR, TOLERANCE);
+    let colors = shot.distinct_colors();
+    println!("call pixels {call}, response pixels {response}, distinct colours {colors}");
+    assert!(
+        colors > 64,
+        "a blank or flat frame: {colors} colours ({})",
+        path.display()
+    );
+    assert!(
+        call >= MIN_LANE_PIXELS,
+        "the call is not drawn: {call} pixels ({})",
+        path.display()
+    );
+    assert!(
+        response >= MIN_LANE_PIXELS,
+        "the answer is not drawn: {response} pixels ({})",
+        path.display()
+    );
+}
