@@ -81,22 +81,29 @@ pub struct EditorApp {
 }
 
 impl EditorApp {
-    /// The editor for the plugin behind `link`. Cheap: nothing is read until the window opens.
+    /// The editor for the plugin behind `link`. Cheap (hosts create instances while scanning):
+    /// nothing is read until the window opens.
     pub fn new(link: EditorLink) -> EditorApp {
         EditorApp {
             link,
             gui: None,
             session: Session::new(),
             monitor: None,
-            presets: presets::factory(),
+            presets: Ok(Vec::new()),
             preset_notice: None,
             model_shown: None,
             model_info: None,
             browser: None,
             model_notice: None,
-            export_folder: export::default_folder(),
+            export_folder: PathBuf::new(),
             export_notice: None,
         }
+    }
+
+    /// The window opened: reads what the editor needs from disk and the built-in presets.
+    pub fn opened(&mut self) {
+        self.presets = presets::factory();
+        self.export_folder = export::default_folder();
     }
 
     /// One frame: takes what the performer reported, then draws.
@@ -548,6 +555,7 @@ impl NiceEguiApp for EditorApp {
     ) -> Result<(), baseview::HandlerError> {
         theme::apply(&egui_ctx);
         self.gui = Some(nice_gui_ctx);
+        self.opened();
         Ok(())
     }
 
@@ -786,10 +794,18 @@ mod tests {
         let (link, mut performer) = running_plugin();
         play(&link, &mut performer, 44);
         let mut app = EditorApp::new(link);
+        app.opened();
         let ctx = egui::Context::default();
         theme::apply(&ctx);
         let gui = GuiContext::new(Arc::new(NoHost));
         let setter = gui.param_setter();
+        // The model thread reports the answer once it has generated all of it, which may be after
+        // the blocks played so far: redraw as the window would until it arrives.
+        let started = Instant::now();
+        while app.session.last_answer().is_none() && started.elapsed() < Duration::from_secs(20) {
+            run_frame(&ctx, &mut app, &setter);
+            std::thread::sleep(Duration::from_millis(10));
+        }
         let mut output = run_frame(&ctx, &mut app, &setter);
         for _ in 0..2 {
             // Settle the layout (grids size themselves on the first frame).
@@ -806,6 +822,7 @@ mod tests {
             "the answer's first bar played"
         );
         assert!(matches!(app.session.turn(), TurnState::Responding { .. }));
+        assert_eq!(app.presets.as_ref().map(Vec::len), Ok(4));
 
         let call_vertices = vertices_of(&ctx, output.clone(), theme::CALL);
         let response_vertices = vertices_of(&ctx, output, theme::RESPONSE);
@@ -823,6 +840,7 @@ mod tests {
     fn the_model_picker_draws_its_folder_listing() {
         let (link, _performer) = running_plugin();
         let mut app = EditorApp::new(link);
+        app.opened();
         let ctx = egui::Context::default();
         theme::apply(&ctx);
         let gui = GuiContext::new(Arc::new(NoHost));
@@ -845,6 +863,7 @@ mod tests {
         let (link, mut performer) = running_plugin();
         play(&link, &mut performer, 44);
         let mut app = EditorApp::new(link);
+        app.opened();
         let ctx = egui::Context::default();
         theme::apply(&ctx);
         let gui = GuiContext::new(Arc::new(NoHost));
