@@ -252,9 +252,10 @@ impl PluginHost {
         params.flush(&mut handle, &events.as_input(), &mut OutputEvents::void());
     }
 
-    /// Opens the plugin's editor embedded in the X11 window `parent` (the CLAP gui extension, as
-    /// a Linux host does it) and returns the editor's size in pixels.
-    pub fn open_editor_x11(&mut self, parent: u32) -> GuiSize {
+    /// Opens the plugin's editor embedded in the X11 window `parent` at the host's display
+    /// `scale` (1.0, or e.g. 2.0 on a high-DPI screen), through the CLAP gui extension as a Linux
+    /// host does it, and returns the editor's size in pixels.
+    pub fn open_editor_x11(&mut self, parent: u32, scale: f64) -> GuiSize {
         let handle = self.instance.plugin_handle();
         let gui: PluginGui = handle.get_extension().expect("the plugin has an editor");
         let configuration = GuiConfiguration {
@@ -264,7 +265,18 @@ impl PluginHost {
         assert!(gui.is_api_supported(&handle, configuration));
         gui.create(&handle, configuration)
             .expect("the plugin creates its editor");
-        let size = gui.get_size(&handle).expect("the editor has a size");
+        let unscaled = gui.get_size(&handle).expect("the editor has a size");
+        let mut size = unscaled;
+        if scale != 1.0 {
+            gui.set_scale(&handle, scale)
+                .expect("the plugin takes the host's scale");
+            // The editor's window thread applies the scale; wait for the size to follow.
+            let started = std::time::Instant::now();
+            while size == unscaled && started.elapsed() < std::time::Duration::from_secs(10) {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                size = gui.get_size(&handle).expect("the editor has a size");
+            }
+        }
         // SAFETY: the caller keeps `parent` alive until `close_editor()`.
         unsafe { gui.set_parent(&handle, Window::from_x11_handle(parent.into())) }
             .expect("the editor embeds into the parent window");

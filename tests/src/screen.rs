@@ -18,10 +18,10 @@ use x11rb::wrapper::ConnectionExt as _;
 pub const INSTALL_COMMAND: &str = "apt-get install -y xvfb libgl1 libgl1-mesa-dri libglx-mesa0 \
      libx11-6 libx11-xcb1 libxcb1 libxcursor1 libxrandr2 libxi6 libxkbcommon0 libxkbcommon-x11-0";
 
-/// Size of the virtual screen, in pixels.
-pub const SCREEN_WIDTH: u16 = 1280;
+/// Size of the virtual screen, in pixels: room for an editor at 2× scale.
+pub const SCREEN_WIDTH: u16 = 2560;
 /// See [`SCREEN_WIDTH`].
-pub const SCREEN_HEIGHT: u16 = 800;
+pub const SCREEN_HEIGHT: u16 = 1600;
 
 /// A running Xvfb server, stopped on drop.
 pub struct HeadlessDisplay {

@@ -2,8 +2,9 @@
 //! (Xvfb), plays a call and gets the model's answer through the plugin, then reads the screen
 //! back, saves it as a PNG and checks that the call and the answer are drawn.
 //!
-//! Run alone with `cargo test -p antiphon-host-tests --test editor_screenshot`; the picture lands
-//! in `target/screenshots/editor.png`. Needs Xvfb (see `screen::INSTALL_COMMAND`).
+//! Run alone with `cargo test -p antiphon-host-tests --test editor_screenshot`; the pictures land
+//! in `target/screenshots/editor.png` and `editor@2x.png` (a host at 2× scale). Needs Xvfb (see
+//! `screen::INSTALL_COMMAND`).
 
 use std::time::{Duration, Instant};
 
@@ -11,6 +12,7 @@ use antiphon_host_tests::bundle::workspace_root;
 use antiphon_host_tests::phrases::{ROCK_BEAT, play_bars};
 use antiphon_host_tests::screen::{HeadlessDisplay, HostWindow, Screenshot};
 use antiphon_host_tests::{PluginHost, Render, Scenario, Timeline};
+use clack_extensions::gui::GuiSize;
 
 const RATE: f64 = 48_000.0;
 /// The editor's colours for the call and the response (`plugin/src/editor/theme.rs`).
@@ -26,8 +28,53 @@ fn both_lanes_drawn(shot: &Screenshot) -> bool {
         && shot.count_near(RESPONSE_COLOR, TOLERANCE) >= MIN_LANE_PIXELS
 }
 
+/// Waits for a frame of the open editor (of `size`) with both lanes, and reads it back.
+fn capture(window: &HostWindow, size: GuiSize) -> Screenshot {
+    let width = u16::try_from(size.width).unwrap();
+    let height = u16::try_from(size.height).unwrap();
+    // The editor draws on its own thread; wait for a frame with both lanes on it.
+    let started = Instant::now();
+    while !both_lanes_drawn(&window.capture(width, height))
+        && started.elapsed() < Duration::from_secs(30)
+    {
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    // A few more frames, so the picture kept is a settled one (the answer's numbers arrive once
+    // the model has generated all of it).
+    std::thread::sleep(Duration::from_millis(1000));
+    window.capture(width, height)
+}
+
+/// Checks `shot` shows a frame with the call and the answer in their colours, `scale` times
+/// as large as at 1×.
+fn assert_shows_call_and_answer(shot: &Screenshot, scale: usize, path: &std::path::Path) {
+    let call = shot.count_near(CALL_COLOR, TOLERANCE);
+    let response = shot.count_near(RESPONSE_COLOR, TOLERANCE);
+    let colors = shot.distinct_colors();
+    println!(
+        "{}: call pixels {call}, response pixels {response}, distinct colours {colors}",
+        path.display()
+    );
+    let min_pixels = MIN_LANE_PIXELS * scale * scale;
+    assert!(
+        colors > 64,
+        "a blank or flat frame: {colors} colours ({})",
+        path.display()
+    );
+    assert!(
+        call >= min_pixels,
+        "the call is not drawn: {call} pixels ({})",
+        path.display()
+    );
+    assert!(
+        response >= min_pixels,
+        "the answer is not drawn: {response} pixels ({})",
+        path.display()
+    );
+}
+
 #[test]
-fn the_editor_shows_a_call_and_its_answer() {
+fn the_editor_shows_a_call_and_its_answer_at_1x_and_2x() {
     let display = HeadlessDisplay::start();
     // SAFETY: this test binary holds this one test, so no other thread reads the environment
     // while it is changed; the editor (loaded below) connects to the display it names.
@@ -40,9 +87,10 @@ fn the_editor_shows_a_call_and_its_answer() {
     host.set_param("Phrase Bars", "2");
     host.set_render(Render::Offline);
     host.activate(RATE, 512);
-    let size = host.open_editor_x11(window.id());
-    assert!(size.width >= 800 && size.height >= 500, "{size:?}");
 
+    // The editor is open while the call is played and answered: it is told only while it shows.
+    let size_1x = host.open_editor_x11(window.id(), 1.0);
+    assert!(size_1x.width >= 800 && size_1x.height >= 500, "{size_1x:?}");
     // A two-bar call in bars 1–2; the answer fills bars 3–4. Stop in the answer's second bar so
     // the play position stands inside it.
     let timeline = Timeline::playing(RATE, 0.0, 120.0);
@@ -51,43 +99,25 @@ fn the_editor_shows_a_call_and_its_answer() {
     scenario.inputs = play_bars(ROCK_BEAT, 2, &timeline, timeline.bar_ppq(), 0);
     let outputs = host.run(&scenario);
     assert!(!outputs.is_empty(), "the model answered");
-
-    // The editor draws on its own thread; wait for a frame with both lanes on it.
-    let width = u16::try_from(size.width).unwrap();
-    let height = u16::try_from(size.height).unwrap();
-    let started = Instant::now();
-    while !both_lanes_drawn(&window.capture(width, height))
-        && started.elapsed() < Duration::from_secs(30)
-    {
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    // A few more frames, so the picture kept is a settled one.
-    std::thread::sleep(Duration::from_millis(500));
-    let shot = window.capture(width, height);
-    let path = workspace_root().join("target/screenshots/editor.png");
-    shot.save_png(&path);
-    println!("editor screenshot: {}", path.display());
-
+    let folder = workspace_root().join("target/screenshots");
+    let shot = capture(&window, size_1x);
     host.close_editor();
-    host.deactivate();
+    let path = folder.join("editor.png");
+    shot.save_png(&path);
+    assert_shows_call_and_answer(&shot, 1, &path);
 
-    let call = shot.count_near(CALL_COLOR, TOLERANCE);
-    let response = shot.count_near(RESPONSE_COLOR, TOLERANCE);
-    let colors = shot.distinct_colors();
-    println!("call pixels {call}, response pixels {response}, distinct colours {colors}");
-    assert!(
-        colors > 64,
-        "a blank or flat frame: {colors} colours ({})",
-        path.display()
+    // Reopened by a high-DPI host: the phrases it was told about, everything twice as large.
+    let size_2x = host.open_editor_x11(window.id(), 2.0);
+    let shot = capture(&window, size_2x);
+    host.close_editor();
+    let path = folder.join("editor@2x.png");
+    shot.save_png(&path);
+    assert_eq!(
+        (size_2x.width, size_2x.height),
+        (2 * size_1x.width, 2 * size_1x.height),
+        "the editor scales with the host"
     );
-    assert!(
-        call >= MIN_LANE_PIXELS,
-        "the call is not drawn: {call} pixels ({})",
-        path.display()
-    );
-    assert!(
-        response >= MIN_LANE_PIXELS,
-        "the answer is not drawn: {response} pixels ({})",
-        path.display()
-    );
+    assert_shows_call_and_answer(&shot, 2, &path);
+
+    host.deactivate();
 }
