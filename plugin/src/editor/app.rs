@@ -836,6 +836,46 @@ mod tests {
         );
     }
 
+    /// Every text the frame draws.
+    fn texts(output: &egui::FullOutput) -> Vec<String> {
+        fn collect(shape: &egui::Shape, texts: &mut Vec<String>) {
+            match shape {
+                egui::Shape::Text(text) => texts.push(text.galley.text().to_owned()),
+                egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, texts)),
+                _ => {}
+            }
+        }
+        let mut texts = Vec::new();
+        for clipped in &output.shapes {
+            collect(&clipped.shape, &mut texts);
+        }
+        texts
+    }
+
+    #[test]
+    fn every_parameter_has_a_control() {
+        let (link, _performer) = running_plugin();
+        let params = link.params.clone();
+        let mut app = EditorApp::new(link);
+        app.opened();
+        let ctx = egui::Context::default();
+        theme::apply(&ctx);
+        let gui = GuiContext::new(Arc::new(NoHost));
+        let setter = gui.param_setter();
+        run_frame(&ctx, &mut app, &setter);
+        let drawn = texts(&run_frame(&ctx, &mut app, &setter));
+        let params = nice_plug::prelude::Params::param_map(params.as_ref());
+        assert_eq!(params.len(), 15);
+        for (id, param, _) in params {
+            // SAFETY: `params` is alive.
+            let name = unsafe { param.name() };
+            assert!(
+                drawn.iter().any(|text| text == name),
+                "no control for {id} ({name:?})"
+            );
+        }
+    }
+
     #[test]
     fn the_model_picker_draws_its_folder_listing() {
         let (link, _performer) = running_plugin();
