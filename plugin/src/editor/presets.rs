@@ -200,6 +200,58 @@ mod tests {
         assert_eq!(value("Endless mutation", "mutate"), PresetValue::Bool(true));
     }
 
+    /// A host that records each gesture: begin, set (with the parameter's name and value), end.
+    #[derive(Default)]
+    struct RecordingHost {
+        gestures: parking_lot::Mutex<Vec<String>>,
+    }
+
+    impl nice_plug::prelude::GuiContextInner for RecordingHost {
+        fn plugin_api(&self) -> nice_plug::prelude::PluginApi {
+            nice_plug::prelude::PluginApi::Clap
+        }
+        unsafe fn raw_begin_set_parameter(&self, param: ParamPtr) {
+            let name = unsafe { param.name() };
+            self.gestures.lock().push(format!("begin {name}"));
+        }
+        unsafe fn raw_set_parameter_normalized(&self, param: ParamPtr, normalized: f32) {
+            let name = unsafe { param.name() };
+            self.gestures
+                .lock()
+                .push(format!("set {name} {normalized}"));
+        }
+        unsafe fn raw_end_set_parameter(&self, param: ParamPtr) {
+            let name = unsafe { param.name() };
+            self.gestures.lock().push(format!("end {name}"));
+        }
+        fn get_state(&self) -> nice_plug::prelude::PluginState {
+            unreachable!("presets do not read the plugin state")
+        }
+        fn set_state(&self, _state: nice_plug::prelude::PluginState) {}
+        fn request_restart(&self) {}
+    }
+
+    #[test]
+    fn applying_a_preset_is_one_host_gesture_per_parameter() {
+        let params = params();
+        let host = Arc::new(RecordingHost::default());
+        let gui = nice_plug::context::gui::GuiContext::new(host.clone());
+        let preset =
+            preset(r#"{"name":"x","description":"d","params":{"loop":true,"max_call_bars":16}}"#);
+        apply(&gui.param_setter(), &preset.resolve(&params).unwrap());
+        assert_eq!(
+            *host.gestures.lock(),
+            [
+                "begin Loop",
+                "set Loop 1",
+                "end Loop",
+                "begin Max Call Bars",
+                "set Max Call Bars 1",
+                "end Max Call Bars"
+            ]
+        );
+    }
+
     fn preset(json: &str) -> Preset {
         serde_json::from_str(json).unwrap()
     }
