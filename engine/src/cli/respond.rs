@@ -12,6 +12,8 @@ use midly::num::{u4, u7};
 
 /// General MIDI drums: channel 10, numbered 9 from zero.
 const DRUM_CHANNEL: u8 = 9;
+/// Bars of the call shown above the response, for comparison.
+const CALL_BARS_SHOWN: usize = 2;
 /// Velocity of generated hits (the model does not predict velocity yet).
 const RESPONSE_VELOCITY: u8 = 100;
 
@@ -72,6 +74,13 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
         call.tempo_bpm,
         args.bars
     );
+    let shown_call_steps = primer.len().min(CALL_BARS_SHOWN * steps_per_bar);
+    eprintln!("end of the call:");
+    eprint!(
+        "{}",
+        grid(&primer[primer.len() - shown_call_steps..], steps_per_bar)
+    );
+    eprintln!("response:");
     eprint!("{}", grid(&generated.events, steps_per_bar));
     println!("log_likelihood: {:.4}", generated.log_likelihood);
     println!(
