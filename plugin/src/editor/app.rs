@@ -426,7 +426,7 @@ impl EditorApp {
                         .color(theme::MUTED),
                 );
                 ui.horizontal(|ui| {
-                    if ui.button("⬆ Up").clicked() {
+                    if ui.button("Up one folder").clicked() {
                         browser.up();
                     }
                     ui.label(RichText::new(browser.current().display().to_string()).monospace());
@@ -440,9 +440,10 @@ impl EditorApp {
                     .show(ui, |ui| {
                         for entry in browser.entries() {
                             let label = if entry.is_model {
-                                RichText::new(format!("◆ {}", entry.name)).color(theme::RESPONSE)
+                                RichText::new(format!("{}/  (model)", entry.name))
+                                    .color(theme::RESPONSE)
                             } else {
-                                RichText::new(format!("📁 {}", entry.name))
+                                RichText::new(format!("{}/", entry.name))
                             };
                             if ui.selectable_label(false, label).clicked() {
                                 enter = Some(entry.path.clone());
@@ -465,9 +466,11 @@ impl EditorApp {
                 }
                 if !is_model {
                     ui.label(
-                        RichText::new("This folder holds no model; models are marked ◆.")
-                            .color(theme::MUTED)
-                            .small(),
+                        RichText::new(
+                            "This folder holds no model; folders with one are marked (model).",
+                        )
+                        .color(theme::MUTED)
+                        .small(),
                     );
                 }
             });
@@ -874,6 +877,30 @@ mod tests {
                 "no control for {id} ({name:?})"
             );
         }
+    }
+
+    /// egui's bundled fonts have no emoji or arrows (those come with a feature this crate leaves
+    /// off to keep the plugin small): the editor writes only what they have.
+    #[test]
+    fn the_fonts_have_every_symbol_the_editor_writes() {
+        let ctx = egui::Context::default();
+        theme::apply(&ctx);
+        // Fonts load with the first frame.
+        ctx.run_ui(screen(), |_| {}).textures_delta.clear();
+        // The transport readout is monospace; everything else proportional.
+        let monospace = egui::FontId::monospace(13.0);
+        let proportional = theme::font(14.0);
+        let used = [('▶', &monospace), ('■', &monospace), ('·', &monospace)]
+            .into_iter()
+            .chain(
+                ['…', '“', '”', '·', '×', '≤']
+                    .into_iter()
+                    .map(|symbol| (symbol, &proportional)),
+            );
+        let missing: Vec<_> = used
+            .filter(|(symbol, font)| !ctx.fonts_mut(|fonts| fonts.has_glyph(font, *symbol)))
+            .collect();
+        assert!(missing.is_empty(), "missing glyphs: {missing:?}");
     }
 
     #[test]
