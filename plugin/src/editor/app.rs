@@ -774,9 +774,64 @@ mod tests {
         app: &mut EditorApp,
         setter: &ParamSetter,
     ) -> egui::FullOutput {
-        let mut output = ctx.run_ui(screen(), |ui| app.frame(ui, setter));
+        run_input(ctx, app, setter, screen())
+    }
+
+    fn run_input(
+        ctx: &egui::Context,
+        app: &mut EditorApp,
+        setter: &ParamSetter,
+        input: RawInput,
+    ) -> egui::FullOutput {
+        let mut output = ctx.run_ui(input, |ui| app.frame(ui, setter));
         output.textures_delta.clear();
         output
+    }
+
+    /// Clicks the text `label` of the last frame `output` as a user would (move, press,
+    /// release), and returns the frame after.
+    fn click(
+        ctx: &egui::Context,
+        app: &mut EditorApp,
+        setter: &ParamSetter,
+        output: &egui::FullOutput,
+        label: &str,
+    ) -> egui::FullOutput {
+        let at = text_rect(output, label)
+            .unwrap_or_else(|| panic!("no {label:?} on screen: {:?}", texts(output)))
+            .center();
+        let button = |pressed| egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::default(),
+        };
+        for event in [egui::Event::PointerMoved(at), button(true), button(false)] {
+            let input = RawInput {
+                events: vec![event],
+                ..screen()
+            };
+            run_input(ctx, app, setter, input);
+        }
+        run_frame(ctx, app, setter)
+    }
+
+    /// Where the frame draws the text `label`.
+    fn text_rect(output: &egui::FullOutput, label: &str) -> Option<Rect> {
+        fn find(shape: &egui::Shape, label: &str) -> Option<Rect> {
+            match shape {
+                egui::Shape::Text(text) if text.galley.text() == label => {
+                    Some(text.visual_bounding_rect())
+                }
+                egui::Shape::Vec(shapes) => shapes.iter().find_map(|s| find(s, label)),
+                _ => None,
+            }
+        }
+        output
+            .shapes
+            .iter()
+            .rev()
+            .find_map(|clipped| find(&clipped.shape, label))
     }
 
     /// Vertices of the tessellated frame with exactly `color`.
@@ -901,6 +956,56 @@ mod tests {
             .filter(|(symbol, font)| !ctx.fonts_mut(|fonts| fonts.has_glyph(font, *symbol)))
             .collect();
         assert!(missing.is_empty(), "missing glyphs: {missing:?}");
+    }
+
+    #[test]
+    fn a_model_is_picked_in_the_folder_browser_and_its_load_error_is_shown() {
+        let (link, _performer) = running_plugin();
+        let shelf = link.shelf.clone();
+        let user_models = link.params.user_models.clone();
+        let mut app = EditorApp::new(link);
+        app.opened();
+        let ctx = egui::Context::default();
+        theme::apply(&ctx);
+        let gui = GuiContext::new(Arc::new(NoHost));
+        let setter = gui.param_setter();
+        // A folder holding a model folder whose weights are not a safetensors file.
+        let root = std::env::temp_dir().join(format!("antiphon-pick-{}", std::process::id()));
+        let model = root.join("broken-model");
+        std::fs::create_dir_all(&model).unwrap();
+        std::fs::write(model.join("config.json"), SHIPPED_MODEL.config_json).unwrap();
+        std::fs::write(model.join("model.safetensors"), b"not weights").unwrap();
+
+        run_frame(&ctx, &mut app, &setter);
+        let output = run_frame(&ctx, &mut app, &setter);
+        click(&ctx, &mut app, &setter, &output, "Load model…");
+        assert!(app.browser.is_some(), "the picker opened");
+        app.browser = Some(FolderBrowser::at(&root));
+        let output = run_frame(&ctx, &mut app, &setter);
+        let output = click(&ctx, &mut app, &setter, &output, "broken-model/  (model)");
+        assert_eq!(app.browser.as_ref().unwrap().current(), model);
+        click(&ctx, &mut app, &setter, &output, "Use this model");
+        assert!(
+            app.browser.is_none(),
+            "the picker closes once a model is picked"
+        );
+        assert_eq!(*user_models.read(), [model.clone()]);
+
+        // The host sets the model parameter, whose callback asks the shelf for slot 1; the model
+        // thread fails to load it and falls back, and the editor says why.
+        shelf.request(1);
+        let started = Instant::now();
+        while shelf.status().error.is_none() && started.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let error = shelf.status().error.expect("the broken model is refused");
+        let drawn = texts(&run_frame(&ctx, &mut app, &setter));
+        assert!(drawn.contains(&error), "{error:?} not in {drawn:?}");
+        assert!(
+            drawn.iter().any(|t| t.starts_with("slot 1: ")),
+            "the pick is confirmed: {drawn:?}"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]
