@@ -989,7 +989,7 @@ mod tests {
             app.browser.is_none(),
             "the picker closes once a model is picked"
         );
-        assert_eq!(*user_models.read(), [model.clone()]);
+        assert_eq!(*user_models.read(), std::slice::from_ref(&model));
 
         // The host sets the model parameter, whose callback asks the shelf for slot 1; the model
         // thread fails to load it and falls back, and the editor says why.
