@@ -1031,6 +1031,58 @@ mod tests {
     }
 
     #[test]
+    fn the_export_buttons_write_the_last_call_and_response_at_the_host_tempo() {
+        let (link, mut performer) = running_plugin();
+        play(&link, &mut performer, 70);
+        let mut app = EditorApp::new(link);
+        app.opened();
+        let folder = std::env::temp_dir().join(format!("antiphon-exports-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        app.export_folder = folder.clone();
+        let ctx = egui::Context::default();
+        theme::apply(&ctx);
+        let gui = GuiContext::new(Arc::new(NoHost));
+        let setter = gui.param_setter();
+        let started = Instant::now();
+        while app.session.last_answer().is_none() && started.elapsed() < Duration::from_secs(20) {
+            run_frame(&ctx, &mut app, &setter);
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        run_frame(&ctx, &mut app, &setter);
+        let output = run_frame(&ctx, &mut app, &setter);
+        let output = click(&ctx, &mut app, &setter, &output, "Export last response");
+        click(&ctx, &mut app, &setter, &output, "Export last call");
+
+        let read = |name: &str| {
+            let bytes = std::fs::read(folder.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            antiphon_engine::midi_file::read_drums(&bytes)
+                .unwrap()
+                .sequence
+        };
+        let call = read("antiphon-call-001.mid");
+        assert_eq!(call.tempo_bpm.round(), 120.0);
+        assert_eq!(call.steps.len(), 32, "the two-bar call");
+        assert_eq!(call.events().filter(|e| !e.is_rest()).count(), 8);
+        let response = read("antiphon-response-001.mid");
+        assert_eq!(response.steps.len(), 32, "the two-bar answer");
+        let played: Vec<_> = app.session.hits(Lane::Response, 32..64).collect();
+        let written: Vec<_> = response
+            .events()
+            .enumerate()
+            .filter(|(_, e)| !e.is_rest())
+            .map(|(step, e)| (32 + step as i64, e))
+            .collect();
+        assert_eq!(written, played, "what the performer played, step for step");
+        let notice = app.export_notice.as_ref().unwrap();
+        assert!(
+            notice.ok && notice.text.contains("antiphon-call-001.mid"),
+            "{}",
+            notice.text
+        );
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
+
+    #[test]
     fn a_frame_takes_a_few_milliseconds() {
         let (link, mut performer) = running_plugin();
         play(&link, &mut performer, 44);

@@ -105,7 +105,12 @@ impl Session {
                 self.saw_step(step);
             }
             PlayEvent::Played { step, event } => {
-                self.played.insert(step, event);
+                // The performer reports rests it plays too; the lane keeps struck steps only.
+                if event.is_rest() {
+                    self.played.remove(&step);
+                } else {
+                    self.played.insert(step, event);
+                }
                 self.late.remove(&step);
                 self.saw_step(step);
             }
@@ -384,6 +389,17 @@ mod tests {
         assert_eq!(last.log_likelihood, -80.0);
         assert_eq!(last.per_step(), -2.5, "32 steps");
         assert_eq!(last.call_log_likelihood, -40.0);
+    }
+
+    #[test]
+    fn played_rests_are_not_hits() {
+        let mut session = Session::new();
+        session.play_event(PlayEvent::Played {
+            step: 3,
+            event: DrumEvent::REST,
+        });
+        assert_eq!(session.hits(Lane::Response, 0..10).count(), 0);
+        assert_eq!(session.late_steps(0..10).count(), 0);
     }
 
     #[test]
