@@ -1009,6 +1009,31 @@ mod tests {
     }
 
     #[test]
+    fn host_automation_shows_in_the_next_frame() {
+        let (link, _performer) = running_plugin();
+        let params = link.params.clone();
+        let mut app = EditorApp::new(link);
+        app.opened();
+        let ctx = egui::Context::default();
+        theme::apply(&ctx);
+        let gui = GuiContext::new(Arc::new(NoHost));
+        let setter = gui.param_setter();
+        run_frame(&ctx, &mut app, &setter);
+        assert!(texts(&run_frame(&ctx, &mut app, &setter)).contains(&"4 bars".to_owned()));
+        // What the plugin wrapper does when the host automates "Max Call Bars" to 7.
+        let normalized = params.max_call_bars.preview_normalized(7);
+        // SAFETY: the parameter is alive; the wrapper sets values this way on any thread.
+        unsafe {
+            params
+                .max_call_bars
+                .as_ptr()
+                ._internal_set_normalized_value(normalized);
+        }
+        let drawn = texts(&run_frame(&ctx, &mut app, &setter));
+        assert!(drawn.contains(&"7 bars".to_owned()), "{drawn:?}");
+    }
+
+    #[test]
     fn the_model_picker_draws_its_folder_listing() {
         let (link, _performer) = running_plugin();
         let mut app = EditorApp::new(link);
