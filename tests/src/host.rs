@@ -1,5 +1,6 @@
 //! A minimal CLAP host around clack-host: loads the built bundle, activates it, plays a
-//! [`Scenario`] through it block by block, and saves/loads its state.
+//! [`Scenario`] through it block by block, saves/loads its state, and opens its editor in an X11
+//! window.
 
 use std::collections::HashMap;
 use std::ffi::{CStr, CString};
