@@ -118,8 +118,8 @@ impl AntiphonParams {
                         .parse()
                         .ok()
                 })),
-            max_call_bars: IntParam::new("Max Call Bars", 4, bars_range()).with_unit(" bars"),
-            min_call_bars: IntParam::new("Min Call Bars", 1, bars_range()).with_unit(" bars"),
+            max_call_bars: bars_param("Max Call Bars", 4),
+            min_call_bars: bars_param("Min Call Bars", 1),
             overlap: BoolParam::new("Overlap", false),
             loop_answer: BoolParam::new("Loop", false),
             mutate: BoolParam::new("Mutate", false),
@@ -195,6 +195,25 @@ impl AntiphonParams {
     }
 }
 
-fn bars_range() -> IntRange {
-    IntRange::Linear { min: 1, max: 16 }
+/// A call length in bars, 1–16, shown as "1 bar", "2 bars"….
+fn bars_param(name: &str, default: i32) -> IntParam {
+    IntParam::new(name, default, IntRange::Linear { min: 1, max: 16 })
+        .with_value_to_string(Arc::new(bars_text))
+        .with_string_to_value(Arc::new(bars_value))
+}
+
+fn bars_text(bars: i32) -> String {
+    match bars {
+        1 => "1 bar".to_owned(),
+        n => format!("{n} bars"),
+    }
+}
+
+fn bars_value(text: &str) -> Option<i32> {
+    let text = text.trim();
+    let number = text
+        .strip_suffix("bars")
+        .or_else(|| text.strip_suffix("bar"))
+        .unwrap_or(text);
+    number.trim().parse().ok()
 }

@@ -52,9 +52,14 @@ pub struct FeedSender<T> {
 }
 
 impl<T> FeedSender<T> {
+    /// Whether the editor is open.
+    pub fn is_open(&self) -> bool {
+        self.open.load(Ordering::Relaxed)
+    }
+
     /// Sends when the editor is open; drops the event when closed or behind.
     pub fn send(&mut self, event: T) {
-        if self.open.load(Ordering::Relaxed) {
+        if self.is_open() {
             // A full ring means the editor is behind: it shows a gap, the sender never waits.
             let _ = self.producer.push(event);
         }

@@ -174,9 +174,10 @@ pub struct Performer {
     out: BlockOutput,
     /// The block being played and when its processing began (dates the model's deadlines).
     block: Option<(BlockGrid, Instant)>,
-    /// What the editor is told, and the turn state it was last told.
+    /// What the editor is told, and the turn state it was last told (`None`: nothing yet since
+    /// it opened).
     feed: FeedSender<PlayEvent>,
-    shown_turn: TurnState,
+    shown_turn: Option<TurnState>,
     /// Owns the model thread; dropped (joined) with the performer, off the audio thread.
     _worker: WorkerHandle,
 }
@@ -222,7 +223,7 @@ impl Performer {
             },
             block: None,
             feed: play_feed,
-            shown_turn: TurnState::Idle,
+            shown_turn: None,
             _worker: worker,
         };
         Ok((performer, receiver))
@@ -286,10 +287,15 @@ impl Performer {
         }
         let block_end = self.out.at(len_samples);
         self.release_due(block_end);
-        let turn = self.turns.as_ref().map_or(TurnState::Idle, Turns::state);
-        if turn != self.shown_turn {
-            self.shown_turn = turn;
-            self.feed.send(PlayEvent::Turn(turn));
+        if self.feed.is_open() {
+            let turn = self.turns.as_ref().map_or(TurnState::Idle, Turns::state);
+            if self.shown_turn != Some(turn) {
+                self.shown_turn = Some(turn);
+                self.feed.send(PlayEvent::Turn(turn));
+            }
+        } else {
+            // Told again in full when the editor next opens.
+            self.shown_turn = None;
         }
 
         self.out
@@ -842,6 +848,42 @@ mod tests {
         assert_eq!(answered.response, StepSpan::new(48, 80));
         assert!(answered.log_likelihood < 0.0 && answered.log_likelihood.is_finite());
         assert!(answered.call_log_likelihood < 0.0);
+    }
+
+    #[test]
+    fn an_editor_opened_mid_phrase_is_told_the_turn_state_at_once() {
+        use crate::live::feed::PlayEvent;
+        use crate::phrase::TurnState;
+
+        let open = Arc::new(AtomicBool::new(false));
+        let (mut performer, mut feed) =
+            Performer::start(shelf(), RATE, true, open.clone()).unwrap();
+        let kick = Input {
+            offset: 0,
+            kind: InputKind::NoteOn {
+                channel: u4::new(9),
+                key: u7::new(36),
+                velocity: 1.0,
+            },
+        };
+        let block = |performer: &mut Performer, index: u32, inputs: &[Input]| {
+            let transport = Transport::Playing(Position {
+                tempo_bpm: 120.0,
+                pos_ppq: f64::from(index) * 1_000.0 / 24_000.0,
+                bar_start_ppq: 0.0,
+                time_signature: TimeSignature::FOUR_FOUR,
+            });
+            performer.process(transport, 1_000, inputs, &settings(), |_| {});
+        };
+        block(&mut performer, 0, &[kick]);
+        block(&mut performer, 1, &[]);
+        assert!(feed.play.pop().is_err(), "closed: nothing sent");
+        open.store(true, Ordering::Relaxed);
+        block(&mut performer, 2, &[]);
+        assert_eq!(
+            feed.play.pop(),
+            Ok(PlayEvent::Turn(TurnState::Listening { start: 0 }))
+        );
     }
 
     #[test]
