@@ -65,7 +65,10 @@ pub struct TrainArgs {
 /// Runs `antiphon train`.
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     antiphon_engine::train::allocator::keep_large_buffers();
-    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let command = std::env::args()
+        .map(|arg| shell_quoted(&arg))
+        .collect::<Vec<_>>()
+        .join(" ");
     let dataset = load_reported(&args.data)?;
     let train_sequences = dataset.train();
     let valid_sequences = dataset.validation();
@@ -170,4 +173,31 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     }
     println!("train_minutes: {:.1}", summary.train_secs / 60.0);
     Ok(())
+}
+
+/// `arg` as a POSIX shell word, so the card's command line can be pasted back into a shell.
+fn shell_quoted(arg: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./=:,+-@%".contains(c);
+    if !arg.is_empty() && arg.chars().all(plain) {
+        arg.to_owned()
+    } else {
+        format!("'{}'", arg.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_words_are_quoted_only_when_needed() {
+        assert_eq!(shell_quoted("--lr"), "--lr");
+        assert_eq!(
+            shell_quoted("../shared/data/groove"),
+            "../shared/data/groove"
+        );
+        assert_eq!(shell_quoted("two words"), "'two words'");
+        assert_eq!(shell_quoted("it's"), r"'it'\''s'");
+        assert_eq!(shell_quoted(""), "''");
+    }
 }
