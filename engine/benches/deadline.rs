@@ -241,7 +241,7 @@ fn main() -> Result<(), String> {
     if !margins_ms.is_empty() {
         println!(
             "deadline margin (first step ready before it must be): p50 {:.2} ms, min {:.2} ms \
-             (budget: half a 16th {:.1} ms minus one block {:.2} ms)",
+             (available: half a 16th, {:.1} ms, less up to one block, {:.2} ms)",
             percentile(&margins_ms, 0.5),
             margins_ms[0],
             step_ms / 2.0,
