@@ -758,6 +758,16 @@ mod tests {
         }
     }
 
+    /// The editor as its window opens it: the app, a themed egui context, and a host to set
+    /// parameters through.
+    fn open(link: EditorLink) -> (EditorApp, egui::Context, GuiContext) {
+        let mut app = EditorApp::new(link);
+        app.opened();
+        let ctx = egui::Context::default();
+        theme::apply(&ctx);
+        (app, ctx, GuiContext::new(Arc::new(NoHost)))
+    }
+
     fn screen() -> RawInput {
         RawInput {
             screen_rect: Some(Rect::from_min_size(
@@ -851,11 +861,7 @@ mod tests {
     fn the_performers_report_reaches_the_frame_without_a_window() {
         let (link, mut performer) = running_plugin();
         play(&link, &mut performer, 44);
-        let mut app = EditorApp::new(link);
-        app.opened();
-        let ctx = egui::Context::default();
-        theme::apply(&ctx);
-        let gui = GuiContext::new(Arc::new(NoHost));
+        let (mut app, ctx, gui) = open(link);
         let setter = gui.param_setter();
         // The model thread reports the answer once it has generated all of it, which may be after
         // the blocks played so far: redraw as the window would until it arrives.
@@ -914,11 +920,7 @@ mod tests {
     fn every_parameter_has_a_control() {
         let (link, _performer) = running_plugin();
         let params = link.params.clone();
-        let mut app = EditorApp::new(link);
-        app.opened();
-        let ctx = egui::Context::default();
-        theme::apply(&ctx);
-        let gui = GuiContext::new(Arc::new(NoHost));
+        let (mut app, ctx, gui) = open(link);
         let setter = gui.param_setter();
         run_frame(&ctx, &mut app, &setter);
         let drawn = texts(&run_frame(&ctx, &mut app, &setter));
@@ -963,11 +965,7 @@ mod tests {
         let (link, _performer) = running_plugin();
         let shelf = link.shelf.clone();
         let user_models = link.params.user_models.clone();
-        let mut app = EditorApp::new(link);
-        app.opened();
-        let ctx = egui::Context::default();
-        theme::apply(&ctx);
-        let gui = GuiContext::new(Arc::new(NoHost));
+        let (mut app, ctx, gui) = open(link);
         let setter = gui.param_setter();
         // A folder holding a model folder whose weights are not a safetensors file.
         let root = std::env::temp_dir().join(format!("antiphon-pick-{}", std::process::id()));
@@ -1012,11 +1010,7 @@ mod tests {
     fn host_automation_shows_in_the_next_frame() {
         let (link, _performer) = running_plugin();
         let params = link.params.clone();
-        let mut app = EditorApp::new(link);
-        app.opened();
-        let ctx = egui::Context::default();
-        theme::apply(&ctx);
-        let gui = GuiContext::new(Arc::new(NoHost));
+        let (mut app, ctx, gui) = open(link);
         let setter = gui.param_setter();
         run_frame(&ctx, &mut app, &setter);
         assert!(texts(&run_frame(&ctx, &mut app, &setter)).contains(&"4 bars".to_owned()));
@@ -1036,11 +1030,7 @@ mod tests {
     #[test]
     fn the_model_picker_draws_its_folder_listing() {
         let (link, _performer) = running_plugin();
-        let mut app = EditorApp::new(link);
-        app.opened();
-        let ctx = egui::Context::default();
-        theme::apply(&ctx);
-        let gui = GuiContext::new(Arc::new(NoHost));
+        let (mut app, ctx, gui) = open(link);
         let setter = gui.param_setter();
         let folder = std::env::temp_dir().join(format!("antiphon-picker-{}", std::process::id()));
         std::fs::create_dir_all(folder.join("my-model")).unwrap();
@@ -1059,14 +1049,10 @@ mod tests {
     fn the_export_buttons_write_the_last_call_and_response_at_the_host_tempo() {
         let (link, mut performer) = running_plugin();
         play(&link, &mut performer, 70);
-        let mut app = EditorApp::new(link);
-        app.opened();
+        let (mut app, ctx, gui) = open(link);
         let folder = std::env::temp_dir().join(format!("antiphon-exports-{}", std::process::id()));
         std::fs::create_dir_all(&folder).unwrap();
         app.export_folder = folder.clone();
-        let ctx = egui::Context::default();
-        theme::apply(&ctx);
-        let gui = GuiContext::new(Arc::new(NoHost));
         let setter = gui.param_setter();
         let started = Instant::now();
         while app.session.last_answer().is_none() && started.elapsed() < Duration::from_secs(20) {
@@ -1111,11 +1097,7 @@ mod tests {
     fn a_frame_takes_a_few_milliseconds() {
         let (link, mut performer) = running_plugin();
         play(&link, &mut performer, 44);
-        let mut app = EditorApp::new(link);
-        app.opened();
-        let ctx = egui::Context::default();
-        theme::apply(&ctx);
-        let gui = GuiContext::new(Arc::new(NoHost));
+        let (mut app, ctx, gui) = open(link);
         let setter = gui.param_setter();
         let frames = 60;
         let started = Instant::now();
