@@ -249,8 +249,10 @@ fn main() -> Result<(), String> {
         );
     }
     println!(
-        "late response steps (silenced): {}",
-        monitor.late_steps.load(Ordering::Relaxed)
+        "late response steps (silenced): {}; dropped: {} outgoing events, {} messages to the model",
+        monitor.late_steps.load(Ordering::Relaxed),
+        monitor.dropped_outputs.load(Ordering::Relaxed),
+        monitor.dropped_messages.load(Ordering::Relaxed)
     );
     println!(
         "model step time (moving average): {} µs",

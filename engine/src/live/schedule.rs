@@ -150,17 +150,6 @@ impl Schedule {
             None => Cue::Pending,
         }
     }
-
-    /// The sounding window's id and its steps so far (for the editor and for exports).
-    pub fn current(&self) -> Option<(WindowId, StepSpan, &[Option<DrumEvent>])> {
-        let slot = &self.current;
-        let id = slot.id?;
-        Some((
-            id,
-            slot.span,
-            &slot.events[..slot.span.len_steps().min(MAX_RESPONSE_STEPS)],
-        ))
-    }
 }
 
 #[cfg(test)]
