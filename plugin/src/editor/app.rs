@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use antiphon_engine::live::monitor::Monitor;
 use antiphon_engine::live::shelf::{MAX_USER_MODELS, ModelStatus, SHIPPED_SLOT};
-use antiphon_engine::midly::num::{u4, u7};
 use antiphon_engine::phrase::TurnState;
 use egui::{
     Align, ComboBox, CornerRadius, Frame, Grid, Layout, Margin, Rect, RichText, Ui, UiBuilder,
@@ -510,15 +509,19 @@ impl EditorApp {
             .clicked()
             && let Some(take) = response
         {
-            let velocity = u7::new(params.velocity.value().clamp(1, 127) as u8);
-            let channel = u4::new((params.out_channel.value() - 1).clamp(0, 15) as u8);
-            let sequence =
-                export::sequence(&take, clock.steps_per_bar(), clock.tempo_bpm, velocity);
+            // Written as the plugin plays it: the answer's channel and velocity.
+            let settings = params.settings();
+            let sequence = export::sequence(
+                &take,
+                clock.steps_per_bar(),
+                clock.tempo_bpm,
+                settings.velocity,
+            );
             self.export_notice = Some(notice_of(export::write(
                 &self.export_folder,
                 "response",
                 &sequence,
-                channel,
+                settings.out_channel,
             )));
         }
         let call = self.session.last_call();
@@ -656,6 +659,7 @@ mod tests {
     use antiphon_engine::live::io::{Input, InputKind};
     use antiphon_engine::live::performer::Performer;
     use antiphon_engine::live::shelf::{ModelShelf, UserModels};
+    use antiphon_engine::midly::num::{u4, u7};
     use antiphon_engine::transport::{Position, TimeSignature, Transport};
     use egui::{Color32, Pos2, RawInput, Rect, vec2};
     use nice_plug::context::PluginApi;
