@@ -16,7 +16,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use antiphon_engine::dataset::Dataset;
-use antiphon_engine::encoding::drums::DrumClass;
 use antiphon_engine::live::io::{Input, InputKind};
 use antiphon_engine::live::messages::Generation;
 use antiphon_engine::live::performer::{Performer, Settings};
@@ -106,29 +105,24 @@ fn call_inputs(
     samples_per_step: f64,
 ) -> Vec<(u64, InputKind)> {
     let mut notes = Vec::new();
-    for (index, step) in call.steps.iter().enumerate() {
-        for class in DrumClass::ALL {
-            let Some(hit) = step.hits[class.index()] else {
-                continue;
-            };
-            let at_steps = (first_bar * 16) as f64 + index as f64 + f64::from(hit.offset_steps);
-            let on = (at_steps * samples_per_step).round() as u64;
-            let key = class.output_pitch();
-            let channel = u4::new(0);
-            let velocity = f32::from(hit.velocity.as_int()) / 127.0;
-            notes.push((
-                on,
-                InputKind::NoteOn {
-                    channel,
-                    key,
-                    velocity,
-                },
-            ));
-            notes.push((
-                on + (samples_per_step / 8.0) as u64,
-                InputKind::NoteOff { channel, key },
-            ));
-        }
+    for hit in call.played_hits() {
+        let at_steps = (first_bar * 16) as f64 + hit.at_steps;
+        let on = (at_steps * samples_per_step).round() as u64;
+        let key = hit.class.output_pitch();
+        let channel = u4::new(0);
+        let velocity = f32::from(hit.velocity.as_int()) / 127.0;
+        notes.push((
+            on,
+            InputKind::NoteOn {
+                channel,
+                key,
+                velocity,
+            },
+        ));
+        notes.push((
+            on + (samples_per_step / 8.0) as u64,
+            InputKind::NoteOff { channel, key },
+        ));
     }
     notes.sort_by_key(|(at, _)| *at);
     notes

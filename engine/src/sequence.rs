@@ -67,10 +67,34 @@ pub struct DrumSequence {
     pub tempo_bpm: f64,
 }
 
+/// A hit as it was played: where it fell and how hard.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlayedHit {
+    /// Position in steps from step 0: the step's grid line plus the hit's micro-timing.
+    pub at_steps: f64,
+    /// The drum struck.
+    pub class: DrumClass,
+    /// How hard.
+    pub velocity: u7,
+}
+
 impl DrumSequence {
     /// The model's view: one event per step.
     pub fn events(&self) -> impl ExactSizeIterator<Item = DrumEvent> + '_ {
         self.steps.iter().map(DrumStep::event)
+    }
+
+    /// Every hit at its played position, step by step (classes in bit order within a step).
+    pub fn played_hits(&self) -> impl Iterator<Item = PlayedHit> + '_ {
+        self.steps.iter().enumerate().flat_map(|(index, step)| {
+            DrumClass::ALL.into_iter().filter_map(move |class| {
+                step.hits[class.index()].map(|hit| PlayedHit {
+                    at_steps: index as f64 + f64::from(hit.offset_steps),
+                    class,
+                    velocity: hit.velocity,
+                })
+            })
+        })
     }
 }
 
@@ -97,5 +121,45 @@ mod tests {
         assert_eq!(step.event(), DrumEvent::REST.with(DrumClass::Snare));
         let rebuilt = DrumStep::from_event(step.event(), u7::new(100));
         assert_eq!(rebuilt.event(), step.event());
+    }
+
+    #[test]
+    fn played_hits_fall_at_their_step_plus_micro_timing() {
+        let mut late = DrumStep::default();
+        late.strike(
+            DrumClass::Snare,
+            DrumHit {
+                velocity: u7::new(90),
+                offset_steps: 0.25,
+            },
+        );
+        late.strike(
+            DrumClass::Kick,
+            DrumHit {
+                velocity: u7::new(40),
+                offset_steps: -0.5,
+            },
+        );
+        let sequence = DrumSequence {
+            steps: vec![DrumStep::default(), late],
+            steps_per_bar: 16,
+            tempo_bpm: 120.0,
+        };
+        let hits: Vec<PlayedHit> = sequence.played_hits().collect();
+        assert_eq!(
+            hits,
+            [
+                PlayedHit {
+                    at_steps: 0.5,
+                    class: DrumClass::Kick,
+                    velocity: u7::new(40)
+                },
+                PlayedHit {
+                    at_steps: 1.25,
+                    class: DrumClass::Snare,
+                    velocity: u7::new(90)
+                },
+            ]
+        );
     }
 }

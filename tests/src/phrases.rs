@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use antiphon_engine::encoding::drums::DrumClass;
 use antiphon_engine::midi_file;
 use antiphon_engine::sequence::{DrumSequence, STEPS_PER_QUARTER};
 
@@ -39,36 +38,32 @@ pub fn play_bars(
     start_ppq: f64,
     channel: u8,
 ) -> Vec<TimedInput> {
-    let sequence = sequence(name);
-    let steps = (bars * sequence.steps_per_bar) as usize;
+    let mut sequence = sequence(name);
+    sequence
+        .steps
+        .truncate((bars * sequence.steps_per_bar) as usize);
     let mut inputs = Vec::new();
-    for (index, step) in sequence.steps.iter().take(steps).enumerate() {
-        for class in DrumClass::ALL {
-            let Some(hit) = step.hits[class.index()] else {
-                continue;
-            };
-            let ppq = start_ppq
-                + (index as f64 + f64::from(hit.offset_steps)) / f64::from(STEPS_PER_QUARTER);
-            let on = timeline
-                .sample_of_ppq(ppq)
-                .expect("the call is played while the transport runs");
-            let off = timeline
-                .sample_of_ppq(ppq + 0.03)
-                .expect("the call is played while the transport runs");
-            let key = class.output_pitch().as_int();
-            inputs.push(TimedInput {
-                sample: on,
-                input: Input::NoteOn {
-                    channel,
-                    key,
-                    velocity: f64::from(hit.velocity.as_int()) / 127.0,
-                },
-            });
-            inputs.push(TimedInput {
-                sample: off,
-                input: Input::NoteOff { channel, key },
-            });
-        }
+    for hit in sequence.played_hits() {
+        let ppq = start_ppq + hit.at_steps / f64::from(STEPS_PER_QUARTER);
+        let on = timeline
+            .sample_of_ppq(ppq)
+            .expect("the call is played while the transport runs");
+        let off = timeline
+            .sample_of_ppq(ppq + 0.03)
+            .expect("the call is played while the transport runs");
+        let key = hit.class.output_pitch().as_int();
+        inputs.push(TimedInput {
+            sample: on,
+            input: Input::NoteOn {
+                channel,
+                key,
+                velocity: f64::from(hit.velocity.as_int()) / 127.0,
+            },
+        });
+        inputs.push(TimedInput {
+            sample: off,
+            input: Input::NoteOff { channel, key },
+        });
     }
     inputs
 }

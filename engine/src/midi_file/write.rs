@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use midly::num::{u4, u7, u15, u24, u28};
 use midly::{Format, Header, MetaMessage, MidiMessage, Smf, Timing, TrackEvent, TrackEventKind};
 
-use crate::encoding::drums::DrumClass;
 use crate::sequence::{DrumSequence, STEPS_PER_QUARTER};
 
 /// Time division of written files, in ticks per quarter note.
@@ -56,19 +55,12 @@ pub fn write_drums(sequence: &DrumSequence, channel: u4) -> Vec<u8> {
 
     // Note-on ticks per pitch, in time order, to cut each note short of the next one.
     let mut onsets: BTreeMap<u7, Vec<(u64, u7)>> = BTreeMap::new();
-    for (index, step) in sequence.steps.iter().enumerate() {
-        for (class, hit) in DrumClass::ALL
-            .into_iter()
-            .zip(step.hits)
-            .filter_map(|(class, hit)| hit.map(|hit| (class, hit)))
-        {
-            let ticks =
-                ((index as f64 + f64::from(hit.offset_steps)) * TICKS_PER_STEP as f64).round();
-            onsets
-                .entry(class.output_pitch())
-                .or_default()
-                .push((ticks.max(0.0) as u64, hit.velocity));
-        }
+    for hit in sequence.played_hits() {
+        let ticks = (hit.at_steps * TICKS_PER_STEP as f64).round();
+        onsets
+            .entry(hit.class.output_pitch())
+            .or_default()
+            .push((ticks.max(0.0) as u64, hit.velocity));
     }
     for (key, mut notes) in onsets {
         notes.sort_by_key(|&(tick, _)| tick);
@@ -139,7 +131,7 @@ fn time_signature(steps_per_bar: u32) -> Option<(u8, u8)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::drums::DrumEvent;
+    use crate::encoding::drums::{DrumClass, DrumEvent};
     use crate::midi_file::read::tests::fixture;
     use crate::midi_file::{read_drums, read_drums_file};
     use crate::sequence::{DrumHit, DrumStep};
