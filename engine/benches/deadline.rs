@@ -73,6 +73,7 @@ fn shelf(workspace: &Path) -> Result<Arc<ModelShelf>, String> {
             weights: read("model.safetensors")?,
         },
         UserModels::default(),
+        Arc::new(|message: &str| eprintln!("{message}")),
     )))
 }
 
@@ -138,6 +139,7 @@ fn main() -> Result<(), String> {
     let calls = calls(&args.data)?;
     let (mut performer, _feed) = Performer::start(
         shelf(&workspace)?,
+        0,
         RATE,
         false,
         Arc::new(AtomicBool::new(false)),
@@ -161,6 +163,7 @@ fn main() -> Result<(), String> {
         velocity: u7::new(100),
         passthrough: false,
         trigger: None,
+        model_slot: 0,
     };
     let samples_per_quarter = RATE * 60.0 / args.tempo_bpm;
     let samples_per_step = samples_per_quarter / 4.0;

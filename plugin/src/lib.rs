@@ -57,7 +57,9 @@ pub struct Antiphon {
 impl Default for Antiphon {
     fn default() -> Self {
         let user_models = UserModels::default();
-        let shelf = Arc::new(ModelShelf::new(SHIPPED_MODEL, user_models.clone()));
+        // The model thread's problems go to the host's log (nice-plug's logger) besides the editor.
+        let log = Arc::new(|message: &str| nice_error!("{message}"));
+        let shelf = Arc::new(ModelShelf::new(SHIPPED_MODEL, user_models.clone(), log));
         Self {
             params: Arc::new(AntiphonParams::new(shelf.clone(), user_models)),
             shelf,
@@ -122,10 +124,10 @@ impl Plugin for Antiphon {
     ) -> bool {
         // Every allocation the audio thread will use happens here, on the main thread.
         self.performer = None;
-        self.shelf.request(self.params.model.value() as u32);
         let offline = buffer_config.process_mode == ProcessMode::Offline;
         match Performer::start(
             self.shelf.clone(),
+            self.params.model.value() as u32,
             f64::from(buffer_config.sample_rate),
             offline,
             self.editor_open.clone(),

@@ -88,7 +88,6 @@ impl AntiphonParams {
     /// The parameters with their defaults. `shelf` names the model slots; `user_models` is the
     /// list the shelf reads, saved with the song.
     pub fn new(shelf: Arc<ModelShelf>, user_models: UserModels) -> Self {
-        let model_shelf = shelf.clone();
         Self {
             temperature: FloatParam::new(
                 "Temperature",
@@ -143,8 +142,7 @@ impl AntiphonParams {
                     max: MAX_USER_MODELS as i32,
                 },
             )
-            .with_value_to_string(Arc::new(move |slot| model_shelf.slot_name(slot as u32)))
-            .with_callback(Arc::new(move |slot| shelf.request(slot as u32))),
+            .with_value_to_string(Arc::new(move |slot| shelf.slot_name(slot as u32))),
             end_call_trigger: EnumParam::new("End Call Trigger", EndCallTrigger::Off),
             end_call_number: IntParam::new(
                 "End Call Number",
@@ -191,6 +189,7 @@ impl AntiphonParams {
                 EndCallTrigger::Note => Some(Trigger::Note(number)),
                 EndCallTrigger::Cc => Some(Trigger::Cc(number)),
             },
+            model_slot: self.model.value() as u32,
         }
     }
 }

@@ -16,6 +16,9 @@ pub enum Input {
         name: &'static str,
         text: &'static str,
     },
+    /// A parameter set to the point `fraction` (`0.0..=1.0`) of its range, rounded to a step for
+    /// stepped parameters, as an automation curve moves it.
+    ParamFraction { name: &'static str, fraction: f64 },
 }
 
 /// An input at an absolute host sample.

@@ -9,7 +9,7 @@ use std::mem::ManuallyDrop;
 use clack_extensions::gui::{
     GuiApiType, GuiConfiguration, GuiSize, HostGui, HostGuiImpl, PluginGui, Window,
 };
-use clack_extensions::params::{ParamInfoBuffer, PluginParams};
+use clack_extensions::params::{ParamInfoBuffer, ParamInfoFlags, PluginParams};
 use clack_extensions::render::{PluginRender, RenderMode};
 use clack_extensions::state::PluginState;
 use clack_host::events::event_types::{
@@ -72,7 +72,7 @@ pub struct PluginHost {
     /// Never unloaded: nice-plug leaves threads and thread-local destructors of its own behind
     /// that still point into the library at process exit (unloading it crashes the test process).
     _entry: ManuallyDrop<PluginEntry>,
-    params_by_name: HashMap<String, ClapId>,
+    params_by_name: HashMap<String, ParamRange>,
     sample_rate_hz: f64,
     max_block_samples: u32,
 }
@@ -104,7 +104,7 @@ impl PluginHost {
             &host_info,
         )
         .expect("creating a plugin instance");
-        let params_by_name = read_param_names(&mut instance);
+        let params_by_name = read_params(&mut instance);
         PluginHost {
             processor: None,
             instance,
@@ -186,6 +186,13 @@ impl PluginHost {
                         id: self.param_id(name),
                         value: self.param_value_of(name, text),
                     },
+                    Input::ParamFraction { name, fraction } => {
+                        let range = self.param_range(name);
+                        ResolvedInput::Param {
+                            id: range.id,
+                            value: range.at(fraction),
+                        }
+                    }
                     other => ResolvedInput::Midi(other),
                 };
                 (timed.sample, input)
@@ -196,13 +203,17 @@ impl PluginHost {
         resolved
     }
 
-    fn param_id(&self, name: &str) -> ClapId {
+    fn param_range(&self, name: &str) -> ParamRange {
         *self.params_by_name.get(name).unwrap_or_else(|| {
             panic!(
                 "no parameter named {name:?}; the plugin has {:?}",
                 self.params_by_name.keys().collect::<Vec<_>>()
             )
         })
+    }
+
+    fn param_id(&self, name: &str) -> ClapId {
+        self.param_range(name).id
     }
 
     /// Display names of every parameter.
@@ -323,7 +334,24 @@ enum ResolvedInput {
     Param { id: ClapId, value: f64 },
 }
 
-fn read_param_names(instance: &mut PluginInstance<TestHost>) -> HashMap<String, ClapId> {
+/// A parameter's CLAP id and value range.
+#[derive(Debug, Clone, Copy)]
+struct ParamRange {
+    id: ClapId,
+    min: f64,
+    max: f64,
+    stepped: bool,
+}
+
+impl ParamRange {
+    /// The value `fraction` of the way from min to max, on a step when the parameter has steps.
+    fn at(&self, fraction: f64) -> f64 {
+        let value = self.min + fraction.clamp(0.0, 1.0) * (self.max - self.min);
+        if self.stepped { value.round() } else { value }
+    }
+}
+
+fn read_params(instance: &mut PluginInstance<TestHost>) -> HashMap<String, ParamRange> {
     let handle = instance.plugin_handle();
     let Some(params) = handle.get_extension::<PluginParams>() else {
         return HashMap::new();
@@ -335,7 +363,13 @@ fn read_param_names(instance: &mut PluginInstance<TestHost>) -> HashMap<String, 
             let name = String::from_utf8_lossy(info.name)
                 .trim_end_matches('\0')
                 .to_string();
-            Some((name, info.id))
+            let range = ParamRange {
+                id: info.id,
+                min: info.min_value,
+                max: info.max_value,
+                stepped: info.flags.contains(ParamInfoFlags::IS_STEPPED),
+            };
+            Some((name, range))
         })
         .collect()
 }
@@ -353,7 +387,7 @@ fn blocks(scenario: &Scenario) -> Vec<(u64, u64)> {
     let mut start = 0;
     for cut in cuts {
         while start < cut {
-            let end = (start + u64::from(scenario.block_samples)).min(cut);
+            let end = (start + u64::from(scenario.block_length(blocks.len()))).min(cut);
             blocks.push((start, end));
             start = end;
         }
@@ -363,8 +397,7 @@ fn blocks(scenario: &Scenario) -> Vec<(u64, u64)> {
 
 fn transport_event(timeline: &Timeline, sample: u64) -> TransportEvent {
     let state = timeline.state_at(sample);
-    let bar_ppq = timeline.bar_ppq();
-    let bar_number = (state.pos_ppq / bar_ppq + 1e-9).floor();
+    let bar = timeline.bar_at(sample);
     let mut flags = TransportFlags::HAS_TEMPO
         | TransportFlags::HAS_BEATS_TIMELINE
         | TransportFlags::HAS_SECONDS_TIMELINE
@@ -372,7 +405,7 @@ fn transport_event(timeline: &Timeline, sample: u64) -> TransportEvent {
     if state.playing {
         flags |= TransportFlags::IS_PLAYING;
     }
-    let (numerator, denominator) = timeline.time_signature();
+    let (numerator, denominator) = timeline.time_signature_at(sample);
     TransportEvent {
         header: EventHeader::new_core(0, EventFlags::empty()),
         flags,
@@ -384,8 +417,8 @@ fn transport_event(timeline: &Timeline, sample: u64) -> TransportEvent {
         loop_end_beats: BeatTime::from_float(0.0),
         loop_start_seconds: SecondsTime::from_float(0.0),
         loop_end_seconds: SecondsTime::from_float(0.0),
-        bar_start: BeatTime::from_float(bar_number * bar_ppq),
-        bar_number: bar_number as i32,
+        bar_start: BeatTime::from_float(bar.start_ppq),
+        bar_number: bar.number,
         time_signature_numerator: numerator,
         time_signature_denominator: denominator,
     }
@@ -406,7 +439,9 @@ fn push_input(buffer: &mut EventBuffer, offset: u32, input: ResolvedInput) {
         ResolvedInput::Midi(Input::Cc { channel, cc, value }) => {
             buffer.push(&MidiEvent::new(offset, 0, [0xB0 | channel, cc, value]))
         }
-        ResolvedInput::Midi(Input::Param { .. }) => unreachable!("resolved to an id"),
+        ResolvedInput::Midi(Input::Param { .. } | Input::ParamFraction { .. }) => {
+            unreachable!("resolved to an id")
+        }
         ResolvedInput::Param { id, value } => {
             buffer.push(&ParamValueEvent::new(offset, id, Pckn::match_all(), value))
         }

@@ -2,8 +2,11 @@
 //! scenarios (transport script + timed input) through it block by block, and returns what came
 //! out at absolute sample positions.
 
+pub mod answers;
 pub mod bundle;
+pub mod calls;
 pub mod events;
+pub mod fuzz;
 pub mod host;
 pub mod phrases;
 pub mod scenario;

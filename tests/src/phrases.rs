@@ -19,6 +19,12 @@ pub fn fixture(name: &str) -> PathBuf {
 pub const ROCK_BEAT: &str = "drummer3-session1-12_rock_120_beat_4-4.mid";
 /// A GMD beat in 4/4 at 92 BPM (drummer 3, hip-hop).
 pub const HIPHOP_BEAT: &str = "drummer3-session2-26_hiphop_92_beat_4-4.mid";
+/// A GMD beat in 3/4 at 120 BPM (drummer 1, jazz).
+pub const JAZZ_BEAT_3_4: &str = "drummer1-session2-4_jazz_120_beat_3-4.mid";
+/// A GMD beat in 5/4 at 110 BPM (drummer 1, prog rock).
+pub const PROG_BEAT_5_4: &str = "drummer1-session2-111_rock-prog_110_beat_5-4.mid";
+/// A GMD beat in 6/8 at 80 BPM (drummer 6, rock).
+pub const ROCK_BEAT_6_8: &str = "drummer6-session1-4_rock_80_beat_6-8.mid";
 
 /// The fixture's drum sequence.
 pub fn sequence(name: &str) -> DrumSequence {
@@ -38,10 +44,21 @@ pub fn play_bars(
     start_ppq: f64,
     channel: u8,
 ) -> Vec<TimedInput> {
+    let steps = bars * sequence(name).steps_per_bar;
+    play_steps(name, steps, timeline, start_ppq, channel)
+}
+
+/// The first `steps` 16ths of a fixture, played as [`play_bars`] plays whole bars (whatever
+/// meter the host is in: a 4/4 beat re-barred as 7/8 is still a real drummer's hits).
+pub fn play_steps(
+    name: &str,
+    steps: u32,
+    timeline: &Timeline,
+    start_ppq: f64,
+    channel: u8,
+) -> Vec<TimedInput> {
     let mut sequence = sequence(name);
-    sequence
-        .steps
-        .truncate((bars * sequence.steps_per_bar) as usize);
+    sequence.steps.truncate(steps as usize);
     let mut inputs = Vec::new();
     for hit in sequence.played_hits() {
         let ppq = start_ppq + hit.at_steps / f64::from(STEPS_PER_QUARTER);

@@ -22,8 +22,12 @@ pub enum Render {
 pub struct Scenario {
     /// The transport script.
     pub timeline: Timeline,
-    /// Host block size, in samples (the last block before a transport change may be shorter).
+    /// Host block size, in samples: the largest block (the last block before a transport change
+    /// may be shorter).
     pub block_samples: u32,
+    /// Block sizes the host cycles through, each at most `block_samples`; empty: every block is
+    /// `block_samples` long.
+    pub block_lengths: Vec<u32>,
     /// How long to run, in samples.
     pub total_samples: u64,
     /// What is played in, at absolute samples.
@@ -38,6 +42,7 @@ impl Scenario {
         Scenario {
             timeline,
             block_samples,
+            block_lengths: Vec::new(),
             total_samples,
             inputs: Vec::new(),
             render: Render::Realtime,
@@ -79,6 +84,24 @@ impl Scenario {
     /// The same scenario cut into blocks of another size.
     pub fn with_block_samples(mut self, block_samples: u32) -> Scenario {
         self.block_samples = block_samples;
+        self.block_lengths.clear();
         self
+    }
+
+    /// The same scenario cut into blocks whose sizes cycle through `lengths` (each at least 1),
+    /// as a host whose buffer size varies from call to call.
+    pub fn with_block_lengths(mut self, lengths: Vec<u32>) -> Scenario {
+        assert!(lengths.iter().all(|&len| len > 0), "blocks hold samples");
+        self.block_samples = lengths.iter().copied().max().unwrap_or(self.block_samples);
+        self.block_lengths = lengths;
+        self
+    }
+
+    /// The length of block number `index` (before cutting at transport changes).
+    pub fn block_length(&self, index: usize) -> u32 {
+        match self.block_lengths.len() {
+            0 => self.block_samples,
+            n => self.block_lengths[index % n],
+        }
     }
 }

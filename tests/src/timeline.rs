@@ -20,19 +20,30 @@ pub struct TransportState {
     pub pos_secs: f64,
 }
 
+/// The bar the transport is in, as a host reports it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bar {
+    /// Bar number, counted from the bar line where the current meter took over.
+    pub number: i32,
+    /// Song position of the bar's start, in quarter notes.
+    pub start_ppq: f64,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Segment {
     start_sample: u64,
     playing: bool,
     start_ppq: f64,
     tempo_bpm: f64,
+    time_signature: (u16, u16),
+    /// Song position of a bar line of this segment's meter (where it took over).
+    meter_origin_ppq: f64,
 }
 
 /// A transport script in absolute host samples (the host's own monotonic sample counter).
 #[derive(Debug, Clone)]
 pub struct Timeline {
     sample_rate_hz: f64,
-    time_signature: (u16, u16),
     segments: Vec<Segment>,
 }
 
@@ -41,12 +52,13 @@ impl Timeline {
     pub fn playing(sample_rate_hz: f64, start_ppq: f64, tempo_bpm: f64) -> Timeline {
         Timeline {
             sample_rate_hz,
-            time_signature: (4, 4),
             segments: vec![Segment {
                 start_sample: 0,
                 playing: true,
                 start_ppq,
                 tempo_bpm,
+                time_signature: (4, 4),
+                meter_origin_ppq: 0.0,
             }],
         }
     }
@@ -58,53 +70,53 @@ impl Timeline {
         timeline
     }
 
-    /// Uses another time signature throughout.
+    /// Uses another time signature from the start (until a meter change).
     pub fn with_time_signature(mut self, numerator: u16, denominator: u16) -> Timeline {
-        self.time_signature = (numerator, denominator);
+        self.segments[0].time_signature = (numerator, denominator);
         self
+    }
+
+    /// A new segment from `sample` on, continuing the one before it unless `change` says.
+    fn change_at(self, sample: u64, change: impl FnOnce(&mut Segment)) -> Timeline {
+        let state = self.state_at(sample);
+        let mut segment = Segment {
+            start_sample: sample,
+            start_ppq: state.pos_ppq,
+            ..self.segments[self.segment_index_at(sample)]
+        };
+        change(&mut segment);
+        self.push(segment)
     }
 
     /// The tempo changes at `sample`; the position runs on continuously.
     pub fn tempo_change_at(self, sample: u64, tempo_bpm: f64) -> Timeline {
-        let state = self.state_at(sample);
-        self.push(Segment {
-            start_sample: sample,
-            playing: state.playing,
-            start_ppq: state.pos_ppq,
-            tempo_bpm,
+        self.change_at(sample, |segment| segment.tempo_bpm = tempo_bpm)
+    }
+
+    /// The time signature changes at `sample`, whose position becomes a bar line of the new
+    /// meter (hosts put meter changes on bar lines; a fuzzer may put them anywhere).
+    pub fn meter_change_at(self, sample: u64, numerator: u16, denominator: u16) -> Timeline {
+        self.change_at(sample, |segment| {
+            segment.time_signature = (numerator, denominator);
+            segment.meter_origin_ppq = segment.start_ppq;
         })
     }
 
     /// The position jumps to `pos_ppq` at `sample` (a loop wrap or a relocation).
     pub fn jump_at(self, sample: u64, pos_ppq: f64) -> Timeline {
-        let state = self.state_at(sample);
-        self.push(Segment {
-            start_sample: sample,
-            playing: state.playing,
-            start_ppq: pos_ppq,
-            tempo_bpm: state.tempo_bpm,
-        })
+        self.change_at(sample, |segment| segment.start_ppq = pos_ppq)
     }
 
     /// The transport stops at `sample` and stays where it stopped.
     pub fn stop_at(self, sample: u64) -> Timeline {
-        let state = self.state_at(sample);
-        self.push(Segment {
-            start_sample: sample,
-            playing: false,
-            start_ppq: state.pos_ppq,
-            tempo_bpm: state.tempo_bpm,
-        })
+        self.change_at(sample, |segment| segment.playing = false)
     }
 
     /// The transport starts again at `sample`, from `pos_ppq`.
     pub fn start_at(self, sample: u64, pos_ppq: f64) -> Timeline {
-        let state = self.state_at(sample);
-        self.push(Segment {
-            start_sample: sample,
-            playing: true,
-            start_ppq: pos_ppq,
-            tempo_bpm: state.tempo_bpm,
+        self.change_at(sample, |segment| {
+            segment.playing = true;
+            segment.start_ppq = pos_ppq;
         })
     }
 
@@ -124,14 +136,26 @@ impl Timeline {
         self.sample_rate_hz
     }
 
-    /// The time signature, as (numerator, denominator).
-    pub fn time_signature(&self) -> (u16, u16) {
-        self.time_signature
+    /// The time signature at `sample`, as (numerator, denominator).
+    pub fn time_signature_at(&self, sample: u64) -> (u16, u16) {
+        self.segments[self.segment_index_at(sample)].time_signature
     }
 
-    /// Length of one bar in quarter notes.
+    /// Length of one bar of the opening time signature, in quarter notes.
     pub fn bar_ppq(&self) -> f64 {
-        f64::from(self.time_signature.0) * 4.0 / f64::from(self.time_signature.1)
+        bar_ppq(self.segments[0].time_signature)
+    }
+
+    /// The bar the transport is in at `sample`.
+    pub fn bar_at(&self, sample: u64) -> Bar {
+        let segment = self.segments[self.segment_index_at(sample)];
+        let bar_ppq = bar_ppq(segment.time_signature);
+        let bars =
+            ((self.state_at(sample).pos_ppq - segment.meter_origin_ppq) / bar_ppq + 1e-9).floor();
+        Bar {
+            number: bars as i32,
+            start_ppq: segment.meter_origin_ppq + bars * bar_ppq,
+        }
     }
 
     /// Samples where the transport changes; hosts start a new block there.
@@ -188,6 +212,10 @@ impl Timeline {
     }
 }
 
+fn bar_ppq((numerator, denominator): (u16, u16)) -> f64 {
+    f64::from(numerator) * 4.0 / f64::from(denominator)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +234,20 @@ mod tests {
         let timeline = Timeline::playing(48_000.0, 0.0, 120.0).tempo_change_at(96_000, 60.0);
         assert_eq!(timeline.state_at(96_000).pos_ppq, 4.0);
         assert_eq!(timeline.sample_of_bar(2), Some(96_000 + 192_000));
+    }
+
+    #[test]
+    fn a_meter_change_starts_its_bars_where_it_happens() {
+        // Two bars of 4/4 (8 quarters, 192 000 samples), then 3/4.
+        let timeline = Timeline::playing(48_000.0, 0.0, 120.0).meter_change_at(192_000, 3, 4);
+        assert_eq!(timeline.time_signature_at(191_999), (4, 4));
+        assert_eq!(timeline.time_signature_at(192_000), (3, 4));
+        let bar = timeline.bar_at(192_000 + 4 * 24_000);
+        assert_eq!(
+            bar.start_ppq, 11.0,
+            "the second 3/4 bar starts 3 quarters after the change"
+        );
+        assert_eq!(bar.number, 1);
     }
 
     #[test]

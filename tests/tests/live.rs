@@ -1,83 +1,15 @@
 //! Live call and response through the built plugin: real GMD phrases played in, answers checked
 //! at exact sample positions against the host's own bar lines.
 
-use antiphon_host_tests::phrases::{HIPHOP_BEAT, ROCK_BEAT, play_bars};
-use antiphon_host_tests::{
-    NotePair, PluginHost, Render, Scenario, TimedOutput, Timeline, paired_notes,
+use antiphon_host_tests::answers::{self, assert_answer_in_bars};
+use antiphon_host_tests::calls::{
+    ANSWER_CHANNEL, RATE, answering_host as host, call_scenario, run,
 };
-
-const RATE: f64 = 48_000.0;
-/// The call is played on channel 1; the answer comes on channel 10.
-const CALL_CHANNEL: u8 = 0;
-const ANSWER_CHANNEL: u8 = 9;
-
-/// Parameters every scenario here sets: reproducible takes, no passthrough (so everything out is
-/// the answer).
-fn host(params: &[(&str, &str)], render: Render) -> PluginHost {
-    let mut host = PluginHost::load();
-    host.set_param("Seed", "42");
-    host.set_param("Passthrough", "Off");
-    for &(name, value) in params {
-        host.set_param(name, value);
-    }
-    host.set_render(render);
-    host
-}
-
-fn run(host: &mut PluginHost, scenario: &Scenario) -> Vec<TimedOutput> {
-    host.activate(RATE, scenario.block_samples);
-    let outputs = host.run(scenario);
-    host.deactivate();
-    outputs
-}
-
-/// A two-bar call from a real GMD beat, played from bar 1, over `timeline`, for `bars` bars.
-fn call_scenario(timeline: Timeline, block: u32, bars: u32, beat: &str) -> Scenario {
-    let end = timeline
-        .sample_of_bar(bars)
-        .expect("the scenario runs that long");
-    let mut scenario = Scenario::new(timeline.clone(), block, end).rendered(Render::Offline);
-    scenario.inputs = play_bars(beat, 2, &timeline, timeline.bar_ppq(), CALL_CHANNEL);
-    scenario
-}
+use antiphon_host_tests::phrases::{HIPHOP_BEAT, ROCK_BEAT};
+use antiphon_host_tests::{NotePair, Render, TimedOutput, Timeline, paired_notes};
 
 fn answer_notes(outputs: &[TimedOutput]) -> Vec<NotePair> {
-    let pairs = paired_notes(outputs).unwrap_or_else(|e| panic!("{e}"));
-    assert!(
-        pairs.iter().all(|p| p.channel == ANSWER_CHANNEL),
-        "only the answer comes out: {pairs:?}"
-    );
-    pairs
-}
-
-/// Checks the answer: on the 16th grid of `timeline` from bar `first_bar` for `bars` bars, its
-/// first note exactly on that bar line.
-fn assert_answer_in_bars(pairs: &[NotePair], timeline: &Timeline, first_bar: u32, bars: u32) {
-    assert!(!pairs.is_empty(), "no answer");
-    let start_ppq = f64::from(first_bar) * timeline.bar_ppq();
-    let steps = (f64::from(bars) * timeline.bar_ppq() * 4.0) as u32;
-    let grid: Vec<u64> = (0..steps)
-        .map(|step| {
-            timeline
-                .sample_of_ppq(start_ppq + f64::from(step) / 4.0)
-                .unwrap()
-        })
-        .collect();
-    for pair in pairs {
-        assert!(
-            grid.contains(&pair.on_sample),
-            "note {} at sample {} is not on the answer's 16th grid (bars {first_bar}..{})",
-            pair.key,
-            pair.on_sample,
-            first_bar + bars
-        );
-    }
-    let first = pairs.iter().map(|p| p.on_sample).min().unwrap();
-    assert_eq!(
-        first, grid[0],
-        "the answer starts on bar {first_bar}'s line, sample {}",
-        grid[0]
-    );
+    answers::answer_notes(outputs, ANSWER_CHANNEL)
 }
 
 #[test]

@@ -257,6 +257,14 @@ mod tests {
                     Split::Validation
                 ),
                 (
+                    "drummer1-session2-111_rock-prog_110_beat_5-4.mid".to_owned(),
+                    Split::Train
+                ),
+                (
+                    "drummer1-session2-4_jazz_120_beat_3-4.mid".to_owned(),
+                    Split::Train
+                ),
+                (
                     "drummer3-session1-12_rock_120_beat_4-4.mid".to_owned(),
                     Split::Train
                 ),
@@ -270,9 +278,11 @@ mod tests {
                 ),
             ]
         );
-        assert_eq!(dataset.train().len(), 2);
+        assert_eq!(dataset.train().len(), 4);
         assert_eq!(dataset.validation().len(), 2);
-        assert_eq!(dataset.all().len(), 4);
+        assert_eq!(dataset.all().len(), 6);
+        assert_eq!(dataset.train()[0].steps_per_bar, 20);
+        assert_eq!(dataset.train()[1].steps_per_bar, 12);
         assert_eq!(dataset.validation()[1].steps_per_bar, 12);
         assert!(dataset.ignored_pitches.is_empty());
     }

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rtrb::{Consumer, Producer, RingBuffer};
 
 use crate::encoding::drums::DrumEvent;
-use crate::phrase::state::WindowId;
+use crate::phrase::WindowId;
 use crate::phrase::{StepSpan, TurnState};
 
 /// Events the audio thread reports.

@@ -26,6 +26,8 @@ pub struct CallListener {
     /// Snapshots at the call's bar lines, for cutting a silent last bar from the primer.
     bar_snapshots: Vec<Primed>,
     events: Vec<DrumEvent>,
+    /// LSTM steps computed so far, replays included.
+    computed_steps: u64,
 }
 
 impl CallListener {
@@ -42,7 +44,13 @@ impl CallListener {
             },
             bar_snapshots: Vec::new(),
             events: Vec::new(),
+            computed_steps: 0,
         })
+    }
+
+    /// LSTM steps this listener has computed, replays included.
+    pub fn computed_steps(&self) -> u64 {
+        self.computed_steps
     }
 
     /// The call's first step.
@@ -75,6 +83,7 @@ impl CallListener {
         if position > 0 {
             let log_probs = model.step(&mut self.primed.state, self.primed.last, position)?;
             self.primed.log_likelihood += log_probs[event.index()];
+            self.computed_steps += 1;
         }
         self.primed.last = event;
         self.primed.position_steps = position + 1;
@@ -119,6 +128,7 @@ impl CallListener {
         for (position, &event) in self.events[..length].iter().enumerate() {
             replay.hear(model, self.start + position as i64, event)?;
         }
+        self.computed_steps += replay.computed_steps;
         Ok(replay.primed)
     }
 }

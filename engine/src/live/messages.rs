@@ -5,34 +5,22 @@ use std::num::NonZeroU32;
 use std::time::Instant;
 
 use crate::encoding::drums::DrumEvent;
-use crate::phrase::StepSpan;
-use crate::phrase::state::WindowId;
+use crate::phrase::{AnswerRequest, WindowId};
 
 /// Audio thread → model thread.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ToWorker {
-    /// Forget the call in progress (transport jump, stop, model swap).
+    /// Forget the call in progress (transport jump, stop, model swap, a call too short).
     Reset,
+    /// Answer with the model in this slot from now on (the Model parameter moved).
+    UseModel { slot: u32 },
     /// A call started at bar line `start`; `steps_per_bar` places the model's bar snapshots.
     CallStarted { start: i64, steps_per_bar: u32 },
     /// Step `step` of the call closed with `event`. Steps arrive in order; a gap is rests.
     CallStep { step: i64, event: DrumEvent },
-    /// Answer the call: prime with `primer`, generate `skip_steps` unplayed steps, then
-    /// `response`.
-    Respond {
-        id: WindowId,
-        primer: StepSpan,
-        skip_steps: u32,
-        response: StepSpan,
-        generation: Generation,
-        /// When the first response step must be in the ring to sound on time.
-        deadline: Instant,
-    },
-    /// Answer window `source_id` (a response the model made) with `response`.
-    Continue {
-        id: WindowId,
-        source_id: WindowId,
-        response: StepSpan,
+    /// Answer as `request` says.
+    Answer {
+        request: AnswerRequest,
         generation: Generation,
         /// When the first response step must be in the ring to sound on time.
         deadline: Instant,
@@ -59,6 +47,7 @@ pub enum FromWorker {
     },
     /// Every step of window `id` has been sent.
     Finished { id: WindowId },
-    /// A different model is now answering: pending windows will not be filled.
+    /// The model folder of the slot in use changed under it (a song's state was loaded): pending
+    /// windows will not be filled.
     ModelChanged,
 }

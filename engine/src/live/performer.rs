@@ -21,8 +21,8 @@ use crate::live::monitor::Monitor;
 use crate::live::schedule::{Cue, Schedule};
 use crate::live::shelf::ModelShelf;
 use crate::live::voices::{VoiceEvent, Voices};
-use crate::live::worker::{self, WorkerHandle, WorkerStats};
-use crate::phrase::{Action, Meter, PhraseRules, TurnState, Turns};
+use crate::live::worker::{self, WorkerHandle, WorkerStart, WorkerStats};
+use crate::phrase::{Action, Actions, Meter, PhraseRules, TurnState, Turns};
 use crate::sequence::{DrumHit, DrumStep};
 use crate::transport::{Position, Transport};
 
@@ -56,6 +56,8 @@ pub struct Settings {
     pub passthrough: bool,
     /// What ends a call on demand.
     pub trigger: Option<Trigger>,
+    /// The model slot to answer with.
+    pub model_slot: u32,
 }
 
 /// The drum hits of steps not yet closed (a note lands at most half a step ahead).
@@ -160,17 +162,20 @@ impl BlockOutput {
 pub struct Performer {
     sample_rate_hz: f64,
     offline: bool,
+    /// The model slot the model thread was last asked for.
+    model_slot: u32,
     inbox: Consumer<FromWorker>,
     outbox: Producer<ToWorker>,
     worker_stats: Arc<WorkerStats>,
     monitor: Arc<Monitor>,
-    turns: Option<Turns>,
+    /// Turn-taking; idle while the transport is not followed.
+    turns: Turns,
+    /// Whether the last block followed a playing transport (a phrase may be under way).
+    following: bool,
     expected_ppq: Option<f64>,
     pending: PendingSteps,
     schedule: Box<Schedule>,
     voices: Box<Voices>,
-    /// Keys the player holds (passed through or not), per channel.
-    held: [u128; 16],
     out: BlockOutput,
     /// The block being played and when its processing began (dates the model's deadlines).
     block: Option<(BlockGrid, Instant)>,
@@ -183,11 +188,12 @@ pub struct Performer {
 }
 
 impl Performer {
-    /// Allocates everything the audio thread will use and starts the model thread. Call on the
-    /// main thread (plugin activation). The returned receiver is the editor's, fed while
-    /// `editor_open` is set.
+    /// Allocates everything the audio thread will use and starts the model thread with the model
+    /// in `model_slot`. Call on the main thread (plugin activation). The returned receiver is the
+    /// editor's, fed while `editor_open` is set.
     pub fn start(
         shelf: Arc<ModelShelf>,
+        model_slot: u32,
         sample_rate_hz: f64,
         offline: bool,
         editor_open: Arc<AtomicBool>,
@@ -198,6 +204,10 @@ impl Performer {
         let worker_stats = Arc::new(WorkerStats::default());
         let worker = worker::spawn(
             shelf,
+            WorkerStart {
+                slot: model_slot,
+                offline,
+            },
             worker_inbox,
             worker_outbox,
             worker_stats.clone(),
@@ -206,16 +216,17 @@ impl Performer {
         let performer = Performer {
             sample_rate_hz,
             offline,
+            model_slot,
             inbox,
             outbox,
             worker_stats,
             monitor: Arc::new(Monitor::default()),
-            turns: None,
+            turns: Turns::new(Meter::new(0, 16), PhraseRules::default()),
+            following: false,
             expected_ppq: None,
             pending: PendingSteps::default(),
             schedule: Box::default(),
             voices: Box::default(),
-            held: [0; 16],
             out: BlockOutput {
                 block_start: 0,
                 queued: Vec::with_capacity(MAX_OUTPUTS_PER_BLOCK),
@@ -250,6 +261,9 @@ impl Performer {
         mut emit: impl FnMut(Output),
     ) {
         self.out.queued.clear();
+        if settings.model_slot != self.model_slot {
+            self.swap_model(settings.model_slot);
+        }
         let position = match transport {
             Transport::Playing(position) => Meter::of(&position).map(|meter| (position, meter)),
             Transport::Stopped => None,
@@ -276,7 +290,7 @@ impl Performer {
                 self.play_block(&position, len_samples, inputs, settings);
             }
             None => {
-                if self.turns.is_some() {
+                if self.following {
                     self.stop(0);
                 }
                 self.expected_ppq = None;
@@ -288,7 +302,7 @@ impl Performer {
         let block_end = self.out.at(len_samples);
         self.release_due(block_end);
         if self.feed.is_open() {
-            let turn = self.turns.as_ref().map_or(TurnState::Idle, Turns::state);
+            let turn = self.turns.state();
             if self.shown_turn != Some(turn) {
                 self.shown_turn = Some(turn);
                 self.feed.send(PlayEvent::Turn(turn));
@@ -320,23 +334,35 @@ impl Performer {
         let at = self.out.at(offset);
         self.voices
             .close_all(at, |at, event| self.out.voice(at, event));
-        self.turns = None;
+        self.turns.reset(self.turns.meter());
+        self.following = false;
         self.schedule.clear();
         self.pending = PendingSteps::default();
         self.send(ToWorker::Reset);
         self.feed.send(PlayEvent::Reset);
     }
 
+    /// The Model parameter moved: what the old model was asked for is dropped here, and the
+    /// model thread loads the new one before it reads anything sent after.
+    fn swap_model(&mut self, slot: u32) {
+        if self.following {
+            self.stop(0);
+        }
+        self.model_slot = slot;
+        self.send(ToWorker::UseModel { slot });
+    }
+
     fn follow_transport(&mut self, position: &Position, meter: Meter) {
         let jumped = self
             .expected_ppq
             .is_some_and(|expected| (position.pos_ppq - expected).abs() > JUMP_TOLERANCE_PPQ);
-        let meter_changed = self.turns.as_ref().is_some_and(|t| t.meter() != meter);
+        let meter_changed = self.following && self.turns.meter() != meter;
         if jumped || meter_changed {
             self.stop(0);
         }
-        if self.turns.is_none() {
-            self.turns = Some(Turns::new(meter, PhraseRules::default()));
+        if !self.following {
+            self.turns.reset(meter);
+            self.following = true;
         }
     }
 
@@ -349,9 +375,7 @@ impl Performer {
     ) {
         let grid = BlockGrid::new(position, self.sample_rate_hz, len_samples);
         self.block = Some((grid, Instant::now()));
-        if let Some(turns) = &mut self.turns {
-            turns.set_rules(settings.rules);
-        }
+        self.turns.set_rules(settings.rules);
         let lead_steps = self.lead_steps(grid.samples_per_step());
         let mut points = grid.points().peekable();
         let mut inputs_left = inputs.iter().enumerate().peekable();
@@ -379,8 +403,12 @@ impl Performer {
         self.expected_ppq = Some(grid.end_ppq());
     }
 
-    /// Steps to decide the call early so the first response step is computed in time.
+    /// Steps to decide the call early so the first response step is computed in time. None
+    /// offline: a bounce waits for the model, and must not depend on how fast it was.
     fn lead_steps(&self, samples_per_step: f64) -> u32 {
+        if self.offline {
+            return 0;
+        }
         let compute_secs = f64::from(self.worker_stats.step_micros.load(Ordering::Relaxed)) * 1e-6;
         let step_secs = samples_per_step / self.sample_rate_hz;
         (0..MAX_LEAD_STEPS)
@@ -392,17 +420,9 @@ impl Performer {
             .unwrap_or(MAX_LEAD_STEPS)
     }
 
-    fn held_any(&self) -> bool {
-        self.held.iter().any(|&keys| keys != 0)
-    }
-
     fn step_started(&mut self, step: i64, offset: u32, grid: &BlockGrid, settings: &Settings) {
-        let held = self.held_any();
-        let mut turns = self.turns.take();
-        if let Some(turns) = &mut turns {
-            turns.step_started(step, held, |action| self.act(action, settings));
-        }
-        self.turns = turns;
+        let actions = self.turns.step_started(step);
+        self.act(actions, settings);
 
         let mut cue = self.schedule.cue(step);
         if cue == Cue::Pending && self.offline {
@@ -451,69 +471,41 @@ impl Performer {
         if !event.is_rest() {
             self.feed.send(PlayEvent::Heard { step, event });
         }
-        let Some(mut turns) = self.turns.take() else {
-            return;
-        };
-        if turns.call_start().is_some_and(|start| step >= start) {
+        if self.turns.call_start().is_some_and(|start| step >= start) {
             self.send(ToWorker::CallStep { step, event });
         }
-        turns.step_closed(step, lead_steps, |action| self.act(action, settings));
-        self.turns = Some(turns);
+        let actions = self.turns.step_closed(step, lead_steps);
+        self.act(actions, settings);
     }
 
-    fn act(&mut self, action: Action, settings: &Settings) {
-        match action {
-            Action::CallStarted { start } => {
-                let steps_per_bar = self
-                    .turns
-                    .as_ref()
-                    .map_or(16, |t| t.meter().steps_per_bar());
-                self.send(ToWorker::CallStarted {
+    fn act(&mut self, actions: Actions, settings: &Settings) {
+        for action in actions {
+            match action {
+                Action::CallStarted {
                     start,
                     steps_per_bar,
-                });
-            }
-            Action::CallDiscarded => self.send(ToWorker::Reset),
-            Action::Respond {
-                id,
-                primer,
-                skip_steps,
-                response,
-            } => {
-                self.schedule.queue(id, response);
-                let deadline = self.deadline(response.start);
-                self.send(ToWorker::Respond {
-                    id,
-                    primer,
-                    skip_steps,
-                    response,
-                    generation: settings.generation,
-                    deadline,
-                });
-            }
-            Action::Continue {
-                id,
-                source_id,
-                response,
-                ..
-            } => {
-                self.schedule.queue(id, response);
-                let deadline = self.deadline(response.start);
-                self.send(ToWorker::Continue {
+                } => self.send(ToWorker::CallStarted {
+                    start,
+                    steps_per_bar,
+                }),
+                Action::CallDiscarded => self.send(ToWorker::Reset),
+                Action::Respond(request) => {
+                    self.schedule.queue(request.id, request.response);
+                    let deadline = self.deadline(request.response.start);
+                    self.send(ToWorker::Answer {
+                        request,
+                        generation: settings.generation,
+                        deadline,
+                    });
+                }
+                Action::Repeat {
                     id,
                     source_id,
                     response,
-                    generation: settings.generation,
-                    deadline,
-                });
+                } => self.schedule.queue_repeat(id, source_id, response),
+                Action::WindowStarted { id, .. } => self.schedule.start(id),
+                Action::WindowEnded { id } => self.schedule.end(id),
             }
-            Action::Repeat {
-                id,
-                source_id,
-                response,
-            } => self.schedule.queue_repeat(id, source_id, response),
-            Action::WindowStarted { id, .. } => self.schedule.start(id),
-            Action::WindowEnded { id } => self.schedule.end(id),
         }
     }
 
@@ -536,11 +528,8 @@ impl Performer {
                 let velocity = (velocity * 127.0).round().clamp(1.0, 127.0) as u8;
                 self.pending.strike(step, class, u7::new(velocity));
             }
-            let mut turns = self.turns.take();
-            if let Some(turns) = &mut turns {
-                turns.note(step, |action| self.act(action, settings));
-            }
-            self.turns = turns;
+            let actions = self.turns.note(step);
+            self.act(actions, settings);
         }
         self.hear_passthrough(index, input, settings);
     }
@@ -550,13 +539,10 @@ impl Performer {
         let at = self.out.at(input.offset);
         let forward = match input.kind {
             InputKind::NoteOn { key, .. } if settings.trigger == Some(Trigger::Note(key)) => {
-                if let Some(turns) = &mut self.turns {
-                    turns.trigger();
-                }
+                self.turns.trigger();
                 false
             }
             InputKind::NoteOn { channel, key, .. } => {
-                self.held[usize::from(channel.as_int())] |= 1 << key.as_int();
                 if settings.passthrough {
                     self.voices
                         .player_on(at, channel, key, |at, event| self.out.voice(at, event));
@@ -564,15 +550,10 @@ impl Performer {
                 settings.passthrough
             }
             InputKind::NoteOff { key, .. } if settings.trigger == Some(Trigger::Note(key)) => false,
-            InputKind::NoteOff { channel, key } => {
-                self.held[usize::from(channel.as_int())] &= !(1 << key.as_int());
-                self.voices.player_off(channel, key)
-            }
+            InputKind::NoteOff { channel, key } => self.voices.player_off(channel, key),
             InputKind::Cc { cc, value, .. } if settings.trigger == Some(Trigger::Cc(cc)) => {
-                if value.as_int() >= 64
-                    && let Some(turns) = &mut self.turns
-                {
-                    turns.trigger();
+                if value.as_int() >= 64 {
+                    self.turns.trigger();
                 }
                 false
             }
@@ -602,7 +583,7 @@ impl Performer {
                 FromWorker::Finished { id } => self.schedule.finish(id),
                 FromWorker::ModelChanged => {
                     self.schedule.finish_all();
-                    if self.turns.is_some() {
+                    if self.following {
                         self.stop(0);
                     }
                 }
@@ -632,6 +613,7 @@ mod tests {
                 weights: Box::leak(weights.into_boxed_slice()),
             },
             UserModels::default(),
+            Arc::new(|_: &str| {}),
         ))
     }
 
@@ -649,6 +631,7 @@ mod tests {
             velocity: u7::new(100),
             passthrough: false,
             trigger: None,
+            model_slot: 0,
         }
     }
 
@@ -674,9 +657,40 @@ mod tests {
         settings: Settings,
         editor_open: bool,
     ) -> (Vec<(u64, OutputKind)>, FeedReceiver) {
-        let (mut performer, feed) =
-            Performer::start(shelf(), RATE, true, Arc::new(AtomicBool::new(editor_open))).unwrap();
+        let (outputs, feed, _) = perform_in(
+            TimeSignature::FOUR_FOUR,
+            block,
+            hits,
+            total,
+            stop_at,
+            settings,
+            editor_open,
+        );
+        (outputs, feed)
+    }
+
+    /// [`perform_watched`] in any time signature; also returns what the model thread counted
+    /// (its thread joined, so the numbers are final).
+    fn perform_in(
+        time_signature: TimeSignature,
+        block: u32,
+        hits: &[u64],
+        total: u64,
+        stop_at: Option<u64>,
+        settings: Settings,
+        editor_open: bool,
+    ) -> (Vec<(u64, OutputKind)>, FeedReceiver, Arc<WorkerStats>) {
+        let (mut performer, feed) = Performer::start(
+            shelf(),
+            0,
+            RATE,
+            true,
+            Arc::new(AtomicBool::new(editor_open)),
+        )
+        .unwrap();
+        let stats = performer.worker_stats();
         let samples_per_quarter = RATE / 2.0;
+        let bar_ppq = time_signature.bar_ppq();
         let mut outputs = Vec::new();
         let mut start = 0u64;
         let mut inputs = Vec::new();
@@ -716,8 +730,8 @@ mod tests {
                 Transport::Playing(Position {
                     tempo_bpm: 120.0,
                     pos_ppq: start as f64 / samples_per_quarter,
-                    bar_start_ppq: (start as f64 / samples_per_quarter / 4.0).floor() * 4.0,
-                    time_signature: TimeSignature::FOUR_FOUR,
+                    bar_start_ppq: (start as f64 / samples_per_quarter / bar_ppq).floor() * bar_ppq,
+                    time_signature,
                 })
             };
             performer.process(transport, len as u32, &inputs, &settings, |out| {
@@ -725,7 +739,8 @@ mod tests {
             });
             start += len;
         }
-        (outputs, feed)
+        drop(performer);
+        (outputs, feed, stats)
     }
 
     const BAR: u64 = 96_000;
@@ -857,7 +872,7 @@ mod tests {
 
         let open = Arc::new(AtomicBool::new(false));
         let (mut performer, mut feed) =
-            Performer::start(shelf(), RATE, true, open.clone()).unwrap();
+            Performer::start(shelf(), 0, RATE, true, open.clone()).unwrap();
         let kick = Input {
             offset: 0,
             kind: InputKind::NoteOn {
@@ -910,5 +925,47 @@ mod tests {
             },
         );
         assert!(note_ons(&outputs).is_empty());
+    }
+
+    #[test]
+    fn in_odd_meters_the_model_hears_each_step_once() {
+        for (numerator, denominator) in [(3, 4), (5, 4), (7, 8), (6, 8)] {
+            let time_signature = TimeSignature::from_host(numerator, denominator).unwrap();
+            let steps_per_bar = crate::phrase::meter::steps_per_bar(time_signature).unwrap();
+            let bar = u64::from(steps_per_bar) * STEP;
+            // Two bars of kicks on every other 16th, then a silent bar ends the call.
+            let hits: Vec<u64> = (0..2 * bar).step_by(2 * STEP as usize).collect();
+            let rules = PhraseRules {
+                max_call_bars: 8,
+                ..settings().rules
+            };
+            let (outputs, _, stats) = perform_in(
+                time_signature,
+                512,
+                &hits,
+                6 * bar,
+                None,
+                Settings {
+                    rules,
+                    ..settings()
+                },
+                false,
+            );
+            let ons = note_ons(&outputs);
+            assert!(
+                ons.iter().all(|&at| (3 * bar..5 * bar).contains(&at)),
+                "{numerator}/{denominator}: the answer fills bars 3–4: {ons:?}"
+            );
+            // Three bars heard (the first step is context), two bars answered; cutting the
+            // silent bar from what the model heard costs no step (a bar-line snapshot), where a
+            // wrong bar length would replay the call.
+            let heard = 3 * u64::from(steps_per_bar) - 1;
+            let answered = 2 * u64::from(steps_per_bar);
+            assert_eq!(
+                stats.steps.load(Ordering::Relaxed),
+                heard + answered,
+                "{numerator}/{denominator}"
+            );
+        }
     }
 }

@@ -3,7 +3,8 @@
 
 use crate::encoding::drums::DrumEvent;
 use crate::phrase::StepSpan;
-use crate::phrase::state::{MAX_RESPONSE_STEPS, WindowId};
+use crate::phrase::WindowId;
+use crate::phrase::state::MAX_RESPONSE_STEPS;
 
 /// One window's steps.
 #[derive(Debug, Clone)]

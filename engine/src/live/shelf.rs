@@ -1,9 +1,9 @@
 //! The models an instance can answer with: the shipped model in slot 0, then model folders the
-//! user loaded. The main thread (parameters, editor) asks for a slot; the model thread loads it.
+//! user loaded. The audio thread asks for a slot (the Model parameter) in its messages to the
+//! model thread, which loads it and publishes what it has here for the editor.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use parking_lot::{Mutex, RwLock};
 
@@ -34,47 +34,54 @@ pub struct ModelStatus {
     pub name: String,
     /// Why the requested model is not the one in use, if it is not.
     pub error: Option<String>,
+    /// The model thread's last failure while answering (the phrase it was answering was lost).
+    pub fault: Option<String>,
 }
 
 /// The folder list the host saves with the song (the plugin persists this very list).
 pub type UserModels = Arc<RwLock<Vec<PathBuf>>>;
 
+/// Where the model thread's problems are written for whoever runs the plugin (the plugin passes
+/// its host log). Called on the model thread, never on the audio thread.
+pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// The shelf of models, shared by the main thread and the model thread (never the audio thread).
-#[derive(Debug)]
 pub struct ModelShelf {
     shipped: ShippedModel,
-    requested_slot: AtomicU32,
     user_models: UserModels,
     status: Mutex<ModelStatus>,
+    log: Log,
+}
+
+impl std::fmt::Debug for ModelShelf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelShelf")
+            .field("shipped", &self.shipped.name)
+            .field("user_models", &self.user_models)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ModelShelf {
-    /// A shelf with the shipped model and the user folders in `user_models`, slot 0 selected.
-    pub fn new(shipped: ShippedModel, user_models: UserModels) -> ModelShelf {
+    /// A shelf with the shipped model and the user folders in `user_models`; problems go to
+    /// `log` as well as to [`ModelShelf::status`].
+    pub fn new(shipped: ShippedModel, user_models: UserModels, log: Log) -> ModelShelf {
         ModelShelf {
             shipped,
-            requested_slot: AtomicU32::new(SHIPPED_SLOT),
             user_models,
+            log,
             status: Mutex::new(ModelStatus {
                 slot: SHIPPED_SLOT,
                 name: shipped.name.to_owned(),
                 error: None,
+                fault: None,
             }),
         }
     }
 
-    /// Asks for the model in `slot`; the model thread picks it up within a millisecond or so.
-    pub fn request(&self, slot: u32) {
-        self.requested_slot.store(slot, Ordering::Release);
-    }
-
-    /// The slot asked for, with its folder (`None` for the shipped model or an empty slot).
-    pub fn requested(&self) -> (u32, Option<PathBuf>) {
-        let slot = self.requested_slot.load(Ordering::Acquire);
-        (slot, self.folder(slot))
-    }
-
-    fn folder(&self, slot: u32) -> Option<PathBuf> {
+    /// The folder of `slot` (`None` for the shipped model or an empty slot).
+    pub fn folder(&self, slot: u32) -> Option<PathBuf> {
         let index = (slot as usize).checked_sub(1)?;
         self.user_models.read().get(index).cloned()
     }
@@ -113,6 +120,12 @@ impl ModelShelf {
         self.status.lock().clone()
     }
 
+    /// Records the model thread's failure to answer, for the editor and the log.
+    pub fn report_fault(&self, fault: String) {
+        (self.log)(&format!("Antiphon's model thread: {fault}"));
+        self.status.lock().fault = Some(fault);
+    }
+
     /// Loads `slot`. A user model that cannot be loaded falls back to the shipped model, and the
     /// status says why.
     pub fn load(&self, slot: u32) -> Result<DrumModel, ModelError> {
@@ -130,6 +143,7 @@ impl ModelShelf {
                         slot,
                         name: self.slot_name(slot),
                         error: None,
+                        fault: None,
                     };
                     return Ok(model);
                 }
@@ -139,10 +153,14 @@ impl ModelShelf {
                 ),
             },
         };
+        if let Some(error) = &status {
+            (self.log)(&format!("Antiphon: {error}"));
+        }
         *self.status.lock() = ModelStatus {
             slot: SHIPPED_SLOT,
             name: self.shipped.name.to_owned(),
             error: status,
+            fault: None,
         };
         Ok(model)
     }

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -18,14 +18,16 @@ use crate::live::listener::{CallListener, Primed};
 use crate::live::messages::{FromWorker, Generation, ToWorker};
 use crate::live::shelf::ModelShelf;
 use crate::model::{DrumModel, ModelError, Sampler};
-use crate::phrase::StepSpan;
-use crate::phrase::state::WindowId;
+use crate::phrase::{AnswerRequest, Heard, WindowId};
 use crate::rng::SplitMix64;
 
 /// How long the idle model thread sleeps between looks at its ring.
 const POLL_INTERVAL: Duration = Duration::from_millis(1);
 /// Recent responses kept for the model to answer itself (mutate).
 const RECENT_WINDOWS: usize = 4;
+/// Where "fresh" takes start in an offline render, so that a bounce renders the same takes
+/// every time.
+const OFFLINE_FRESH_SEED: u64 = 0x616E_7469_7068_6F6E;
 
 /// What the model thread measures, for the audio thread's lead and for benchmarks.
 #[derive(Debug, Default)]
@@ -39,6 +41,8 @@ pub struct WorkerStats {
     pub last_margin_micros: AtomicI64,
     /// Answers whose first step missed its deadline.
     pub late_answers: AtomicU32,
+    /// LSTM steps computed since start (hearing calls and answering).
+    pub steps: AtomicU64,
 }
 
 /// The running model thread. Dropping it stops and joins the thread.
@@ -59,9 +63,19 @@ impl Drop for WorkerHandle {
     }
 }
 
+/// How the model thread starts.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkerStart {
+    /// The model slot to load first.
+    pub slot: u32,
+    /// Whether the host renders offline (fresh takes then repeat from render to render).
+    pub offline: bool,
+}
+
 /// Starts the model thread.
 pub fn spawn(
     shelf: Arc<ModelShelf>,
+    start: WorkerStart,
     inbox: Consumer<ToWorker>,
     outbox: Producer<FromWorker>,
     stats: Arc<WorkerStats>,
@@ -69,6 +83,11 @@ pub fn spawn(
 ) -> io::Result<WorkerHandle> {
     let stop = Arc::new(AtomicBool::new(false));
     let thread_stop = stop.clone();
+    let fresh_seed = if start.offline {
+        OFFLINE_FRESH_SEED
+    } else {
+        clock_seed()
+    };
     let thread = std::thread::Builder::new()
         .name("antiphon-model".into())
         .spawn(move || {
@@ -79,11 +98,12 @@ pub fn spawn(
                 stats,
                 answers,
                 stop: thread_stop,
+                slot: start.slot,
                 model: None,
                 loaded: None,
                 listener: None,
                 recent: VecDeque::with_capacity(RECENT_WINDOWS),
-                fresh_seeds: SplitMix64::new(clock_seed()),
+                fresh_seeds: SplitMix64::new(fresh_seed),
             }
             .run()
         })?;
@@ -99,19 +119,6 @@ fn clock_seed() -> u64 {
         .map_or(0, |d| d.as_nanos() as u64)
 }
 
-/// One answer to generate.
-struct Request {
-    id: WindowId,
-    /// The primer, when answering the player.
-    call: Option<StepSpan>,
-    /// Steps generated but not played (the call was decided early).
-    skip_steps: u32,
-    response: StepSpan,
-    generation: Generation,
-    /// When the first response step must be ready.
-    deadline: Instant,
-}
-
 struct Worker {
     shelf: Arc<ModelShelf>,
     inbox: Consumer<ToWorker>,
@@ -119,6 +126,8 @@ struct Worker {
     stats: Arc<WorkerStats>,
     answers: FeedSender<Answered>,
     stop: Arc<AtomicBool>,
+    /// The slot the audio thread asked for.
+    slot: u32,
     /// Shared so a phrase in progress can hold it while the worker sends.
     model: Option<Arc<DrumModel>>,
     /// Slot and folder of the loaded model.
@@ -131,13 +140,14 @@ struct Worker {
 impl Worker {
     fn run(mut self) {
         while !self.stop.load(Ordering::Acquire) {
-            self.sync_model();
+            // A song's state loaded while playing may put another folder under the slot in use.
+            self.sync_model(false);
             let mut busy = false;
             while let Ok(message) = self.inbox.pop() {
                 busy = true;
                 if let Err(error) = self.handle(message) {
                     // A failed step loses this phrase, not the session.
-                    eprintln!("antiphon: model thread: {error}");
+                    self.shelf.report_fault(error.to_string());
                     self.listener = None;
                 }
             }
@@ -147,32 +157,45 @@ impl Worker {
         }
     }
 
-    fn sync_model(&mut self) {
-        let requested = self.shelf.requested();
-        if self.loaded.as_ref() == Some(&requested) {
+    /// Loads the model of the slot asked for when it is not the one loaded. `ordered`: the audio
+    /// thread asked for it in its message stream and has already dropped its pending windows;
+    /// otherwise it is told.
+    fn sync_model(&mut self, ordered: bool) {
+        let wanted = (self.slot, self.shelf.folder(self.slot));
+        if self.loaded.as_ref() == Some(&wanted) {
             return;
         }
-        match self.shelf.load(requested.0) {
+        match self.shelf.load(self.slot) {
             Ok(model) => {
                 // The old model is dropped here, on this thread, never on the audio thread.
                 let swapped = self.model.replace(Arc::new(model)).is_some();
                 if swapped {
                     self.listener = None;
                     self.recent.clear();
-                    self.send(FromWorker::ModelChanged);
+                    if !ordered {
+                        self.send(FromWorker::ModelChanged);
+                    }
                 }
             }
-            Err(error) => eprintln!("antiphon: the shipped model failed to load: {error}"),
+            Err(error) => self
+                .shelf
+                .report_fault(format!("the shipped model failed to load: {error}")),
         }
-        self.loaded = Some(requested);
+        self.loaded = Some(wanted);
     }
 
     fn handle(&mut self, message: ToWorker) -> Result<(), ModelError> {
+        if let ToWorker::UseModel { slot } = message {
+            self.slot = slot;
+            self.sync_model(true);
+            return Ok(());
+        }
         let Some(model) = self.model.clone() else {
             return Ok(());
         };
         let model = model.as_ref();
         match message {
+            ToWorker::UseModel { .. } => {}
             ToWorker::Reset => self.listener = None,
             ToWorker::CallStarted {
                 start,
@@ -180,76 +203,64 @@ impl Worker {
             } => self.listener = Some(CallListener::new(model, start, steps_per_bar)?),
             ToWorker::CallStep { step, event } => {
                 if let Some(listener) = &mut self.listener {
-                    let started = Instant::now();
+                    let (started, before) = (Instant::now(), listener.computed_steps());
                     listener.hear(model, step, event)?;
-                    self.record_step_time(started.elapsed(), 1);
+                    let computed = listener.computed_steps() - before;
+                    self.record_step_time(started.elapsed(), computed);
                 }
             }
-            ToWorker::Respond {
-                id,
-                primer,
-                skip_steps,
-                response,
+            ToWorker::Answer {
+                request,
                 generation,
                 deadline,
             } => {
-                let primed = match self.listener.take() {
-                    Some(mut listener) if listener.start() == primer.start => {
-                        listener.primed_until(model, primer.end)?
+                let primed = match request.heard {
+                    Heard::Call { primer, .. } => match self.listener.take() {
+                        Some(mut listener) if listener.start() == primer.start => {
+                            let (started, before) = (Instant::now(), listener.computed_steps());
+                            let primed = listener.primed_until(model, primer.end)?;
+                            let computed = listener.computed_steps() - before;
+                            self.record_step_time(started.elapsed(), computed);
+                            primed
+                        }
+                        _ => CallListener::new(model, primer.start, 1)?
+                            .primed_until(model, primer.start)?,
+                    },
+                    Heard::Window { source_id, .. } => {
+                        let Some((_, source)) = self.recent.iter().find(|(w, _)| *w == source_id)
+                        else {
+                            self.send(FromWorker::Finished { id: request.id });
+                            return Ok(());
+                        };
+                        let source = source.clone();
+                        let started = Instant::now();
+                        let mut listener = CallListener::new(model, 0, 1)?;
+                        for (position, &event) in source.iter().enumerate() {
+                            listener.hear(model, position as i64, event)?;
+                        }
+                        let primed = listener.primed_until(model, source.len() as i64)?;
+                        self.record_step_time(started.elapsed(), listener.computed_steps());
+                        primed
                     }
-                    _ => CallListener::new(model, primer.start, 1)?
-                        .primed_until(model, primer.start)?,
                 };
-                let request = Request {
-                    id,
-                    call: Some(primer),
-                    skip_steps,
-                    response,
-                    generation,
-                    deadline,
-                };
-                self.answer(request, primed)?;
-            }
-            ToWorker::Continue {
-                id,
-                source_id,
-                response,
-                generation,
-                deadline,
-            } => {
-                let Some((_, source)) = self.recent.iter().find(|(w, _)| *w == source_id) else {
-                    self.send(FromWorker::Finished { id });
-                    return Ok(());
-                };
-                let source = source.clone();
-                let mut listener = CallListener::new(model, 0, 1)?;
-                for (position, &event) in source.iter().enumerate() {
-                    listener.hear(model, position as i64, event)?;
-                }
-                let primed = listener.primed_until(model, source.len() as i64)?;
-                let request = Request {
-                    id,
-                    call: None,
-                    skip_steps: 0,
-                    response,
-                    generation,
-                    deadline,
-                };
-                self.answer(request, primed)?;
+                self.answer(request, generation, deadline, primed)?;
             }
         }
         Ok(())
     }
 
-    fn answer(&mut self, request: Request, primed: Primed) -> Result<(), ModelError> {
-        let Request {
-            id,
-            call,
-            skip_steps,
-            response,
-            generation,
-            deadline,
-        } = request;
+    fn answer(
+        &mut self,
+        request: AnswerRequest,
+        generation: Generation,
+        deadline: Instant,
+        primed: Primed,
+    ) -> Result<(), ModelError> {
+        let AnswerRequest { id, response, .. } = request;
+        let skip_steps = match request.heard {
+            Heard::Call { skip_steps, .. } => skip_steps,
+            Heard::Window { .. } => 0,
+        };
         let Some(model) = self.model.clone() else {
             return Ok(());
         };
@@ -290,11 +301,11 @@ impl Worker {
                 event,
             });
         }
-        self.record_step_time(started.elapsed(), total_steps);
+        self.record_step_time(started.elapsed(), total_steps as u64);
         self.send(FromWorker::Finished { id });
         self.answers.send(Answered {
             id,
-            call,
+            call: request.call(),
             call_log_likelihood,
             response,
             log_likelihood,
@@ -321,11 +332,13 @@ impl Worker {
         }
     }
 
-    fn record_step_time(&self, elapsed: Duration, steps: usize) {
+    /// Counts `steps` LSTM steps computed in `elapsed`, and keeps the average time per step.
+    fn record_step_time(&self, elapsed: Duration, steps: u64) {
         if steps == 0 {
             return;
         }
-        let micros = (elapsed.as_micros() / steps as u128).min(u128::from(u32::MAX)) as u32;
+        self.stats.steps.fetch_add(steps, Ordering::Relaxed);
+        let micros = (elapsed.as_micros() / u128::from(steps)).min(u128::from(u32::MAX)) as u32;
         let previous = self.stats.step_micros.load(Ordering::Relaxed);
         let average = if previous == 0 {
             micros

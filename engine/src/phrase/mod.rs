@@ -1,12 +1,16 @@
 //! Turn-taking: when the player's call starts and ends, and when and what the response plays.
 //! Clocked in 16th steps by the audio thread; no I/O, no model, no allocation.
 
+pub mod actions;
 pub mod meter;
+pub mod request;
 pub mod rules;
 pub mod span;
 pub mod state;
 
+pub use actions::{Action, Actions, WindowId};
 pub use meter::Meter;
+pub use request::{AnswerRequest, Heard};
 pub use rules::{AfterResponse, PhraseRules};
 pub use span::StepSpan;
-pub use state::{Action, TurnState, Turns};
+pub use state::{TurnState, Turns};

@@ -14,7 +14,8 @@ pub enum AfterResponse {
 /// Turn-taking settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PhraseRules {
-    /// A call shorter than this (in bars) is ignored.
+    /// A call shorter than this (in bars) is ignored; above `max_call_bars` it counts as
+    /// `max_call_bars` (see [`PhraseRules::call_bars`]).
     pub min_call_bars: u32,
     /// A call ends after this many bars even if the player keeps going.
     pub max_call_bars: u32,
@@ -26,6 +27,15 @@ pub struct PhraseRules {
     pub after_response: AfterResponse,
 }
 
+impl PhraseRules {
+    /// The call lengths that get an answer, in bars: at least one bar, and never a minimum above
+    /// the maximum (that would silence the plugin).
+    pub fn call_bars(&self) -> std::ops::RangeInclusive<u32> {
+        let max = self.max_call_bars.max(1);
+        self.min_call_bars.clamp(1, max)..=max
+    }
+}
+
 impl Default for PhraseRules {
     fn default() -> Self {
         PhraseRules {
@@ -35,5 +45,22 @@ impl Default for PhraseRules {
             overlap: false,
             after_response: AfterResponse::Listen,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_minimum_above_the_maximum_is_held_to_it() {
+        let rules = |min_call_bars, max_call_bars| PhraseRules {
+            min_call_bars,
+            max_call_bars,
+            ..PhraseRules::default()
+        };
+        assert_eq!(rules(2, 4).call_bars(), 2..=4);
+        assert_eq!(rules(6, 2).call_bars(), 2..=2);
+        assert_eq!(rules(0, 0).call_bars(), 1..=1);
     }
 }

@@ -1,52 +1,18 @@
 //! The turn-taking state machine.
 //!
 //! The audio thread reports played notes (already quantized to steps), the end-call trigger,
-//! and the grid moments as they pass; the machine answers with [`Action`]s. A call starts on the
+//! and the grid moments as they pass; the machine answers with [`Actions`]. A call starts on the
 //! bar line before its first note and is decided once per bar, at the close of the bar's last
-//! step (or `lead` steps earlier when the model needs more time). A response window starts on
-//! the bar line where the call ended.
+//! step (or `lead` steps earlier when the model needs more time). A bar belongs to the call when
+//! a note starts in it: releases mean nothing. A response window starts on the bar line where
+//! the call ended.
 
-use super::{AfterResponse, Meter, PhraseRules, StepSpan};
+use super::{
+    Action, Actions, AfterResponse, AnswerRequest, Heard, Meter, PhraseRules, StepSpan, WindowId,
+};
 
 /// The longest response the performer schedules, in steps (16 bars of 8/4).
 pub const MAX_RESPONSE_STEPS: usize = 512;
-
-/// Identifies one response window, so late results for a superseded window are ignored.
-pub type WindowId = u32;
-
-/// What the audio thread must do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// A call started at this bar line: its steps from here on go to the model.
-    CallStarted { start: i64 },
-    /// The call was shorter than the minimum and is forgotten.
-    CallDiscarded,
-    /// Answer the call: the model has heard `primer`, generates `skip_steps` steps it does not
-    /// play (the bar's last steps when the call was decided early), then `response`.
-    Respond {
-        id: WindowId,
-        primer: StepSpan,
-        skip_steps: u32,
-        response: StepSpan,
-    },
-    /// The model answers its own window `source_id` (which covered `source`) with `response`.
-    Continue {
-        id: WindowId,
-        source_id: WindowId,
-        source: StepSpan,
-        response: StepSpan,
-    },
-    /// Play window `source_id`'s steps again over `response`.
-    Repeat {
-        id: WindowId,
-        source_id: WindowId,
-        response: StepSpan,
-    },
-    /// A response window starts sounding now.
-    WindowStarted { id: WindowId, span: StepSpan },
-    /// A response window ended or was cut short.
-    WindowEnded { id: WindowId },
-}
 
 /// What the editor shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +30,7 @@ enum Call {
     Idle,
     Listening {
         start: i64,
-        /// Bar line of the latest bar with a note struck or held in it.
+        /// Bar line of the latest bar with a note struck in it.
         last_active_bar: i64,
         triggered: bool,
         /// Bars ending up to here have been decided.
@@ -88,7 +54,9 @@ pub struct Turns {
     listen_from: i64,
     current: Option<Window>,
     next: Option<Window>,
-    next_id: WindowId,
+    /// The last window id handed out. Ids keep counting across [`Turns::reset`], so the model's
+    /// late results for a window cut short can never land in a newer one.
+    last_id: WindowId,
 }
 
 impl Turns {
@@ -101,15 +69,14 @@ impl Turns {
             listen_from: i64::MIN,
             current: None,
             next: None,
-            next_id: 0,
+            last_id: 0,
         }
     }
 
-    /// Back to idle (transport jump or stop); window ids keep counting so stale results stay
-    /// recognisable.
+    /// Back to idle on `meter` (transport jump, stop or meter change); window ids keep counting.
     pub fn reset(&mut self, meter: Meter) {
         *self = Turns {
-            next_id: self.next_id,
+            last_id: self.last_id,
             ..Turns::new(meter, self.rules)
         };
     }
@@ -142,9 +109,10 @@ impl Turns {
     }
 
     /// The player struck a note that quantized onto `step`.
-    pub fn note(&mut self, step: i64, mut emit: impl FnMut(Action)) {
+    pub fn note(&mut self, step: i64) -> Actions {
+        let mut actions = Actions::default();
         if step < self.listen_from {
-            return;
+            return actions;
         }
         let bar = self.meter.bar_line_at_or_before(step);
         match &mut self.call {
@@ -158,9 +126,13 @@ impl Turns {
                     triggered: false,
                     decided_until: bar,
                 };
-                emit(Action::CallStarted { start: bar });
+                actions.push(Action::CallStarted {
+                    start: bar,
+                    steps_per_bar: self.meter.steps_per_bar(),
+                });
             }
         }
+        actions
     }
 
     /// The player asked to end the call at the next bar line.
@@ -172,7 +144,8 @@ impl Turns {
 
     /// `step` closed: no later note quantizes onto it. When `lead_steps + 1` steps remain in the
     /// bar, the call is decided.
-    pub fn step_closed(&mut self, step: i64, lead_steps: u32, mut emit: impl FnMut(Action)) {
+    pub fn step_closed(&mut self, step: i64, lead_steps: u32) -> Actions {
+        let mut actions = Actions::default();
         let Call::Listening {
             start,
             last_active_bar,
@@ -180,7 +153,7 @@ impl Turns {
             decided_until,
         } = &mut self.call
         else {
-            return;
+            return actions;
         };
         let steps_per_bar = self.meter.bars_to_steps(1);
         // The bar is decided once, at the first close within `lead_steps + 1` steps of its end
@@ -188,29 +161,30 @@ impl Turns {
         let bar_end = self.meter.bar_line_at_or_before(step) + steps_per_bar;
         let lead_steps = i64::from(lead_steps).min(steps_per_bar - 1);
         if step + 1 + lead_steps < bar_end || *decided_until >= bar_end {
-            return;
+            return actions;
         }
         *decided_until = bar_end;
         let (start, last_active_bar, triggered) = (*start, *last_active_bar, *triggered);
         let bars = u32::try_from((bar_end - start) / steps_per_bar).unwrap_or(u32::MAX);
         let silent = last_active_bar < bar_end - steps_per_bar;
-        let (primer_end, call_bars) = if triggered {
+        let call_bars = self.rules.call_bars();
+        let (primer_end, heard_bars) = if triggered {
             (bar_end, bars)
         } else if silent {
             (bar_end - steps_per_bar, bars.saturating_sub(1))
-        } else if bars >= self.rules.max_call_bars.max(1) {
+        } else if bars >= *call_bars.end() {
             (bar_end, bars)
         } else {
-            return;
+            return actions;
         };
 
         self.call = Call::Idle;
-        if call_bars == 0 || call_bars < self.rules.min_call_bars {
+        if heard_bars == 0 || heard_bars < *call_bars.start() {
             self.listen_from = bar_end;
-            emit(Action::CallDiscarded);
-            return;
+            actions.push(Action::CallDiscarded);
+            return actions;
         }
-        let response_bars = self.rules.response_bars.unwrap_or(call_bars);
+        let response_bars = self.rules.response_bars.unwrap_or(heard_bars);
         let response_steps = self
             .meter
             .bars_to_steps(response_bars)
@@ -231,27 +205,20 @@ impl Turns {
         } else {
             response.end
         };
-        emit(Action::Respond {
+        actions.push(Action::Respond(AnswerRequest {
             id,
-            primer,
-            skip_steps,
+            heard: Heard::Call { primer, skip_steps },
             response,
-        });
+        }));
+        actions
     }
 
-    /// `step`'s grid line passed; `held` tells whether the player holds a note across it.
-    pub fn step_started(&mut self, step: i64, held: bool, mut emit: impl FnMut(Action)) {
+    /// `step`'s grid line passed: windows start and end on bar lines.
+    pub fn step_started(&mut self, step: i64) -> Actions {
+        let mut actions = Actions::default();
         if !self.meter.is_bar_line(step) {
-            return;
+            return actions;
         }
-        if let Call::Listening {
-            last_active_bar, ..
-        } = &mut self.call
-            && held
-        {
-            *last_active_bar = step;
-        }
-
         let current_ends = self.current.filter(|w| w.span.end == step);
         if let Some(ending) = current_ends
             && self.next.is_none()
@@ -260,7 +227,7 @@ impl Turns {
             let id = self.new_id();
             let response = ending.span.moved_to(step);
             self.next = Some(Window { id, span: response });
-            emit(Action::Repeat {
+            actions.push(Action::Repeat {
                 id,
                 source_id: ending.id,
                 response,
@@ -272,12 +239,12 @@ impl Turns {
             && (current_ends.is_some() || starting.is_some())
         {
             self.current = None;
-            emit(Action::WindowEnded { id: current.id });
+            actions.push(Action::WindowEnded { id: current.id });
         }
         if let Some(window) = starting {
             self.next = None;
             self.current = Some(window);
-            emit(Action::WindowStarted {
+            actions.push(Action::WindowStarted {
                 id: window.id,
                 span: window.span,
             });
@@ -285,19 +252,22 @@ impl Turns {
                 let id = self.new_id();
                 let response = window.span.moved_to(window.span.end);
                 self.next = Some(Window { id, span: response });
-                emit(Action::Continue {
+                actions.push(Action::Respond(AnswerRequest {
                     id,
-                    source_id: window.id,
-                    source: window.span,
+                    heard: Heard::Window {
+                        source_id: window.id,
+                        source: window.span,
+                    },
                     response,
-                });
+                }));
             }
         }
+        actions
     }
 
     fn new_id(&mut self) -> WindowId {
-        self.next_id = self.next_id.wrapping_add(1);
-        self.next_id
+        self.last_id = self.last_id.wrapping_add(1);
+        self.last_id
     }
 }
 
@@ -311,13 +281,21 @@ mod tests {
     fn run(turns: &mut Turns, from: i64, to: i64, notes: &[i64]) -> Vec<(i64, Action)> {
         let mut actions = Vec::new();
         for step in from..to {
-            turns.step_started(step, false, |a| actions.push((step, a)));
+            actions.extend(turns.step_started(step).into_iter().map(|a| (step, a)));
             if notes.contains(&step) {
-                turns.note(step, |a| actions.push((step, a)));
+                actions.extend(turns.note(step).into_iter().map(|a| (step, a)));
             }
-            turns.step_closed(step, 0, |a| actions.push((step, a)));
+            actions.extend(turns.step_closed(step, 0).into_iter().map(|a| (step, a)));
         }
         actions
+    }
+
+    fn respond(id: WindowId, primer: StepSpan, skip_steps: u32, response: StepSpan) -> Action {
+        Action::Respond(AnswerRequest {
+            id,
+            heard: Heard::Call { primer, skip_steps },
+            response,
+        })
     }
 
     fn turns(rules: PhraseRules) -> Turns {
@@ -332,15 +310,16 @@ mod tests {
         assert_eq!(
             actions,
             [
-                (18, Action::CallStarted { start: 16 }),
+                (
+                    18,
+                    Action::CallStarted {
+                        start: 16,
+                        steps_per_bar: 16
+                    }
+                ),
                 (
                     63,
-                    Action::Respond {
-                        id: 1,
-                        primer: StepSpan::new(16, 48),
-                        skip_steps: 0,
-                        response: StepSpan::new(64, 96),
-                    }
+                    respond(1, StepSpan::new(16, 48), 0, StepSpan::new(64, 96))
                 ),
                 (
                     64,
@@ -367,12 +346,7 @@ mod tests {
             actions[1],
             (
                 31,
-                Action::Respond {
-                    id: 1,
-                    primer: StepSpan::new(0, 32),
-                    skip_steps: 0,
-                    response: StepSpan::new(32, 48)
-                }
+                respond(1, StepSpan::new(0, 32), 0, StepSpan::new(32, 48))
             )
         );
     }
@@ -390,12 +364,7 @@ mod tests {
             actions[0],
             (
                 31,
-                Action::Respond {
-                    id: 1,
-                    primer: StepSpan::new(0, 32),
-                    skip_steps: 0,
-                    response: StepSpan::new(32, 64)
-                }
+                respond(1, StepSpan::new(0, 32), 0, StepSpan::new(32, 64))
             )
         );
     }
@@ -410,30 +379,31 @@ mod tests {
         assert_eq!(
             actions,
             [
-                (3, Action::CallStarted { start: 0 }),
+                (
+                    3,
+                    Action::CallStarted {
+                        start: 0,
+                        steps_per_bar: 16
+                    }
+                ),
                 (31, Action::CallDiscarded)
             ]
         );
     }
 
     #[test]
-    fn held_notes_keep_a_bar_active() {
+    fn a_bar_with_only_a_release_in_it_is_not_part_of_the_call() {
+        // Notes struck in bars 0 and 1; whatever the player releases in bar 2 (a clip's last note
+        // ends on the loop point) does not reach the machine at all, so bar 2 is silent.
         let mut t = turns(PhraseRules::default());
-        let mut actions = Vec::new();
-        for step in 0..4 * BAR {
-            // A note struck at step 2 and held until step 20: bar 1 is active.
-            t.step_started(step, (3..=20).contains(&step), |a| actions.push(a));
-            if step == 2 {
-                t.note(step, |a| actions.push(a));
-            }
-            t.step_closed(step, 0, |a| actions.push(a));
-        }
-        assert!(actions.contains(&Action::Respond {
-            id: 1,
-            primer: StepSpan::new(0, 32),
-            skip_steps: 0,
-            response: StepSpan::new(48, 80)
-        }));
+        let actions = run(&mut t, 0, 4 * BAR, &[0, 8, 16, 30]);
+        assert!(
+            actions.contains(&(
+                47,
+                respond(1, StepSpan::new(0, 32), 0, StepSpan::new(48, 80))
+            )),
+            "{actions:?}"
+        );
     }
 
     #[test]
@@ -455,7 +425,13 @@ mod tests {
             ..PhraseRules::default()
         });
         let actions = run(&mut overlap, 0, 8 * BAR, &played);
-        assert!(actions.contains(&(36, Action::CallStarted { start: 32 })));
+        assert!(actions.contains(&(
+            36,
+            Action::CallStarted {
+                start: 32,
+                steps_per_bar: 16
+            }
+        )));
     }
 
     #[test]
@@ -482,7 +458,7 @@ mod tests {
         // Playing over the loop: the new call's answer replaces it.
         let actions = run(&mut t, 6 * BAR, 10 * BAR, &[6 * BAR + 1]);
         let responded = actions.iter().any(
-            |(_, a)| matches!(a, Action::Respond { response, .. } if response.start == 8 * BAR),
+            |(_, a)| matches!(a, Action::Respond(request) if request.response.start == 8 * BAR),
         );
         assert!(responded, "{actions:?}");
     }
@@ -496,12 +472,14 @@ mod tests {
         let actions = run(&mut t, 0, 4 * BAR, &[0]);
         assert!(actions.contains(&(
             32,
-            Action::Continue {
+            Action::Respond(AnswerRequest {
                 id: 2,
-                source_id: 1,
-                source: StepSpan::new(32, 48),
+                heard: Heard::Window {
+                    source_id: 1,
+                    source: StepSpan::new(32, 48)
+                },
                 response: StepSpan::new(48, 64)
-            }
+            })
         )));
         assert!(actions.contains(&(
             48,
@@ -519,19 +497,22 @@ mod tests {
             ..PhraseRules::default()
         });
         let mut actions = Vec::new();
-        t.note(0, |a| actions.push(a));
+        actions.extend(t.note(0));
         for step in 0..2 * BAR {
             let lead = if step < 14 { 0 } else { 3 };
-            t.step_closed(step, lead, |a| actions.push(a));
+            actions.extend(t.step_closed(step, lead));
         }
         let responses = actions
             .iter()
-            .filter(|a| matches!(a, Action::Respond { .. }))
+            .filter(|a| matches!(a, Action::Respond(_)))
             .count();
         assert_eq!(responses, 1, "{actions:?}");
         assert!(matches!(
             actions[1],
-            Action::Respond { primer, skip_steps: 1, .. } if primer == StepSpan::new(0, 15)
+            Action::Respond(AnswerRequest {
+                heard: Heard::Call { primer, skip_steps: 1 },
+                ..
+            }) if primer == StepSpan::new(0, 15)
         ));
     }
 
@@ -544,18 +525,84 @@ mod tests {
         let mut actions = Vec::new();
         for step in 0..BAR {
             if step == 1 {
-                t.note(step, |a| actions.push(a));
+                actions.extend(t.note(step));
             }
-            t.step_closed(step, 2, |a| actions.push(a));
+            actions.extend(t.step_closed(step, 2));
         }
         assert_eq!(
             actions[1],
-            Action::Respond {
-                id: 1,
-                primer: StepSpan::new(0, 14),
-                skip_steps: 2,
-                response: StepSpan::new(16, 32)
-            }
+            respond(1, StepSpan::new(0, 14), 2, StepSpan::new(16, 32))
         );
+    }
+
+    #[test]
+    fn a_minimum_above_the_maximum_still_answers_at_the_maximum() {
+        let mut t = turns(PhraseRules {
+            min_call_bars: 4,
+            max_call_bars: 2,
+            ..PhraseRules::default()
+        });
+        let notes: Vec<i64> = (0..4 * BAR).step_by(4).collect();
+        let actions = run(&mut t, 0, 3 * BAR, &notes);
+        assert!(
+            actions.contains(&(
+                31,
+                respond(1, StepSpan::new(0, 32), 0, StepSpan::new(32, 64))
+            )),
+            "{actions:?}"
+        );
+    }
+
+    #[test]
+    fn window_ids_keep_counting_across_resets() {
+        let mut t = turns(PhraseRules::default());
+        let first = run(&mut t, 0, 3 * BAR, &[0]);
+        t.reset(Meter::new(0, 16));
+        let second = run(&mut t, 0, 3 * BAR, &[0]);
+        let ids = |actions: &[(i64, Action)]| -> Vec<WindowId> {
+            actions
+                .iter()
+                .filter_map(|(_, a)| match a {
+                    Action::Respond(request) => Some(request.id),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(ids(&first), [1]);
+        assert_eq!(ids(&second), [2], "a fresh id after the reset");
+    }
+
+    #[test]
+    fn odd_meters_decide_on_their_own_bar_lines() {
+        for steps_per_bar in [12, 20, 14, 10] {
+            let bar = i64::from(steps_per_bar);
+            let mut t = Turns::new(Meter::new(0, steps_per_bar), PhraseRules::default());
+            // Two bars of call from bar 1, bar 3 silent.
+            let notes: Vec<i64> = (bar..3 * bar).step_by(2).collect();
+            let actions = run(&mut t, 0, 6 * bar, &notes);
+            assert_eq!(
+                actions[0],
+                (
+                    bar,
+                    Action::CallStarted {
+                        start: bar,
+                        steps_per_bar
+                    }
+                )
+            );
+            assert_eq!(
+                actions[1],
+                (
+                    4 * bar - 1,
+                    respond(
+                        1,
+                        StepSpan::new(bar, 3 * bar),
+                        0,
+                        StepSpan::new(4 * bar, 6 * bar)
+                    )
+                ),
+                "{steps_per_bar} steps per bar"
+            );
+        }
     }
 }

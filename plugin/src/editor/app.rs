@@ -211,6 +211,9 @@ impl EditorApp {
                 ui.label(RichText::new(transport).color(theme::MUTED).monospace());
             });
         });
+        if let Some(fault) = self.link.shelf.status().fault {
+            ui.label(RichText::new(format!("model thread: {fault}")).color(theme::ALERT));
+        }
         if let Some(notice) = &self.preset_notice {
             notice.show(ui);
         }
@@ -257,6 +260,23 @@ impl EditorApp {
             .show(ui, |ui| {
                 slider_row(ui, setter, &params.max_call_bars);
                 slider_row(ui, setter, &params.min_call_bars);
+                // The performer never waits for more bars than the maximum: say so.
+                let shortest = *params.settings().rules.call_bars().start();
+                if shortest != params.min_call_bars.value() as u32 {
+                    ui.label("");
+                    ui.label(
+                        RichText::new(format!(
+                            "held to Max Call Bars: {}",
+                            params.min_call_bars.normalized_value_to_string(
+                                params.min_call_bars.preview_normalized(shortest as i32),
+                                true
+                            )
+                        ))
+                        .color(theme::ALERT)
+                        .small(),
+                    );
+                    ui.end_row();
+                }
                 slider_row(ui, setter, &params.phrase_bars);
                 toggle_row(ui, setter, &params.overlap);
                 toggle_row(ui, setter, &params.loop_answer);
@@ -357,7 +377,7 @@ impl EditorApp {
                 ui.label(RichText::new(card).color(theme::MUTED).small());
             }
         }
-        let (requested, _) = self.link.shelf.requested();
+        let requested = self.link.params.model.value() as u32;
         if requested != status.slot && status.error.is_none() {
             ui.label(
                 RichText::new(format!(
@@ -657,7 +677,7 @@ mod tests {
     use std::time::Instant;
 
     use antiphon_engine::live::io::{Input, InputKind};
-    use antiphon_engine::live::performer::Performer;
+    use antiphon_engine::live::performer::{Performer, Settings};
     use antiphon_engine::live::shelf::{ModelShelf, UserModels};
     use antiphon_engine::midly::num::{u4, u7};
     use antiphon_engine::transport::{Position, TimeSignature, Transport};
@@ -695,11 +715,15 @@ mod tests {
     /// A plugin's worth of shared state, with the performer running and the editor open.
     fn running_plugin() -> (EditorLink, Performer) {
         let user_models = UserModels::default();
-        let shelf = Arc::new(ModelShelf::new(SHIPPED_MODEL, user_models.clone()));
+        let shelf = Arc::new(ModelShelf::new(
+            SHIPPED_MODEL,
+            user_models.clone(),
+            Arc::new(|_: &str| {}),
+        ));
         let params = Arc::new(AntiphonParams::new(shelf.clone(), user_models));
         let editor_open = Arc::new(AtomicBool::new(true));
         let (performer, feed) =
-            Performer::start(shelf.clone(), RATE, true, editor_open.clone()).unwrap();
+            Performer::start(shelf.clone(), 0, RATE, true, editor_open.clone()).unwrap();
         let link = EditorLink {
             params,
             shelf,
@@ -966,7 +990,7 @@ mod tests {
 
     #[test]
     fn a_model_is_picked_in_the_folder_browser_and_its_load_error_is_shown() {
-        let (link, _performer) = running_plugin();
+        let (link, mut performer) = running_plugin();
         let shelf = link.shelf.clone();
         let user_models = link.params.user_models.clone();
         let (mut app, ctx, gui) = open(link);
@@ -993,9 +1017,13 @@ mod tests {
         );
         assert_eq!(*user_models.read(), std::slice::from_ref(&model));
 
-        // The host sets the model parameter, whose callback asks the shelf for slot 1; the model
-        // thread fails to load it and falls back, and the editor says why.
-        shelf.request(1);
+        // The host moves the model parameter to slot 1; the audio thread asks the model thread
+        // for it, which fails to load it and falls back, and the editor says why.
+        let settings = Settings {
+            model_slot: 1,
+            ..app.link.params.settings()
+        };
+        performer.process(Transport::Stopped, 64, &[], &settings, |_| {});
         let started = Instant::now();
         while shelf.status().error.is_none() && started.elapsed() < Duration::from_secs(20) {
             std::thread::sleep(Duration::from_millis(10));
@@ -1029,6 +1057,40 @@ mod tests {
         }
         let drawn = texts(&run_frame(&ctx, &mut app, &setter));
         assert!(drawn.contains(&"7 bars".to_owned()), "{drawn:?}");
+    }
+
+    #[test]
+    fn a_minimum_above_the_maximum_is_shown_held_to_it() {
+        let (link, _performer) = running_plugin();
+        let params = link.params.clone();
+        let (mut app, ctx, gui) = open(link);
+        let setter = gui.param_setter();
+        for (param, bars) in [(&params.min_call_bars, 6), (&params.max_call_bars, 3)] {
+            let normalized = param.preview_normalized(bars);
+            // SAFETY: as in `host_automation_shows_in_the_next_frame`.
+            unsafe { param.as_ptr()._internal_set_normalized_value(normalized) };
+        }
+        run_frame(&ctx, &mut app, &setter);
+        let drawn = texts(&run_frame(&ctx, &mut app, &setter));
+        assert!(
+            drawn.contains(&"held to Max Call Bars: 3 bars".to_owned()),
+            "{drawn:?}"
+        );
+    }
+
+    #[test]
+    fn a_model_thread_fault_is_shown() {
+        let (link, _performer) = running_plugin();
+        let shelf = link.shelf.clone();
+        let (mut app, ctx, gui) = open(link);
+        let setter = gui.param_setter();
+        shelf.report_fault("model computation failed: out of memory".to_owned());
+        run_frame(&ctx, &mut app, &setter);
+        let drawn = texts(&run_frame(&ctx, &mut app, &setter));
+        assert!(
+            drawn.contains(&"model thread: model computation failed: out of memory".to_owned()),
+            "{drawn:?}"
+        );
     }
 
     #[test]

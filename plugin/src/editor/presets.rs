@@ -148,7 +148,11 @@ mod tests {
 
     fn params() -> AntiphonParams {
         let user_models = UserModels::default();
-        let shelf = Arc::new(ModelShelf::new(SHIPPED_MODEL, user_models.clone()));
+        let shelf = Arc::new(ModelShelf::new(
+            SHIPPED_MODEL,
+            user_models.clone(),
+            Arc::new(|_: &str| {}),
+        ));
         AntiphonParams::new(shelf, user_models)
     }
 

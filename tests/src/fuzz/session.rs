@@ -1,0 +1,257 @@
+//! One randomized host session, fixed by its seed: sample rate, block sizes that change from
+//! call to call, a transport that changes tempo and meter, jumps, stops and starts, automation
+//! of every parameter, and a player who floods, forgets note-offs and plays on every channel.
+
+use antiphon_engine::rng::SplitMix64;
+
+use crate::events::{Input, TimedInput};
+use crate::scenario::{Render, Scenario};
+use crate::timeline::Timeline;
+
+/// Sample rates hosts run at.
+const SAMPLE_RATES_HZ: [f64; 5] = [22_050.0, 44_100.0, 48_000.0, 88_200.0, 96_000.0];
+/// Time signatures, including ones whose bar is not whole 16ths (the plugin must idle through
+/// them).
+const TIME_SIGNATURES: [(u16, u16); 10] = [
+    (4, 4),
+    (3, 4),
+    (2, 4),
+    (5, 4),
+    (6, 8),
+    (7, 8),
+    (5, 8),
+    (12, 8),
+    (7, 16),
+    (3, 32),
+];
+/// General MIDI drum keys, so many notes reach the drum model.
+const DRUM_KEYS: [u8; 9] = [36, 38, 42, 46, 45, 48, 50, 49, 51];
+/// The longest session, in seconds of host time.
+const MAX_SESSION_SECS: f64 = 12.0;
+/// Host time after the transport finally stops, so every note can be seen closing.
+const TAIL_SECS: f64 = 0.05;
+
+/// A session to play, and what the checks need to know about it.
+#[derive(Debug, Clone)]
+pub struct FuzzSession {
+    /// The seed that made it.
+    pub seed: u64,
+    /// What the host does.
+    pub scenario: Scenario,
+    /// Samples where Bypass switches, with its new state, in order.
+    pub bypass_switches: Vec<(u64, bool)>,
+}
+
+impl FuzzSession {
+    /// The session of `seed`. `params` are the plugin's parameter names (every one is automated
+    /// somewhere across sessions).
+    pub fn new(seed: u64, params: &[&'static str]) -> FuzzSession {
+        let mut rng = SplitMix64::new(seed);
+        let sample_rate_hz = pick(&mut rng, &SAMPLE_RATES_HZ);
+        let tempo_bpm = 30.0 + rng.next_f64() * 270.0;
+        let (numerator, denominator) = pick(&mut rng, &TIME_SIGNATURES);
+        let play_samples =
+            ((1.0 + rng.next_f64() * (MAX_SESSION_SECS - 1.0)) * sample_rate_hz) as u64;
+        let total_samples = play_samples + (TAIL_SECS * sample_rate_hz) as u64;
+
+        let start_ppq = if rng.below(4) == 0 {
+            rng.next_f64() * 8.0 - 2.0
+        } else {
+            0.0
+        };
+        let mut timeline = if rng.below(10) == 0 {
+            Timeline::stopped(sample_rate_hz, start_ppq, tempo_bpm)
+        } else {
+            Timeline::playing(sample_rate_hz, start_ppq, tempo_bpm)
+        }
+        .with_time_signature(numerator, denominator);
+        let mut change_samples: Vec<u64> = (0..rng.below(6))
+            .map(|_| 1 + rng.below(play_samples as usize - 1) as u64)
+            .collect();
+        change_samples.sort_unstable();
+        change_samples.dedup();
+        for sample in change_samples {
+            timeline = match rng.below(5) {
+                0 => timeline.tempo_change_at(sample, 30.0 + rng.next_f64() * 270.0),
+                1 => {
+                    let (n, d) = pick(&mut rng, &TIME_SIGNATURES);
+                    timeline.meter_change_at(sample, n, d)
+                }
+                2 => timeline.jump_at(sample, rng.next_f64() * 32.0 - 1.0),
+                3 => timeline.stop_at(sample),
+                _ => timeline.start_at(sample, rng.next_f64() * 32.0),
+            };
+        }
+        timeline = timeline.stop_at(play_samples);
+
+        let block_lengths = (0..1 + rng.below(8))
+            .map(|_| block_length(&mut rng))
+            .collect();
+        let render = if rng.below(5) < 3 {
+            Render::Offline
+        } else {
+            Render::Realtime
+        };
+        let mut scenario = Scenario::new(timeline, 4096, total_samples)
+            .rendered(render)
+            .with_block_lengths(block_lengths);
+        scenario.inputs = player(&mut rng, &scenario.timeline, play_samples);
+        let (automation, bypass_switches) = automation(&mut rng, params, play_samples);
+        scenario.inputs.extend(automation);
+        FuzzSession {
+            seed,
+            scenario,
+            bypass_switches,
+        }
+    }
+
+    /// Whether Bypass is on at `sample`.
+    pub fn bypassed_at(&self, sample: u64) -> bool {
+        self.bypass_switches
+            .iter()
+            .take_while(|(at, _)| *at <= sample)
+            .last()
+            .is_some_and(|(_, on)| *on)
+    }
+}
+
+fn pick<T: Copy>(rng: &mut SplitMix64, items: &[T]) -> T {
+    items[rng.below(items.len())]
+}
+
+/// A host block: often tiny, mostly ordinary, sometimes the largest hosts use.
+fn block_length(rng: &mut SplitMix64) -> u32 {
+    match rng.below(10) {
+        0..=2 => 1 + rng.below(16) as u32,
+        3..=7 => 17 + rng.below(1008) as u32,
+        _ => 1025 + rng.below(3072) as u32,
+    }
+}
+
+/// What the player sends: grooves on the 16th grid with human jitter, floods, stray releases,
+/// controllers, notes on every channel, and silence. Every key pressed is released before the
+/// end of play.
+fn player(rng: &mut SplitMix64, timeline: &Timeline, play_samples: u64) -> Vec<TimedInput> {
+    let rate = timeline.sample_rate_hz();
+    let mut inputs = Vec::new();
+    // A key pressed at `at` for `length` samples, released before play ends.
+    let press = |inputs: &mut Vec<TimedInput>,
+                 at: u64,
+                 (channel, key): (u8, u8),
+                 velocity: f64,
+                 length: u64| {
+        let at = at.min(play_samples - 2);
+        let off = (at + length).clamp(at + 1, play_samples - 1);
+        inputs.push(TimedInput {
+            sample: at,
+            input: Input::NoteOn {
+                channel,
+                key,
+                velocity,
+            },
+        });
+        inputs.push(TimedInput {
+            sample: off,
+            input: Input::NoteOff { channel, key },
+        });
+    };
+    // Grooves: a few stretches of 16ths at the opening tempo.
+    let step_samples = rate * 15.0 / timeline.state_at(0).tempo_bpm;
+    for _ in 0..rng.below(4) {
+        let start = rng.below(play_samples as usize) as u64;
+        let steps = 4 + rng.below(64);
+        let density = rng.next_f64();
+        let channel = if rng.below(3) == 0 {
+            rng.below(16) as u8
+        } else {
+            9
+        };
+        for step in 0..steps {
+            if rng.next_f64() > density {
+                continue;
+            }
+            let jitter = (rng.next_f64() - 0.5) * step_samples * 0.4;
+            let at = start as f64 + step as f64 * step_samples + jitter;
+            if at < 0.0 || at >= play_samples as f64 - 2.0 {
+                continue;
+            }
+            let key = if rng.below(8) == 0 {
+                rng.below(128) as u8
+            } else {
+                pick(rng, &DRUM_KEYS)
+            };
+            let length = 1 + rng.below((step_samples * 2.0) as usize + 1) as u64;
+            press(
+                &mut inputs,
+                at as u64,
+                (channel, key),
+                0.05 + 0.95 * rng.next_f64(),
+                length,
+            );
+        }
+    }
+    // A flood: hundreds of notes inside a few samples.
+    if rng.below(4) == 0 {
+        let at = rng.below(play_samples as usize) as u64;
+        for _ in 0..100 + rng.below(400) {
+            let jitter = rng.below(64) as u64;
+            let key = (rng.below(16) as u8, rng.below(128) as u8);
+            press(
+                &mut inputs,
+                at + jitter,
+                key,
+                0.01 + 0.99 * rng.next_f64(),
+                1 + rng.below(2_000) as u64,
+            );
+        }
+    }
+    // Releases of keys never pressed, and controllers (64 is the default End Call Number).
+    for _ in 0..rng.below(8) {
+        let sample = rng.below(play_samples as usize) as u64;
+        let channel = rng.below(16) as u8;
+        let input = if rng.below(2) == 0 {
+            Input::NoteOff {
+                channel,
+                key: rng.below(128) as u8,
+            }
+        } else {
+            let cc = if rng.below(2) == 0 {
+                64
+            } else {
+                rng.below(128) as u8
+            };
+            Input::Cc {
+                channel,
+                cc,
+                value: rng.below(128) as u8,
+            }
+        };
+        inputs.push(TimedInput { sample, input });
+    }
+    inputs
+}
+
+/// Automation of random parameters to random values at random samples; also returns where
+/// Bypass switches.
+fn automation(
+    rng: &mut SplitMix64,
+    params: &[&'static str],
+    play_samples: u64,
+) -> (Vec<TimedInput>, Vec<(u64, bool)>) {
+    let mut inputs = Vec::new();
+    let mut bypass = Vec::new();
+    for _ in 0..rng.below(12) {
+        let sample = rng.below(play_samples as usize) as u64;
+        let name = pick(rng, params);
+        let fraction = rng.next_f64();
+        if name == "Bypass" {
+            bypass.push((sample, fraction >= 0.5));
+        }
+        inputs.push(TimedInput {
+            sample,
+            input: Input::ParamFraction { name, fraction },
+        });
+    }
+    bypass.sort_by_key(|(sample, _)| *sample);
+    (inputs, bypass)
+}
