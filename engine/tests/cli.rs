@@ -621,3 +621,81 @@ fn continuing_a_model_keeps_its_dropout_unless_told_otherwise() {
         run.show()
     );
 }
+
+#[test]
+fn a_model_with_weights_that_are_not_numbers_is_refused() {
+    let scratch = Scratch::new("nan-model");
+    let run = train_tiny(&scratch, "model", &[]);
+    assert_eq!(run.code, Some(0), "{}", run.show());
+    // What a diverged run used to save: the same tensors, every value NaN.
+    let weights = scratch.join("model/model.safetensors");
+    let tensors = candle_core::safetensors::load(&weights, &candle_core::Device::Cpu).unwrap();
+    let nan: std::collections::HashMap<String, candle_core::Tensor> = tensors
+        .into_iter()
+        .map(|(name, tensor)| (name, (tensor * f64::NAN).unwrap()))
+        .collect();
+    candle_core::safetensors::save(&nan, &weights).unwrap();
+
+    let call = demo_call();
+    let respond = antiphon(
+        &scratch.0,
+        &[
+            "respond",
+            "--model",
+            "model",
+            "--call",
+            text(&call),
+            "--out",
+            "a.mid",
+        ],
+    );
+    let data = fixtures();
+    let eval = antiphon(
+        &scratch.0,
+        &["eval", "--model", "model", "--data", text(&data)],
+    );
+    for run in [respond, eval] {
+        assert_eq!(run.code, Some(1), "{}", run.show());
+        assert!(
+            run.stderr.contains("weights are not finite numbers"),
+            "{}",
+            run.show()
+        );
+    }
+    assert!(!scratch.join("a.mid").exists());
+}
+
+#[test]
+fn training_continues_the_shipped_model_from_any_folder() {
+    let scratch = Scratch::new("init-shipped");
+    let data = fixtures();
+    let run = antiphon(
+        &scratch.0,
+        &[
+            "train",
+            "--data",
+            text(&data),
+            "--init",
+            "shipped",
+            "--out",
+            "mine",
+            "--epochs",
+            "1",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.show());
+    // The shipped model's shape and dropout (models/drums/config.json), not the defaults.
+    let shipped: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(model_folder().join("config.json")).unwrap())
+            .unwrap();
+    for key in ["num_layers", "hidden_size", "dropout"] {
+        assert_eq!(
+            config_value(&scratch.join("mine"), key),
+            shipped[key],
+            "{key}"
+        );
+    }
+    let card: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(scratch.join("mine/card.json")).unwrap()).unwrap();
+    assert_eq!(card["init_model"], "shipped");
+}

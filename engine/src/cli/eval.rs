@@ -139,6 +139,13 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             (score.nll_per_step(), score.steps, score.accuracy())
         }
     };
+    // Only weights that are not numbers score NaN.
+    anyhow::ensure!(
+        !nll_per_step.is_nan(),
+        "{} gives no probabilities (its weights are not finite numbers, as a diverged training \
+         run leaves them); retrain it with a lower learning rate",
+        args.model
+    );
     println!("nll_per_step: {nll_per_step:.4}");
     println!("steps: {steps}");
     println!("accuracy: {accuracy:.4}");

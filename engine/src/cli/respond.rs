@@ -61,6 +61,13 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
     let steps = args.bars * steps_per_bar;
     let generated = generate(&model, &primer, steps, args.temperature, args.seed)
         .context("generating the response failed")?;
+    // Only weights that are not numbers give a NaN likelihood; their "answer" is noise.
+    anyhow::ensure!(
+        !generated.log_likelihood.is_nan(),
+        "{} gives no probabilities (its weights are not finite numbers, as a diverged training \
+         run leaves them); retrain it with a lower learning rate",
+        args.model
+    );
 
     let response = DrumSequence {
         steps: generated
