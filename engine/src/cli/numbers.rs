@@ -5,7 +5,8 @@ use std::ops::RangeInclusive;
 
 use antiphon_engine::train::options::{HIDDEN_SIZE, NUM_LAYERS, STEPS_PER_SEQ};
 
-/// Bars `respond` may generate: a phrase, not a song (each bar is a model run per step).
+/// Bars `respond` may generate: a phrase, not a song (beyond a few bars an answer has long
+/// stopped answering the call, and 70,000 bars kept the tool busy for minutes).
 pub const RESPONSE_BARS: RangeInclusive<usize> = 1..=64;
 
 /// `--bars` of `respond`.
