@@ -28,19 +28,21 @@ fn main() -> Result<(), Box<dyn Error>> {
     let dataset = Dataset::load(&dir)?;
     let load_secs = started.elapsed().as_secs_f64();
     println!(
-        "loaded {} files in {load_secs:.2} s ({:?} split: {} train, {} validation, {} unassigned)",
+        "loaded {} files in {load_secs:.2} s ({:?} split: {} train, {} validation, {} test, {} \
+         unassigned)",
         dataset.files.len(),
         dataset.split_source,
         dataset.count(Split::Train),
         dataset.count(Split::Validation),
+        dataset.count(Split::Test),
         dataset.count(Split::Unassigned),
     );
     println!("skipped {} files", dataset.skipped.len());
     for skipped in &dataset.skipped {
         println!("  {skipped}");
     }
-    for (pitch, count) in &dataset.ignored_pitches {
-        println!("ignored pitch {pitch}: {count} notes");
+    if let Some(summary) = dataset.kit.summary() {
+        println!("{summary}");
     }
 
     let train = cut(dataset.train());

@@ -14,5 +14,6 @@ pub mod model;
 pub mod phrase;
 pub mod rng;
 pub mod sequence;
+pub mod shipped;
 pub mod train;
 pub mod transport;

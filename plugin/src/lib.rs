@@ -9,7 +9,8 @@ use antiphon_engine::live::feed::FeedReceiver;
 use antiphon_engine::live::io::Input;
 use antiphon_engine::live::monitor::Monitor;
 use antiphon_engine::live::performer::Performer;
-use antiphon_engine::live::shelf::{ModelShelf, ShippedModel, UserModels};
+use antiphon_engine::live::shelf::{ModelShelf, UserModels};
+use antiphon_engine::shipped::SHIPPED_MODEL;
 use antiphon_engine::transport::Transport;
 use nice_plug::prelude::*;
 use nice_plug_egui::EguiEditorState;
@@ -21,14 +22,6 @@ mod params;
 mod transport;
 
 pub use params::AntiphonParams;
-
-/// The drum model trained on the Groove MIDI Dataset, built into the plugin so it answers out of
-/// the box.
-const SHIPPED_MODEL: ShippedModel = ShippedModel {
-    name: "Drums (Groove MIDI Dataset)",
-    config_json: include_bytes!("../../models/drums/config.json"),
-    weights: include_bytes!("../../models/drums/model.safetensors"),
-};
 
 /// The plugin instance. Construction is cheap (hosts build instances while scanning): the model
 /// loads on the model thread, which starts on activation.

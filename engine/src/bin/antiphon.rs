@@ -4,6 +4,8 @@
 #[path = "../cli/mod.rs"]
 mod cli;
 
+use std::process::ExitCode;
+
 use clap::{Parser, Subcommand};
 
 /// Antiphon's drum model: train it on MIDI, score it, let it answer a call.
@@ -18,17 +20,27 @@ struct Cli {
 enum Command {
     /// Train a model on a folder of drum MIDI files (or continue one with --init).
     Train(cli::train::TrainArgs),
-    /// Score a model (or the n-gram baseline) on a folder of drum MIDI files.
+    /// Score a model (the shipped one by default) or the n-gram baseline on a folder of drum
+    /// MIDI files.
     Eval(cli::eval::EvalArgs),
     /// Answer a call: prime the model with a MIDI file and write the generated response.
     Respond(cli::respond::RespondArgs),
 }
 
-fn main() -> anyhow::Result<()> {
+/// Runs the command. A failure the user can fix is one line on stderr and exit code 1 (clap's
+/// own argument errors exit with 2); only a bug panics, with a backtrace if RUST_BACKTRACE asks.
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let result = match cli.command {
         Command::Train(args) => cli::train::run(args),
         Command::Eval(args) => cli::eval::run(args),
         Command::Respond(args) => cli::respond::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {}", cli::error_line::error_line(&error));
+            ExitCode::FAILURE
+        }
     }
 }

@@ -7,16 +7,19 @@ use antiphon_engine::encoding::drums::DrumEvent;
 use antiphon_engine::sequence::{DrumSequence, DrumStep};
 use anyhow::Context;
 
-/// Loads every MIDI file under `dir` and prints what was used, skipped and ignored.
+/// Loads every MIDI file under `dir` and prints what was used and skipped, and a warning when
+/// some notes are not drums (a melody among the drums is heard as toms and hats).
 pub fn load_reported(dir: &Path) -> anyhow::Result<Dataset> {
     let dataset = Dataset::load(dir)
         .with_context(|| format!("cannot load the data folder {}", dir.display()))?;
     eprintln!(
-        "{}: {} files used ({} train, {} validation, {} unassigned; split from {}), {} skipped",
+        "{}: {} used ({} train, {} validation, {} test, {} unassigned; split from {}), {} \
+         skipped",
         dir.display(),
-        dataset.files.len(),
+        files(dataset.files.len()),
         dataset.count(Split::Train),
         dataset.count(Split::Validation),
+        dataset.count(Split::Test),
         dataset.count(Split::Unassigned),
         split_source_name(&dataset.split_source),
         dataset.skipped.len()
@@ -24,10 +27,19 @@ pub fn load_reported(dir: &Path) -> anyhow::Result<Dataset> {
     for skipped in &dataset.skipped {
         eprintln!("  skipped {skipped}");
     }
-    for (pitch, count) in &dataset.ignored_pitches {
-        eprintln!("  ignored {count} notes of pitch {pitch} (not in the drum_kit classes)");
+    if let Some(summary) = dataset.kit.summary() {
+        eprintln!("warning: {}: {summary}", dir.display());
     }
     Ok(dataset)
+}
+
+/// "1 file", "2 files".
+pub fn files(count: usize) -> String {
+    if count == 1 {
+        "1 file".to_owned()
+    } else {
+        format!("{count} files")
+    }
 }
 
 /// How the split was decided, for reports and the model card.

@@ -3,15 +3,16 @@
 use std::path::PathBuf;
 
 use antiphon_engine::baseline::ngram::NgramModel;
-use antiphon_engine::dataset::SplitSource;
+use antiphon_engine::dataset::{Split, SplitSource};
 use antiphon_engine::encoding::drums::DrumEvent;
-use antiphon_engine::model::DrumModel;
 use antiphon_engine::model::score::score_windows;
 use antiphon_engine::sequence::DrumStep;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use crate::cli::data::{event_windows, load_reported, scored_steps, step_windows};
+use crate::cli::data::{event_windows, files, load_reported, scored_steps, step_windows};
+use crate::cli::model_choice::{ModelChoice, SHIPPED};
+use crate::cli::numbers;
 
 /// Windows per forward pass when scoring.
 const EVAL_BATCH_SIZE: usize = 64;
@@ -19,21 +20,21 @@ const EVAL_BATCH_SIZE: usize = 64;
 /// Arguments of `antiphon eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Model folder to score (not needed with --baseline).
-    #[arg(long, required_unless_present = "baseline")]
-    model: Option<PathBuf>,
-    /// Folder of drum MIDI files, searched recursively.
-    #[arg(long, default_value_os_t = crate::cli::default_data())]
+    /// Model to score: `shipped` (the drum model built into the tool) or a model folder.
+    #[arg(long, default_value = SHIPPED, value_parser = ModelChoice::parse, conflicts_with = "baseline")]
+    model: ModelChoice,
+    /// Folder of drum MIDI files, searched recursively (a Groove MIDI Dataset folder's info.csv
+    /// gives the splits).
+    #[arg(long)]
     data: PathBuf,
     /// Score a baseline instead of a model, fitted on the folder's training split.
     #[arg(long, value_enum)]
     baseline: Option<Baseline>,
-    /// Files to score: the validation split, or every file. Default: validation when the folder
-    /// has a GMD info.csv, else all.
+    /// Files to score. Default: validation when the folder has a GMD info.csv, else all.
     #[arg(long, value_enum)]
     split: Option<EvalSplit>,
-    /// Window length in 16th-note steps (as in training).
-    #[arg(long, default_value_t = 64)]
+    /// Window length in 16th-note steps (as in training), 2 to 1024.
+    #[arg(long, default_value_t = 64, value_parser = numbers::steps_per_seq)]
     steps_per_seq: usize,
 }
 
@@ -47,50 +48,81 @@ enum Baseline {
 /// Which files `eval` scores.
 #[derive(Debug, Clone, Copy, PartialEq, ValueEnum)]
 enum EvalSplit {
+    /// The training split.
+    Train,
     /// The validation split.
     Validation,
+    /// The test split (files marked `test` in the folder's info.csv).
+    Test,
     /// Every file in the folder.
     All,
+}
+
+impl EvalSplit {
+    /// The dataset split, or `None` for every file.
+    fn split(self) -> Option<Split> {
+        match self {
+            EvalSplit::Train => Some(Split::Train),
+            EvalSplit::Validation => Some(Split::Validation),
+            EvalSplit::Test => Some(Split::Test),
+            EvalSplit::All => None,
+        }
+    }
+
+    /// The files it selects, in words.
+    fn describe(self) -> &'static str {
+        match self {
+            EvalSplit::Train => "the train split",
+            EvalSplit::Validation => "the validation split",
+            EvalSplit::Test => "the test split",
+            EvalSplit::All => "the whole folder",
+        }
+    }
 }
 
 /// Runs `antiphon eval`.
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     // A bad model folder is reported before the data is read.
-    let model = match (args.baseline, &args.model) {
-        (None, Some(model_dir)) => Some(
-            DrumModel::load(model_dir)
-                .with_context(|| format!("cannot load the model {}", model_dir.display()))?,
-        ),
-        _ => None,
+    let model = match args.baseline {
+        None => Some(args.model.load()?),
+        Some(_) => None,
     };
     let dataset = load_reported(&args.data)?;
     let split = args.split.unwrap_or(match dataset.split_source {
         SplitSource::InfoCsv => EvalSplit::Validation,
         SplitSource::PathHash => EvalSplit::All,
     });
-    let sequences = match split {
-        EvalSplit::Validation => dataset.validation(),
-        EvalSplit::All => dataset.all(),
+    let sequences = match split.split() {
+        Some(split) => dataset.in_split(split),
+        None => dataset.all(),
     };
     let windows = step_windows(&sequences, args.steps_per_seq);
-    anyhow::ensure!(
-        scored_steps(&windows) > 0,
-        "{}: nothing to score in the {split:?} split; try --split all",
-        args.data.display()
-    );
+    if scored_steps(&windows) == 0 {
+        let why = match (split, &dataset.split_source) {
+            (EvalSplit::Test, SplitSource::PathHash) => {
+                "it has no info.csv to mark files as test".to_owned()
+            }
+            _ => format!("{} is empty", split.describe()),
+        };
+        anyhow::bail!(
+            "nothing to score in {}: {why}; choose another --split (all scores every file)",
+            args.data.display()
+        );
+    }
     eprintln!(
-        "scoring {} files of the {split:?} split: {} windows of up to {} steps",
-        sequences.len(),
+        "scoring {} of {}: {} windows of up to {} steps",
+        files(sequences.len()),
+        split.describe(),
         windows.len(),
         args.steps_per_seq
     );
 
-    let (nll_per_step, steps, accuracy) = match (args.baseline, model) {
-        (Some(Baseline::Ngram4), _) => {
-            if split == EvalSplit::All {
+    let (nll_per_step, steps, accuracy) = match model {
+        None => {
+            if matches!(split, EvalSplit::Train | EvalSplit::All) {
                 eprintln!(
-                    "note: the baseline is fitted on the training split, which --split all also \
-                     scores"
+                    "note: the baseline is fitted on the train split, which {} includes",
+                    split.describe()
                 );
             }
             let train = step_windows(&dataset.train(), args.steps_per_seq);
@@ -98,15 +130,22 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             let nll = ngram.nll_per_step(&windows);
             (nll.nats, nll.steps, ngram_accuracy(&ngram, &windows))
         }
-        (None, Some(model)) => {
+        Some(model) => {
+            eprintln!("model: {}", args.model);
             let events = event_windows(&windows);
             let slices: Vec<&[DrumEvent]> = events.iter().map(Vec::as_slice).collect();
             let score =
                 score_windows(model.net(), &slices, EVAL_BATCH_SIZE).context("scoring failed")?;
             (score.nll_per_step(), score.steps, score.accuracy())
         }
-        (None, None) => anyhow::bail!("give --model MODEL or --baseline ngram4"),
     };
+    // Only weights that are not numbers score NaN.
+    anyhow::ensure!(
+        !nll_per_step.is_nan(),
+        "{} gives no probabilities (its weights are not finite numbers, as a diverged training \
+         run leaves them); retrain it with a lower learning rate",
+        args.model
+    );
     println!("nll_per_step: {nll_per_step:.4}");
     println!("steps: {steps}");
     println!("accuracy: {accuracy:.4}");

@@ -4,11 +4,14 @@ use std::path::PathBuf;
 
 use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
 use antiphon_engine::midi_file::{read_drums_file, write_drums};
-use antiphon_engine::model::{DrumModel, generate};
+use antiphon_engine::model::generate;
 use antiphon_engine::sequence::{DrumSequence, DrumStep};
 use anyhow::Context;
 use clap::Args;
 use midly::num::{u4, u7};
+
+use crate::cli::model_choice::{ModelChoice, SHIPPED};
+use crate::cli::numbers;
 
 /// General MIDI drums: channel 10, numbered 9 from zero.
 const DRUM_CHANNEL: u8 = 9;
@@ -20,17 +23,17 @@ const RESPONSE_VELOCITY: u8 = 100;
 /// Arguments of `antiphon respond`.
 #[derive(Debug, Args)]
 pub struct RespondArgs {
-    /// Model folder.
-    #[arg(long, default_value = "models/drums")]
-    model: PathBuf,
+    /// Model: `shipped` (the drum model built into the tool) or a model folder.
+    #[arg(long, default_value = SHIPPED, value_parser = ModelChoice::parse)]
+    model: ModelChoice,
     /// The call: a drum MIDI file (quantized to 16th notes; drum notes on any channel).
     #[arg(long)]
     call: PathBuf,
-    /// Length of the response, in bars of the call's time signature.
-    #[arg(long, default_value_t = 2)]
+    /// Length of the response, in bars of the call's time signature: 1 to 64.
+    #[arg(long, default_value_t = 2, value_parser = numbers::response_bars)]
     bars: usize,
-    /// Sampling temperature: below 1 plays safer, above 1 wilder, 0 always the likeliest event.
-    #[arg(long, default_value_t = 1.0)]
+    /// Sampling temperature, 0.05 to 5: below 1 plays safer, above 1 wilder.
+    #[arg(long, default_value_t = 1.0, value_parser = numbers::temperature)]
     temperature: f32,
     /// Seed for sampling: the same seed gives the same response.
     #[arg(long, default_value_t = 1)]
@@ -42,9 +45,12 @@ pub struct RespondArgs {
 
 /// Runs `antiphon respond`.
 pub fn run(args: RespondArgs) -> anyhow::Result<()> {
-    let model = DrumModel::load(&args.model)
-        .with_context(|| format!("cannot load the model {}", args.model.display()))?;
-    let call = read_drums_file(&args.call)?.sequence;
+    let model = args.model.load()?;
+    let read = read_drums_file(&args.call)?;
+    if let Some(summary) = read.kit.summary() {
+        eprintln!("warning: {}: {summary}", args.call.display());
+    }
+    let call = read.sequence;
     let steps_per_bar = call.steps_per_bar as usize;
     // The response starts on the bar line after the call.
     let mut primer: Vec<DrumEvent> = call.events().collect();
@@ -55,6 +61,13 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
     let steps = args.bars * steps_per_bar;
     let generated = generate(&model, &primer, steps, args.temperature, args.seed)
         .context("generating the response failed")?;
+    // Only weights that are not numbers give a NaN likelihood; their "answer" is noise.
+    anyhow::ensure!(
+        !generated.log_likelihood.is_nan(),
+        "{} gives no probabilities (its weights are not finite numbers, as a diverged training \
+         run leaves them); retrain it with a lower learning rate",
+        args.model
+    );
 
     let response = DrumSequence {
         steps: generated
@@ -69,10 +82,11 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write {}", args.out.display()))?;
 
     eprintln!(
-        "call: {} bars at {:.1} bpm; response: {} bars",
-        primer.len() / steps_per_bar,
+        "call: {} at {:.1} bpm; response: {} by {}",
+        bars(primer.len() / steps_per_bar),
         call.tempo_bpm,
-        args.bars
+        bars(args.bars),
+        args.model
     );
     let shown_call_steps = primer.len().min(CALL_BARS_SHOWN * steps_per_bar);
     eprintln!("end of the call:");
@@ -89,6 +103,15 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
     );
     println!("out: {}", args.out.display());
     Ok(())
+}
+
+/// "1 bar", "2 bars".
+fn bars(count: usize) -> String {
+    if count == 1 {
+        "1 bar".to_owned()
+    } else {
+        format!("{count} bars")
+    }
 }
 
 /// A drum-machine view of the events: one row per class struck, `x` on a hit, `|` at bar lines.

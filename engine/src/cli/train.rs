@@ -13,46 +13,50 @@ use clap::Args;
 use crate::cli::data::{
     event_windows, load_reported, scored_steps, split_source_name, step_windows,
 };
+use crate::cli::model_choice::{ModelChoice, recorded_path};
+use crate::cli::numbers;
 use crate::cli::progress_bar::TrainProgress;
 
 /// Arguments of `antiphon train`.
 #[derive(Debug, Args)]
 pub struct TrainArgs {
     /// Folder of drum MIDI files, searched recursively (GMD's info.csv split is used if present).
-    #[arg(long, default_value_os_t = crate::cli::default_data())]
-    data: PathBuf,
-    /// Continue training this model folder (its layer count and size are kept).
     #[arg(long)]
-    init: Option<PathBuf>,
+    data: PathBuf,
+    /// Continue training this model: `shipped` (the drum model built into the tool) or a model
+    /// folder. Its layer count, size and dropout are kept (--dropout changes the dropout).
+    #[arg(long, value_parser = ModelChoice::parse)]
+    init: Option<ModelChoice>,
     /// Output model folder (config.json, model.safetensors, card.json, README.md).
     #[arg(long)]
     out: PathBuf,
-    /// Passes over the training windows.
-    #[arg(long, default_value_t = TrainOptions::default().epochs)]
+    /// Passes over the training windows (1 or more).
+    #[arg(long, default_value_t = TrainOptions::default().epochs, value_parser = numbers::at_least_one)]
     epochs: usize,
     /// Stop after the epoch in which this many minutes of training have passed.
-    #[arg(long)]
+    #[arg(long, value_parser = numbers::minutes)]
     max_minutes: Option<f64>,
-    /// Window length in 16th-note steps (windows start on bar lines).
-    #[arg(long, default_value_t = TrainOptions::default().steps_per_seq)]
+    /// Window length in 16th-note steps (windows start on bar lines), 2 to 1024.
+    #[arg(long, default_value_t = TrainOptions::default().steps_per_seq, value_parser = numbers::steps_per_seq)]
     steps_per_seq: usize,
-    /// Windows per optimiser step.
-    #[arg(long, default_value_t = TrainOptions::default().batch_size)]
+    /// Windows per optimiser step (1 or more).
+    #[arg(long, default_value_t = TrainOptions::default().batch_size, value_parser = numbers::at_least_one)]
     batch_size: usize,
-    /// Stacked LSTM layers.
-    #[arg(long, default_value_t = TrainOptions::default().num_layers)]
+    /// Stacked LSTM layers, 1 to 16.
+    #[arg(long, default_value_t = TrainOptions::default().num_layers, value_parser = numbers::layers)]
     layers: usize,
-    /// Units per LSTM layer.
-    #[arg(long, default_value_t = TrainOptions::default().hidden_size)]
+    /// Units per LSTM layer, 1 to 4096.
+    #[arg(long, default_value_t = TrainOptions::default().hidden_size, value_parser = numbers::hidden)]
     hidden: usize,
-    /// Dropout probability on every LSTM layer's output.
-    #[arg(long, default_value_t = TrainOptions::default().dropout)]
-    dropout: f32,
-    /// AdamW learning rate.
-    #[arg(long, default_value_t = TrainOptions::default().learning_rate)]
+    /// Dropout probability on every LSTM layer's output, from 0 up to 1 [default: 0.3, or the
+    /// continued model's own]
+    #[arg(long, value_parser = numbers::dropout)]
+    dropout: Option<f32>,
+    /// AdamW learning rate (above 0).
+    #[arg(long, default_value_t = TrainOptions::default().learning_rate, value_parser = numbers::learning_rate)]
     lr: f64,
-    /// AdamW weight decay.
-    #[arg(long, default_value_t = TrainOptions::default().weight_decay)]
+    /// AdamW weight decay (0 or more).
+    #[arg(long, default_value_t = TrainOptions::default().weight_decay, value_parser = numbers::weight_decay)]
     weight_decay: f64,
     /// Seed for initial weights, shuffling and dropout.
     #[arg(long, default_value_t = TrainOptions::default().seed)]
@@ -69,6 +73,35 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         .map(|arg| shell_quoted(&arg))
         .collect::<Vec<_>>()
         .join(" ");
+    // A bad model to continue is reported before the data is read.
+    let init = match &args.init {
+        Some(choice) => Some(choice.init_model()?),
+        None => None,
+    };
+    let dropout = match (args.dropout, &init) {
+        (Some(dropout), _) => dropout,
+        (None, Some(init)) => init.config().dropout,
+        (None, None) => TrainOptions::default().dropout,
+    };
+    if let (Some(choice), Some(init)) = (&args.init, &init) {
+        let config = init.config();
+        eprintln!(
+            "continuing {choice}: {} of {} units, kept; dropout {dropout} ({})",
+            match config.num_layers {
+                1 => "1 layer".to_owned(),
+                layers => format!("{layers} layers"),
+            },
+            config.hidden_size,
+            if args.dropout.is_some() {
+                format!(
+                    "from --dropout; the model was trained with {}",
+                    config.dropout
+                )
+            } else {
+                "the model's own; --dropout changes it".to_owned()
+            }
+        );
+    }
     let dataset = load_reported(&args.data)?;
     let train_sequences = dataset.train();
     let valid_sequences = dataset.validation();
@@ -86,7 +119,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let options = TrainOptions {
         num_layers: args.layers,
         hidden_size: args.hidden,
-        dropout: args.dropout,
+        dropout,
         steps_per_seq: args.steps_per_seq,
         batch_size: args.batch_size,
         epochs: args.epochs,
@@ -96,23 +129,18 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         seed: args.seed,
         ..TrainOptions::default()
     };
-    if let Some(init) = &args.init {
-        eprintln!(
-            "continuing from {} (its layer count and size are kept)",
-            init.display()
-        );
-    }
     let mut progress = TrainProgress::new();
     let summary = train(
         &event_windows(&train_steps),
         &event_windows(&valid_steps),
         &options,
-        args.init.as_deref(),
+        init.as_ref(),
         &args.out,
         &mut |event| progress.show(event),
-    )
-    .with_context(|| format!("training into {} failed", args.out.display()))?;
+    );
     progress.finish();
+    let summary =
+        summary.with_context(|| format!("training into {} failed", args.out.display()))?;
 
     let baseline_started = Instant::now();
     let baseline = (!valid_steps.is_empty()).then(|| {
@@ -128,7 +156,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let best = summary.best();
     let card = ModelCard {
         model: summary.config.clone(),
-        data_path: args.data.display().to_string(),
+        data_path: recorded_path(&args.data),
         split_source: split_source_name(&dataset.split_source).to_owned(),
         attribution: (dataset.split_source == SplitSource::InfoCsv)
             .then(|| GMD_ATTRIBUTION.to_owned()),
@@ -137,7 +165,12 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
             .skipped
             .iter()
             .map(|skipped| SkippedFile {
-                path: skipped.path.display().to_string(),
+                path: skipped
+                    .path
+                    .strip_prefix(&dataset.root)
+                    .unwrap_or(&skipped.path)
+                    .display()
+                    .to_string(),
                 reason: skipped.reason.to_string(),
             })
             .collect(),
@@ -145,7 +178,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         train_steps: scored_steps(&train_steps),
         valid_windows: valid_steps.len(),
         valid_steps: scored_steps(&valid_steps),
-        init_model: args.init.as_ref().map(|p| p.display().to_string()),
+        init_model: args.init.as_ref().map(ModelChoice::recorded),
         options,
         history: summary.history.clone(),
         best_epoch: summary.best_epoch,

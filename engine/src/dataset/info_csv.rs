@@ -40,6 +40,7 @@ fn parse_info_csv(text: &str) -> Result<HashMap<String, Split>, String> {
         let split = match split.trim() {
             "train" => Split::Train,
             "validation" => Split::Validation,
+            "test" => Split::Test,
             _ => Split::Unassigned,
         };
         splits.insert(file.trim().to_owned(), split);
@@ -76,12 +77,14 @@ mod tests {
         let text = "split,style,midi_filename\r\n\
                     train,rock,a/1.mid\r\n\
                     validation,\"jazz, swing\",a/2.mid\n\
-                    test,funk,b/3.mid\n";
+                    test,funk,b/3.mid\n\
+                    holdout,funk,b/4.mid\n";
         let splits = parse_info_csv(text).unwrap();
         assert_eq!(splits["a/1.mid"], Split::Train);
         assert_eq!(splits["a/2.mid"], Split::Validation);
-        assert_eq!(splits["b/3.mid"], Split::Unassigned);
-        assert_eq!(splits.len(), 3);
+        assert_eq!(splits["b/3.mid"], Split::Test);
+        assert_eq!(splits["b/4.mid"], Split::Unassigned);
+        assert_eq!(splits.len(), 4);
     }
 
     #[test]

@@ -5,18 +5,15 @@ mod info_csv;
 mod split;
 mod windows;
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-
-use midly::num::u7;
 
 pub use error::DatasetError;
 pub use info_csv::INFO_CSV;
 pub use split::{HASH_VALIDATION_ONE_IN, Split, SplitSource, split_by_path_hash};
 pub use windows::windows;
 
-use crate::midi_file::{MidiFileError, read_drums};
+use crate::midi_file::{KitCheck, MidiFileError, read_drums};
 use crate::sequence::DrumSequence;
 
 /// A MIDI file that was read, with the split it belongs to.
@@ -45,7 +42,7 @@ impl fmt::Display for Skipped {
     }
 }
 
-/// Every drum MIDI file under a folder, read and split into train and validation.
+/// Every drum MIDI file under a folder, read and split into train, validation and test.
 #[derive(Debug)]
 pub struct Dataset {
     /// The folder that was read.
@@ -54,8 +51,9 @@ pub struct Dataset {
     pub files: Vec<LoadedFile>,
     /// The `.mid`/`.midi` files left out (unreadable, not MIDI, no drum hits, ...).
     pub skipped: Vec<Skipped>,
-    /// Note-ons outside the drum kit across all files read, counted per pitch.
-    pub ignored_pitches: BTreeMap<u7, usize>,
+    /// The note-ons of all files read, and those that are not drum-kit notes (a melody among
+    /// the drums).
+    pub kit: KitCheck,
     /// Where the splits came from.
     pub split_source: SplitSource,
 }
@@ -67,7 +65,8 @@ impl Dataset {
     /// followed, so a link cycle cannot trap the walk.
     ///
     /// With an [`INFO_CSV`] in `dir` (the Groove MIDI Dataset's), each file takes the split
-    /// listed for its relative path there (files not listed are [`Split::Unassigned`]);
+    /// listed for its relative path there (files not listed, or listed under a split name GMD
+    /// does not use, are [`Split::Unassigned`]);
     /// otherwise [`split_by_path_hash`] picks about one in ten for validation.
     pub fn load(dir: &Path) -> Result<Dataset, DatasetError> {
         let mut paths = Vec::new();
@@ -97,7 +96,7 @@ impl Dataset {
             root: dir.to_path_buf(),
             files: Vec::with_capacity(relative.len()),
             skipped: Vec::new(),
-            ignored_pitches: BTreeMap::new(),
+            kit: KitCheck::default(),
             split_source,
         };
         for (name, path) in relative {
@@ -106,9 +105,7 @@ impl Dataset {
                 .and_then(|bytes| read_drums(&bytes));
             match read {
                 Ok(read) => {
-                    for (pitch, count) in read.ignored_pitches {
-                        *dataset.ignored_pitches.entry(pitch).or_insert(0) += count;
-                    }
+                    dataset.kit.add(&read.kit);
                     let split = match &listed {
                         Some(listed) => listed.get(&name).copied().unwrap_or(Split::Unassigned),
                         None => split_by_path_hash(&name),
@@ -135,6 +132,11 @@ impl Dataset {
         self.in_split(Split::Validation)
     }
 
+    /// The sequences of the test split (only an `info.csv` puts files there).
+    pub fn test(&self) -> Vec<&DrumSequence> {
+        self.in_split(Split::Test)
+    }
+
     /// Every sequence read, whatever its split: for evaluating a plain folder.
     pub fn all(&self) -> Vec<&DrumSequence> {
         self.files.iter().map(|file| &file.sequence).collect()
@@ -145,7 +147,8 @@ impl Dataset {
         self.files.iter().filter(|file| file.split == split).count()
     }
 
-    fn in_split(&self, split: Split) -> Vec<&DrumSequence> {
+    /// The sequences of `split`.
+    pub fn in_split(&self, split: Split) -> Vec<&DrumSequence> {
         self.files
             .iter()
             .filter(|file| file.split == split)
@@ -191,7 +194,7 @@ fn relative_name(root: &Path, path: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
-    use midly::num::{u4, u15, u28};
+    use midly::num::{u4, u7, u15, u28};
     use midly::{
         Format, Header, MetaMessage, MidiMessage, Smf, Timing, TrackEvent, TrackEventKind,
     };
@@ -284,7 +287,52 @@ mod tests {
         assert_eq!(dataset.train()[0].steps_per_bar, 20);
         assert_eq!(dataset.train()[1].steps_per_bar, 12);
         assert_eq!(dataset.validation()[1].steps_per_bar, 12);
-        assert!(dataset.ignored_pitches.is_empty());
+        assert_eq!(dataset.count(Split::Test), 0);
+        // Every GMD note is on channel 10 and a drum pitch.
+        assert!(dataset.kit.notes > 0);
+        assert!(dataset.kit.not_kit.is_empty(), "{:?}", dataset.kit);
+    }
+
+    #[test]
+    fn files_marked_test_in_info_csv_form_the_test_split() {
+        let dir = temp_dir("dataset-test-split");
+        let names = [
+            "beat.mid",
+            "fill.mid",
+            "held.mid",
+            "odd.mid",
+            "unlisted.mid",
+        ];
+        for name in names {
+            std::fs::copy(
+                fixtures().join("drummer3-session1-12_rock_120_beat_4-4.mid"),
+                dir.join(name),
+            )
+            .unwrap();
+        }
+        std::fs::write(
+            dir.join(INFO_CSV),
+            "midi_filename,split\nbeat.mid,train\nfill.mid,validation\nheld.mid,test\n\
+             odd.mid,holdout\n",
+        )
+        .unwrap();
+        let dataset = Dataset::load(&dir).unwrap();
+        let split_of = |name: &str| {
+            dataset
+                .files
+                .iter()
+                .find(|f| f.path.ends_with(name))
+                .unwrap()
+                .split
+        };
+        assert_eq!(split_of("beat.mid"), Split::Train);
+        assert_eq!(split_of("fill.mid"), Split::Validation);
+        assert_eq!(split_of("held.mid"), Split::Test);
+        assert_eq!(split_of("odd.mid"), Split::Unassigned);
+        assert_eq!(split_of("unlisted.mid"), Split::Unassigned);
+        assert_eq!(dataset.test().len(), 1);
+        assert_eq!(dataset.in_split(Split::Unassigned).len(), 2);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -349,8 +397,12 @@ mod tests {
             "{message}"
         );
 
-        // Pitch 100 is counted from the file that was used, not from the skipped one.
-        assert_eq!(dataset.ignored_pitches, BTreeMap::from([(u7::new(100), 2)]));
+        // Pitch 100 (no drum) and pitch 60 (a mid tom off the kit, on channel 1) are counted
+        // from the file that was used, not from the skipped one.
+        assert_eq!(
+            dataset.kit.not_kit,
+            std::collections::BTreeMap::from([(u7::new(60), 1), (u7::new(100), 2)])
+        );
         assert_eq!(dataset.split_source, SplitSource::PathHash);
         for file in &dataset.files {
             assert_eq!(

@@ -7,7 +7,10 @@ pub enum Split {
     Train,
     /// Held out to choose between models (epochs, sizes).
     Validation,
-    /// Neither: listed under another split (such as GMD's `test`) or missing from an `info.csv`
+    /// Held out for the final score of a chosen model (GMD's `test` split); only an `info.csv`
+    /// puts files here.
+    Test,
+    /// None of these: listed under a split name GMD does not use, or missing from an `info.csv`
     /// that the folder has. Only [`Dataset::all`](super::Dataset::all) includes these files.
     Unassigned,
 }

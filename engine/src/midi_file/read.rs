@@ -1,12 +1,12 @@
 //! Reading a drum performance from a Standard MIDI File onto the 16th-step grid.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use midly::num::u7;
 use midly::{Format, MetaMessage, MidiMessage, Smf, TrackEventKind};
 
 use super::MidiFileError;
+use super::kit_check::KitCheck;
 use super::tick_clock::{DEFAULT_TEMPO_MICROS, TickClock};
 use crate::encoding::drums::DrumClass;
 use crate::sequence::{DrumHit, DrumSequence, DrumStep, STEPS_PER_QUARTER};
@@ -20,8 +20,9 @@ pub const MAX_STEPS: usize = 1 << 20;
 pub struct DrumRead {
     /// The hits on drum pitches, quantized to 16th steps from tick 0 and padded to whole bars.
     pub sequence: DrumSequence,
-    /// Note-ons on pitches outside the drum kit, counted per pitch (they are not in `sequence`).
-    pub ignored_pitches: BTreeMap<u7, usize>,
+    /// Every note-on, and those that are not drum-kit notes: heard as some other drum, or left
+    /// out of `sequence` when no drum class takes their pitch.
+    pub kit: KitCheck,
 }
 
 /// A note-on with its absolute position.
@@ -35,7 +36,7 @@ struct NoteOn {
 ///
 /// - Every note-on with velocity above zero on any channel counts (DAW clips are seldom on the
 ///   General MIDI drum channel); pitches map through [`DrumClass::from_pitch`] and the others
-///   are counted in [`DrumRead::ignored_pitches`].
+///   are left out. [`DrumRead::kit`] counts the notes that are not drum-kit notes.
 /// - Each hit lands on the nearest 16th step from tick 0 (assumed to lie on a bar line), with
 ///   its distance from that step kept as [`DrumHit::offset_steps`]; of two hits of one class on
 ///   one step the louder is kept.
@@ -55,6 +56,7 @@ pub fn read_drums(bytes: &[u8]) -> Result<DrumRead, MidiFileError> {
     }
 
     let mut notes = Vec::new();
+    let mut kit = KitCheck::default();
     let mut tempo_changes = Vec::new();
     // (tick, numerator, denominator as a power of two)
     let mut first_time_signature: Option<(u64, u8, u8)> = None;
@@ -64,13 +66,16 @@ pub fn read_drums(bytes: &[u8]) -> Result<DrumRead, MidiFileError> {
             tick += u64::from(event.delta.as_int());
             match event.kind {
                 TrackEventKind::Midi {
+                    channel,
                     message: MidiMessage::NoteOn { key, vel },
-                    ..
-                } if vel > 0 => notes.push(NoteOn {
-                    tick,
-                    key,
-                    velocity: vel,
-                }),
+                } if vel > 0 => {
+                    kit.count(channel, key);
+                    notes.push(NoteOn {
+                        tick,
+                        key,
+                        velocity: vel,
+                    });
+                }
                 TrackEventKind::Meta(MetaMessage::Tempo(micros)) => {
                     tempo_changes.push((tick, micros.as_int()));
                 }
@@ -99,11 +104,9 @@ pub fn read_drums(bytes: &[u8]) -> Result<DrumRead, MidiFileError> {
         None => DEFAULT_TEMPO_MICROS,
     };
 
-    let mut ignored_pitches = BTreeMap::new();
     let mut hits = Vec::with_capacity(notes.len());
     for note in &notes {
         let Some(class) = DrumClass::from_pitch(note.key) else {
-            *ignored_pitches.entry(note.key).or_insert(0) += 1;
             continue;
         };
         let position_steps = clock.quarters_at(note.tick) * f64::from(STEPS_PER_QUARTER);
@@ -139,7 +142,7 @@ pub fn read_drums(bytes: &[u8]) -> Result<DrumRead, MidiFileError> {
             steps_per_bar,
             tempo_bpm: 60_000_000.0 / f64::from(first_tempo_micros),
         },
-        ignored_pitches,
+        kit,
     })
 }
 
@@ -302,7 +305,12 @@ pub(super) mod tests {
         assert_eq!(kick.velocity, u7::new(110));
         assert!((kick.offset_steps + 6.0 / 24.0).abs() < 1e-6);
 
-        assert_eq!(read.ignored_pitches, BTreeMap::from([(u7::new(21), 1)]));
+        // Pitch 21 is no drum; the others are kit pitches, heard as drums on any channel.
+        assert_eq!(read.kit.notes, 6);
+        assert_eq!(
+            read.kit.not_kit,
+            std::collections::BTreeMap::from([(u7::new(21), 1)])
+        );
     }
 
     #[test]
@@ -434,7 +442,7 @@ pub(super) mod tests {
 
         let fill =
             read_drums_file(&fixture("drummer1-session1-133_funk-fast_125_fill_4-4.mid")).unwrap();
-        assert!(fill.ignored_pitches.is_empty());
+        assert!(fill.kit.not_kit.is_empty());
         assert!((fill.sequence.tempo_bpm - 125.0).abs() < 1e-3);
         // Side stick (37) is a snare; two hits on one tick share a step.
         assert_hit(&fill.sequence, 20, DrumClass::Snare, 87);

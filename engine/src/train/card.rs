@@ -36,7 +36,8 @@ pub struct SkippedFile {
 pub struct ModelCard {
     /// The model's shape.
     pub model: ModelConfig,
-    /// The data folder as given on the command line.
+    /// The data folder: as given on the command line when relative, by its name when absolute
+    /// (a card travels with the model; the rest of an absolute path names someone's machine).
     pub data_path: String,
     /// Where the train/validation split came from.
     pub split_source: String,
@@ -54,7 +55,8 @@ pub struct ModelCard {
     pub valid_windows: usize,
     /// Validation steps scored.
     pub valid_steps: usize,
-    /// The model this one was continued from (`--init`), if any.
+    /// The model this one was continued from (`--init`), if any: `shipped` or its folder, recorded
+    /// as [`data_path`](ModelCard::data_path) is.
     pub init_model: Option<String>,
     /// The training settings.
     pub options: TrainOptions,

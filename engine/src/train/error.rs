@@ -13,6 +13,27 @@ pub enum TrainError {
          a folder of drum MIDI files"
     )]
     NoTrainingData,
+    /// A setting is out of range (see [`TrainOptions::problem`](super::TrainOptions::problem)).
+    #[error("unusable training settings: {0}")]
+    Options(String),
+    /// The loss or a weight stopped being a finite number.
+    #[error(
+        "training diverged at epoch {epoch}, batch {batch}: {what} is not a finite number, most \
+         likely because the learning rate {learning_rate:e} is too high; {kept}. Lower the learning \
+         rate and train again"
+    )]
+    Diverged {
+        /// Epoch, from 1.
+        epoch: usize,
+        /// Batch since the start of training, from 1.
+        batch: usize,
+        /// What went non-finite: the loss or a weight.
+        what: &'static str,
+        /// The learning rate at the time.
+        learning_rate: f64,
+        /// What the output folder holds now.
+        kept: String,
+    },
     /// The model to continue from could not be loaded, or its config is unusable.
     #[error(transparent)]
     Model(#[from] ModelError),

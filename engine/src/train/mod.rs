@@ -4,6 +4,7 @@
 pub mod allocator;
 pub mod card;
 pub mod clip;
+pub mod continued;
 pub mod error;
 pub mod init;
 pub mod options;
@@ -11,6 +12,7 @@ pub mod progress;
 pub mod trainer;
 
 pub use card::ModelCard;
+pub use continued::InitModel;
 pub use error::TrainError;
 pub use options::TrainOptions;
 pub use progress::{EpochRecord, TrainEvent};

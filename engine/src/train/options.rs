@@ -1,6 +1,16 @@
 //! Training settings, with Magenta's `drum_kit` defaults where they fit a CPU budget.
 
+use std::ops::RangeInclusive;
+
 use serde::{Deserialize, Serialize};
+
+/// Window lengths training and evaluation accept, in steps: a window's first step is context
+/// only, so one step scores nothing; 1024 steps is 64 bars of 4/4.
+pub const STEPS_PER_SEQ: RangeInclusive<usize> = 2..=1024;
+/// Stacked LSTM layers a new model may have.
+pub const NUM_LAYERS: RangeInclusive<usize> = 1..=16;
+/// Units per LSTM layer a new model may have (4096 already needs over 300 MB per layer).
+pub const HIDDEN_SIZE: RangeInclusive<usize> = 1..=4096;
 
 /// How to train. Recorded in the model card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -9,7 +19,8 @@ pub struct TrainOptions {
     pub num_layers: usize,
     /// Units per layer (ignored when continuing from an existing model).
     pub hidden_size: usize,
-    /// Probability of dropping an LSTM output during training.
+    /// Probability of dropping an LSTM output during training, also when continuing a model
+    /// (pass its own `config().dropout` to keep it).
     pub dropout: f32,
     /// Length of a training window, in steps; windows start on bar lines.
     pub steps_per_seq: usize,
@@ -46,6 +57,136 @@ impl Default for TrainOptions {
             halve_lr_on_plateau: true,
             max_train_secs: None,
             seed: 1,
+        }
+    }
+}
+
+impl TrainOptions {
+    /// What makes these settings unusable, if anything: a count out of range, or a rate that is
+    /// not a finite number in its range (a NaN learning rate trains a NaN model).
+    pub fn problem(&self) -> Option<String> {
+        let outside = |name: &str, value: usize, range: &RangeInclusive<usize>| {
+            (!range.contains(&value)).then(|| {
+                format!(
+                    "{name} is {value}, outside {}..={}",
+                    range.start(),
+                    range.end()
+                )
+            })
+        };
+        outside("num_layers", self.num_layers, &NUM_LAYERS)
+            .or_else(|| outside("hidden_size", self.hidden_size, &HIDDEN_SIZE))
+            .or_else(|| outside("steps_per_seq", self.steps_per_seq, &STEPS_PER_SEQ))
+            .or_else(|| outside("batch_size", self.batch_size, &(1..=usize::MAX)))
+            .or_else(|| outside("epochs", self.epochs, &(1..=usize::MAX)))
+            .or_else(|| {
+                let positive = |x: f64| x.is_finite() && x > 0.0;
+                let rates = [
+                    (
+                        "learning_rate",
+                        self.learning_rate,
+                        positive(self.learning_rate),
+                    ),
+                    (
+                        "weight_decay",
+                        self.weight_decay,
+                        self.weight_decay.is_finite() && self.weight_decay >= 0.0,
+                    ),
+                    (
+                        "dropout",
+                        f64::from(self.dropout),
+                        (0.0..1.0).contains(&self.dropout),
+                    ),
+                    ("clip_norm", self.clip_norm, positive(self.clip_norm)),
+                    (
+                        "max_train_secs",
+                        self.max_train_secs.unwrap_or(1.0),
+                        self.max_train_secs.is_none_or(positive),
+                    ),
+                ];
+                rates
+                    .into_iter()
+                    .find(|&(_, _, ok)| !ok)
+                    .map(|(name, value, _)| format!("{name} {value} is out of range"))
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_usable_and_each_bad_setting_is_named() {
+        assert_eq!(TrainOptions::default().problem(), None);
+        let bad = [
+            (
+                TrainOptions {
+                    epochs: 0,
+                    ..TrainOptions::default()
+                },
+                "epochs is 0",
+            ),
+            (
+                TrainOptions {
+                    steps_per_seq: 1,
+                    ..TrainOptions::default()
+                },
+                "steps_per_seq is 1, outside 2..=1024",
+            ),
+            (
+                TrainOptions {
+                    batch_size: 0,
+                    ..TrainOptions::default()
+                },
+                "batch_size is 0",
+            ),
+            (
+                TrainOptions {
+                    hidden_size: 0,
+                    ..TrainOptions::default()
+                },
+                "hidden_size is 0",
+            ),
+            (
+                TrainOptions {
+                    learning_rate: f64::NAN,
+                    ..TrainOptions::default()
+                },
+                "learning_rate NaN",
+            ),
+            (
+                TrainOptions {
+                    learning_rate: 0.0,
+                    ..TrainOptions::default()
+                },
+                "learning_rate 0",
+            ),
+            (
+                TrainOptions {
+                    weight_decay: f64::INFINITY,
+                    ..TrainOptions::default()
+                },
+                "weight_decay inf",
+            ),
+            (
+                TrainOptions {
+                    dropout: 1.0,
+                    ..TrainOptions::default()
+                },
+                "dropout 1",
+            ),
+            (
+                TrainOptions {
+                    max_train_secs: Some(0.0),
+                    ..TrainOptions::default()
+                },
+                "max_train_secs 0",
+            ),
+        ];
+        for (options, expected) in bad {
+            let problem = options.problem().unwrap_or_default();
+            assert!(problem.starts_with(expected), "{expected}: got {problem:?}");
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use candle_core::{DType, Device, Var};
+use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarBuilder, VarMap};
 
 use crate::encoding::drums::DrumEvent;
@@ -16,6 +16,7 @@ use crate::model::score::score_windows;
 use crate::model::{ModelConfig, ModelError};
 use crate::rng::SplitMix64;
 use crate::train::clip::clip_grad_norm;
+use crate::train::continued::InitModel;
 use crate::train::error::TrainError;
 use crate::train::init::init_weights;
 use crate::train::options::TrainOptions;
@@ -43,16 +44,23 @@ impl TrainSummary {
 
 /// Trains on `train_windows`, scores `valid_windows` after each epoch, and writes the best
 /// epoch's `config.json` and `model.safetensors` into `out_dir` (the last epoch's when there is
-/// no validation data). With `init_dir`, starts from that model's weights and shape instead of
+/// no validation data). With `init`, starts from that model's weights and shape instead of
 /// fresh ones.
+///
+/// Training stops with [`TrainError::Diverged`] as soon as the loss or a weight is not a finite
+/// number; such weights are never written. A failed run removes `out_dir` if it created it and
+/// nothing was saved there.
 pub fn train(
     train_windows: &[Vec<DrumEvent>],
     valid_windows: &[Vec<DrumEvent>],
     options: &TrainOptions,
-    init_dir: Option<&Path>,
+    init: Option<&InitModel>,
     out_dir: &Path,
     on_event: &mut dyn FnMut(&TrainEvent),
 ) -> Result<TrainSummary, TrainError> {
+    if let Some(problem) = options.problem() {
+        return Err(TrainError::Options(problem));
+    }
     let train_windows: Vec<&[DrumEvent]> = train_windows
         .iter()
         .filter(|w| w.len() >= 2)
@@ -66,17 +74,42 @@ pub fn train(
     if train_windows.is_empty() {
         return Err(TrainError::NoTrainingData);
     }
+    // Made before training so an unwritable folder fails now, not after the first epoch.
+    let created = !out_dir.exists();
     std::fs::create_dir_all(out_dir).map_err(|source| TrainError::Io {
         path: out_dir.to_owned(),
         source,
     })?;
+    let result = run(
+        &train_windows,
+        &valid_windows,
+        options,
+        init,
+        out_dir,
+        on_event,
+    );
+    if result.is_err() && created {
+        // Removes the folder only when empty: a checkpoint saved before the failure stays.
+        let _ = std::fs::remove_dir(out_dir);
+    }
+    result
+}
 
+/// The training loop of [`train`], on checked settings and non-empty windows.
+fn run(
+    train_windows: &[&[DrumEvent]],
+    valid_windows: &[&[DrumEvent]],
+    options: &TrainOptions,
+    init: Option<&InitModel>,
+    out_dir: &Path,
+    on_event: &mut dyn FnMut(&TrainEvent),
+) -> Result<TrainSummary, TrainError> {
     let mut rng = SplitMix64::new(options.seed);
     let mut init_rng = rng.fork();
     let mut shuffle_rng = rng.fork();
     let mut dropout_rng = rng.fork();
 
-    let (config, varmap, net) = build_net(options, init_dir, &mut init_rng)?;
+    let (config, varmap, net) = build_net(options, init, &mut init_rng)?;
     let vars = sorted_vars(&varmap)?;
     let mut optimizer = AdamW::new(
         vars.clone(),
@@ -87,7 +120,7 @@ pub fn train(
         },
     )?;
 
-    let batch_size = options.batch_size.max(1);
+    let batch_size = options.batch_size;
     let batches_per_epoch = train_windows.len().div_ceil(batch_size);
     on_event(&TrainEvent::Started {
         batches_per_epoch,
@@ -111,11 +144,21 @@ pub fn train(
             let logits = net.forward(&batch.prev_events, &batch.counters, Some(&mut dropout))?;
             let nll_sum = batch.nll_sum(&logits)?;
             let loss = (&nll_sum / batch.scored_steps as f64)?;
+            let loss_per_step = f64::from(loss.to_scalar::<f32>()?);
+            if !loss_per_step.is_finite() {
+                return Err(diverged(
+                    epoch,
+                    batches_done + 1,
+                    "the loss",
+                    &optimizer,
+                    best,
+                    out_dir,
+                ));
+            }
             let mut grads = loss.backward()?;
             clip_grad_norm(&mut grads, &vars, options.clip_norm)?;
             optimizer.step(&grads)?;
 
-            let loss_per_step = f64::from(loss.to_scalar::<f32>()?);
             epoch_nll += loss_per_step * batch.scored_steps as f64;
             epoch_steps += batch.scored_steps;
             steps_done += batch.scored_steps;
@@ -131,10 +174,21 @@ pub fn train(
             }
         }
 
+        // The last step of the epoch may have overflowed a weight after its loss was checked.
+        if !all_finite(&vars)? {
+            return Err(diverged(
+                epoch,
+                batches_done,
+                "a weight",
+                &optimizer,
+                best,
+                out_dir,
+            ));
+        }
         let valid = if valid_windows.is_empty() {
             None
         } else {
-            Some(score_windows(&net, &valid_windows, batch_size)?)
+            Some(score_windows(&net, valid_windows, batch_size)?)
         };
         let valid_nll = valid.map(|s| s.nll_per_step());
         let improved = match (valid_nll, best) {
@@ -173,20 +227,56 @@ pub fn train(
     })
 }
 
+/// The error for a run that stopped at a non-finite `what`, saying what `out_dir` still holds.
+fn diverged(
+    epoch: usize,
+    batch: usize,
+    what: &'static str,
+    optimizer: &AdamW,
+    best: Option<(usize, f64)>,
+    out_dir: &Path,
+) -> TrainError {
+    let kept = match best {
+        Some((best_epoch, _)) => format!(
+            "these weights were not saved, and {} keeps those of epoch {best_epoch}",
+            out_dir.display()
+        ),
+        None => "nothing was saved".to_owned(),
+    };
+    TrainError::Diverged {
+        epoch,
+        batch,
+        what,
+        learning_rate: optimizer.learning_rate(),
+        kept,
+    }
+}
+
+/// Whether every weight is a finite number.
+fn all_finite(vars: &[Var]) -> candle_core::Result<bool> {
+    for var in vars {
+        let values = var.as_tensor().flatten_all()?.to_vec1::<f32>()?;
+        if !values.iter().all(|x| x.is_finite()) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 fn out_of_time(options: &TrainOptions, started: &Instant) -> bool {
     options
         .max_train_secs
         .is_some_and(|limit| started.elapsed().as_secs_f64() >= limit)
 }
 
-/// A fresh network of the options' shape, or the one in `init_dir` with its own shape.
+/// A fresh network of the options' shape, or `init` with its own shape.
 fn build_net(
     options: &TrainOptions,
-    init_dir: Option<&Path>,
+    init: Option<&InitModel>,
     rng: &mut SplitMix64,
 ) -> Result<(ModelConfig, VarMap, DrumNet), TrainError> {
-    let mut config = match init_dir {
-        Some(dir) => DrumModel::load(dir)?.config().clone(),
+    let mut config = match init {
+        Some(init) => init.config().clone(),
         None => ModelConfig::drum_kit(options.num_layers, options.hidden_size, options.dropout),
     };
     config.dropout = options.dropout;
@@ -202,14 +292,8 @@ fn build_net(
         VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu),
         &config,
     )?;
-    match init_dir {
-        Some(dir) => {
-            let path = dir.join(WEIGHTS_FILE);
-            varmap.load(&path).map_err(|error| ModelError::Weights {
-                path,
-                detail: error.to_string(),
-            })?;
-        }
+    match init {
+        Some(init) => init.load_into(&varmap)?,
         None => init_weights(&mut varmap, &config, rng)?,
     }
     Ok((config, varmap, net))
@@ -227,7 +311,8 @@ fn sorted_vars(varmap: &VarMap) -> candle_core::Result<Vec<Var>> {
 }
 
 /// Writes the model folder's two files, each through a temporary name so an interrupted run
-/// never leaves a half-written checkpoint.
+/// never leaves a half-written checkpoint. The weights are serialised here rather than by
+/// candle, whose writer creates them private to their owner (mode 0600) unlike their siblings.
 fn save_checkpoint(
     varmap: &VarMap,
     config: &ModelConfig,
@@ -239,7 +324,18 @@ fn save_checkpoint(
     };
     let weights_path = out_dir.join(WEIGHTS_FILE);
     let weights_tmp = out_dir.join(format!("{WEIGHTS_FILE}.partial"));
-    varmap.save(&weights_tmp)?;
+    let weights = {
+        let data = varmap
+            .data()
+            .lock()
+            .map_err(|_| candle_core::Error::Msg("variable map lock poisoned".into()))?;
+        let tensors: Vec<(&String, &Tensor)> = data
+            .iter()
+            .map(|(name, var)| (name, var.as_tensor()))
+            .collect();
+        safetensors::serialize(tensors, None).map_err(candle_core::Error::from)?
+    };
+    std::fs::write(&weights_tmp, weights).map_err(io_error(&weights_tmp))?;
     std::fs::rename(&weights_tmp, &weights_path).map_err(io_error(&weights_path))?;
     let config_path = out_dir.join(CONFIG_FILE);
     let config_tmp = out_dir.join(format!("{CONFIG_FILE}.partial"));
@@ -327,7 +423,7 @@ mod tests {
                 hidden_size: 99,
                 ..options
             },
-            Some(&out_dir),
+            Some(&InitModel::from_folder(&out_dir).unwrap()),
             &continued_dir,
             &mut |event| {
                 if let TrainEvent::Batch { loss_per_step, .. } = event {
@@ -344,6 +440,98 @@ mod tests {
                 .hidden_size,
             32
         );
+        std::fs::remove_dir_all(&out_dir).unwrap();
+    }
+
+    #[test]
+    fn a_diverging_run_stops_and_writes_no_weights() {
+        let out_dir =
+            std::env::temp_dir().join(format!("antiphon-diverge-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out_dir);
+        let options = TrainOptions {
+            num_layers: 1,
+            hidden_size: 8,
+            batch_size: 8,
+            epochs: 2,
+            // Finite, but beyond f32: the first AdamW step makes every weight infinite.
+            learning_rate: 1e300,
+            ..TrainOptions::default()
+        };
+        let error = train(
+            &synthetic_windows(64, 1),
+            &synthetic_windows(8, 2),
+            &options,
+            None,
+            &out_dir,
+            &mut |_| {},
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                TrainError::Diverged {
+                    epoch: 1,
+                    batch: 2,
+                    what: "the loss",
+                    ..
+                }
+            ),
+            "{error}"
+        );
+        assert!(error.to_string().contains("nothing was saved"), "{error}");
+        // The folder this run made is gone again: no model to mistake for a trained one.
+        assert!(!out_dir.exists());
+    }
+
+    #[test]
+    fn unusable_settings_are_refused_before_anything_is_written() {
+        let out_dir =
+            std::env::temp_dir().join(format!("antiphon-options-test-{}", std::process::id()));
+        let error = train(
+            &synthetic_windows(8, 1),
+            &[],
+            &TrainOptions {
+                epochs: 0,
+                ..TrainOptions::default()
+            },
+            None,
+            &out_dir,
+            &mut |_| {},
+        )
+        .unwrap_err();
+        assert!(matches!(error, TrainError::Options(_)), "{error}");
+        assert!(!out_dir.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_weights_file_has_the_same_mode_as_its_siblings() {
+        use std::os::unix::fs::PermissionsExt;
+        let out_dir =
+            std::env::temp_dir().join(format!("antiphon-mode-test-{}", std::process::id()));
+        let options = TrainOptions {
+            num_layers: 1,
+            hidden_size: 4,
+            epochs: 1,
+            ..TrainOptions::default()
+        };
+        train(
+            &synthetic_windows(8, 1),
+            &[],
+            &options,
+            None,
+            &out_dir,
+            &mut |_| {},
+        )
+        .unwrap();
+        let mode = |name: &str| {
+            std::fs::metadata(out_dir.join(name))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode(WEIGHTS_FILE), mode(CONFIG_FILE));
         std::fs::remove_dir_all(&out_dir).unwrap();
     }
 }

@@ -1,0 +1,80 @@
+//! The model a training run continues from: its shape and weights, read from a model folder or
+//! from the bytes of one built into the binary.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use candle_core::Device;
+use candle_nn::VarMap;
+
+use crate::model::drum_model::WEIGHTS_FILE;
+use crate::model::{DrumModel, ModelConfig, ModelError};
+
+/// A checked model to continue training: its config and weights load together.
+#[derive(Debug, Clone)]
+pub struct InitModel {
+    config: ModelConfig,
+    weights: Cow<'static, [u8]>,
+    /// Named in errors.
+    weights_path: PathBuf,
+}
+
+impl InitModel {
+    /// Reads the model folder `dir`, checking it loads as [`DrumModel::load`] does.
+    pub fn from_folder(dir: &Path) -> Result<InitModel, ModelError> {
+        let config = DrumModel::load(dir)?.config().clone();
+        let weights_path = dir.join(WEIGHTS_FILE);
+        let weights = std::fs::read(&weights_path).map_err(|source| ModelError::Io {
+            path: weights_path.clone(),
+            source,
+        })?;
+        Ok(InitModel {
+            config,
+            weights: Cow::Owned(weights),
+            weights_path,
+        })
+    }
+
+    /// Checks the bytes of a model folder's two files, as [`DrumModel::from_bytes`] does.
+    pub fn from_bytes(
+        config_json: &'static [u8],
+        weights: &'static [u8],
+    ) -> Result<InitModel, ModelError> {
+        let config = DrumModel::from_bytes(config_json, weights)?
+            .config()
+            .clone();
+        Ok(InitModel {
+            config,
+            weights: Cow::Borrowed(weights),
+            weights_path: PathBuf::from("embedded model.safetensors"),
+        })
+    }
+
+    /// The continued model's shape (and the dropout it was trained with).
+    pub fn config(&self) -> &ModelConfig {
+        &self.config
+    }
+
+    /// Sets every variable of `varmap`, built for [`config`](InitModel::config), to this model's
+    /// weights.
+    pub(crate) fn load_into(&self, varmap: &VarMap) -> Result<(), ModelError> {
+        let weights_error = |detail: String| ModelError::Weights {
+            path: self.weights_path.clone(),
+            detail,
+        };
+        let tensors = candle_core::safetensors::load_buffer(&self.weights, &Device::Cpu)
+            .map_err(|error| weights_error(error.to_string()))?;
+        let data = varmap
+            .data()
+            .lock()
+            .map_err(|_| weights_error("variable map lock poisoned".to_owned()))?;
+        for (name, var) in data.iter() {
+            let tensor = tensors
+                .get(name)
+                .ok_or_else(|| weights_error(format!("no tensor {name}")))?;
+            var.set(tensor)
+                .map_err(|error| weights_error(format!("{name}: {error}")))?;
+        }
+        Ok(())
+    }
+}
