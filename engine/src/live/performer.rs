@@ -93,23 +93,16 @@ impl PendingSteps {
     }
 }
 
-/// One event queued for the host, with what orders it among events on the same sample.
-#[derive(Debug, Clone, Copy)]
-struct Queued {
-    offset: u32,
-    /// Note-offs first, then passed-through events, then generated note-ons.
-    rank: u8,
-    sequence: u32,
-    kind: OutputKind,
-}
-
-/// The events of the block being processed, on the performer's absolute sample clock.
+/// The events of the block being processed, on the performer's absolute sample clock, in the
+/// order they were decided. The performer walks the block in time order, so that order is the
+/// sample order too; on one sample it is cause before effect (a key's note-off before the
+/// note-on that takes its place), which no fixed ranking of kinds can give.
 #[derive(Debug)]
 struct BlockOutput {
     /// Absolute sample (since activation) of the block's first sample.
     block_start: u64,
     /// Allocated once with room for [`MAX_OUTPUTS_PER_BLOCK`].
-    queued: Vec<Queued>,
+    queued: Vec<Output>,
     /// Events that did not fit this block.
     dropped: u32,
 }
@@ -119,18 +112,16 @@ impl BlockOutput {
         self.block_start + u64::from(offset)
     }
 
-    fn queue(&mut self, offset: u32, rank: u8, kind: OutputKind) {
+    fn queue(&mut self, offset: u32, kind: OutputKind) {
+        debug_assert!(
+            self.queued.last().is_none_or(|last| last.offset <= offset),
+            "outputs are decided in sample order"
+        );
         if self.queued.len() == self.queued.capacity() {
             self.dropped += 1;
             return;
         }
-        let sequence = self.queued.len() as u32;
-        self.queued.push(Queued {
-            offset,
-            rank,
-            sequence,
-            kind,
-        });
+        self.queued.push(Output { offset, kind });
     }
 
     fn voice(&mut self, at: u64, event: VoiceEvent) {
@@ -142,7 +133,6 @@ impl BlockOutput {
                 velocity,
             } => self.queue(
                 offset,
-                2,
                 OutputKind::NoteOn {
                     channel,
                     key,
@@ -150,7 +140,7 @@ impl BlockOutput {
                 },
             ),
             VoiceEvent::Off { channel, key } => {
-                self.queue(offset, 0, OutputKind::NoteOff { channel, key })
+                self.queue(offset, OutputKind::NoteOff { channel, key })
             }
         }
     }
@@ -268,7 +258,7 @@ impl Performer {
             Transport::Playing(position) => Meter::of(&position).map(|meter| (position, meter)),
             Transport::Stopped => None,
         };
-        self.drain_inbox();
+        self.drain_inbox(0);
         self.monitor
             .playing
             .store(position.is_some(), Ordering::Relaxed);
@@ -312,14 +302,8 @@ impl Performer {
             self.shown_turn = None;
         }
 
-        self.out
-            .queued
-            .sort_unstable_by_key(|q| (q.offset, q.rank, q.sequence));
-        for queued in &self.out.queued {
-            emit(Output {
-                offset: queued.offset,
-                kind: queued.kind,
-            });
+        for &output in &self.out.queued {
+            emit(output);
         }
         if self.out.dropped > 0 {
             self.monitor
@@ -426,7 +410,7 @@ impl Performer {
 
         let mut cue = self.schedule.cue(step);
         if cue == Cue::Pending && self.offline {
-            cue = self.wait_for(step);
+            cue = self.wait_for(step, offset);
         }
         match cue {
             Cue::Play(event) => {
@@ -453,11 +437,12 @@ impl Performer {
         }
     }
 
-    /// Offline render only: waits for the model to deliver `step`.
-    fn wait_for(&mut self, step: i64) -> Cue {
+    /// Offline render only: waits for the model to deliver `step`, whose grid line lies at
+    /// `offset`.
+    fn wait_for(&mut self, step: i64, offset: u32) -> Cue {
         let deadline = Instant::now() + OFFLINE_WAIT_LIMIT;
         loop {
-            self.drain_inbox();
+            self.drain_inbox(offset);
             let cue = self.schedule.cue(step);
             if cue != Cue::Pending || Instant::now() >= deadline {
                 return cue;
@@ -549,7 +534,7 @@ impl Performer {
                 }
                 settings.passthrough
             }
-            InputKind::NoteOff { key, .. } if settings.trigger == Some(Trigger::Note(key)) => false,
+            // Passed on exactly when its note-on was (whatever the trigger is set to by now).
             InputKind::NoteOff { channel, key } => self.voices.player_off(channel, key),
             InputKind::Cc { cc, value, .. } if settings.trigger == Some(Trigger::Cc(cc)) => {
                 if value.as_int() >= 64 {
@@ -560,7 +545,7 @@ impl Performer {
             InputKind::Cc { .. } | InputKind::Other => settings.passthrough,
         };
         if forward {
-            self.out.queue(input.offset, 1, OutputKind::Forward(index));
+            self.out.queue(input.offset, OutputKind::Forward(index));
         }
     }
 
@@ -575,8 +560,8 @@ impl Performer {
         }
     }
 
-    /// Takes what the model thread delivered.
-    fn drain_inbox(&mut self) {
+    /// Takes what the model thread delivered; `offset` is where the block stands.
+    fn drain_inbox(&mut self, offset: u32) {
         while let Ok(message) = self.inbox.pop() {
             match message {
                 FromWorker::Step { id, step, event } => self.schedule.deliver(id, step, event),
@@ -584,7 +569,7 @@ impl Performer {
                 FromWorker::ModelChanged => {
                     self.schedule.finish_all();
                     if self.following {
-                        self.stop(0);
+                        self.stop(offset);
                     }
                 }
             }
@@ -967,5 +952,91 @@ mod tests {
                 "{numerator}/{denominator}"
             );
         }
+    }
+
+    /// Plays `inputs` (all in the first block) through a stopped-transport performer.
+    fn pass_through(inputs: &[Input], settings: &Settings) -> Vec<Output> {
+        let (mut performer, _) =
+            Performer::start(shelf(), 0, RATE, true, Arc::new(AtomicBool::new(false))).unwrap();
+        let mut outputs = Vec::new();
+        performer.process(Transport::Stopped, 512, inputs, settings, |out| {
+            outputs.push(out)
+        });
+        outputs
+    }
+
+    fn key_input(offset: u32, on: bool) -> Input {
+        let (channel, key) = (u4::new(4), u7::new(48));
+        let kind = if on {
+            InputKind::NoteOn {
+                channel,
+                key,
+                velocity: 0.5,
+            }
+        } else {
+            InputKind::NoteOff { channel, key }
+        };
+        Input { offset, kind }
+    }
+
+    #[test]
+    fn a_key_struck_twice_on_one_sample_is_closed_between_the_two() {
+        let passing = Settings {
+            passthrough: true,
+            ..settings()
+        };
+        let inputs = [
+            key_input(10, true),
+            key_input(10, true),
+            key_input(90, false),
+            key_input(95, false),
+        ];
+        let kinds: Vec<(u32, OutputKind)> = pass_through(&inputs, &passing)
+            .into_iter()
+            .map(|out| (out.offset, out.kind))
+            .collect();
+        let off = OutputKind::NoteOff {
+            channel: u4::new(4),
+            key: u7::new(48),
+        };
+        assert_eq!(
+            kinds,
+            [
+                (10, OutputKind::Forward(0)),
+                (10, off),
+                (10, OutputKind::Forward(1)),
+                (90, OutputKind::Forward(2)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_release_is_passed_on_when_its_press_was_whatever_the_trigger_became() {
+        let passing = Settings {
+            passthrough: true,
+            ..settings()
+        };
+        let triggering = Settings {
+            trigger: Some(Trigger::Note(u7::new(48))),
+            ..passing
+        };
+        let (mut performer, _) =
+            Performer::start(shelf(), 0, RATE, true, Arc::new(AtomicBool::new(false))).unwrap();
+        let mut outputs = Vec::new();
+        performer.process(
+            Transport::Stopped,
+            64,
+            &[key_input(0, true)],
+            &passing,
+            |out| outputs.push(out.kind),
+        );
+        performer.process(
+            Transport::Stopped,
+            64,
+            &[key_input(0, false)],
+            &triggering,
+            |out| outputs.push(out.kind),
+        );
+        assert_eq!(outputs, [OutputKind::Forward(0), OutputKind::Forward(0)]);
     }
 }

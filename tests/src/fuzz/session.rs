@@ -48,10 +48,16 @@ impl FuzzSession {
     pub fn new(seed: u64, params: &[&'static str]) -> FuzzSession {
         let mut rng = SplitMix64::new(seed);
         let sample_rate_hz = pick(&mut rng, &SAMPLE_RATES_HZ);
-        let tempo_bpm = 30.0 + rng.next_f64() * 270.0;
+        let tempo_bpm = 40.0 + rng.next_f64() * 220.0;
         let (numerator, denominator) = pick(&mut rng, &TIME_SIGNATURES);
+        // Room for a lead-in bar, a call, the bar of silence that ends it and an answer, then
+        // some more; the host's chaos lands anywhere in it.
+        let bar_samples =
+            f64::from(numerator) * 4.0 / f64::from(denominator) * 60.0 / tempo_bpm * sample_rate_hz;
+        let call_bars = 1 + rng.below(4) as u64;
+        let bars = 2 + 2 * call_bars + rng.below(4) as u64;
         let play_samples =
-            ((1.0 + rng.next_f64() * (MAX_SESSION_SECS - 1.0)) * sample_rate_hz) as u64;
+            ((bars as f64 * bar_samples) as u64).min((MAX_SESSION_SECS * sample_rate_hz) as u64);
         let total_samples = play_samples + (TAIL_SECS * sample_rate_hz) as u64;
 
         let start_ppq = if rng.below(4) == 0 {
@@ -65,7 +71,13 @@ impl FuzzSession {
             Timeline::playing(sample_rate_hz, start_ppq, tempo_bpm)
         }
         .with_time_signature(numerator, denominator);
-        let mut change_samples: Vec<u64> = (0..rng.below(6))
+        // Half the sessions keep a steady transport, so calls get answered; the rest are chaos.
+        let changes = if rng.below(2) == 0 {
+            0
+        } else {
+            1 + rng.below(5)
+        };
+        let mut change_samples: Vec<u64> = (0..changes)
             .map(|_| 1 + rng.below(play_samples as usize - 1) as u64)
             .collect();
         change_samples.sort_unstable();
@@ -95,7 +107,11 @@ impl FuzzSession {
         let mut scenario = Scenario::new(timeline, 4096, total_samples)
             .rendered(render)
             .with_block_lengths(block_lengths);
-        scenario.inputs = player(&mut rng, &scenario.timeline, play_samples);
+        let call = Call {
+            start_sample: bar_samples as u64,
+            steps: call_bars * u64::from(numerator) * 16 / u64::from(denominator),
+        };
+        scenario.inputs = player(&mut rng, &scenario.timeline, call, play_samples);
         let (automation, bypass_switches) = automation(&mut rng, params, play_samples);
         scenario.inputs.extend(automation);
         FuzzSession {
@@ -128,10 +144,22 @@ fn block_length(rng: &mut SplitMix64) -> u32 {
     }
 }
 
-/// What the player sends: grooves on the 16th grid with human jitter, floods, stray releases,
-/// controllers, notes on every channel, and silence. Every key pressed is released before the
-/// end of play.
-fn player(rng: &mut SplitMix64, timeline: &Timeline, play_samples: u64) -> Vec<TimedInput> {
+/// Where the player's call lies: from the second bar line, for whole bars of the opening meter.
+#[derive(Debug, Clone, Copy)]
+struct Call {
+    start_sample: u64,
+    steps: u64,
+}
+
+/// What the player sends: a call, and more grooves on the 16th grid with human jitter, floods,
+/// stray releases, controllers, notes on every channel, and silence. Every key pressed is
+/// released before the end of play.
+fn player(
+    rng: &mut SplitMix64,
+    timeline: &Timeline,
+    call: Call,
+    play_samples: u64,
+) -> Vec<TimedInput> {
     let rate = timeline.sample_rate_hz();
     let mut inputs = Vec::new();
     // A key pressed at `at` for `length` samples, released before play ends.
@@ -155,12 +183,13 @@ fn player(rng: &mut SplitMix64, timeline: &Timeline, play_samples: u64) -> Vec<T
             input: Input::NoteOff { channel, key },
         });
     };
-    // Grooves: a few stretches of 16ths at the opening tempo.
+    // The call, then a few more stretches of 16ths anywhere, at the opening tempo.
     let step_samples = rate * 15.0 / timeline.state_at(0).tempo_bpm;
-    for _ in 0..rng.below(4) {
-        let start = rng.below(play_samples as usize) as u64;
-        let steps = 4 + rng.below(64);
-        let density = rng.next_f64();
+    let grooves = std::iter::once((call.start_sample, call.steps as usize)).chain(
+        (0..rng.below(3)).map(|_| (rng.below(play_samples as usize) as u64, 4 + rng.below(64))),
+    );
+    for (start, steps) in grooves.collect::<Vec<_>>() {
+        let density = 0.2 + 0.8 * rng.next_f64();
         let channel = if rng.below(3) == 0 {
             rng.below(16) as u8
         } else {
@@ -240,7 +269,12 @@ fn automation(
 ) -> (Vec<TimedInput>, Vec<(u64, bool)>) {
     let mut inputs = Vec::new();
     let mut bypass = Vec::new();
-    for _ in 0..rng.below(12) {
+    let moves = if rng.below(2) == 0 {
+        0
+    } else {
+        1 + rng.below(12)
+    };
+    for _ in 0..moves {
         let sample = rng.below(play_samples as usize) as u64;
         let name = pick(rng, params);
         let fraction = rng.next_f64();
