@@ -20,7 +20,7 @@ use parking_lot::Mutex;
 use parking_lot::RwLock;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use try_lock::TryLock;
 #[cfg(feature = "editor")]
 use vst3::ComWrapper;
@@ -93,6 +93,16 @@ pub(crate) struct WrapperInner<P: Vst3Plugin> {
     /// Whether the plugin is currently processing audio. In other words, the last state
     /// `IAudioProcessor::setActive()` has been called with.
     pub is_processing: AtomicBool,
+    /// PATCH (Antiphon, see vendor/README.md): values the host gave the edit controller through
+    /// `IEditController::setParamNormalized()` while the plugin was processing, by parameter hash.
+    /// The parameter itself only changes when the host sends the same change to `process()`, so
+    /// until then the controller reports the value it was given, as VST3 requires. Each value is
+    /// kept with the `processor_updates` count at that moment: once that count has moved on, the
+    /// parameter may have changed and the value is stale.
+    pub controller_values: Mutex<HashMap<u32, (f64, u64)>>,
+    /// PATCH (Antiphon): counts process calls and state loads, the moments the parameters may
+    /// change while the plugin is processing.
+    pub processor_updates: AtomicU64,
     /// The current audio IO layout. Modified through `IAudioProcessor::setBusArrangements()` after
     /// matching the proposed bus arrangement to one of the supported ones. The plugin's first audio
     /// IO layout is chosen as the default. Because of the way VST3 works it's not possible to
@@ -349,6 +359,8 @@ impl<P: Vst3Plugin> WrapperInner<P> {
             event_loop: AtomicRefCell::new(None),
 
             is_processing: AtomicBool::new(false),
+            controller_values: Mutex::new(HashMap::new()),
+            processor_updates: AtomicU64::new(0),
             // Some hosts, like the current version of Bitwig and Ardour at the time of writing,
             // will try using the plugin's default not yet initialized bus arrangement. Because of
             // that, we'll always initialize this configuration even before the host requests a

@@ -497,6 +497,8 @@ impl<P: Vst3Plugin> IComponentTrait for Wrapper<P> {
         use vst3::Steinberg::IBStream_::IStreamSeekMode_::*;
 
         check_null_ptr!(state);
+        // PATCH (Antiphon): values given to the controller before the state load are stale
+        self.inner.processor_updates.fetch_add(1, Ordering::SeqCst);
 
         let state = unsafe { ComRef::from_raw(state).unwrap() };
 
@@ -761,7 +763,19 @@ impl<P: Vst3Plugin> IEditControllerTrait for Wrapper<P> {
 
     unsafe fn getParamNormalized(&self, id: ParamID) -> ParamValue {
         match self.inner.param_by_hash.get(&id) {
-            Some(param_ptr) => unsafe { param_ptr.modulated_normalized_value() as f64 },
+            Some(param_ptr) => {
+                // PATCH (Antiphon): a value given to the controller while processing, until the
+                // parameters may have changed since (see `WrapperInner::controller_values`)
+                let updates = self.inner.processor_updates.load(Ordering::SeqCst);
+                let mut controller_values = self.inner.controller_values.lock();
+                if let Some(&(value, set_at)) = controller_values.get(&id) {
+                    if set_at == updates {
+                        return value;
+                    }
+                    controller_values.remove(&id);
+                }
+                unsafe { param_ptr.modulated_normalized_value() as f64 }
+            }
             _ => 0.5,
         }
     }
@@ -770,8 +784,21 @@ impl<P: Vst3Plugin> IEditControllerTrait for Wrapper<P> {
         // If the plugin is currently processing audio, then this parameter change will also be sent
         // to the process function
         if self.inner.is_processing.load(Ordering::SeqCst) {
+            // PATCH (Antiphon): the controller still reports the value it was given, as the
+            // parameter would hold it (see `WrapperInner::controller_values`)
+            let param = self.inner.param_by_hash.get(&id);
+            if let Some(param_ptr) = param.filter(|_| value.is_finite()) {
+                let value =
+                    unsafe { param_ptr.preview_normalized(param_ptr.preview_plain(value as f32)) };
+                let updates = self.inner.processor_updates.load(Ordering::SeqCst);
+                self.inner
+                    .controller_values
+                    .lock()
+                    .insert(id, (value as f64, updates));
+            }
             return kResultOk;
         }
+        self.inner.controller_values.lock().remove(&id);
 
         let sample_rate = self
             .inner
@@ -1058,6 +1085,8 @@ impl<P: Vst3Plugin> IAudioProcessorTrait for Wrapper<P> {
     #[allow(clippy::mut_range_bound)]
     unsafe fn process(&self, data: *mut ProcessData) -> tresult {
         check_null_ptr!(data);
+        // PATCH (Antiphon): values given to the controller before this call are stale from now on
+        self.inner.processor_updates.fetch_add(1, Ordering::SeqCst);
 
         // Panic on allocations if the `assert_process_allocs` feature has been enabled, and make
         // sure that FTZ is set up correctly
