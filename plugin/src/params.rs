@@ -2,6 +2,7 @@
 //! and saved projects refer to them.
 
 use std::num::NonZeroU32;
+use std::ops::RangeInclusive;
 use std::sync::Arc;
 
 use antiphon_engine::live::io::Trigger;
@@ -14,6 +15,11 @@ use nice_plug::prelude::*;
 
 /// Version of the non-parameter state layout, saved with the song.
 pub const STATE_VERSION: u32 = 1;
+
+/// Phrase Bars' text for 0: the answer is as long as the call.
+const AS_CALL: &str = "as call";
+/// Seed's text for 0: a fresh take every phrase.
+const FRESH_SEED: &str = "fresh";
 
 /// What ends a call on demand, besides silence and "Max Call Bars".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -88,6 +94,7 @@ impl AntiphonParams {
     /// The parameters with their defaults. `shelf` names the model slots; `user_models` is the
     /// list the shelf reads, saved with the song.
     pub fn new(shelf: Arc<ModelShelf>, user_models: UserModels) -> Self {
+        let text_shelf = shelf.clone();
         Self {
             temperature: FloatParam::new(
                 "Temperature",
@@ -102,20 +109,15 @@ impl AntiphonParams {
             .with_step_size(0.01),
             phrase_bars: IntParam::new("Phrase Bars", 0, IntRange::Linear { min: 0, max: 16 })
                 .with_value_to_string(Arc::new(|bars| match bars {
-                    0 => "as call".to_owned(),
-                    1 => "1 bar".to_owned(),
-                    n => format!("{n} bars"),
+                    0 => AS_CALL.to_owned(),
+                    n => bars_text(n),
                 }))
                 .with_string_to_value(Arc::new(|text| {
-                    let text = text.trim();
-                    if text.eq_ignore_ascii_case("as call") {
-                        return Some(0);
+                    if text.trim().eq_ignore_ascii_case(AS_CALL) {
+                        Some(0)
+                    } else {
+                        bars_value(text)
                     }
-                    text.trim_end_matches("bars")
-                        .trim_end_matches("bar")
-                        .trim()
-                        .parse()
-                        .ok()
                 })),
             max_call_bars: bars_param("Max Call Bars", 4),
             min_call_bars: bars_param("Min Call Bars", 1),
@@ -127,12 +129,16 @@ impl AntiphonParams {
             velocity: IntParam::new("Velocity", 100, IntRange::Linear { min: 1, max: 127 }),
             seed: IntParam::new("Seed", 0, IntRange::Linear { min: 0, max: 9999 })
                 .with_value_to_string(Arc::new(|seed| match seed {
-                    0 => "fresh".to_owned(),
+                    0 => FRESH_SEED.to_owned(),
                     n => n.to_string(),
                 }))
-                .with_string_to_value(Arc::new(|text| match text.trim() {
-                    "fresh" => Some(0),
-                    number => number.parse().ok(),
+                .with_string_to_value(Arc::new(|text| {
+                    let text = text.trim();
+                    if text.eq_ignore_ascii_case(FRESH_SEED) {
+                        Some(0)
+                    } else {
+                        text.parse().ok()
+                    }
                 })),
             model: IntParam::new(
                 "Model",
@@ -142,7 +148,8 @@ impl AntiphonParams {
                     max: MAX_USER_MODELS as i32,
                 },
             )
-            .with_value_to_string(Arc::new(move |slot| shelf.slot_name(slot as u32))),
+            .with_value_to_string(Arc::new(move |slot| model_text(&text_shelf, slot)))
+            .with_string_to_value(Arc::new(move |text| model_slot(&shelf, text))),
             end_call_trigger: EnumParam::new("End Call Trigger", EndCallTrigger::Off),
             end_call_number: IntParam::new(
                 "End Call Number",
@@ -215,4 +222,124 @@ fn bars_value(text: &str) -> Option<i32> {
         .or_else(|| text.strip_suffix("bar"))
         .unwrap_or(text);
     number.trim().parse().ok()
+}
+
+/// Every value of the Model parameter.
+fn model_slots() -> RangeInclusive<i32> {
+    0..=MAX_USER_MODELS as i32
+}
+
+/// The Model parameter's text: the slot's model name, with the slot number added when another
+/// slot shows the same name (two folders called `drums`), so that each slot's text is its own.
+fn model_text(shelf: &ModelShelf, slot: i32) -> String {
+    let name = shelf.slot_name(slot as u32);
+    let shared = model_slots().any(|other| other != slot && shelf.slot_name(other as u32) == name);
+    if shared {
+        format!("{name} (slot {slot})")
+    } else {
+        name
+    }
+}
+
+/// The slot a Model text names: the slot showing that text, or else a slot number typed in.
+/// Hosts parse the texts they show for typed values and automation lanes.
+fn model_slot(shelf: &ModelShelf, text: &str) -> Option<i32> {
+    model_slots()
+        .find(|&slot| model_text(shelf, slot) == text)
+        .or_else(|| {
+            text.parse()
+                .ok()
+                .filter(|slot| model_slots().contains(slot))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn shelf_with_folders(folders: &[&str]) -> (Arc<ModelShelf>, UserModels) {
+        let user_models = UserModels::default();
+        user_models
+            .write()
+            .extend(folders.iter().map(PathBuf::from));
+        let shelf = ModelShelf::new(
+            crate::SHIPPED_MODEL,
+            user_models.clone(),
+            Arc::new(|_: &str| {}),
+        );
+        (Arc::new(shelf), user_models)
+    }
+
+    fn params_with_folders(folders: &[&str]) -> AntiphonParams {
+        let (shelf, user_models) = shelf_with_folders(folders);
+        AntiphonParams::new(shelf, user_models)
+    }
+
+    /// Every step of a stepped parameter; a fine grid over a continuous one.
+    fn normalized_values(step_count: Option<usize>) -> impl Iterator<Item = f32> {
+        let steps = step_count.unwrap_or(1000);
+        (0..=steps).map(move |step| step as f32 / steps as f32)
+    }
+
+    /// Hosts show a parameter's text and parse it back for typed values and automation lanes
+    /// (clap-validator's `param-conversions`), VST3 without the unit and CLAP with it.
+    fn assert_every_text_parses_back(params: &AntiphonParams) {
+        for (id, param, _) in params.param_map() {
+            // SAFETY: the pointers point into `params`, which outlives the loop.
+            unsafe {
+                for normalized in normalized_values(param.step_count()) {
+                    for include_unit in [false, true] {
+                        let text = param.normalized_value_to_string(normalized, include_unit);
+                        let parsed = param
+                            .string_to_normalized_value(&text)
+                            .unwrap_or_else(|| panic!("{id}: its own text {text:?} is refused"));
+                        assert_eq!(
+                            param.preview_plain(parsed),
+                            param.preview_plain(normalized),
+                            "{id}: {text:?} parses to another value"
+                        );
+                        assert_eq!(
+                            param.normalized_value_to_string(parsed, include_unit),
+                            text,
+                            "{id}: {text:?} reads differently once parsed"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_parameter_text_parses_back_to_its_value() {
+        assert_every_text_parses_back(&params_with_folders(&[]));
+    }
+
+    #[test]
+    fn model_texts_parse_back_to_their_slots_with_user_folders() {
+        // Two folders share a name, "/" has none; the slots after them are empty.
+        assert_every_text_parses_back(&params_with_folders(&[
+            "/songs/groove",
+            "/backup/groove",
+            "/",
+        ]));
+    }
+
+    #[test]
+    fn model_names_shared_by_two_slots_show_the_slot() {
+        let (shelf, _) = shelf_with_folders(&["/songs/groove", "/backup/groove", "/songs/fills"]);
+        assert_eq!(model_text(&shelf, 1), "groove (slot 1)");
+        assert_eq!(model_text(&shelf, 2), "groove (slot 2)");
+        assert_eq!(model_text(&shelf, 3), "fills");
+    }
+
+    #[test]
+    fn a_typed_slot_number_selects_its_slot_unless_a_model_has_that_name() {
+        let (shelf, _) = shelf_with_folders(&["/models/3"]);
+        assert_eq!(model_slot(&shelf, "2"), Some(2));
+        assert_eq!(model_slot(&shelf, "3"), Some(1));
+        assert_eq!(model_slot(&shelf, "9"), None);
+        assert_eq!(model_slot(&shelf, "drums"), None);
+    }
 }

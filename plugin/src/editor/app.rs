@@ -310,7 +310,9 @@ impl EditorApp {
             .truncate()
             .show_ui(ui, |ui| {
                 for slot in 0..=filled.min(MAX_USER_MODELS) as i32 {
-                    let name = self.link.shelf.slot_name(slot as u32);
+                    // The parameter's own text: it tells apart two folders of the same name.
+                    let name =
+                        param.normalized_value_to_string(param.preview_normalized(slot), false);
                     if ui.selectable_label(slot == current, name).clicked() {
                         set(setter, param, slot);
                     }
