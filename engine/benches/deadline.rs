@@ -1,10 +1,10 @@
 //! Live timing of the performer with the shipped model: how early each answer's first step is
 //! ready before it must sound, and how long the audio thread's work takes per block.
 //!
-//! `cargo bench -p antiphon-engine --bench deadline -- [DATA] [--phrases N] [--bpm T]`
+//! `cargo bench -p antiphon-engine --bench deadline -- DATA [--phrases N] [--bpm T]`
 //!
-//! DATA defaults to `../shared/data/groove` beside the checkout; calls are the first two bars of its validation
-//! files (4/4), played with their recorded micro-timing. The model is `models/drums`. Blocks are
+//! DATA is a Groove MIDI Dataset folder (with its `info.csv`); calls are the first two bars of its
+//! validation files (4/4), played with their recorded micro-timing. The model is `models/drums`. Blocks are
 //! processed as fast as possible, except around each answer's first bar line, where they are
 //! paced to the wall clock as a live host would — so the model thread races real time exactly
 //! where it matters. Prints numbers; asserts nothing about time.
@@ -36,21 +36,32 @@ struct Args {
     tempo_bpm: f64,
 }
 
-fn args(workspace: &Path) -> Result<Args, String> {
-    let mut args = Args {
-        data: workspace.join("../shared/data/groove"),
-        phrases: 200,
-        tempo_bpm: 120.0,
-    };
+const USAGE: &str =
+    "usage: cargo bench -p antiphon-engine --bench deadline -- DATA [--phrases N] [--bpm T]";
+
+fn args() -> Result<Args, String> {
+    let mut data = None;
+    let mut phrases = 200;
+    let mut tempo_bpm = 120.0;
     let mut raw = std::env::args().skip(1).filter(|a| a != "--bench");
     while let Some(arg) = raw.next() {
         match arg.as_str() {
-            "--phrases" => args.phrases = parse(raw.next(), "--phrases")?,
-            "--bpm" => args.tempo_bpm = parse(raw.next(), "--bpm")?,
-            path => args.data = PathBuf::from(path),
+            "--phrases" => phrases = parse(raw.next(), "--phrases")?,
+            "--bpm" => tempo_bpm = parse(raw.next(), "--bpm")?,
+            path => data = Some(PathBuf::from(path)),
         }
     }
-    Ok(args)
+    let data = data.ok_or_else(|| {
+        format!(
+            "{USAGE}
+DATA: a Groove MIDI Dataset folder (with its info.csv)"
+        )
+    })?;
+    Ok(Args {
+        data,
+        phrases,
+        tempo_bpm,
+    })
 }
 
 fn parse<T: std::str::FromStr>(value: Option<String>, flag: &str) -> Result<T, String> {
@@ -135,7 +146,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 fn main() -> Result<(), String> {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let args = args(&workspace)?;
+    let args = args()?;
     let calls = calls(&args.data)?;
     let (mut performer, _feed) = Performer::start(
         shelf(&workspace)?,

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use midly::num::{u4, u7};
 use rtrb::{Consumer, Producer, RingBuffer};
 
 use crate::encoding::drums::DrumEvent;
@@ -16,6 +17,9 @@ use crate::phrase::{StepSpan, TurnState};
 pub enum PlayEvent {
     /// The player's hits that quantized onto `step` (sent when the step closes).
     Heard { step: i64, event: DrumEvent },
+    /// The player struck a key that quantized onto `step` (the editor tells which keys were not
+    /// drum-kit notes: the drum model hears those as the drum their pitch maps to, or not at all).
+    Struck { step: i64, channel: u4, key: u7 },
     /// The performer played `event` on `step`.
     Played { step: i64, event: DrumEvent },
     /// A response step came too late to play.

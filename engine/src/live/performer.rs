@@ -505,10 +505,15 @@ impl Performer {
     }
 
     fn hear(&mut self, index: usize, input: &Input, grid: &BlockGrid, settings: &Settings) {
-        if let InputKind::NoteOn { key, velocity, .. } = input.kind
+        if let InputKind::NoteOn {
+            channel,
+            key,
+            velocity,
+        } = input.kind
             && settings.trigger != Some(Trigger::Note(key))
         {
             let step = grid.step_of(input.offset);
+            self.feed.send(PlayEvent::Struck { step, channel, key });
             if let Some(class) = DrumClass::from_pitch(key) {
                 let velocity = (velocity * 127.0).round().clamp(1.0, 127.0) as u8;
                 self.pending.strike(step, class, u7::new(velocity));
@@ -814,11 +819,13 @@ mod tests {
         let call = two_bar_call();
         let (outputs, mut feed) = perform_watched(512, &call, 6 * BAR, None, settings(), true);
         let mut heard = Vec::new();
+        let mut struck = Vec::new();
         let mut played = 0;
         let mut turns = Vec::new();
         while let Ok(event) = feed.play.pop() {
             match event {
                 PlayEvent::Heard { step, event } => heard.push((step, event)),
+                PlayEvent::Struck { step, key, .. } => struck.push((step, key.as_int())),
                 PlayEvent::Played { .. } => played += 1,
                 PlayEvent::Turn(turn) => turns.push(turn),
                 PlayEvent::Late { .. } | PlayEvent::Reset => {}
@@ -827,6 +834,8 @@ mod tests {
         let kick = DrumEvent::REST.with(DrumClass::Kick);
         let expected: Vec<(i64, DrumEvent)> = (0..8).map(|beat| (beat * 4, kick)).collect();
         assert_eq!(heard, expected, "every kick of the call, on its step");
+        let keys: Vec<(i64, u8)> = (0..8).map(|beat| (beat * 4, 36)).collect();
+        assert_eq!(struck, keys, "every key struck, on its step");
         assert_eq!(
             turns,
             [

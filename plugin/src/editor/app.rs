@@ -211,6 +211,13 @@ impl EditorApp {
                 ui.label(RichText::new(transport).color(theme::MUTED).monospace());
             });
         });
+        if let Some(keys) = self.session.call_keys().summary() {
+            ui.label(
+                RichText::new(format!("the call: {keys}"))
+                    .color(theme::ALERT)
+                    .small(),
+            );
+        }
         if let Some(fault) = self.link.shelf.status().fault {
             ui.label(RichText::new(format!("model thread: {fault}")).color(theme::ALERT));
         }

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use antiphon_engine::encoding::drums::DrumEvent;
 use antiphon_engine::live::feed::{Answered, FeedReceiver, PlayEvent};
+use antiphon_engine::midi_file::KitCheck;
+use antiphon_engine::midly::num::{u4, u7};
 use antiphon_engine::phrase::{StepSpan, TurnState};
 
 /// How much of the song the lanes keep, in steps (64 bars of 4/4): more than the roll shows,
@@ -68,6 +70,8 @@ pub struct Take {
 pub struct Session {
     turn: Option<TurnState>,
     heard: BTreeMap<i64, DrumEvent>,
+    /// Every key the player struck, by step.
+    struck: BTreeMap<i64, Vec<(u4, u7)>>,
     played: BTreeMap<i64, DrumEvent>,
     late: BTreeSet<i64>,
     calls: VecDeque<StepSpan>,
@@ -103,6 +107,9 @@ impl Session {
             PlayEvent::Heard { step, event } => {
                 *self.heard.entry(step).or_default() = event;
                 self.saw_step(step);
+            }
+            PlayEvent::Struck { step, channel, key } => {
+                self.struck.entry(step).or_default().push((channel, key));
             }
             PlayEvent::Played { step, event } => {
                 // The performer reports rests it plays too; the lane keeps struck steps only.
@@ -148,6 +155,24 @@ impl Session {
             self.answers.pop_front();
         }
         self.answers.push_back(stats);
+    }
+
+    /// The keys of the call being heard, or else of the last call answered, checked for notes
+    /// that are not drums.
+    pub fn call_keys(&self) -> KitCheck {
+        let span = match self.turn() {
+            TurnState::Listening { start } => Some(StepSpan::new(start, i64::MAX)),
+            _ => self.calls.back().copied(),
+        };
+        let mut check = KitCheck::default();
+        if let Some(span) = span {
+            for (_, keys) in self.struck.range(span.start..span.end) {
+                for &(channel, key) in keys {
+                    check.count(channel, key);
+                }
+            }
+        }
+        check
     }
 
     /// The turn-taking state last reported (`Idle` before any report).
@@ -256,6 +281,7 @@ impl Session {
         self.newest_step = Some(step);
         let keep_from = step - KEEP_STEPS;
         self.heard = self.heard.split_off(&keep_from);
+        self.struck = self.struck.split_off(&keep_from);
         self.played = self.played.split_off(&keep_from);
         self.late = self.late.split_off(&keep_from);
         self.calls.retain(|span| span.end > keep_from);
@@ -272,6 +298,7 @@ impl Session {
             self.kept_response = Some(response);
         }
         self.heard.clear();
+        self.struck.clear();
         self.played.clear();
         self.late.clear();
         self.calls.clear();
@@ -500,5 +527,37 @@ mod tests {
             6,
             "the oldest go first"
         );
+    }
+
+    #[test]
+    fn keys_of_the_call_that_are_not_drums_are_told() {
+        let mut session = Session::new();
+        let strike = |session: &mut Session, step, channel, key| {
+            session.play_event(PlayEvent::Struck {
+                step,
+                channel: u4::new(channel),
+                key: u7::new(key),
+            })
+        };
+        // A kick on the drum channel, then a melody on channel 1: C4 (heard as a mid tom) and
+        // C6 (no drum at all).
+        strike(&mut session, 0, 9, 36);
+        strike(&mut session, 2, 0, 60);
+        strike(&mut session, 4, 0, 84);
+        session.play_event(PlayEvent::Turn(TurnState::Listening { start: 0 }));
+        let summary = session
+            .call_keys()
+            .summary()
+            .expect("two notes are not drums");
+        assert!(summary.starts_with("2 of 3 notes"), "{summary}");
+        assert!(summary.contains("pitch 60 as mid tom"), "{summary}");
+        // Once answered, the same call is still the one told about; a drum call that follows
+        // is clean.
+        session.play_event(PlayEvent::Turn(TurnState::Idle));
+        session.answered(answered(StepSpan::new(0, 16), StepSpan::new(32, 48), -9.0));
+        assert!(session.call_keys().summary().is_some());
+        strike(&mut session, 64, 9, 38);
+        session.play_event(PlayEvent::Turn(TurnState::Listening { start: 64 }));
+        assert_eq!(session.call_keys().summary(), None);
     }
 }
