@@ -1,4 +1,11 @@
-//! Magenta-compatible encodings of musical events for the LSTM.
+//! Magenta-compatible encodings of musical events for the LSTM: the vocabulary-neutral event id
+//! the pipeline carries, and each model family's own encoding.
 
 pub mod counters;
 pub mod drums;
+pub mod event;
+pub mod family;
+pub mod melody;
+
+pub use event::EventId;
+pub use family::Family;
