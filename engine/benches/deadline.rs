@@ -171,7 +171,7 @@ fn main() -> Result<(), String> {
             seed: NonZeroU32::new(1),
         },
         out_channel: u4::new(9),
-        velocity: u7::new(100),
+        velocity: Some(u7::new(100)),
         passthrough: false,
         trigger: None,
         model_slot: 0,

@@ -8,10 +8,10 @@
 
 use std::time::Instant;
 
-use antiphon_engine::encoding::drums::{DrumEvent, NUM_EVENTS};
-use antiphon_engine::model::DrumModel;
+use antiphon_engine::encoding::{EventId, Family};
+use antiphon_engine::model::Model;
 use antiphon_engine::rng::SplitMix64;
-use antiphon_engine::train::{TrainEvent, TrainOptions, train};
+use antiphon_engine::train::{Start, TrainEvent, TrainOptions, train};
 
 const ARCHITECTURES: [(usize, usize); 3] = [(3, 256), (2, 256), (2, 128)];
 const STEPS_PER_SEQ: usize = 64;
@@ -28,10 +28,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or(8);
     // Random windows: throughput does not depend on what the events are.
     let mut rng = SplitMix64::new(1);
-    let windows: Vec<Vec<DrumEvent>> = (0..batches * BATCH_SIZE)
+    let vocab_size = Family::Drums.vocab_size();
+    let windows: Vec<Vec<EventId>> = (0..batches * BATCH_SIZE)
         .map(|_| {
             (0..STEPS_PER_SEQ)
-                .map(|_| DrumEvent::from_index(rng.below(NUM_EVENTS)).unwrap_or_default())
+                .map(|_| EventId::new(rng.below(vocab_size)))
                 .collect()
         })
         .collect();
@@ -53,7 +54,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut first_batch_done: Option<(Instant, usize)> = None;
         let mut steps_per_sec = 0.0;
         let dir = scratch.join(format!("{num_layers}x{hidden_size}"));
-        train(&windows, &[], &options, None, &dir, &mut |event| {
+        let start = Start::Fresh(Family::Drums);
+        train(&windows, &[], &options, start, &dir, &mut |event| {
             if let TrainEvent::Batch { batches_done, .. } = event {
                 // The first batch warms caches and allocators; time the rest.
                 match first_batch_done {
@@ -66,13 +68,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         })?;
 
-        let model = DrumModel::load(&dir)?;
+        let model = Model::load(&dir)?;
         let mut state = model.initial_state()?;
-        let mut prev = DrumEvent::REST;
+        let mut prev = EventId::QUIET;
         let started = Instant::now();
         for position in 0..LIVE_STEPS {
             let log_probs = model.step(&mut state, prev, position)?;
-            prev = DrumEvent::from_index(position % 7).unwrap_or_default();
+            prev = EventId::new(position % 7);
             std::hint::black_box(log_probs);
         }
         let step_micros = started.elapsed().as_secs_f64() * 1e6 / LIVE_STEPS as f64;

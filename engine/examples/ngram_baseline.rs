@@ -12,8 +12,9 @@ use std::time::Instant;
 
 use antiphon_engine::baseline::ngram::NgramModel;
 use antiphon_engine::dataset::{Dataset, Split, windows};
+use antiphon_engine::encoding::EventId;
 use antiphon_engine::encoding::drums::NUM_EVENTS;
-use antiphon_engine::sequence::{DrumSequence, DrumStep};
+use antiphon_engine::sequence::DrumSequence;
 
 const WINDOW_STEPS: usize = 64;
 const BASELINE_ORDER: usize = 4;
@@ -47,6 +48,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     let train = cut(dataset.train());
     let validation = cut(dataset.validation());
+    let (train, validation) = (slices(&train), slices(&validation));
     println!(
         "windows of {WINDOW_STEPS} steps: {} train, {} validation",
         train.len(),
@@ -55,7 +57,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("uniform: {:.4} nats per step", (NUM_EVENTS as f64).ln());
     for order in 1..=6 {
         let started = Instant::now();
-        let nll = NgramModel::fit(order, &train).nll_per_step(&validation);
+        let nll = NgramModel::fit(order, NUM_EVENTS, &train).nll_per_step(&validation);
         println!(
             "{order}-gram: {:.4} nats per step over {} steps ({:.2} s)",
             nll.nats,
@@ -64,16 +66,21 @@ fn main() -> Result<(), Box<dyn Error>> {
         );
     }
 
-    let baseline = NgramModel::fit(BASELINE_ORDER, &train).nll_per_step(&validation);
+    let baseline = NgramModel::fit(BASELINE_ORDER, NUM_EVENTS, &train).nll_per_step(&validation);
     println!("nll_per_step: {:.4}", baseline.nats);
     println!("steps: {}", baseline.steps);
     Ok(())
 }
 
-/// The bar-aligned windows of every sequence, in order.
-fn cut(sequences: Vec<&DrumSequence>) -> Vec<&[DrumStep]> {
+/// The bar-aligned windows of every sequence, in order, as event ids.
+fn cut(sequences: Vec<&DrumSequence>) -> Vec<Vec<EventId>> {
     sequences
         .into_iter()
         .flat_map(|sequence| windows(sequence, WINDOW_STEPS))
+        .map(|window| window.iter().map(|step| step.event().id()).collect())
         .collect()
+}
+
+fn slices(windows: &[Vec<EventId>]) -> Vec<&[EventId]> {
+    windows.iter().map(Vec::as_slice).collect()
 }

@@ -189,7 +189,7 @@ impl AntiphonParams {
                 seed: NonZeroU32::new(self.seed.value() as u32),
             },
             out_channel: u4::new((self.out_channel.value() - 1).clamp(0, 15) as u8),
-            velocity: u7::new(self.velocity.value().clamp(1, 127) as u8),
+            velocity: Some(u7::new(self.velocity.value().clamp(1, 127) as u8)),
             passthrough: self.passthrough.value(),
             trigger: match self.end_call_trigger.value() {
                 EndCallTrigger::Off => None,

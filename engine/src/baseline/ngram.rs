@@ -1,11 +1,12 @@
-//! An n-gram model over drum events with Witten-Bell interpolation: the count-based baseline
-//! the LSTM is compared against, scored on exactly the steps the LSTM is scored on.
+//! An n-gram model over any family's events with Witten-Bell interpolation: the count-based
+//! baseline the LSTM is compared against, scored on exactly the steps the LSTM is scored on.
 
 use std::collections::HashMap;
 
-use crate::encoding::drums::{DrumEvent, NUM_EVENTS};
-use crate::sequence::DrumStep;
+use crate::encoding::EventId;
 
+/// Bits of one event in a context key: enough for the largest vocabulary (512 drum events).
+const EVENT_BITS: u32 = 9;
 /// The longest n-gram supported: seven 9-bit events of context pack into one `u64` key.
 pub const MAX_ORDER: usize = 8;
 
@@ -27,37 +28,42 @@ struct Continuations {
     counts: HashMap<u16, u32>,
 }
 
-/// A Witten-Bell interpolated n-gram model over the 512 drum events.
+/// A Witten-Bell interpolated n-gram model over a vocabulary of events.
 ///
 /// The probability of event `w` after context `h` (the last `n - 1` events) is
 /// `P(w | h) = (c(h, w) + T(h) · P(w | h')) / (c(h) + T(h))`, where `h'` drops the oldest event,
 /// `c` counts training occurrences and `T(h)` is the number of distinct events seen after `h`.
 /// Unseen contexts fall straight through to `h'`; the recursion ends in a uniform distribution
-/// over all [`NUM_EVENTS`] events, so every event keeps some probability and each
-/// distribution sums to one.
+/// over the whole vocabulary, so every event keeps some probability and each distribution sums
+/// to one.
 #[derive(Debug, Clone)]
 pub struct NgramModel {
     order: usize,
+    vocab_size: usize,
     /// `levels[k]`: continuations of every context of `k` events, keyed by [`context_key`].
     levels: Vec<HashMap<u64, Continuations>>,
 }
 
 impl NgramModel {
-    /// Counts the n-grams of order `order` (and every lower order) in `train` windows.
+    /// Counts the n-grams of order `order` (and every lower order) in `train` windows of events
+    /// of a vocabulary of `vocab_size`.
     ///
     /// Every step of a window is counted after the context the window gives it: the first step
     /// after no context, the second after one event, and so on up to `order - 1` events.
     ///
     /// # Panics
-    /// If `order` is zero or above [`MAX_ORDER`].
-    pub fn fit(order: usize, train: &[&[DrumStep]]) -> NgramModel {
+    /// If `order` is zero or above [`MAX_ORDER`], or the vocabulary does not fit a context key.
+    pub fn fit(order: usize, vocab_size: usize, train: &[&[EventId]]) -> NgramModel {
         assert!(
             (1..=MAX_ORDER).contains(&order),
             "n-gram order must be 1..={MAX_ORDER}, got {order}"
         );
+        assert!(
+            vocab_size <= 1 << EVENT_BITS,
+            "{vocab_size} events do not fit a key"
+        );
         let mut levels = vec![HashMap::<u64, Continuations>::new(); order];
-        for window in train {
-            let events: Vec<DrumEvent> = window.iter().map(DrumStep::event).collect();
+        for events in train {
             for (t, &event) in events.iter().enumerate() {
                 for (k, level) in levels.iter_mut().enumerate().take(t + 1) {
                     let continuations = level.entry(context_key(&events[t - k..t])).or_default();
@@ -69,7 +75,11 @@ impl NgramModel {
                 }
             }
         }
-        NgramModel { order, levels }
+        NgramModel {
+            order,
+            vocab_size,
+            levels,
+        }
     }
 
     /// The model's order: it conditions on the last `order - 1` events.
@@ -78,9 +88,9 @@ impl NgramModel {
     }
 
     /// The probability of `next` after `history` (only its last `order - 1` events matter).
-    pub fn probability(&self, history: &[DrumEvent], next: DrumEvent) -> f64 {
+    pub fn probability(&self, history: &[EventId], next: EventId) -> f64 {
         let context_len = history.len().min(self.order - 1);
-        let mut probability = 1.0 / NUM_EVENTS as f64;
+        let mut probability = 1.0 / self.vocab_size as f64;
         for (k, level) in self.levels.iter().enumerate().take(context_len + 1) {
             let context = &history[history.len() - k..];
             if let Some(seen) = level.get(&context_key(context)) {
@@ -97,24 +107,19 @@ impl NgramModel {
         probability
     }
 
-    /// The distribution over all [`NUM_EVENTS`] events after `history`, indexed by
-    /// [`DrumEvent::index`].
-    pub fn distribution(&self, history: &[DrumEvent]) -> Vec<f64> {
-        (0..NUM_EVENTS)
-            .map(|index| {
-                let event = DrumEvent::from_index(index).expect("index below NUM_EVENTS");
-                self.probability(history, event)
-            })
+    /// The distribution over the vocabulary after `history`, indexed by [`EventId::index`].
+    pub fn distribution(&self, history: &[EventId]) -> Vec<f64> {
+        (0..self.vocab_size)
+            .map(|index| self.probability(history, EventId::new(index)))
             .collect()
     }
 
     /// Mean negative log-likelihood of steps `1..len` of each window, each given the events
     /// before it in its window (the first step is context only, as for the LSTM).
-    pub fn nll_per_step(&self, eval: &[&[DrumStep]]) -> NllPerStep {
+    pub fn nll_per_step(&self, eval: &[&[EventId]]) -> NllPerStep {
         let mut total_nats = 0.0;
         let mut steps = 0;
-        for window in eval {
-            let events: Vec<DrumEvent> = window.iter().map(DrumStep::event).collect();
+        for events in eval {
             for t in 1..events.len() {
                 total_nats -= self.probability(&events[..t], events[t]).ln();
                 steps += 1;
@@ -127,34 +132,30 @@ impl NgramModel {
     }
 }
 
-/// Packs a context of up to `MAX_ORDER - 1` events into one key (9 bits per event; contexts of
-/// different lengths live in different levels, so they cannot collide).
-fn context_key(context: &[DrumEvent]) -> u64 {
+/// Packs a context of up to `MAX_ORDER - 1` events into one key ([`EVENT_BITS`] per event;
+/// contexts of different lengths live in different levels, so they cannot collide).
+fn context_key(context: &[EventId]) -> u64 {
     context
         .iter()
-        .fold(0, |key, event| (key << 9) | event.index() as u64)
+        .fold(0, |key, event| (key << EVENT_BITS) | event.index() as u64)
 }
 
 #[cfg(test)]
 mod tests {
-    use midly::num::u7;
-
     use super::*;
-    use crate::encoding::drums::DrumClass;
+    use crate::encoding::drums::{DrumClass, DrumEvent, NUM_EVENTS};
 
-    fn steps(events: &[DrumEvent]) -> Vec<DrumStep> {
-        events
-            .iter()
-            .map(|&event| DrumStep::from_event(event, u7::new(100)))
-            .collect()
+    /// The drum events as the pipeline carries them.
+    fn steps(events: &[EventId]) -> Vec<EventId> {
+        events.to_vec()
     }
 
-    fn event(classes: &[DrumClass]) -> DrumEvent {
-        classes.iter().copied().collect()
+    fn event(classes: &[DrumClass]) -> EventId {
+        classes.iter().copied().collect::<DrumEvent>().id()
     }
 
     /// A rock beat: kick+hat, hat, snare+hat, hat, ... repeated for `bars` bars of 8 events.
-    fn rock_beat(bars: usize) -> Vec<DrumEvent> {
+    fn rock_beat(bars: usize) -> Vec<EventId> {
         let kick = event(&[DrumClass::Kick, DrumClass::ClosedHat]);
         let hat = event(&[DrumClass::ClosedHat]);
         let snare = event(&[DrumClass::Snare, DrumClass::ClosedHat]);
@@ -165,9 +166,9 @@ mod tests {
     #[test]
     fn distributions_sum_to_one() {
         let train = steps(&rock_beat(8));
-        let model = NgramModel::fit(4, &[&train]);
+        let model = NgramModel::fit(4, NUM_EVENTS, &[&train]);
         let beat = rock_beat(1);
-        let odd = DrumEvent::from_index(300).unwrap();
+        let odd = EventId::new(300);
         for history in [
             &[][..],
             &beat[..1],
@@ -186,7 +187,7 @@ mod tests {
     #[test]
     fn repetitive_data_is_predicted_far_below_uniform() {
         let train = steps(&rock_beat(16));
-        let model = NgramModel::fit(4, &[&train]);
+        let model = NgramModel::fit(4, NUM_EVENTS, &[&train]);
         let eval = steps(&rock_beat(4));
         let nll = model.nll_per_step(&[&eval]);
         assert_eq!(nll.steps, eval.len() - 1);
@@ -194,7 +195,7 @@ mod tests {
         assert!(nll.nats < 0.2 * uniform, "{} nats vs {uniform}", nll.nats);
         // Three events of context pin the bar down; one event cannot (a hat precedes both a
         // snare and a kick), so the bigram model does worse.
-        let bigram = NgramModel::fit(2, &[&train]).nll_per_step(&[&eval]);
+        let bigram = NgramModel::fit(2, NUM_EVENTS, &[&train]).nll_per_step(&[&eval]);
         assert!(
             bigram.nats > nll.nats + 0.1,
             "{} vs {}",
@@ -210,7 +211,7 @@ mod tests {
         let b = event(&[DrumClass::Snare]);
         let c = event(&[DrumClass::Ride]);
         let train = steps(&[a, b, a, b, a, c]);
-        let model = NgramModel::fit(2, &[&train]);
+        let model = NgramModel::fit(2, NUM_EVENTS, &[&train]);
         // Unigram: 6 tokens, 3 distinct; P(B) = (2 + 3/512) / (6 + 3).
         let unigram_b = (2.0 + 3.0 / 512.0) / 9.0;
         assert!((model.probability(&[], b) - unigram_b).abs() < 1e-12);
@@ -222,7 +223,7 @@ mod tests {
 
     #[test]
     fn the_first_step_of_a_window_is_not_scored() {
-        let model = NgramModel::fit(3, &[&steps(&rock_beat(2))]);
+        let model = NgramModel::fit(3, NUM_EVENTS, &[&steps(&rock_beat(2))]);
         let one = steps(&rock_beat(1)[..1]);
         let nll = model.nll_per_step(&[&one, &one]);
         assert_eq!(nll.steps, 0);

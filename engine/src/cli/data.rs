@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use antiphon_engine::dataset::{Dataset, Split, SplitSource, windows};
-use antiphon_engine::encoding::drums::DrumEvent;
-use antiphon_engine::sequence::{DrumSequence, DrumStep};
+use antiphon_engine::encoding::EventId;
+use antiphon_engine::sequence::DrumSequence;
 use anyhow::Context;
 
 /// Loads every MIDI file under `dir` and prints what was used and skipped, and a warning when
@@ -50,23 +50,22 @@ pub fn split_source_name(source: &SplitSource) -> &'static str {
     }
 }
 
-/// Bar-aligned windows of at most `steps` steps from every sequence.
-pub fn step_windows<'a>(sequences: &[&'a DrumSequence], steps: usize) -> Vec<&'a [DrumStep]> {
+/// Bar-aligned windows of at most `steps` steps from every sequence, as the model reads them:
+/// one event per step.
+pub fn event_windows(sequences: &[&DrumSequence], steps: usize) -> Vec<Vec<EventId>> {
     sequences
         .iter()
         .flat_map(|sequence| windows(sequence, steps))
+        .map(|window| window.iter().map(|step| step.event().id()).collect())
         .collect()
 }
 
-/// The windows as the model reads them: one event per step.
-pub fn event_windows(windows: &[&[DrumStep]]) -> Vec<Vec<DrumEvent>> {
-    windows
-        .iter()
-        .map(|window| window.iter().map(DrumStep::event).collect())
-        .collect()
+/// The windows as slices, as the model and the baseline take them.
+pub fn slices(windows: &[Vec<EventId>]) -> Vec<&[EventId]> {
+    windows.iter().map(Vec::as_slice).collect()
 }
 
 /// Steps scored in `windows` (all but the first of each).
-pub fn scored_steps(windows: &[&[DrumStep]]) -> usize {
+pub fn scored_steps(windows: &[Vec<EventId>]) -> usize {
     windows.iter().map(|w| w.len().saturating_sub(1)).sum()
 }

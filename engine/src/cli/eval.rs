@@ -4,13 +4,12 @@ use std::path::PathBuf;
 
 use antiphon_engine::baseline::ngram::NgramModel;
 use antiphon_engine::dataset::{Split, SplitSource};
-use antiphon_engine::encoding::drums::DrumEvent;
+use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::model::score::score_windows;
-use antiphon_engine::sequence::DrumStep;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use crate::cli::data::{event_windows, files, load_reported, scored_steps, step_windows};
+use crate::cli::data::{event_windows, files, load_reported, scored_steps, slices};
 use crate::cli::model_choice::{ModelChoice, SHIPPED};
 use crate::cli::numbers;
 
@@ -96,7 +95,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         Some(split) => dataset.in_split(split),
         None => dataset.all(),
     };
-    let windows = step_windows(&sequences, args.steps_per_seq);
+    let windows = event_windows(&sequences, args.steps_per_seq);
     if scored_steps(&windows) == 0 {
         let why = match (split, &dataset.split_source) {
             (EvalSplit::Test, SplitSource::PathHash) => {
@@ -125,17 +124,15 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
                     split.describe()
                 );
             }
-            let train = step_windows(&dataset.train(), args.steps_per_seq);
-            let ngram = NgramModel::fit(4, &train);
-            let nll = ngram.nll_per_step(&windows);
+            let train = event_windows(&dataset.train(), args.steps_per_seq);
+            let ngram = NgramModel::fit(4, Family::Drums.vocab_size(), &slices(&train));
+            let nll = ngram.nll_per_step(&slices(&windows));
             (nll.nats, nll.steps, ngram_accuracy(&ngram, &windows))
         }
         Some(model) => {
             eprintln!("model: {}", args.model);
-            let events = event_windows(&windows);
-            let slices: Vec<&[DrumEvent]> = events.iter().map(Vec::as_slice).collect();
-            let score =
-                score_windows(model.net(), &slices, EVAL_BATCH_SIZE).context("scoring failed")?;
+            let score = score_windows(model.net(), &slices(&windows), EVAL_BATCH_SIZE)
+                .context("scoring failed")?;
             (score.nll_per_step(), score.steps, score.accuracy())
         }
     };
@@ -153,11 +150,10 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
 }
 
 /// Fraction of scored steps whose most probable event under the n-gram was the one played.
-fn ngram_accuracy(ngram: &NgramModel, windows: &[&[DrumStep]]) -> f64 {
+fn ngram_accuracy(ngram: &NgramModel, windows: &[Vec<EventId>]) -> f64 {
     let mut correct = 0usize;
     let mut steps = 0usize;
-    for window in windows {
-        let events: Vec<DrumEvent> = window.iter().map(DrumStep::event).collect();
+    for events in windows {
         for t in 1..events.len() {
             let distribution = ngram.distribution(&events[..t]);
             let best = distribution

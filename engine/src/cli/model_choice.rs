@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use antiphon_engine::model::DrumModel;
+use antiphon_engine::model::Model;
 use antiphon_engine::shipped::SHIPPED_MODEL;
 use antiphon_engine::train::InitModel;
 use anyhow::Context;
@@ -32,12 +32,12 @@ impl ModelChoice {
     }
 
     /// The model, ready to play or score.
-    pub fn load(&self) -> anyhow::Result<DrumModel> {
+    pub fn load(&self) -> anyhow::Result<Model> {
         match self {
             ModelChoice::Shipped => {
-                DrumModel::from_bytes(SHIPPED_MODEL.config_json, SHIPPED_MODEL.weights)
+                Model::from_bytes(SHIPPED_MODEL.config_json, SHIPPED_MODEL.weights)
             }
-            ModelChoice::Folder(dir) => DrumModel::load(dir),
+            ModelChoice::Folder(dir) => Model::load(dir),
         }
         .with_context(|| format!("cannot load {self}"))
     }

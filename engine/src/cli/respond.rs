@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use antiphon_engine::encoding::EventId;
 use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
 use antiphon_engine::midi_file::{read_drums_file, write_drums};
 use antiphon_engine::model::generate;
@@ -53,13 +54,13 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
     let call = read.sequence;
     let steps_per_bar = call.steps_per_bar as usize;
     // The response starts on the bar line after the call.
-    let mut primer: Vec<DrumEvent> = call.events().collect();
+    let mut primer: Vec<EventId> = call.events().map(DrumEvent::id).collect();
     primer.resize(
         primer.len().div_ceil(steps_per_bar) * steps_per_bar,
-        DrumEvent::REST,
+        EventId::QUIET,
     );
     let steps = args.bars * steps_per_bar;
-    let generated = generate(&model, &primer, steps, args.temperature, args.seed)
+    let generated = generate(&model, &primer, steps, args.temperature, None, args.seed)
         .context("generating the response failed")?;
     // Only weights that are not numbers give a NaN likelihood; their "answer" is noise.
     anyhow::ensure!(
@@ -69,9 +70,14 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
         args.model
     );
 
+    let drums = |ids: &[EventId]| -> Vec<DrumEvent> {
+        ids.iter()
+            .map(|&id| DrumEvent::from_id(id).unwrap_or_default())
+            .collect()
+    };
+    let (call_events, answer_events) = (drums(&primer), drums(&generated.events));
     let response = DrumSequence {
-        steps: generated
-            .events
+        steps: answer_events
             .iter()
             .map(|&event| DrumStep::from_event(event, u7::new(RESPONSE_VELOCITY)))
             .collect(),
@@ -92,10 +98,13 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
     eprintln!("end of the call:");
     eprint!(
         "{}",
-        grid(&primer[primer.len() - shown_call_steps..], steps_per_bar)
+        grid(
+            &call_events[call_events.len() - shown_call_steps..],
+            steps_per_bar
+        )
     );
     eprintln!("response:");
-    eprint!("{}", grid(&generated.events, steps_per_bar));
+    eprint!("{}", grid(&answer_events, steps_per_bar));
     println!("log_likelihood: {:.4}", generated.log_likelihood);
     println!(
         "log_likelihood_per_step: {:.4}",

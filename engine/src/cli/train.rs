@@ -5,14 +5,13 @@ use std::time::Instant;
 
 use antiphon_engine::baseline::ngram::NgramModel;
 use antiphon_engine::dataset::SplitSource;
+use antiphon_engine::encoding::Family;
 use antiphon_engine::train::card::{GMD_ATTRIBUTION, SkippedFile};
-use antiphon_engine::train::{ModelCard, TrainOptions, train};
+use antiphon_engine::train::{ModelCard, Start, TrainOptions, train};
 use anyhow::Context;
 use clap::Args;
 
-use crate::cli::data::{
-    event_windows, load_reported, scored_steps, split_source_name, step_windows,
-};
+use crate::cli::data::{event_windows, load_reported, scored_steps, slices, split_source_name};
 use crate::cli::model_choice::{ModelChoice, recorded_path};
 use crate::cli::numbers;
 use crate::cli::progress_bar::TrainProgress;
@@ -105,8 +104,8 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let dataset = load_reported(&args.data)?;
     let train_sequences = dataset.train();
     let valid_sequences = dataset.validation();
-    let train_steps = step_windows(&train_sequences, args.steps_per_seq);
-    let valid_steps = step_windows(&valid_sequences, args.steps_per_seq);
+    let train_steps = event_windows(&train_sequences, args.steps_per_seq);
+    let valid_steps = event_windows(&valid_sequences, args.steps_per_seq);
     eprintln!(
         "windows of up to {} steps: {} train ({} scored steps), {} validation ({} scored steps)",
         args.steps_per_seq,
@@ -130,11 +129,15 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         ..TrainOptions::default()
     };
     let mut progress = TrainProgress::new();
+    let start = match &init {
+        Some(init) => Start::Continue(init),
+        None => Start::Fresh(Family::Drums),
+    };
     let summary = train(
-        &event_windows(&train_steps),
-        &event_windows(&valid_steps),
+        &train_steps,
+        &valid_steps,
         &options,
-        init.as_ref(),
+        start,
         &args.out,
         &mut |event| progress.show(event),
     );
@@ -144,8 +147,8 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
 
     let baseline_started = Instant::now();
     let baseline = (!valid_steps.is_empty()).then(|| {
-        NgramModel::fit(4, &train_steps)
-            .nll_per_step(&valid_steps)
+        NgramModel::fit(4, start.family().vocab_size(), &slices(&train_steps))
+            .nll_per_step(&slices(&valid_steps))
             .nats
     });
     eprintln!(

@@ -3,6 +3,8 @@
 
 use midly::num::u7;
 
+use crate::encoding::EventId;
+
 /// Number of drum classes.
 pub const NUM_CLASSES: usize = 9;
 /// Number of distinct step events: every subset of the nine classes.
@@ -110,6 +112,16 @@ impl DrumEvent {
     /// The event with vocabulary index `index`, or `None` when `index >= NUM_EVENTS`.
     pub fn from_index(index: usize) -> Option<DrumEvent> {
         (index < NUM_EVENTS).then_some(DrumEvent(index as u16))
+    }
+
+    /// The event's id in the pipeline.
+    pub fn id(self) -> EventId {
+        EventId::new(self.index())
+    }
+
+    /// The drum event of `id`, or `None` outside the vocabulary.
+    pub fn from_id(id: EventId) -> Option<DrumEvent> {
+        DrumEvent::from_index(id.index())
     }
 
     /// The event's vocabulary index, in `0..NUM_EVENTS`.

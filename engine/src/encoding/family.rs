@@ -3,14 +3,19 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use crate::encoding::{drums, melody};
 
-/// A model family, chosen by a model folder's `config.json` `encoding`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A model family, chosen by a model folder's `config.json` `encoding` (serialized as that
+/// name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Family {
     /// Magenta's `drum_kit`: nine drum classes, 512 events.
+    #[serde(rename = "drum_kit")]
     Drums,
     /// Magenta's melody encoding: note-ons for pitches 48–83, note-off, no event; 38 events.
+    #[serde(rename = "melody")]
     Melody,
 }
 

@@ -8,20 +8,30 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use midly::num::{u4, u7};
 use rtrb::{Consumer, Producer, RingBuffer};
 
-use crate::encoding::drums::DrumEvent;
+use crate::encoding::EventId;
+use crate::live::voicing::Voicing;
 use crate::phrase::WindowId;
 use crate::phrase::{StepSpan, TurnState};
 
 /// Events the audio thread reports.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PlayEvent {
-    /// The player's hits that quantized onto `step` (sent when the step closes).
-    Heard { step: i64, event: DrumEvent },
+    /// What the model heard on `step` of the call (sent when the step closes), and how the call
+    /// is voiced (a melody's register).
+    Heard {
+        step: i64,
+        event: EventId,
+        voicing: Voicing,
+    },
     /// The player struck a key that quantized onto `step` (the editor tells which keys were not
     /// drum-kit notes: the drum model hears those as the drum their pitch maps to, or not at all).
     Struck { step: i64, channel: u4, key: u7 },
-    /// The performer played `event` on `step`.
-    Played { step: i64, event: DrumEvent },
+    /// The performer played `event` on `step`, voiced as `voicing`.
+    Played {
+        step: i64,
+        event: EventId,
+        voicing: Voicing,
+    },
     /// A response step came too late to play.
     Late { step: i64 },
     /// Turn-taking moved on.

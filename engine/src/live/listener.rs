@@ -1,8 +1,8 @@
 //! The model thread's ear: feeds the call into the LSTM step by step as bars pass, so that when
 //! the call ends only the response remains to compute.
 
-use crate::encoding::drums::DrumEvent;
-use crate::model::{DrumModel, LstmState, ModelError};
+use crate::encoding::EventId;
+use crate::model::{LstmState, Model, ModelError};
 
 /// The model's state after hearing part of a call: ready to predict step `position_steps`.
 #[derive(Debug, Clone)]
@@ -10,7 +10,7 @@ pub struct Primed {
     /// LSTM state having consumed every event before `last`.
     pub state: LstmState,
     /// The last event heard, not yet fed.
-    pub last: DrumEvent,
+    pub last: EventId,
     /// Position of the next step, counted from the call's first bar line.
     pub position_steps: usize,
     /// Log-likelihood of what was heard (its first step is context).
@@ -25,20 +25,20 @@ pub struct CallListener {
     primed: Primed,
     /// Snapshots at the call's bar lines, for cutting a silent last bar from the primer.
     bar_snapshots: Vec<Primed>,
-    events: Vec<DrumEvent>,
+    events: Vec<EventId>,
     /// LSTM steps computed so far, replays included.
     computed_steps: u64,
 }
 
 impl CallListener {
     /// A call starting at bar line `start`, nothing heard yet.
-    pub fn new(model: &DrumModel, start: i64, steps_per_bar: u32) -> Result<Self, ModelError> {
+    pub fn new(model: &Model, start: i64, steps_per_bar: u32) -> Result<Self, ModelError> {
         Ok(CallListener {
             start,
             steps_per_bar: steps_per_bar.max(1),
             primed: Primed {
                 state: model.initial_state()?,
-                last: DrumEvent::REST,
+                last: EventId::QUIET,
                 position_steps: 0,
                 log_likelihood: 0.0,
             },
@@ -60,17 +60,12 @@ impl CallListener {
 
     /// Hears step `step`; steps skipped since the last one are rests. Steps before the call or
     /// already heard are ignored.
-    pub fn hear(
-        &mut self,
-        model: &DrumModel,
-        step: i64,
-        event: DrumEvent,
-    ) -> Result<(), ModelError> {
+    pub fn hear(&mut self, model: &Model, step: i64, event: EventId) -> Result<(), ModelError> {
         let Ok(position) = usize::try_from(step - self.start) else {
             return Ok(());
         };
         while self.events.len() < position {
-            self.feed(model, DrumEvent::REST)?;
+            self.feed(model, EventId::QUIET)?;
         }
         if self.events.len() == position {
             self.feed(model, event)?;
@@ -78,7 +73,7 @@ impl CallListener {
         Ok(())
     }
 
-    fn feed(&mut self, model: &DrumModel, event: DrumEvent) -> Result<(), ModelError> {
+    fn feed(&mut self, model: &Model, event: EventId) -> Result<(), ModelError> {
         let position = self.events.len();
         if position > 0 {
             let log_probs = model.step(&mut self.primed.state, self.primed.last, position)?;
@@ -101,17 +96,17 @@ impl CallListener {
     /// The model primed with the call's steps before `end`: the live state when everything up
     /// to `end` was heard, a bar snapshot when `end` is an earlier bar line, the live state fed
     /// with rests when the call's last steps never arrived.
-    pub fn primed_until(&mut self, model: &DrumModel, end: i64) -> Result<Primed, ModelError> {
+    pub fn primed_until(&mut self, model: &Model, end: i64) -> Result<Primed, ModelError> {
         let Ok(length) = usize::try_from(end - self.start) else {
             return Ok(Primed {
                 state: model.initial_state()?,
-                last: DrumEvent::REST,
+                last: EventId::QUIET,
                 position_steps: 0,
                 log_likelihood: 0.0,
             });
         };
         while self.events.len() < length {
-            self.feed(model, DrumEvent::REST)?;
+            self.feed(model, EventId::QUIET)?;
         }
         if self.events.len() == length {
             return Ok(self.primed.clone());

@@ -4,7 +4,7 @@
 use std::num::NonZeroU32;
 use std::time::Instant;
 
-use crate::encoding::drums::DrumEvent;
+use crate::encoding::{EventId, Family};
 use crate::phrase::{AnswerRequest, WindowId};
 
 /// Audio thread → model thread.
@@ -17,7 +17,7 @@ pub enum ToWorker {
     /// A call started at bar line `start`; `steps_per_bar` places the model's bar snapshots.
     CallStarted { start: i64, steps_per_bar: u32 },
     /// Step `step` of the call closed with `event`. Steps arrive in order; a gap is rests.
-    CallStep { step: i64, event: DrumEvent },
+    CallStep { step: i64, event: EventId },
     /// Answer as `request` says.
     Answer {
         request: AnswerRequest,
@@ -43,11 +43,12 @@ pub enum FromWorker {
     Step {
         id: WindowId,
         step: i64,
-        event: DrumEvent,
+        event: EventId,
     },
     /// Every step of window `id` has been sent.
     Finished { id: WindowId },
-    /// The model folder of the slot in use changed under it (a song's state was loaded): pending
-    /// windows will not be filled.
-    ModelChanged,
+    /// A model of `family` is loaded and answers from now on (`None`: no model could be loaded,
+    /// nothing answers): at start, after a `UseModel`, or when the folder of the slot in use
+    /// changed under it (a song's state was loaded). Windows asked for before will not be filled.
+    Loaded { family: Option<Family> },
 }

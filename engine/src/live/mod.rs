@@ -1,18 +1,24 @@
-//! The live performer: the audio thread's side (grid, turn-taking, scheduling) and the model
-//! thread that listens and answers, joined by two lock-free rings.
+//! The live performer: the audio thread's side (grid, turn-taking, the family's quantizer and
+//! renderer, scheduling) and the model thread that listens and answers, joined by two lock-free
+//! rings. Only the quantizer and the renderer know what an event id means.
 //!
-//! Audio thread: [`performer`], [`grid`], [`schedule`], [`voices`], [`monitor`].
-//! Model thread: [`worker`], [`listener`], [`shelf`]. Between them: [`messages`]. To the
-//! editor: [`feed`] and [`monitor`].
+//! Audio thread: [`performer`] (the glue), [`grid`], [`quantize`], [`render`], [`schedule`],
+//! [`voices`], [`output`], [`lead`], [`monitor`]. Model thread: [`worker`], [`listener`],
+//! [`shelf`]. Between them: [`messages`]. To the editor: [`feed`] and [`monitor`].
 
 pub mod feed;
 pub mod grid;
 pub mod io;
+pub mod lead;
 pub mod listener;
 pub mod messages;
 pub mod monitor;
+pub mod output;
 pub mod performer;
+pub mod quantize;
+pub mod render;
 pub mod schedule;
 pub mod shelf;
 pub mod voices;
+pub mod voicing;
 pub mod worker;

@@ -1,5 +1,6 @@
-//! The audio thread's side of the live performer: reads the transport, hears the player, keeps
-//! the turn-taking, feeds the model thread and plays its answers at exact sample offsets.
+//! The audio thread's side of the live performer: the glue of turn-taking. It reads the
+//! transport, hears the player through the family's quantizer, keeps the turns, feeds the model
+//! thread, and plays its answers through the family's renderer at exact sample offsets.
 //!
 //! Everything here runs inside the host's `process()`: it never allocates after construction,
 //! never locks, never waits on the model (except when the host renders offline, where waiting
@@ -12,33 +13,30 @@ use std::time::{Duration, Instant};
 use midly::num::{u4, u7};
 use rtrb::{Consumer, Producer, RingBuffer};
 
-use crate::encoding::drums::{DrumClass, DrumEvent};
 use crate::live::feed::{FeedReceiver, FeedSender, PlayEvent, feed};
 use crate::live::grid::{BlockGrid, GridPoint};
 use crate::live::io::{Input, InputKind, Output, OutputKind, Trigger};
+use crate::live::lead::{deadline, lead_steps};
 use crate::live::messages::{FromWorker, Generation, ToWorker};
 use crate::live::monitor::Monitor;
+use crate::live::output::BlockOutput;
+use crate::live::quantize::Quantizer;
+use crate::live::render::{Sounding, render};
 use crate::live::schedule::{Cue, Schedule};
 use crate::live::shelf::ModelShelf;
-use crate::live::voices::{VoiceEvent, Voices};
+use crate::live::voices::Voices;
 use crate::live::worker::{self, WorkerHandle, WorkerStart, WorkerStats};
-use crate::phrase::{Action, Actions, Meter, PhraseRules, TurnState, Turns};
-use crate::sequence::{DrumHit, DrumStep};
+use crate::phrase::{Action, Actions, Heard, Meter, PhraseRules, TurnState, Turns};
 use crate::transport::{Position, Transport};
 
 /// Ring capacity audio → model thread: a call step per 16th, plus a few control messages.
 const TO_WORKER_CAPACITY: usize = 4096;
 /// Ring capacity model → audio thread: two full windows of steps.
 const FROM_WORKER_CAPACITY: usize = 2048;
-/// Most events one block can send.
-const MAX_OUTPUTS_PER_BLOCK: usize = 8192;
 /// A jump in song position larger than this (quarter notes) is a relocation or loop wrap.
 const JUMP_TOLERANCE_PPQ: f64 = 0.01;
-/// Steps the call may be decided early when the model is slow.
-const MAX_LEAD_STEPS: u32 = 4;
-/// Slack the model thread needs beyond its compute time: its poll interval and scheduling.
-const WAKE_SLACK_SECS: f64 = 0.003;
-/// The longest an offline render waits for one step before playing on without it.
+/// The longest an offline render waits for one step, or for a model to load, before playing on
+/// without it.
 const OFFLINE_WAIT_LIMIT: Duration = Duration::from_secs(10);
 
 /// Settings the plugin copies from its parameters each block.
@@ -50,8 +48,8 @@ pub struct Settings {
     pub generation: Generation,
     /// Channel of the generated notes.
     pub out_channel: u4,
-    /// Velocity of the generated notes.
-    pub velocity: u7,
+    /// Velocity of the generated notes; `None`: as the call was played (its mean velocity).
+    pub velocity: Option<u7>,
     /// Whether the player's notes also go out.
     pub passthrough: bool,
     /// What ends a call on demand.
@@ -60,90 +58,17 @@ pub struct Settings {
     pub model_slot: u32,
 }
 
-/// The drum hits of steps not yet closed (a note lands at most half a step ahead).
-#[derive(Debug, Clone, Copy, Default)]
-struct PendingSteps {
-    slots: [(i64, DrumStep); 4],
-}
-
-impl PendingSteps {
-    fn strike(&mut self, step: i64, class: DrumClass, velocity: u7) {
-        let slot = &mut self.slots[step.rem_euclid(4) as usize];
-        if slot.0 != step {
-            *slot = (step, DrumStep::default());
-        }
-        slot.1.strike(
-            class,
-            DrumHit {
-                velocity,
-                offset_steps: 0.0,
-            },
-        );
-    }
-
-    fn take(&mut self, step: i64) -> DrumEvent {
-        let slot = &mut self.slots[step.rem_euclid(4) as usize];
-        let event = if slot.0 == step {
-            slot.1.event()
-        } else {
-            DrumEvent::REST
-        };
-        *slot = (i64::MIN, DrumStep::default());
-        event
-    }
-}
-
-/// The events of the block being processed, on the performer's absolute sample clock, in the
-/// order they were decided. The performer walks the block in time order, so that order is the
-/// sample order too; on one sample it is cause before effect (a key's note-off before the
-/// note-on that takes its place), which no fixed ranking of kinds can give.
-#[derive(Debug)]
-struct BlockOutput {
-    /// Absolute sample (since activation) of the block's first sample.
-    block_start: u64,
-    /// Allocated once with room for [`MAX_OUTPUTS_PER_BLOCK`].
-    queued: Vec<Output>,
-    /// Events that did not fit this block.
-    dropped: u32,
-}
-
-impl BlockOutput {
-    fn at(&self, offset: u32) -> u64 {
-        self.block_start + u64::from(offset)
-    }
-
-    fn queue(&mut self, offset: u32, kind: OutputKind) {
-        debug_assert!(
-            self.queued.last().is_none_or(|last| last.offset <= offset),
-            "outputs are decided in sample order"
-        );
-        if self.queued.len() == self.queued.capacity() {
-            self.dropped += 1;
-            return;
-        }
-        self.queued.push(Output { offset, kind });
-    }
-
-    fn voice(&mut self, at: u64, event: VoiceEvent) {
-        let offset = u32::try_from(at.saturating_sub(self.block_start)).unwrap_or(u32::MAX);
-        match event {
-            VoiceEvent::On {
-                channel,
-                key,
-                velocity,
-            } => self.queue(
-                offset,
-                OutputKind::NoteOn {
-                    channel,
-                    key,
-                    velocity,
-                },
-            ),
-            VoiceEvent::Off { channel, key } => {
-                self.queue(offset, OutputKind::NoteOff { channel, key })
-            }
-        }
-    }
+/// Where the model thread stands, as the audio thread knows it.
+// Held inline: boxing the quantizer would allocate on the audio thread when the model changes.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+enum Model {
+    /// Asked for a model and not yet told which family it plays: nothing is heard meanwhile.
+    Loading,
+    /// No model could be loaded: nothing is heard.
+    Missing,
+    /// A model of the quantizer's family answers.
+    Ready(Quantizer),
 }
 
 /// The audio thread's performer. Build it (and its model thread) with [`Performer::start`] on
@@ -154,6 +79,7 @@ pub struct Performer {
     offline: bool,
     /// The model slot the model thread was last asked for.
     model_slot: u32,
+    model: Model,
     inbox: Consumer<FromWorker>,
     outbox: Producer<ToWorker>,
     worker_stats: Arc<WorkerStats>,
@@ -163,7 +89,6 @@ pub struct Performer {
     /// Whether the last block followed a playing transport (a phrase may be under way).
     following: bool,
     expected_ppq: Option<f64>,
-    pending: PendingSteps,
     schedule: Box<Schedule>,
     voices: Box<Voices>,
     out: BlockOutput,
@@ -207,6 +132,7 @@ impl Performer {
             sample_rate_hz,
             offline,
             model_slot,
+            model: Model::Loading,
             inbox,
             outbox,
             worker_stats,
@@ -214,14 +140,9 @@ impl Performer {
             turns: Turns::new(Meter::new(0, 16), PhraseRules::default()),
             following: false,
             expected_ppq: None,
-            pending: PendingSteps::default(),
             schedule: Box::default(),
             voices: Box::default(),
-            out: BlockOutput {
-                block_start: 0,
-                queued: Vec::with_capacity(MAX_OUTPUTS_PER_BLOCK),
-                dropped: 0,
-            },
+            out: BlockOutput::default(),
             block: None,
             feed: play_feed,
             shown_turn: None,
@@ -248,17 +169,20 @@ impl Performer {
         len_samples: u32,
         inputs: &[Input],
         settings: &Settings,
-        mut emit: impl FnMut(Output),
+        emit: impl FnMut(Output),
     ) {
-        self.out.queued.clear();
+        self.out.clear();
         if settings.model_slot != self.model_slot {
             self.swap_model(settings.model_slot);
+        }
+        self.drain_inbox(0);
+        if self.offline && matches!(self.model, Model::Loading) {
+            self.wait_for_model();
         }
         let position = match transport {
             Transport::Playing(position) => Meter::of(&position).map(|meter| (position, meter)),
             Transport::Stopped => None,
         };
-        self.drain_inbox(0);
         self.monitor
             .playing
             .store(position.is_some(), Ordering::Relaxed);
@@ -285,6 +209,11 @@ impl Performer {
                 }
                 self.expected_ppq = None;
                 for (index, input) in inputs.iter().enumerate() {
+                    if let (InputKind::NoteOff { key, .. }, Model::Ready(quantizer)) =
+                        (input.kind, &mut self.model)
+                    {
+                        quantizer.release(key);
+                    }
                     self.hear_passthrough(index, input, settings);
                 }
             }
@@ -301,39 +230,56 @@ impl Performer {
             // Told again in full when the editor next opens.
             self.shown_turn = None;
         }
-
-        for &output in &self.out.queued {
-            emit(output);
-        }
-        if self.out.dropped > 0 {
+        let dropped = self.out.finish(len_samples, emit);
+        if dropped > 0 {
             self.monitor
                 .dropped_outputs
-                .fetch_add(std::mem::take(&mut self.out.dropped), Ordering::Relaxed);
+                .fetch_add(dropped, Ordering::Relaxed);
         }
-        self.out.block_start = block_end;
     }
 
-    /// Closes every note and forgets the phrase: the transport stopped, jumped or changed meter.
+    /// Closes every note, the player's passed through too, and forgets the phrase: the
+    /// transport stopped, jumped or changed meter.
     fn stop(&mut self, offset: u32) {
         let at = self.out.at(offset);
         self.voices
             .close_all(at, |at, event| self.out.voice(at, event));
-        self.turns.reset(self.turns.meter());
+        self.end_phrase(offset);
         self.following = false;
+    }
+
+    /// Closes the answer's notes and forgets the phrase, the transport running on (the model
+    /// changed); the player's notes sound on.
+    fn end_phrase(&mut self, offset: u32) {
+        let at = self.out.at(offset);
+        self.voices
+            .close_generated(at, |at, event| self.out.voice(at, event));
+        self.turns.reset(self.turns.meter());
         self.schedule.clear();
-        self.pending = PendingSteps::default();
+        if let Model::Ready(quantizer) = &mut self.model {
+            *quantizer = Quantizer::new(quantizer.family());
+        }
         self.send(ToWorker::Reset);
         self.feed.send(PlayEvent::Reset);
     }
 
-    /// The Model parameter moved: what the old model was asked for is dropped here, and the
-    /// model thread loads the new one before it reads anything sent after.
+    /// The Model parameter moved: what the old model was asked for is dropped here, nothing is
+    /// heard until the model thread says which family the new model plays, and it loads that
+    /// model before it reads anything sent after.
     fn swap_model(&mut self, slot: u32) {
-        if self.following {
-            self.stop(0);
-        }
+        self.end_phrase(0);
         self.model_slot = slot;
+        self.model = Model::Loading;
         self.send(ToWorker::UseModel { slot });
+    }
+
+    /// Offline render only: waits for the model thread to say which model is loaded.
+    fn wait_for_model(&mut self) {
+        let deadline = Instant::now() + OFFLINE_WAIT_LIMIT;
+        while matches!(self.model, Model::Loading) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_micros(100));
+            self.drain_inbox(0);
+        }
     }
 
     fn follow_transport(&mut self, position: &Position, meter: Meter) {
@@ -360,13 +306,24 @@ impl Performer {
         let grid = BlockGrid::new(position, self.sample_rate_hz, len_samples);
         self.block = Some((grid, Instant::now()));
         self.turns.set_rules(settings.rules);
-        let lead_steps = self.lead_steps(grid.samples_per_step());
+        let compute_secs = f64::from(self.worker_stats.step_micros.load(Ordering::Relaxed)) * 1e-6;
+        let lead = lead_steps(
+            self.offline,
+            compute_secs,
+            grid.samples_per_step(),
+            self.sample_rate_hz,
+        );
         let mut points = grid.points().peekable();
         let mut inputs_left = inputs.iter().enumerate().peekable();
         loop {
-            // Grid moments go first on a tie: a note on a step's close belongs to the next step.
+            // On one sample a release goes first (a note released on a grid line no longer
+            // sounds there), then the grid moment, then a press (a note on a step's close
+            // belongs to the next step).
             let take_point = match (points.peek(), inputs_left.peek()) {
-                (Some((point_offset, _)), Some((_, input))) => *point_offset <= input.offset,
+                (Some((point_offset, _)), Some((_, input))) => match input.kind {
+                    InputKind::NoteOff { .. } => *point_offset < input.offset,
+                    _ => *point_offset <= input.offset,
+                },
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
                 (None, None) => break,
@@ -376,7 +333,7 @@ impl Performer {
                 self.release_due(self.out.at(offset));
                 match point {
                     GridPoint::Start(step) => self.step_started(step, offset, &grid, settings),
-                    GridPoint::Close(step) => self.step_closed(step, lead_steps, settings),
+                    GridPoint::Close(step) => self.step_closed(step, offset, lead, settings),
                 }
             } else {
                 let (index, input) = inputs_left.next().expect("peeked");
@@ -387,26 +344,13 @@ impl Performer {
         self.expected_ppq = Some(grid.end_ppq());
     }
 
-    /// Steps to decide the call early so the first response step is computed in time. None
-    /// offline: a bounce waits for the model, and must not depend on how fast it was.
-    fn lead_steps(&self, samples_per_step: f64) -> u32 {
-        if self.offline {
-            return 0;
-        }
-        let compute_secs = f64::from(self.worker_stats.step_micros.load(Ordering::Relaxed)) * 1e-6;
-        let step_secs = samples_per_step / self.sample_rate_hz;
-        (0..MAX_LEAD_STEPS)
-            .find(|&lead| {
-                let available = (f64::from(lead) + 0.5) * step_secs;
-                let needed = 2.0 * (f64::from(lead + 1) * compute_secs) + WAKE_SLACK_SECS;
-                available >= needed
-            })
-            .unwrap_or(MAX_LEAD_STEPS)
-    }
-
     fn step_started(&mut self, step: i64, offset: u32, grid: &BlockGrid, settings: &Settings) {
-        let actions = self.turns.step_started(step);
-        self.act(actions, settings);
+        let sustaining = match &self.model {
+            Model::Ready(quantizer) => quantizer.sustaining(),
+            Model::Loading | Model::Missing => false,
+        };
+        let actions = self.turns.step_started(step, sustaining);
+        self.act(actions, offset, settings);
 
         let mut cue = self.schedule.cue(step);
         if cue == Cue::Pending && self.offline {
@@ -414,20 +358,27 @@ impl Performer {
         }
         match cue {
             Cue::Play(event) => {
-                self.feed.send(PlayEvent::Played { step, event });
-                let at = self.out.at(offset);
-                let length = (grid.samples_per_step() / 2.0).round() as u64;
-                let velocity = f32::from(settings.velocity.as_int()) / 127.0;
-                for class in event.classes() {
-                    self.voices.start_generated(
-                        at,
-                        settings.out_channel,
-                        class.output_pitch(),
-                        velocity,
-                        length,
-                        |at, event| self.out.voice(at, event),
-                    );
-                }
+                let Model::Ready(quantizer) = &self.model else {
+                    return;
+                };
+                let family = quantizer.family();
+                let voicing = self.schedule.voicing();
+                self.feed.send(PlayEvent::Played {
+                    step,
+                    event,
+                    voicing,
+                });
+                let velocity = settings.velocity.unwrap_or(voicing.velocity);
+                let sounding = Sounding {
+                    at: self.out.at(offset),
+                    step_samples: grid.samples_per_step(),
+                    channel: settings.out_channel,
+                    velocity: f32::from(velocity.as_int()) / 127.0,
+                    transpose_semitones: voicing.transpose_semitones,
+                };
+                render(family, event, sounding, &mut self.voices, |at, event| {
+                    self.out.voice(at, event)
+                });
             }
             Cue::Pending => {
                 Monitor::count(&self.monitor.late_steps);
@@ -451,31 +402,52 @@ impl Performer {
         }
     }
 
-    fn step_closed(&mut self, step: i64, lead_steps: u32, settings: &Settings) {
-        let event = self.pending.take(step);
-        if !event.is_rest() {
-            self.feed.send(PlayEvent::Heard { step, event });
+    fn step_closed(&mut self, step: i64, offset: u32, lead_steps: u32, settings: &Settings) {
+        let Model::Ready(quantizer) = &mut self.model else {
+            return;
+        };
+        let event = quantizer.close(step);
+        let voicing = quantizer.voicing();
+        if !event.is_quiet() {
+            self.feed.send(PlayEvent::Heard {
+                step,
+                event,
+                voicing,
+            });
         }
         if self.turns.call_start().is_some_and(|start| step >= start) {
             self.send(ToWorker::CallStep { step, event });
         }
         let actions = self.turns.step_closed(step, lead_steps);
-        self.act(actions, settings);
+        self.act(actions, offset, settings);
     }
 
-    fn act(&mut self, actions: Actions, settings: &Settings) {
+    /// Carries out what the turn-taking decided at `offset`.
+    fn act(&mut self, actions: Actions, offset: u32, settings: &Settings) {
         for action in actions {
             match action {
                 Action::CallStarted {
                     start,
                     steps_per_bar,
-                } => self.send(ToWorker::CallStarted {
-                    start,
-                    steps_per_bar,
-                }),
+                } => {
+                    if let Model::Ready(quantizer) = &mut self.model {
+                        quantizer.start_call();
+                    }
+                    self.send(ToWorker::CallStarted {
+                        start,
+                        steps_per_bar,
+                    });
+                }
                 Action::CallDiscarded => self.send(ToWorker::Reset),
                 Action::Respond(request) => {
-                    self.schedule.queue(request.id, request.response);
+                    let voicing = match (&self.model, request.heard) {
+                        (Model::Ready(quantizer), Heard::Call { .. }) => quantizer.voicing(),
+                        (_, Heard::Window { source_id, .. }) => {
+                            self.schedule.voicing_of(source_id).unwrap_or_default()
+                        }
+                        _ => Default::default(),
+                    };
+                    self.schedule.queue(request.id, request.response, voicing);
                     let deadline = self.deadline(request.response.start);
                     self.send(ToWorker::Answer {
                         request,
@@ -489,42 +461,49 @@ impl Performer {
                     response,
                 } => self.schedule.queue_repeat(id, source_id, response),
                 Action::WindowStarted { id, .. } => self.schedule.start(id),
-                Action::WindowEnded { id } => self.schedule.end(id),
+                Action::WindowEnded { id } => {
+                    // An answer's held note ends with the answer.
+                    let at = self.out.at(offset);
+                    self.voices
+                        .end_held(at, |at, event| self.out.voice(at, event));
+                    self.schedule.end(id);
+                }
             }
         }
     }
 
-    /// When `step`'s note must be ready: hosts process a block up to one block before it plays,
-    /// so the block holding `step` may be processed that much earlier than `step` sounds.
+    /// When `step`'s note must be ready.
     fn deadline(&self, step: i64) -> Instant {
-        let Some((grid, started)) = self.block else {
-            return Instant::now();
-        };
-        let samples = grid.samples_until(step) - f64::from(grid.len_samples());
-        started + Duration::from_secs_f64((samples / self.sample_rate_hz).max(0.0))
+        match self.block {
+            Some((grid, started)) => deadline(&grid, started, step, self.sample_rate_hz),
+            None => Instant::now(),
+        }
     }
 
     fn hear(&mut self, index: usize, input: &Input, grid: &BlockGrid, settings: &Settings) {
-        if let InputKind::NoteOn {
-            channel,
-            key,
-            velocity,
-        } = input.kind
-            && settings.trigger != Some(Trigger::Note(key))
-        {
-            let step = grid.step_of(input.offset);
-            self.feed.send(PlayEvent::Struck { step, channel, key });
-            if let Some(class) = DrumClass::from_pitch(key) {
-                let velocity = (velocity * 127.0).round().clamp(1.0, 127.0) as u8;
-                self.pending.strike(step, class, u7::new(velocity));
+        match (input.kind, &mut self.model) {
+            (
+                InputKind::NoteOn {
+                    channel,
+                    key,
+                    velocity,
+                },
+                Model::Ready(quantizer),
+            ) if settings.trigger != Some(Trigger::Note(key)) => {
+                let step = grid.step_of(input.offset);
+                self.feed.send(PlayEvent::Struck { step, channel, key });
+                let velocity = u7::new((velocity * 127.0).round().clamp(1.0, 127.0) as u8);
+                quantizer.press(step, key, velocity);
+                let actions = self.turns.note(step);
+                self.act(actions, input.offset, settings);
             }
-            let actions = self.turns.note(step);
-            self.act(actions, settings);
+            (InputKind::NoteOff { key, .. }, Model::Ready(quantizer)) => quantizer.release(key),
+            _ => {}
         }
         self.hear_passthrough(index, input, settings);
     }
 
-    /// Passes the input through (or swallows it) and keeps the held keys and voices.
+    /// Passes the input through (or swallows it) and keeps the voices.
     fn hear_passthrough(&mut self, index: usize, input: &Input, settings: &Settings) {
         let at = self.out.at(input.offset);
         let forward = match input.kind {
@@ -571,11 +550,16 @@ impl Performer {
             match message {
                 FromWorker::Step { id, step, event } => self.schedule.deliver(id, step, event),
                 FromWorker::Finished { id } => self.schedule.finish(id),
-                FromWorker::ModelChanged => {
-                    self.schedule.finish_all();
-                    if self.following {
-                        self.stop(offset);
+                FromWorker::Loaded { family } => {
+                    // Asked for (the phrase already ended when the slot changed), or the folder
+                    // changed under the slot in use: then the phrase ends now.
+                    if matches!(self.model, Model::Ready(_)) {
+                        self.end_phrase(offset);
                     }
+                    self.model = match family {
+                        Some(family) => Model::Ready(Quantizer::new(family)),
+                        None => Model::Missing,
+                    };
                 }
             }
         }
@@ -587,8 +571,10 @@ mod tests {
     use std::num::NonZeroU32;
 
     use super::*;
+    use crate::encoding::EventId;
+    use crate::encoding::drums::{DrumClass, DrumEvent};
     use crate::live::shelf::{ShippedModel, UserModels};
-    use crate::model::drum_model::tests::tiny_model_files;
+    use crate::model::loaded::tests::tiny_model_files;
     use crate::phrase::AfterResponse;
     use crate::transport::TimeSignature;
 
@@ -618,7 +604,7 @@ mod tests {
                 seed: NonZeroU32::new(7),
             },
             out_channel: u4::new(9),
-            velocity: u7::new(100),
+            velocity: Some(u7::new(100)),
             passthrough: false,
             trigger: None,
             model_slot: 0,
@@ -824,15 +810,15 @@ mod tests {
         let mut turns = Vec::new();
         while let Ok(event) = feed.play.pop() {
             match event {
-                PlayEvent::Heard { step, event } => heard.push((step, event)),
+                PlayEvent::Heard { step, event, .. } => heard.push((step, event)),
                 PlayEvent::Struck { step, key, .. } => struck.push((step, key.as_int())),
                 PlayEvent::Played { .. } => played += 1,
                 PlayEvent::Turn(turn) => turns.push(turn),
                 PlayEvent::Late { .. } | PlayEvent::Reset => {}
             }
         }
-        let kick = DrumEvent::REST.with(DrumClass::Kick);
-        let expected: Vec<(i64, DrumEvent)> = (0..8).map(|beat| (beat * 4, kick)).collect();
+        let kick = DrumEvent::REST.with(DrumClass::Kick).id();
+        let expected: Vec<(i64, EventId)> = (0..8).map(|beat| (beat * 4, kick)).collect();
         assert_eq!(heard, expected, "every kick of the call, on its step");
         let keys: Vec<(i64, u8)> = (0..8).map(|beat| (beat * 4, 36)).collect();
         assert_eq!(struck, keys, "every key struck, on its step");

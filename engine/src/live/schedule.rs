@@ -1,7 +1,8 @@
 //! The response windows the audio thread plays: the one sounding now and the one queued to start
 //! at a bar line, filled step by step as the model thread delivers.
 
-use crate::encoding::drums::DrumEvent;
+use crate::encoding::EventId;
+use crate::live::voicing::Voicing;
 use crate::phrase::StepSpan;
 use crate::phrase::WindowId;
 use crate::phrase::state::MAX_RESPONSE_STEPS;
@@ -11,7 +12,9 @@ use crate::phrase::state::MAX_RESPONSE_STEPS;
 struct Slot {
     id: Option<WindowId>,
     span: StepSpan,
-    events: [Option<DrumEvent>; MAX_RESPONSE_STEPS],
+    /// How the window sounds, from the call it answers.
+    voicing: Voicing,
+    events: [Option<EventId>; MAX_RESPONSE_STEPS],
     /// The model has sent every step (or never will).
     finished: bool,
 }
@@ -21,14 +24,16 @@ impl Slot {
         Slot {
             id: None,
             span: StepSpan::new(0, 0),
+            voicing: Voicing::default(),
             events: [None; MAX_RESPONSE_STEPS],
             finished: false,
         }
     }
 
-    fn prepare(&mut self, id: WindowId, span: StepSpan) {
+    fn prepare(&mut self, id: WindowId, span: StepSpan, voicing: Voicing) {
         self.id = Some(id);
         self.span = span;
+        self.voicing = voicing;
         self.events.fill(None);
         self.finished = false;
     }
@@ -47,7 +52,7 @@ pub enum Cue {
     /// No window sounds at this step.
     Silent,
     /// Play this event.
-    Play(DrumEvent),
+    Play(EventId),
     /// The window covers this step but the model has not delivered it yet.
     Pending,
 }
@@ -75,9 +80,23 @@ impl Schedule {
         self.next.id = None;
     }
 
-    /// Queues window `id` over `span`, to be filled by the model (replacing any queued one).
-    pub fn queue(&mut self, id: WindowId, span: StepSpan) {
-        self.next.prepare(id, span);
+    /// Queues window `id` over `span`, voiced as `voicing`, to be filled by the model (replacing
+    /// any queued one).
+    pub fn queue(&mut self, id: WindowId, span: StepSpan, voicing: Voicing) {
+        self.next.prepare(id, span, voicing);
+    }
+
+    /// The voicing of window `id`, while it is queued or sounding.
+    pub fn voicing_of(&self, id: WindowId) -> Option<Voicing> {
+        [&self.current, &self.next]
+            .into_iter()
+            .find(|slot| slot.id == Some(id))
+            .map(|slot| slot.voicing)
+    }
+
+    /// The voicing of the sounding window.
+    pub fn voicing(&self) -> Voicing {
+        self.current.voicing
     }
 
     /// Queues window `id` over `span` with the steps of window `source_id` (loop).
@@ -87,12 +106,12 @@ impl Schedule {
         } else if self.next.id == Some(source_id) {
             &self.next
         } else {
-            self.next.prepare(id, span);
+            self.next.prepare(id, span, Voicing::default());
             self.next.finished = true;
             return;
         };
-        let events = source.events;
-        self.next.prepare(id, span);
+        let (events, voicing) = (source.events, source.voicing);
+        self.next.prepare(id, span, voicing);
         self.next.events = events;
         self.next.finished = true;
     }
@@ -113,7 +132,7 @@ impl Schedule {
     }
 
     /// Stores a step the model delivered (ignored when its window is gone).
-    pub fn deliver(&mut self, id: WindowId, step: i64, event: DrumEvent) {
+    pub fn deliver(&mut self, id: WindowId, step: i64, event: EventId) {
         let slot = [&mut self.current, &mut self.next]
             .into_iter()
             .find(|slot| slot.id == Some(id));
@@ -133,12 +152,6 @@ impl Schedule {
         }
     }
 
-    /// The model will fill no window any more (it was swapped).
-    pub fn finish_all(&mut self) {
-        self.current.finished = true;
-        self.next.finished = true;
-    }
-
     /// What to play at `step`.
     pub fn cue(&self, step: i64) -> Cue {
         let slot = &self.current;
@@ -156,18 +169,17 @@ impl Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::drums::DrumClass;
 
-    fn kick() -> DrumEvent {
-        DrumEvent::REST.with(DrumClass::Kick)
+    fn kick() -> EventId {
+        EventId::new(1)
     }
 
     #[test]
     fn a_queued_window_fills_then_sounds() {
         let mut schedule = Schedule::default();
-        schedule.queue(1, StepSpan::new(32, 48));
+        schedule.queue(1, StepSpan::new(32, 48), Voicing::default());
         schedule.deliver(1, 32, kick());
-        schedule.deliver(1, 33, DrumEvent::REST);
+        schedule.deliver(1, 33, EventId::QUIET);
         assert_eq!(schedule.cue(32), Cue::Silent, "not started yet");
         schedule.start(1);
         assert_eq!(schedule.cue(32), Cue::Play(kick()));
@@ -181,17 +193,21 @@ mod tests {
     #[test]
     fn stale_windows_are_ignored() {
         let mut schedule = Schedule::default();
-        schedule.queue(1, StepSpan::new(0, 16));
-        schedule.queue(2, StepSpan::new(0, 16));
+        schedule.queue(1, StepSpan::new(0, 16), Voicing::default());
+        schedule.queue(2, StepSpan::new(0, 16), Voicing::default());
         schedule.deliver(1, 0, kick());
         schedule.start(2);
         assert_eq!(schedule.cue(0), Cue::Pending);
     }
 
     #[test]
-    fn a_repeat_copies_the_source_steps() {
+    fn a_repeat_copies_the_source_steps_and_voicing() {
+        let low = Voicing {
+            transpose_semitones: -12,
+            velocity: midly::num::u7::new(70),
+        };
         let mut schedule = Schedule::default();
-        schedule.queue(1, StepSpan::new(0, 16));
+        schedule.queue(1, StepSpan::new(0, 16), low);
         schedule.deliver(1, 3, kick());
         schedule.start(1);
         schedule.queue_repeat(2, 1, StepSpan::new(16, 32));
@@ -199,5 +215,6 @@ mod tests {
         schedule.start(2);
         assert_eq!(schedule.cue(19), Cue::Play(kick()));
         assert_eq!(schedule.cue(20), Cue::Silent);
+        assert_eq!(schedule.voicing(), low);
     }
 }

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use parking_lot::{Mutex, RwLock};
 
-use crate::model::{DrumModel, ModelError};
+use crate::encoding::Family;
+use crate::model::{Model, ModelConfig, ModelError};
 
 /// Slot of the shipped model.
 pub const SHIPPED_SLOT: u32 = 0;
@@ -25,6 +26,15 @@ pub struct ShippedModel {
     pub weights: &'static [u8],
 }
 
+impl ShippedModel {
+    /// The family its config names (drums when the config cannot be read: loading it will say
+    /// why).
+    pub fn family(&self) -> Family {
+        serde_json::from_slice::<ModelConfig>(self.config_json)
+            .map_or(Family::Drums, |config| config.family())
+    }
+}
+
 /// What the model thread has loaded, for display.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelStatus {
@@ -32,6 +42,8 @@ pub struct ModelStatus {
     pub slot: u32,
     /// Its name.
     pub name: String,
+    /// Its family: what it plays.
+    pub family: Family,
     /// Why the requested model is not the one in use, if it is not.
     pub error: Option<String>,
     /// The model thread's last failure while answering (the phrase it was answering was lost).
@@ -74,6 +86,7 @@ impl ModelShelf {
             status: Mutex::new(ModelStatus {
                 slot: SHIPPED_SLOT,
                 name: shipped.name.to_owned(),
+                family: shipped.family(),
                 error: None,
                 fault: None,
             }),
@@ -128,7 +141,7 @@ impl ModelShelf {
 
     /// Loads `slot`. A user model that cannot be loaded falls back to the shipped model, and the
     /// status says why.
-    pub fn load(&self, slot: u32) -> Result<DrumModel, ModelError> {
+    pub fn load(&self, slot: u32) -> Result<Model, ModelError> {
         let (model, status) = match (slot, self.folder(slot)) {
             (SHIPPED_SLOT, _) => (self.load_shipped()?, None),
             (_, None) => (
@@ -137,11 +150,12 @@ impl ModelShelf {
                     "model slot {slot} is empty; answering with the shipped model"
                 )),
             ),
-            (_, Some(folder)) => match DrumModel::load(&folder) {
+            (_, Some(folder)) => match Model::load(&folder) {
                 Ok(model) => {
                     *self.status.lock() = ModelStatus {
                         slot,
                         name: self.slot_name(slot),
+                        family: model.family(),
                         error: None,
                         fault: None,
                     };
@@ -159,13 +173,14 @@ impl ModelShelf {
         *self.status.lock() = ModelStatus {
             slot: SHIPPED_SLOT,
             name: self.shipped.name.to_owned(),
+            family: model.family(),
             error: status,
             fault: None,
         };
         Ok(model)
     }
 
-    fn load_shipped(&self) -> Result<DrumModel, ModelError> {
-        DrumModel::from_bytes(self.shipped.config_json, self.shipped.weights)
+    fn load_shipped(&self) -> Result<Model, ModelError> {
+        Model::from_bytes(self.shipped.config_json, self.shipped.weights)
     }
 }

@@ -1,6 +1,7 @@
 //! Every note the performer has started and not yet ended, so that each note-on leaves with
-//! its note-off: generated drum hits (ended after a fixed length) and the player's notes passed
-//! through (ended when the player releases them, or cut when the performer must close all).
+//! its note-off: generated notes (a drum hit ends after a fixed length, a melody's note is held
+//! until the answer ends it) and the player's notes passed through (ended when the player
+//! releases them, or cut when the performer must close all).
 
 use midly::num::{u4, u7};
 
@@ -13,13 +14,29 @@ pub enum VoiceEvent {
     Off { channel: u4, key: u7 },
 }
 
+/// How long a generated note sounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteLength {
+    /// This many samples (a drum hit).
+    Samples(u64),
+    /// Until [`Voices::end_held`] (a melody's note, ended by the next event of its line).
+    Held,
+}
+
+/// When a sounding generated note ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    At(u64),
+    Held,
+}
+
 /// The sounding notes. Fixed size: nothing here allocates after construction.
 #[derive(Debug, Clone)]
 pub struct Voices {
     /// Channel the generated notes sound on.
     generated_channel: u4,
-    /// End sample of each sounding generated note, by key.
-    generated: [Option<u64>; 128],
+    /// When each sounding generated note ends, by key.
+    generated: [Option<End>; 128],
     /// Player notes passed through and still sounding: bit `key` of `player[channel]`.
     player: [u128; 16],
 }
@@ -48,15 +65,15 @@ impl Voices {
         }
     }
 
-    /// Starts a generated note at `at` lasting `length_samples`, ending first whatever sounds
-    /// on the same channel and key.
+    /// Starts a generated note at `at` lasting `length`, ending first whatever sounds on the
+    /// same channel and key.
     pub fn start_generated(
         &mut self,
         at: u64,
         channel: u4,
         key: u7,
         velocity: f32,
-        length_samples: u64,
+        length: NoteLength,
         mut emit: impl FnMut(u64, VoiceEvent),
     ) {
         if channel != self.generated_channel {
@@ -76,7 +93,27 @@ impl Voices {
                 velocity,
             },
         );
-        self.generated[slot] = Some(at + length_samples.max(1));
+        self.generated[slot] = Some(match length {
+            NoteLength::Samples(samples) => End::At(at + samples.max(1)),
+            NoteLength::Held => End::Held,
+        });
+    }
+
+    /// Ends every held generated note at `at`.
+    pub fn end_held(&mut self, at: u64, mut emit: impl FnMut(u64, VoiceEvent)) {
+        let channel = self.generated_channel;
+        for (key, end) in self.generated.iter_mut().enumerate() {
+            if *end == Some(End::Held) {
+                *end = None;
+                emit(
+                    at,
+                    VoiceEvent::Off {
+                        channel,
+                        key: u7::new(key as u8),
+                    },
+                );
+            }
+        }
     }
 
     /// The player pressed a key that will be passed through at `at`: ends first whatever sounds
@@ -111,7 +148,9 @@ impl Voices {
     pub fn release_due(&mut self, until: u64, mut emit: impl FnMut(u64, VoiceEvent)) {
         let channel = self.generated_channel;
         for (key, end) in self.generated.iter_mut().enumerate() {
-            if let Some(at) = end.filter(|&at| at < until) {
+            if let Some(End::At(at)) = *end
+                && at < until
+            {
                 *end = None;
                 emit(
                     at,
@@ -176,7 +215,9 @@ mod tests {
     fn generated_notes_end_after_their_length() {
         let mut voices = Voices::default();
         let events = collect(|out| {
-            voices.start_generated(100, CH, KICK, 0.8, 50, |at, e| out.push((at, e)));
+            voices.start_generated(100, CH, KICK, 0.8, NoteLength::Samples(50), |at, e| {
+                out.push((at, e))
+            });
             voices.release_due(150, |at, e| out.push((at, e)));
             voices.release_due(151, |at, e| out.push((at, e)));
         });
@@ -208,7 +249,9 @@ mod tests {
         let mut voices = Voices::default();
         let events = collect(|out| {
             voices.player_on(10, CH, KICK, |at, e| out.push((at, e)));
-            voices.start_generated(20, CH, KICK, 1.0, 5, |at, e| out.push((at, e)));
+            voices.start_generated(20, CH, KICK, 1.0, NoteLength::Samples(5), |at, e| {
+                out.push((at, e))
+            });
         });
         assert_eq!(
             events[0],
@@ -229,7 +272,7 @@ mod tests {
         let mut voices = Voices::default();
         voices.player_on(0, u4::new(0), u7::new(60), |_, _| {});
         voices.player_on(0, u4::new(15), u7::new(127), |_, _| {});
-        voices.start_generated(0, CH, KICK, 1.0, 1_000, |_, _| {});
+        voices.start_generated(0, CH, KICK, 1.0, NoteLength::Samples(1_000), |_, _| {});
         let events = collect(|out| voices.close_all(7, |at, e| out.push((at, e))));
         assert_eq!(events.len(), 3);
         assert!(
@@ -244,9 +287,16 @@ mod tests {
     #[test]
     fn changing_the_generated_channel_ends_notes_on_the_old_one() {
         let mut voices = Voices::default();
-        voices.start_generated(0, CH, KICK, 1.0, 1_000, |_, _| {});
+        voices.start_generated(0, CH, KICK, 1.0, NoteLength::Samples(1_000), |_, _| {});
         let events = collect(|out| {
-            voices.start_generated(10, u4::new(0), KICK, 1.0, 1_000, |at, e| out.push((at, e)))
+            voices.start_generated(
+                10,
+                u4::new(0),
+                KICK,
+                1.0,
+                NoteLength::Samples(1_000),
+                |at, e| out.push((at, e)),
+            )
         });
         assert_eq!(
             events[0],
@@ -258,5 +308,37 @@ mod tests {
                 }
             )
         );
+    }
+
+    #[test]
+    fn a_held_note_sounds_until_it_is_ended() {
+        let mut voices = Voices::default();
+        let c4 = u7::new(60);
+        voices.start_generated(0, CH, c4, 1.0, NoteLength::Held, |_, _| {});
+        voices.start_generated(0, CH, KICK, 1.0, NoteLength::Samples(10), |_, _| {});
+        let released = collect(|out| voices.release_due(1_000_000, |at, e| out.push((at, e))));
+        assert_eq!(
+            released,
+            [(
+                10,
+                VoiceEvent::Off {
+                    channel: CH,
+                    key: KICK
+                }
+            )],
+            "the held note is not released by time"
+        );
+        let ended = collect(|out| voices.end_held(500, |at, e| out.push((at, e))));
+        assert_eq!(
+            ended,
+            [(
+                500,
+                VoiceEvent::Off {
+                    channel: CH,
+                    key: c4
+                }
+            )]
+        );
+        assert!(collect(|out| voices.close_all(600, |at, e| out.push((at, e)))).is_empty());
     }
 }

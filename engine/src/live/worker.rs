@@ -12,12 +12,12 @@ use std::time::{Duration, Instant, SystemTime};
 
 use rtrb::{Consumer, Producer};
 
-use crate::encoding::drums::DrumEvent;
+use crate::encoding::EventId;
 use crate::live::feed::{Answered, FeedSender};
 use crate::live::listener::{CallListener, Primed};
 use crate::live::messages::{FromWorker, Generation, ToWorker};
 use crate::live::shelf::ModelShelf;
-use crate::model::{DrumModel, ModelError, Sampler};
+use crate::model::{Model, ModelError, Sampler};
 use crate::phrase::{AnswerRequest, Heard, WindowId};
 use crate::rng::SplitMix64;
 
@@ -129,11 +129,11 @@ struct Worker {
     /// The slot the audio thread asked for.
     slot: u32,
     /// Shared so a phrase in progress can hold it while the worker sends.
-    model: Option<Arc<DrumModel>>,
+    model: Option<Arc<Model>>,
     /// Slot and folder of the loaded model.
     loaded: Option<(u32, Option<PathBuf>)>,
     listener: Option<CallListener>,
-    recent: VecDeque<(WindowId, Vec<DrumEvent>)>,
+    recent: VecDeque<(WindowId, Vec<EventId>)>,
     fresh_seeds: SplitMix64,
 }
 
@@ -141,7 +141,7 @@ impl Worker {
     fn run(mut self) {
         while !self.stop.load(Ordering::Acquire) {
             // A song's state loaded while playing may put another folder under the slot in use.
-            self.sync_model(false);
+            self.sync_model();
             let mut busy = false;
             while let Ok(message) = self.inbox.pop() {
                 busy = true;
@@ -157,37 +157,33 @@ impl Worker {
         }
     }
 
-    /// Loads the model of the slot asked for when it is not the one loaded. `ordered`: the audio
-    /// thread asked for it in its message stream and has already dropped its pending windows;
-    /// otherwise it is told.
-    fn sync_model(&mut self, ordered: bool) {
+    /// Loads the model of the slot asked for when it is not the one loaded, and tells the audio
+    /// thread which family answers now (its quantizer and renderer follow).
+    fn sync_model(&mut self) {
         let wanted = (self.slot, self.shelf.folder(self.slot));
         if self.loaded.as_ref() == Some(&wanted) {
             return;
         }
-        match self.shelf.load(self.slot) {
-            Ok(model) => {
-                // The old model is dropped here, on this thread, never on the audio thread.
-                let swapped = self.model.replace(Arc::new(model)).is_some();
-                if swapped {
-                    self.listener = None;
-                    self.recent.clear();
-                    if !ordered {
-                        self.send(FromWorker::ModelChanged);
-                    }
-                }
+        // The old model is dropped here, on this thread, never on the audio thread.
+        self.model = match self.shelf.load(self.slot) {
+            Ok(model) => Some(Arc::new(model)),
+            Err(error) => {
+                self.shelf
+                    .report_fault(format!("the shipped model failed to load: {error}"));
+                None
             }
-            Err(error) => self
-                .shelf
-                .report_fault(format!("the shipped model failed to load: {error}")),
-        }
+        };
+        self.listener = None;
+        self.recent.clear();
+        let family = self.model.as_ref().map(|model| model.family());
+        self.send(FromWorker::Loaded { family });
         self.loaded = Some(wanted);
     }
 
     fn handle(&mut self, message: ToWorker) -> Result<(), ModelError> {
         if let ToWorker::UseModel { slot } = message {
             self.slot = slot;
-            self.sync_model(true);
+            self.sync_model();
             return Ok(());
         }
         let Some(model) = self.model.clone() else {
@@ -284,7 +280,7 @@ impl Worker {
         let started = Instant::now();
         for index in 0..total_steps {
             let log_probs = model.step(&mut state, last, position_steps)?;
-            let (event, log_prob) = sampler.sample(&log_probs, generation.temperature);
+            let (event, log_prob) = sampler.sample(&log_probs, generation.temperature, None);
             last = event;
             position_steps += 1;
             let Some(played) = index.checked_sub(skip_steps as usize) else {

@@ -4,8 +4,8 @@
 
 use candle_core::{DType, Device, Result, Tensor};
 
+use crate::encoding::EventId;
 use crate::encoding::counters::{NUM_COUNTER_BITS, binary_counters};
-use crate::encoding::drums::DrumEvent;
 
 /// A batch of windows (each starting on a bar line), padded to the longest.
 #[derive(Debug, Clone)]
@@ -24,7 +24,7 @@ pub struct WindowBatch {
 
 impl WindowBatch {
     /// Builds the batch. Windows shorter than two events score nothing and are padding only.
-    pub fn new(windows: &[&[DrumEvent]], device: &Device) -> Result<WindowBatch> {
+    pub fn new(windows: &[&[EventId]], device: &Device) -> Result<WindowBatch> {
         let batch = windows.len();
         let steps = windows
             .iter()
@@ -55,7 +55,7 @@ impl WindowBatch {
     }
 
     /// The summed negative log-likelihood of the scored steps (nats) under `logits`
-    /// `[T, B, 512]`.
+    /// `[T, B, vocab]`.
     pub fn nll_sum(&self, logits: &Tensor) -> Result<Tensor> {
         let log_probs = candle_nn::ops::log_softmax(logits, candle_core::D::Minus1)?;
         let picked = log_probs
@@ -81,11 +81,8 @@ impl WindowBatch {
 mod tests {
     use super::*;
 
-    fn events(indices: &[usize]) -> Vec<DrumEvent> {
-        indices
-            .iter()
-            .map(|&i| DrumEvent::from_index(i).unwrap())
-            .collect()
+    fn events(indices: &[usize]) -> Vec<EventId> {
+        indices.iter().map(|&i| EventId::new(i)).collect()
     }
 
     #[test]

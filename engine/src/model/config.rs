@@ -2,21 +2,22 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::encoding::Family;
 use crate::encoding::counters::NUM_COUNTER_BITS;
-use crate::encoding::drums::NUM_EVENTS;
 
 /// Version of the model-folder format this engine reads and writes. Bump it when the meaning of
 /// a weight or of a config field changes, so an old folder is refused instead of misread.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// Shape of a drum LSTM: what `config.json` holds.
+/// Shape of an LSTM of one model family: what `config.json` holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelConfig {
     /// Model-folder format, [`FORMAT_VERSION`] for folders this engine writes.
     pub format_version: u32,
-    /// The event encoding, `"drum_kit"` (Magenta's nine classes).
-    pub encoding: String,
-    /// Number of step events, 512 for `drum_kit`.
+    /// The family, by its event encoding: `"drum_kit"` (Magenta's nine drum classes) or
+    /// `"melody"` (Magenta's melody events).
+    pub encoding: Family,
+    /// Number of step events: the family's vocabulary (512 for `drum_kit`, 38 for `melody`).
     pub vocab_size: usize,
     /// Binary-counter bits fed beside each event, 6.
     pub counter_bits: usize,
@@ -29,17 +30,22 @@ pub struct ModelConfig {
 }
 
 impl ModelConfig {
-    /// A `drum_kit` model with `num_layers` layers of `hidden_size` units.
-    pub fn drum_kit(num_layers: usize, hidden_size: usize, dropout: f32) -> ModelConfig {
+    /// A model of `family` with `num_layers` layers of `hidden_size` units.
+    pub fn new(family: Family, num_layers: usize, hidden_size: usize, dropout: f32) -> ModelConfig {
         ModelConfig {
             format_version: FORMAT_VERSION,
-            encoding: "drum_kit".to_owned(),
-            vocab_size: NUM_EVENTS,
+            encoding: family,
+            vocab_size: family.vocab_size(),
             counter_bits: NUM_COUNTER_BITS,
             num_layers,
             hidden_size,
             dropout,
         }
+    }
+
+    /// The model's family.
+    pub fn family(&self) -> Family {
+        self.encoding
     }
 
     /// Size of one input vector: the one-hot previous event and the counters.
@@ -55,10 +61,12 @@ impl ModelConfig {
                 self.format_version
             ));
         }
-        if self.encoding != "drum_kit" || self.vocab_size != NUM_EVENTS {
+        if self.vocab_size != self.encoding.vocab_size() {
             return Some(format!(
-                "encoding {:?} with {} events; this build plays \"drum_kit\" with {NUM_EVENTS}",
-                self.encoding, self.vocab_size
+                "encoding \"{}\" with {} events; that encoding has {}",
+                self.encoding.encoding(),
+                self.vocab_size,
+                self.encoding.vocab_size()
             ));
         }
         if self.counter_bits != NUM_COUNTER_BITS {
@@ -83,24 +91,41 @@ mod tests {
 
     #[test]
     fn round_trips_through_json() {
-        let config = ModelConfig::drum_kit(2, 128, 0.25);
+        let config = ModelConfig::new(Family::Drums, 2, 128, 0.25);
         let json = serde_json::to_string_pretty(&config).unwrap();
         assert!(json.contains("\"hidden_size\": 128"));
+        assert!(json.contains("\"encoding\": \"drum_kit\""));
         let back: ModelConfig = serde_json::from_str(&json).unwrap();
         assert_eq!(back, config);
         assert_eq!(back.input_size(), 518);
+        assert_eq!(back.family(), Family::Drums);
         assert_eq!(back.unsupported(), None);
     }
 
     #[test]
     fn foreign_configs_are_refused_with_a_reason() {
-        let mut config = ModelConfig::drum_kit(2, 128, 0.25);
+        let mut config = ModelConfig::new(Family::Drums, 2, 128, 0.25);
         config.format_version = 99;
         assert!(config.unsupported().unwrap().contains("format_version"));
-        let mut config = ModelConfig::drum_kit(2, 128, 0.25);
+        let mut config = ModelConfig::new(Family::Drums, 2, 128, 0.25);
         config.vocab_size = 128;
         assert!(config.unsupported().unwrap().contains("drum_kit"));
-        let config = ModelConfig::drum_kit(0, 128, 0.25);
+        let config = ModelConfig::new(Family::Drums, 0, 128, 0.25);
         assert!(config.unsupported().is_some());
+        let unknown = r#"{"format_version":1,"encoding":"polyphony","vocab_size":259,
+            "counter_bits":6,"num_layers":2,"hidden_size":8,"dropout":0.0}"#;
+        let error = serde_json::from_str::<ModelConfig>(unknown).unwrap_err();
+        assert!(error.to_string().contains("drum_kit"), "{error}");
+    }
+
+    #[test]
+    fn a_melody_config_reads_as_the_melody_family() {
+        let config = ModelConfig::new(Family::Melody, 2, 64, 0.0);
+        assert_eq!(config.vocab_size, 38);
+        assert_eq!(config.input_size(), 44);
+        let json = serde_json::to_string(&config).unwrap();
+        let back: ModelConfig = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.family(), Family::Melody);
+        assert_eq!(back.unsupported(), None);
     }
 }

@@ -4,7 +4,7 @@
 //! Weights (per layer `k`, PyTorch's gate order i, f, g, o):
 //! `lstm.layers.k.weight_ih` `[4H, input]`, `lstm.layers.k.weight_hh` `[4H, H]`,
 //! `lstm.layers.k.bias` `[4H]`. Layer 0's input is the one-hot previous event followed by the
-//! binary counters, so `weight_ih` of layer 0 is `[4H, 512 + 6]`.
+//! binary counters, so `weight_ih` of layer 0 is `[4H, vocab + 6]` (`[4H, 518]` for drums).
 
 use candle_core::{D, DType, Device, Result, Tensor};
 use candle_nn::VarBuilder;
@@ -244,6 +244,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+    use crate::encoding::Family;
     use crate::rng::SplitMix64;
 
     fn random_lstm(cfg: &ModelConfig, seed: u64) -> Lstm {
@@ -269,7 +270,7 @@ mod tests {
 
     #[test]
     fn stepping_matches_the_whole_window_forward() {
-        let cfg = ModelConfig::drum_kit(3, 8, 0.0);
+        let cfg = ModelConfig::new(Family::Drums, 3, 8, 0.0);
         let lstm = random_lstm(&cfg, 1);
         let events: [u32; 5] = [0, 5, 511, 5, 17];
         let prev = Tensor::new(&events, &Device::Cpu)
@@ -300,7 +301,7 @@ mod tests {
 
     #[test]
     fn missing_or_misshapen_weights_are_errors() {
-        let cfg = ModelConfig::drum_kit(1, 4, 0.0);
+        let cfg = ModelConfig::new(Family::Drums, 1, 4, 0.0);
         let empty = VarBuilder::from_tensors(HashMap::new(), DType::F32, &Device::Cpu);
         assert!(Lstm::load(empty, &cfg).is_err());
         let lstm_vb = {

@@ -1,19 +1,20 @@
-//! The drum LSTM: config, weights, window scoring, live stepping and sampling.
+//! The LSTM every model family shares: config, weights, window scoring, live stepping and
+//! sampling. It reads and writes event ids; what they mean is the family's.
 
 pub mod batch;
 pub mod config;
 pub mod dropout;
-pub mod drum_model;
 pub mod error;
 pub mod generate;
+pub mod loaded;
 pub mod lstm;
 pub mod net;
 pub mod sample;
 pub mod score;
 
 pub use config::ModelConfig;
-pub use drum_model::DrumModel;
 pub use error::ModelError;
 pub use generate::{Generated, generate};
+pub use loaded::Model;
 pub use lstm::LstmState;
 pub use sample::Sampler;

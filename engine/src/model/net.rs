@@ -1,4 +1,5 @@
-//! The drum network as a candle module: stacked LSTM, then a linear layer to 512 event logits.
+//! A model family's network as a candle module: stacked LSTM, then a linear layer to the
+//! vocabulary's event logits.
 
 use candle_core::{Result, Tensor};
 use candle_nn::{Linear, Module, VarBuilder};
@@ -8,27 +9,27 @@ use crate::model::dropout::Dropout;
 use crate::model::lstm::Lstm;
 
 /// LSTM plus output projection. Weight names: `lstm.*` (see [`crate::model::lstm`]),
-/// `output.weight` `[512, H]`, `output.bias` `[512]`.
+/// `output.weight` `[vocab, H]`, `output.bias` `[vocab]`.
 #[derive(Debug, Clone)]
-pub struct DrumNet {
+pub struct Net {
     lstm: Lstm,
     output: Linear,
 }
 
-impl DrumNet {
+impl Net {
     /// Reads (or, with a `VarMap` builder, creates) the weights under `vb` for `cfg`.
-    pub fn load(vb: VarBuilder, cfg: &ModelConfig) -> Result<DrumNet> {
+    pub fn load(vb: VarBuilder, cfg: &ModelConfig) -> Result<Net> {
         let lstm = Lstm::load(vb.pp("lstm"), cfg)?;
         let vb = vb.pp("output");
         let weight = vb.get((cfg.vocab_size, cfg.hidden_size), "weight")?;
         let bias = vb.get(cfg.vocab_size, "bias")?;
-        Ok(DrumNet {
+        Ok(Net {
             lstm,
             output: Linear::new(weight, Some(bias)),
         })
     }
 
-    /// Event logits `[T, B, 512]` for whole windows; see [`Lstm::forward`] for the inputs.
+    /// Event logits `[T, B, vocab]` for whole windows; see [`Lstm::forward`] for the inputs.
     pub fn forward(
         &self,
         prev_events: &Tensor,

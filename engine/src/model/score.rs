@@ -2,9 +2,9 @@
 
 use candle_core::Device;
 
-use crate::encoding::drums::DrumEvent;
+use crate::encoding::EventId;
 use crate::model::batch::WindowBatch;
-use crate::model::net::DrumNet;
+use crate::model::net::Net;
 
 /// Totals over scored steps.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -31,8 +31,8 @@ impl Score {
 
 /// Scores steps `1..len` of every window (dropout off), `batch_size` windows at a time.
 pub fn score_windows(
-    net: &DrumNet,
-    windows: &[&[DrumEvent]],
+    net: &Net,
+    windows: &[&[EventId]],
     batch_size: usize,
 ) -> candle_core::Result<Score> {
     let mut score = Score::default();

@@ -213,10 +213,21 @@ impl Turns {
         actions
     }
 
-    /// `step`'s grid line passed: windows start and end on bar lines.
-    pub fn step_started(&mut self, step: i64) -> Actions {
+    /// `step`'s grid line passed: windows start and end on bar lines. `sustaining`: the
+    /// player's line still sounds (a held melodic note; drums never sustain). A note held over a
+    /// bar line makes that bar part of the call only if it still sounds a 16th into it.
+    pub fn step_started(&mut self, step: i64, sustaining: bool) -> Actions {
         let mut actions = Actions::default();
-        if !self.meter.is_bar_line(step) {
+        let bar = self.meter.bar_line_at_or_before(step);
+        if step == bar + 1
+            && sustaining
+            && let Call::Listening {
+                last_active_bar, ..
+            } = &mut self.call
+        {
+            *last_active_bar = (*last_active_bar).max(bar);
+        }
+        if step != bar {
             return actions;
         }
         let current_ends = self.current.filter(|w| w.span.end == step);
@@ -281,7 +292,12 @@ mod tests {
     fn run(turns: &mut Turns, from: i64, to: i64, notes: &[i64]) -> Vec<(i64, Action)> {
         let mut actions = Vec::new();
         for step in from..to {
-            actions.extend(turns.step_started(step).into_iter().map(|a| (step, a)));
+            actions.extend(
+                turns
+                    .step_started(step, false)
+                    .into_iter()
+                    .map(|a| (step, a)),
+            );
             if notes.contains(&step) {
                 actions.extend(turns.note(step).into_iter().map(|a| (step, a)));
             }
@@ -603,6 +619,28 @@ mod tests {
                 ),
                 "{steps_per_bar} steps per bar"
             );
+        }
+    }
+
+    #[test]
+    fn a_note_held_a_16th_into_a_bar_makes_it_part_of_the_call() {
+        // A note struck in bar 0 and held: into bar 1 by more than a 16th (still sounding at
+        // step 17), or released by then.
+        for (held_until, call_bars) in [(18, 2), (17, 1), (16, 1)] {
+            let mut t = turns(PhraseRules::default());
+            let mut actions = Vec::new();
+            for step in 0..5 * BAR {
+                actions.extend(t.step_started(step, step > 2 && step < held_until));
+                if step == 2 {
+                    actions.extend(t.note(step));
+                }
+                actions.extend(t.step_closed(step, 0));
+            }
+            let primer_bars = actions.iter().find_map(|a| match a {
+                Action::Respond(request) => request.call().map(|call| call.len_steps() / 16),
+                _ => None,
+            });
+            assert_eq!(primer_bars, Some(call_bars), "held until step {held_until}");
         }
     }
 }

@@ -7,8 +7,28 @@ use std::path::{Path, PathBuf};
 use candle_core::Device;
 use candle_nn::VarMap;
 
-use crate::model::drum_model::WEIGHTS_FILE;
-use crate::model::{DrumModel, ModelConfig, ModelError};
+use crate::encoding::Family;
+use crate::model::loaded::WEIGHTS_FILE;
+use crate::model::{Model, ModelConfig, ModelError};
+
+/// What a training run starts from.
+#[derive(Debug, Clone, Copy)]
+pub enum Start<'a> {
+    /// Fresh weights for a new model of this family, shaped by the training options.
+    Fresh(Family),
+    /// An existing model, its shape and weights.
+    Continue(&'a InitModel),
+}
+
+impl Start<'_> {
+    /// The family the trained model will belong to.
+    pub fn family(&self) -> Family {
+        match self {
+            Start::Fresh(family) => *family,
+            Start::Continue(init) => init.config().family(),
+        }
+    }
+}
 
 /// A checked model to continue training: its config and weights load together.
 #[derive(Debug, Clone)]
@@ -20,9 +40,9 @@ pub struct InitModel {
 }
 
 impl InitModel {
-    /// Reads the model folder `dir`, checking it loads as [`DrumModel::load`] does.
+    /// Reads the model folder `dir`, checking it loads as [`Model::load`] does.
     pub fn from_folder(dir: &Path) -> Result<InitModel, ModelError> {
-        let config = DrumModel::load(dir)?.config().clone();
+        let config = Model::load(dir)?.config().clone();
         let weights_path = dir.join(WEIGHTS_FILE);
         let weights = std::fs::read(&weights_path).map_err(|source| ModelError::Io {
             path: weights_path.clone(),
@@ -35,14 +55,12 @@ impl InitModel {
         })
     }
 
-    /// Checks the bytes of a model folder's two files, as [`DrumModel::from_bytes`] does.
+    /// Checks the bytes of a model folder's two files, as [`Model::from_bytes`] does.
     pub fn from_bytes(
         config_json: &'static [u8],
         weights: &'static [u8],
     ) -> Result<InitModel, ModelError> {
-        let config = DrumModel::from_bytes(config_json, weights)?
-            .config()
-            .clone();
+        let config = Model::from_bytes(config_json, weights)?.config().clone();
         Ok(InitModel {
             config,
             weights: Cow::Borrowed(weights),

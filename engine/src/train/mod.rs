@@ -12,7 +12,7 @@ pub mod progress;
 pub mod trainer;
 
 pub use card::ModelCard;
-pub use continued::InitModel;
+pub use continued::{InitModel, Start};
 pub use error::TrainError;
 pub use options::TrainOptions;
 pub use progress::{EpochRecord, TrainEvent};

@@ -7,16 +7,16 @@ use std::time::Instant;
 use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarBuilder, VarMap};
 
-use crate::encoding::drums::DrumEvent;
+use crate::encoding::EventId;
 use crate::model::batch::WindowBatch;
 use crate::model::dropout::Dropout;
-use crate::model::drum_model::{CONFIG_FILE, DrumModel, WEIGHTS_FILE};
-use crate::model::net::DrumNet;
+use crate::model::loaded::{CONFIG_FILE, Model, WEIGHTS_FILE};
+use crate::model::net::Net;
 use crate::model::score::score_windows;
 use crate::model::{ModelConfig, ModelError};
 use crate::rng::SplitMix64;
 use crate::train::clip::clip_grad_norm;
-use crate::train::continued::InitModel;
+use crate::train::continued::Start;
 use crate::train::error::TrainError;
 use crate::train::init::init_weights;
 use crate::train::options::TrainOptions;
@@ -44,29 +44,29 @@ impl TrainSummary {
 
 /// Trains on `train_windows`, scores `valid_windows` after each epoch, and writes the best
 /// epoch's `config.json` and `model.safetensors` into `out_dir` (the last epoch's when there is
-/// no validation data). With `init`, starts from that model's weights and shape instead of
-/// fresh ones.
+/// no validation data). `start` says whether the model is new (and of which family) or
+/// continues an existing one, with its weights and shape.
 ///
 /// Training stops with [`TrainError::Diverged`] as soon as the loss or a weight is not a finite
 /// number; such weights are never written. A failed run removes `out_dir` if it created it and
 /// nothing was saved there.
 pub fn train(
-    train_windows: &[Vec<DrumEvent>],
-    valid_windows: &[Vec<DrumEvent>],
+    train_windows: &[Vec<EventId>],
+    valid_windows: &[Vec<EventId>],
     options: &TrainOptions,
-    init: Option<&InitModel>,
+    start: Start<'_>,
     out_dir: &Path,
     on_event: &mut dyn FnMut(&TrainEvent),
 ) -> Result<TrainSummary, TrainError> {
     if let Some(problem) = options.problem() {
         return Err(TrainError::Options(problem));
     }
-    let train_windows: Vec<&[DrumEvent]> = train_windows
+    let train_windows: Vec<&[EventId]> = train_windows
         .iter()
         .filter(|w| w.len() >= 2)
         .map(Vec::as_slice)
         .collect();
-    let valid_windows: Vec<&[DrumEvent]> = valid_windows
+    let valid_windows: Vec<&[EventId]> = valid_windows
         .iter()
         .filter(|w| w.len() >= 2)
         .map(Vec::as_slice)
@@ -84,7 +84,7 @@ pub fn train(
         &train_windows,
         &valid_windows,
         options,
-        init,
+        start,
         out_dir,
         on_event,
     );
@@ -97,10 +97,10 @@ pub fn train(
 
 /// The training loop of [`train`], on checked settings and non-empty windows.
 fn run(
-    train_windows: &[&[DrumEvent]],
-    valid_windows: &[&[DrumEvent]],
+    train_windows: &[&[EventId]],
+    valid_windows: &[&[EventId]],
     options: &TrainOptions,
-    init: Option<&InitModel>,
+    start: Start<'_>,
     out_dir: &Path,
     on_event: &mut dyn FnMut(&TrainEvent),
 ) -> Result<TrainSummary, TrainError> {
@@ -109,7 +109,7 @@ fn run(
     let mut shuffle_rng = rng.fork();
     let mut dropout_rng = rng.fork();
 
-    let (config, varmap, net) = build_net(options, init, &mut init_rng)?;
+    let (config, varmap, net) = build_net(options, start, &mut init_rng)?;
     let vars = sorted_vars(&varmap)?;
     let mut optimizer = AdamW::new(
         vars.clone(),
@@ -138,7 +138,7 @@ fn run(
         let mut epoch_nll = 0.0;
         let mut epoch_steps = 0usize;
         for chunk in order.chunks(batch_size) {
-            let windows: Vec<&[DrumEvent]> = chunk.iter().map(|&i| train_windows[i]).collect();
+            let windows: Vec<&[EventId]> = chunk.iter().map(|&i| train_windows[i]).collect();
             let batch = WindowBatch::new(&windows, &Device::Cpu)?;
             let mut dropout = Dropout::new(config.dropout, &mut dropout_rng);
             let logits = net.forward(&batch.prev_events, &batch.counters, Some(&mut dropout))?;
@@ -218,7 +218,7 @@ fn run(
         }
     }
     // Loading the kept files back proves they are a usable model folder.
-    DrumModel::load(out_dir)?;
+    Model::load(out_dir)?;
     Ok(TrainSummary {
         config,
         best_epoch: best.map_or(history.len(), |(epoch, _)| epoch),
@@ -269,15 +269,20 @@ fn out_of_time(options: &TrainOptions, started: &Instant) -> bool {
         .is_some_and(|limit| started.elapsed().as_secs_f64() >= limit)
 }
 
-/// A fresh network of the options' shape, or `init` with its own shape.
+/// A fresh network of the options' shape, or the continued model with its own shape.
 fn build_net(
     options: &TrainOptions,
-    init: Option<&InitModel>,
+    start: Start<'_>,
     rng: &mut SplitMix64,
-) -> Result<(ModelConfig, VarMap, DrumNet), TrainError> {
-    let mut config = match init {
-        Some(init) => init.config().clone(),
-        None => ModelConfig::drum_kit(options.num_layers, options.hidden_size, options.dropout),
+) -> Result<(ModelConfig, VarMap, Net), TrainError> {
+    let mut config = match start {
+        Start::Continue(init) => init.config().clone(),
+        Start::Fresh(family) => ModelConfig::new(
+            family,
+            options.num_layers,
+            options.hidden_size,
+            options.dropout,
+        ),
     };
     config.dropout = options.dropout;
     if let Some(reason) = config.unsupported() {
@@ -288,13 +293,13 @@ fn build_net(
         .into());
     }
     let mut varmap = VarMap::new();
-    let net = DrumNet::load(
+    let net = Net::load(
         VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu),
         &config,
     )?;
-    match init {
-        Some(init) => init.load_into(&varmap)?,
-        None => init_weights(&mut varmap, &config, rng)?,
+    match start {
+        Start::Continue(init) => init.load_into(&varmap)?,
+        Start::Fresh(_) => init_weights(&mut varmap, &config, rng)?,
     }
     Ok((config, varmap, net))
 }
@@ -349,12 +354,14 @@ fn save_checkpoint(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::encoding::Family;
+    use crate::train::continued::InitModel;
 
     /// A two-bar groove repeated with small variations: kick/hat, hat, snare/hat, hat…
-    fn synthetic_windows(count: usize, seed: u64) -> Vec<Vec<DrumEvent>> {
-        let kick_hat = DrumEvent::from_index(0b101).unwrap();
-        let hat = DrumEvent::from_index(0b100).unwrap();
-        let snare_hat = DrumEvent::from_index(0b110).unwrap();
+    fn synthetic_windows(count: usize, seed: u64) -> Vec<Vec<EventId>> {
+        let kick_hat = EventId::new(0b101);
+        let hat = EventId::new(0b100);
+        let snare_hat = EventId::new(0b110);
         let mut rng = SplitMix64::new(seed);
         (0..count)
             .map(|_| {
@@ -365,7 +372,7 @@ mod tests {
                         2 | 6 => hat,
                         // An occasional ghost note keeps the data from being fully predictable.
                         _ if rng.below(8) == 0 => hat,
-                        _ => DrumEvent::REST,
+                        _ => EventId::QUIET,
                     })
                     .collect()
             })
@@ -392,7 +399,7 @@ mod tests {
             &train_windows,
             &valid_windows,
             &options,
-            None,
+            Start::Fresh(Family::Drums),
             &out_dir,
             &mut |event| {
                 if let TrainEvent::Batch { loss_per_step, .. } = event {
@@ -411,7 +418,7 @@ mod tests {
         assert!(valid < 0.8, "validation NLL {valid}");
 
         // The folder is a loadable model, and continuing from it starts where it left off.
-        let model = DrumModel::load(&out_dir).unwrap();
+        let model = Model::load(&out_dir).unwrap();
         assert_eq!(model.config().hidden_size, 32);
         let mut first_loss = None;
         let continued_dir = out_dir.join("continued");
@@ -423,7 +430,7 @@ mod tests {
                 hidden_size: 99,
                 ..options
             },
-            Some(&InitModel::from_folder(&out_dir).unwrap()),
+            Start::Continue(&InitModel::from_folder(&out_dir).unwrap()),
             &continued_dir,
             &mut |event| {
                 if let TrainEvent::Batch { loss_per_step, .. } = event {
@@ -434,10 +441,7 @@ mod tests {
         .unwrap();
         assert!(first_loss.unwrap() < 0.8, "continued from {first_loss:?}");
         assert_eq!(
-            DrumModel::load(&continued_dir)
-                .unwrap()
-                .config()
-                .hidden_size,
+            Model::load(&continued_dir).unwrap().config().hidden_size,
             32
         );
         std::fs::remove_dir_all(&out_dir).unwrap();
@@ -461,7 +465,7 @@ mod tests {
             &synthetic_windows(64, 1),
             &synthetic_windows(8, 2),
             &options,
-            None,
+            Start::Fresh(Family::Drums),
             &out_dir,
             &mut |_| {},
         )
@@ -494,7 +498,7 @@ mod tests {
                 epochs: 0,
                 ..TrainOptions::default()
             },
-            None,
+            Start::Fresh(Family::Drums),
             &out_dir,
             &mut |_| {},
         )
@@ -519,7 +523,7 @@ mod tests {
             &synthetic_windows(8, 1),
             &[],
             &options,
-            None,
+            Start::Fresh(Family::Drums),
             &out_dir,
             &mut |_| {},
         )

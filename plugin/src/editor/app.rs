@@ -544,7 +544,9 @@ impl EditorApp {
                 &take,
                 clock.steps_per_bar(),
                 clock.tempo_bpm,
-                settings.velocity,
+                settings
+                    .velocity
+                    .unwrap_or(antiphon_engine::live::voicing::Voicing::default().velocity),
             );
             self.export_notice = Some(notice_of(export::write(
                 &self.export_folder,

@@ -104,14 +104,16 @@ impl Session {
     /// Applies one event from the audio thread.
     pub fn play_event(&mut self, event: PlayEvent) {
         match event {
-            PlayEvent::Heard { step, event } => {
-                *self.heard.entry(step).or_default() = event;
+            PlayEvent::Heard { step, event, .. } => {
+                *self.heard.entry(step).or_default() =
+                    DrumEvent::from_id(event).unwrap_or_default();
                 self.saw_step(step);
             }
             PlayEvent::Struck { step, channel, key } => {
                 self.struck.entry(step).or_default().push((channel, key));
             }
-            PlayEvent::Played { step, event } => {
+            PlayEvent::Played { step, event, .. } => {
+                let event = DrumEvent::from_id(event).unwrap_or_default();
                 // The performer reports rests it plays too; the lane keeps struck steps only.
                 if event.is_rest() {
                     self.played.remove(&step);
@@ -316,6 +318,7 @@ mod tests {
     use antiphon_engine::live::feed::feed;
 
     use super::*;
+    use antiphon_engine::live::voicing::Voicing;
 
     fn kick() -> DrumEvent {
         DrumEvent::REST.with(DrumClass::Kick)
@@ -340,7 +343,8 @@ mod tests {
         for beat in 0..8 {
             session.play_event(PlayEvent::Heard {
                 step: beat * 4,
-                event: kick(),
+                event: kick().id(),
+                voicing: Voicing::default(),
             });
         }
         session.play_event(PlayEvent::Turn(TurnState::Listening { start: 0 }));
@@ -351,12 +355,14 @@ mod tests {
         }));
         session.play_event(PlayEvent::Played {
             step: 48,
-            event: snare(),
+            event: snare().id(),
+            voicing: Voicing::default(),
         });
         session.play_event(PlayEvent::Late { step: 50 });
         session.play_event(PlayEvent::Played {
             step: 52,
-            event: kick(),
+            event: kick().id(),
+            voicing: Voicing::default(),
         });
     }
 
@@ -368,11 +374,13 @@ mod tests {
         play.send(PlayEvent::Turn(TurnState::Listening { start: 0 }));
         play.send(PlayEvent::Heard {
             step: 0,
-            event: kick(),
+            event: kick().id(),
+            voicing: Voicing::default(),
         });
         play.send(PlayEvent::Heard {
             step: 4,
-            event: snare(),
+            event: snare().id(),
+            voicing: Voicing::default(),
         });
         answers.send(answered(StepSpan::new(0, 16), StepSpan::new(16, 32), -30.0));
         play.send(PlayEvent::Turn(TurnState::Responding {
@@ -380,7 +388,8 @@ mod tests {
         }));
         play.send(PlayEvent::Played {
             step: 16,
-            event: kick(),
+            event: kick().id(),
+            voicing: Voicing::default(),
         });
 
         let mut session = Session::new();
@@ -423,7 +432,8 @@ mod tests {
         let mut session = Session::new();
         session.play_event(PlayEvent::Played {
             step: 3,
-            event: DrumEvent::REST,
+            event: DrumEvent::REST.id(),
+            voicing: Voicing::default(),
         });
         assert_eq!(session.hits(Lane::Response, 0..10).count(), 0);
         assert_eq!(session.late_steps(0..10).count(), 0);
@@ -453,7 +463,8 @@ mod tests {
         let mut session = Session::new();
         session.play_event(PlayEvent::Heard {
             step: 0,
-            event: kick(),
+            event: kick().id(),
+            voicing: Voicing::default(),
         });
         session.answered(answered(StepSpan::new(0, 16), StepSpan::new(16, 32), -9.0));
         assert_eq!(session.last_response(), None);
@@ -475,7 +486,8 @@ mod tests {
         // A new call after the jump replaces the kept one.
         session.play_event(PlayEvent::Heard {
             step: 4,
-            event: snare(),
+            event: snare().id(),
+            voicing: Voicing::default(),
         });
         session.answered(answered(StepSpan::new(0, 16), StepSpan::new(16, 32), -9.0));
         assert_eq!(session.last_call().unwrap().hits, [(4, snare())]);
@@ -501,7 +513,8 @@ mod tests {
         call_and_answer(&mut session);
         session.play_event(PlayEvent::Heard {
             step: 80 + KEEP_STEPS,
-            event: kick(),
+            event: kick().id(),
+            voicing: Voicing::default(),
         });
         assert_eq!(session.hits(Lane::Call, 0..80).count(), 0);
         assert_eq!(session.hits(Lane::Response, 0..80).count(), 0);

@@ -147,7 +147,8 @@ mod tests {
         let mut session = Session::new();
         session.play_event(PlayEvent::Heard {
             step: 0,
-            event: DrumEvent::REST.with(DrumClass::Kick),
+            event: DrumEvent::REST.with(DrumClass::Kick).id(),
+            voicing: Default::default(),
         });
         session.play_event(PlayEvent::Turn(TurnState::Idle));
         session.answered(Answered {

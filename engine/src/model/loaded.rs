@@ -1,37 +1,37 @@
-//! A trained drum model ready to play: loaded from a model folder or from embedded bytes, and
-//! stepped one 16th note at a time.
+//! A trained model of any family, ready to play: loaded from a model folder or from embedded
+//! bytes, and stepped one 16th note at a time.
 
 use std::path::{Path, PathBuf};
 
 use candle_core::{D, DType, Device, Tensor};
 use candle_nn::VarBuilder;
 
-use crate::encoding::drums::DrumEvent;
+use crate::encoding::{EventId, Family};
 use crate::model::config::ModelConfig;
 use crate::model::error::ModelError;
 use crate::model::lstm::{LstmState, LstmStepWeights};
-use crate::model::net::DrumNet;
+use crate::model::net::Net;
 
 /// File name of the config inside a model folder.
 pub const CONFIG_FILE: &str = "config.json";
 /// File name of the weights inside a model folder.
 pub const WEIGHTS_FILE: &str = "model.safetensors";
 
-/// A drum model for inference. Its weights never change after loading.
+/// A model for inference. Its weights never change after loading.
 #[derive(Debug, Clone)]
-pub struct DrumModel {
+pub struct Model {
     config: ModelConfig,
-    net: DrumNet,
+    net: Net,
     step_weights: LstmStepWeights,
     output_weight_t: Tensor,
     output_bias: Tensor,
     device: Device,
 }
 
-impl DrumModel {
+impl Model {
     /// Loads `dir/config.json` and `dir/model.safetensors`. A missing, corrupt or mismatched
     /// file is an error naming it.
-    pub fn load(dir: &Path) -> Result<DrumModel, ModelError> {
+    pub fn load(dir: &Path) -> Result<Model, ModelError> {
         let config_path = dir.join(CONFIG_FILE);
         let weights_path = dir.join(WEIGHTS_FILE);
         let read = |path: &PathBuf| {
@@ -42,13 +42,13 @@ impl DrumModel {
         };
         let config_json = read(&config_path)?;
         let weights = read(&weights_path)?;
-        DrumModel::build(&config_json, &config_path, &weights, &weights_path)
+        Model::build(&config_json, &config_path, &weights, &weights_path)
     }
 
     /// Builds a model from the bytes of `config.json` and `model.safetensors` (the plugin embeds
     /// its default model with `include_bytes!`). Errors name the embedded files.
-    pub fn from_bytes(config_json: &[u8], weights: &[u8]) -> Result<DrumModel, ModelError> {
-        DrumModel::build(
+    pub fn from_bytes(config_json: &[u8], weights: &[u8]) -> Result<Model, ModelError> {
+        Model::build(
             config_json,
             Path::new("embedded config.json"),
             weights,
@@ -61,7 +61,7 @@ impl DrumModel {
         config_path: &Path,
         weights: &[u8],
         weights_path: &Path,
-    ) -> Result<DrumModel, ModelError> {
+    ) -> Result<Model, ModelError> {
         let config: ModelConfig =
             serde_json::from_slice(config_json).map_err(|source| ModelError::Config {
                 path: config_path.to_owned(),
@@ -81,15 +81,15 @@ impl DrumModel {
                     detail: error.to_string(),
                 }
             })?;
-        let net = DrumNet::load(vb, &config).map_err(|error| ModelError::Weights {
+        let net = Net::load(vb, &config).map_err(|error| ModelError::Weights {
             path: weights_path.to_owned(),
             detail: error.to_string(),
         })?;
-        DrumModel::from_net(config, net)
+        Model::from_net(config, net)
     }
 
     /// Wraps a network (for instance one just trained) for stepping.
-    pub fn from_net(config: ModelConfig, net: DrumNet) -> Result<DrumModel, ModelError> {
+    pub fn from_net(config: ModelConfig, net: Net) -> Result<Model, ModelError> {
         let step_weights = net.lstm().step_weights()?;
         let output_weight_t = net.output().weight().t()?.contiguous()?;
         let output_bias = match net.output().bias() {
@@ -97,7 +97,7 @@ impl DrumModel {
             None => Tensor::zeros((1, config.vocab_size), DType::F32, &Device::Cpu)?,
         };
         let device = output_weight_t.device().clone();
-        Ok(DrumModel {
+        Ok(Model {
             config,
             net,
             step_weights,
@@ -112,8 +112,13 @@ impl DrumModel {
         &self.config
     }
 
+    /// The family the model belongs to: what its event ids mean.
+    pub fn family(&self) -> Family {
+        self.config.family()
+    }
+
     /// The network, for scoring whole windows at once.
-    pub fn net(&self) -> &DrumNet {
+    pub fn net(&self) -> &Net {
         &self.net
     }
 
@@ -122,13 +127,13 @@ impl DrumModel {
         Ok(self.net.lstm().initial_state(&self.device)?)
     }
 
-    /// Feeds the event of step `position_steps - 1` (`prev`; a rest before the first step) and
-    /// returns the log-probabilities of the 512 events at `position_steps`, counted from a bar
-    /// line at 0.
+    /// Feeds the event of step `position_steps - 1` (`prev`; [`EventId::QUIET`] before the first
+    /// step) and returns the log-probabilities of the vocabulary's events at `position_steps`,
+    /// counted from a bar line at 0.
     pub fn step(
         &self,
         state: &mut LstmState,
-        prev: DrumEvent,
+        prev: EventId,
         position_steps: usize,
     ) -> Result<Vec<f32>, ModelError> {
         let hidden = self
@@ -149,9 +154,14 @@ pub(crate) mod tests {
     use super::*;
     use crate::encoding::drums::NUM_EVENTS;
 
-    /// A small model's files, with deterministic weights.
+    /// A small drum model's files, with deterministic weights.
     pub(crate) fn tiny_model_files() -> (Vec<u8>, Vec<u8>) {
-        let config = ModelConfig::drum_kit(2, 8, 0.0);
+        tiny_model_files_of(Family::Drums)
+    }
+
+    /// A small model's files of `family`, with deterministic weights.
+    pub(crate) fn tiny_model_files_of(family: Family) -> (Vec<u8>, Vec<u8>) {
+        let config = ModelConfig::new(family, 2, 8, 0.0);
         let h = config.hidden_size;
         let mut tensors = HashMap::new();
         let mut value = 0.0f32;
@@ -168,17 +178,18 @@ pub(crate) mod tests {
                 Tensor::from_vec(values, shape, &Device::Cpu).unwrap(),
             );
         };
-        add("lstm.layers.0.weight_ih", vec![4 * h, 518]);
+        add("lstm.layers.0.weight_ih", vec![4 * h, config.input_size()]);
         add("lstm.layers.0.weight_hh", vec![4 * h, h]);
         add("lstm.layers.0.bias", vec![4 * h]);
         add("lstm.layers.1.weight_ih", vec![4 * h, h]);
         add("lstm.layers.1.weight_hh", vec![4 * h, h]);
         add("lstm.layers.1.bias", vec![4 * h]);
-        add("output.weight", vec![NUM_EVENTS, h]);
-        add("output.bias", vec![NUM_EVENTS]);
+        add("output.weight", vec![config.vocab_size, h]);
+        add("output.bias", vec![config.vocab_size]);
         // candle writes safetensors to files only; a process-unique scratch file stands in.
         let scratch = std::env::temp_dir().join(format!(
-            "antiphon-tiny-{}-{:?}.safetensors",
+            "antiphon-tiny-{}-{}-{:?}.safetensors",
+            family.encoding(),
             std::process::id(),
             std::thread::current().id()
         ));
@@ -191,16 +202,16 @@ pub(crate) mod tests {
     #[test]
     fn steps_give_normalised_log_probs_and_depend_on_state() {
         let (config, weights) = tiny_model_files();
-        let model = DrumModel::from_bytes(&config, &weights).unwrap();
+        let model = Model::from_bytes(&config, &weights).unwrap();
         let mut state = model.initial_state().unwrap();
-        let first = model.step(&mut state, DrumEvent::REST, 0).unwrap();
+        let first = model.step(&mut state, EventId::QUIET, 0).unwrap();
         assert_eq!(first.len(), NUM_EVENTS);
         let total: f32 = first.iter().map(|lp| lp.exp()).sum();
         assert!((total - 1.0).abs() < 1e-4);
         let snapshot = state.clone();
-        let second = model.step(&mut state, DrumEvent::REST, 1).unwrap();
+        let second = model.step(&mut state, EventId::QUIET, 1).unwrap();
         let replay = model
-            .step(&mut snapshot.clone(), DrumEvent::REST, 1)
+            .step(&mut snapshot.clone(), EventId::QUIET, 1)
             .unwrap();
         assert_eq!(second, replay);
         assert_ne!(first, second);
@@ -210,13 +221,13 @@ pub(crate) mod tests {
     fn bad_folders_name_the_file_at_fault() {
         let dir = std::env::temp_dir().join(format!("antiphon-model-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let err = DrumModel::load(&dir).unwrap_err().to_string();
+        let err = Model::load(&dir).unwrap_err().to_string();
         assert!(err.contains(CONFIG_FILE), "{err}");
 
         let (config, weights) = tiny_model_files();
         std::fs::write(dir.join(CONFIG_FILE), &config).unwrap();
         std::fs::write(dir.join(WEIGHTS_FILE), b"not safetensors at all").unwrap();
-        let err = DrumModel::load(&dir).unwrap_err().to_string();
+        let err = Model::load(&dir).unwrap_err().to_string();
         assert!(
             err.contains(WEIGHTS_FILE) && err.contains("not a readable"),
             "{err}"
@@ -224,21 +235,21 @@ pub(crate) mod tests {
 
         std::fs::write(dir.join(WEIGHTS_FILE), &weights).unwrap();
         std::fs::write(dir.join(CONFIG_FILE), b"{\"hidden_size\": 8").unwrap();
-        let err = DrumModel::load(&dir).unwrap_err().to_string();
+        let err = Model::load(&dir).unwrap_err().to_string();
         assert!(err.contains(CONFIG_FILE), "{err}");
 
-        let mut wider = ModelConfig::drum_kit(2, 16, 0.0);
+        let mut wider = ModelConfig::new(Family::Drums, 2, 16, 0.0);
         std::fs::write(dir.join(CONFIG_FILE), serde_json::to_vec(&wider).unwrap()).unwrap();
-        let err = DrumModel::load(&dir).unwrap_err().to_string();
+        let err = Model::load(&dir).unwrap_err().to_string();
         assert!(err.contains(WEIGHTS_FILE) && err.contains("shape"), "{err}");
 
         wider.format_version += 1;
         std::fs::write(dir.join(CONFIG_FILE), serde_json::to_vec(&wider).unwrap()).unwrap();
-        let err = DrumModel::load(&dir).unwrap_err().to_string();
+        let err = Model::load(&dir).unwrap_err().to_string();
         assert!(err.contains("format_version"), "{err}");
 
         std::fs::write(dir.join(CONFIG_FILE), &config).unwrap();
-        assert!(DrumModel::load(&dir).is_ok());
+        assert!(Model::load(&dir).is_ok());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,0 +1,162 @@
+//! A melody heard: the player's top line as Magenta's melody events. A step where a note starts
+//! is that note's note-on (of several, the highest); the step where the line's last note is
+//! released, with nothing new started, is a note-off; every other step is "no event".
+//!
+//! The model plays pitches 48–83. The call is moved by whole octaves so that its first note sits
+//! near the middle of that range (notes still outside fold in by octaves), and the answer is
+//! moved back: it sounds where the player plays.
+
+use midly::num::u7;
+
+use super::PendingSteps;
+use crate::encoding::EventId;
+use crate::encoding::melody::{MAX_PITCH, MIN_PITCH, MelodyEvent, Pitch};
+use crate::live::voicing::{MeanVelocity, Voicing};
+
+/// The highest note struck on a step, with its velocity.
+#[derive(Debug, Clone, Copy, Default)]
+struct Onset {
+    top: Option<(u7, u7)>,
+}
+
+/// The melodic line being heard.
+#[derive(Debug, Clone, Default)]
+pub struct MelodyQuantizer {
+    pending: PendingSteps<Onset>,
+    /// Keys held now, by number.
+    held: u128,
+    /// The key of the line's sounding note, as played.
+    line: Option<u7>,
+    /// Semitones the call is moved by to sit in the model's range, fixed by its first note.
+    transpose: Option<i8>,
+    velocity: MeanVelocity,
+}
+
+impl MelodyQuantizer {
+    /// A key pressed onto `step`.
+    pub fn press(&mut self, step: i64, key: u7, velocity: u7) {
+        self.held |= 1 << key.as_int();
+        let onset = self.pending.at(step);
+        if onset.top.is_none_or(|(top, _)| key > top) {
+            onset.top = Some((key, velocity));
+        }
+    }
+
+    /// A key released.
+    pub fn release(&mut self, key: u7) {
+        self.held &= !(1 << key.as_int());
+    }
+
+    fn is_held(&self, key: u7) -> bool {
+        self.held & (1 << key.as_int()) != 0
+    }
+
+    /// The event of `step`.
+    pub fn close(&mut self, step: i64) -> EventId {
+        if let Some((key, velocity)) = self.pending.take(step).top {
+            let transpose = *self.transpose.get_or_insert_with(|| register_of(key));
+            let moved = (i16::from(key.as_int()) - i16::from(transpose)).clamp(0, 127) as u8;
+            self.line = Some(key);
+            self.velocity.add(velocity);
+            return MelodyEvent::NoteOn(Pitch::folded(u7::new(moved))).id();
+        }
+        match self.line {
+            Some(key) if !self.is_held(key) => {
+                self.line = None;
+                MelodyEvent::NoteOff.id()
+            }
+            _ => MelodyEvent::NoEvent.id(),
+        }
+    }
+
+    /// Whether the line's note is still held.
+    pub fn sustaining(&self) -> bool {
+        self.line.is_some_and(|key| self.is_held(key))
+    }
+
+    /// A new call: its register and loudness are measured from its first note on.
+    pub fn start_call(&mut self) {
+        self.transpose = None;
+        self.velocity = MeanVelocity::default();
+    }
+
+    /// The call's register and mean velocity.
+    pub fn voicing(&self) -> Voicing {
+        Voicing {
+            transpose_semitones: self.transpose.unwrap_or(0),
+            velocity: self.velocity.mean(),
+        }
+    }
+}
+
+/// The whole octaves that move `key` nearest to the middle of the model's range.
+fn register_of(key: u7) -> i8 {
+    let middle = f64::from(MIN_PITCH + MAX_PITCH) / 2.0;
+    let octaves = ((f64::from(key.as_int()) - middle) / 12.0).round();
+    (octaves * 12.0) as i8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note_on(pitch: u8) -> EventId {
+        MelodyEvent::NoteOn(Pitch::new(pitch).unwrap()).id()
+    }
+
+    #[test]
+    fn the_top_note_wins_and_a_release_becomes_a_note_off() {
+        let mut melody = MelodyQuantizer::default();
+        melody.start_call();
+        // A chord C4–E4–G4 on step 0, released during step 2.
+        for key in [60, 64, 67] {
+            melody.press(0, u7::new(key), u7::new(90));
+        }
+        assert_eq!(melody.close(0), note_on(67));
+        assert!(melody.sustaining());
+        assert_eq!(melody.close(1), MelodyEvent::NoEvent.id());
+        for key in [60, 64, 67] {
+            melody.release(u7::new(key));
+        }
+        assert!(!melody.sustaining());
+        assert_eq!(melody.close(2), MelodyEvent::NoteOff.id());
+        assert_eq!(
+            melody.close(3),
+            MelodyEvent::NoEvent.id(),
+            "one note-off only"
+        );
+    }
+
+    #[test]
+    fn a_note_followed_by_another_needs_no_note_off() {
+        let mut melody = MelodyQuantizer::default();
+        melody.press(0, u7::new(62), u7::new(80));
+        melody.release(u7::new(62));
+        melody.press(1, u7::new(64), u7::new(80));
+        assert_eq!(melody.close(0), note_on(62));
+        assert_eq!(melody.close(1), note_on(64));
+    }
+
+    #[test]
+    fn a_low_call_is_moved_up_by_octaves_and_the_answer_moved_back() {
+        let mut melody = MelodyQuantizer::default();
+        melody.start_call();
+        // A bass line from C2 (36): moved up two octaves; its low A1 (33) folds in too.
+        melody.press(0, u7::new(36), u7::new(100));
+        melody.press(1, u7::new(33), u7::new(50));
+        assert_eq!(melody.close(0), note_on(60));
+        assert_eq!(melody.close(1), note_on(57));
+        assert_eq!(
+            melody.voicing(),
+            Voicing {
+                transpose_semitones: -24,
+                velocity: u7::new(75)
+            }
+        );
+        // A call in the middle of the range stays where it is.
+        melody.start_call();
+        melody.press(2, u7::new(67), u7::new(100));
+        assert_eq!(melody.close(2), note_on(67));
+        assert_eq!(melody.voicing().transpose_semitones, 0);
+    }
+}
