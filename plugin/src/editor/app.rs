@@ -309,19 +309,17 @@ impl EditorApp {
     fn model_row(&mut self, ui: &mut Ui, setter: &ParamSetter) {
         let param = &self.link.params.model;
         ui.label(param.name());
-        let filled = self.link.params.user_models.read().len();
         let current = param.value();
         ComboBox::from_id_salt("model_slot")
             .selected_text(param.to_string())
             .width(140.0)
             .truncate()
             .show_ui(ui, |ui| {
-                for slot in 0..=filled.min(MAX_USER_MODELS) as i32 {
-                    // The parameter's own text: it tells apart two folders of the same name.
-                    let name =
-                        param.normalized_value_to_string(param.preview_normalized(slot), false);
-                    if ui.selectable_label(slot == current, name).clicked() {
-                        set(setter, param, slot);
+                for slot in self.link.shelf.filled_slots() {
+                    // The parameter's text too: it tells apart two folders of the same name.
+                    let text = self.link.shelf.slot_text(slot);
+                    if ui.selectable_label(slot as i32 == current, text).clicked() {
+                        set(setter, param, slot as i32);
                     }
                 }
             });
@@ -403,10 +401,8 @@ impl EditorApp {
         if ui.button("Load model…").clicked() {
             let start = self
                 .link
-                .params
-                .user_models
-                .read()
-                .last()
+                .shelf
+                .latest_folder()
                 .and_then(|folder| folder.parent().map(PathBuf::from))
                 .unwrap_or_else(export::default_folder);
             self.browser = Some(FolderBrowser::at(&start));
@@ -420,14 +416,7 @@ impl EditorApp {
         if status.slot == SHIPPED_SLOT {
             return ModelInfo::from_bytes(crate::SHIPPED_MODEL.config_json, super::SHIPPED_CARD);
         }
-        let folder = self
-            .link
-            .params
-            .user_models
-            .read()
-            .get(status.slot as usize - 1)
-            .cloned();
-        match folder {
+        match self.link.shelf.folder(status.slot) {
             Some(folder) => ModelInfo::from_folder(&folder),
             None => ModelInfo {
                 size: "unknown size".to_owned(),
