@@ -228,27 +228,8 @@ fn bars_value(text: &str) -> Option<i32> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
-
     use super::*;
-
-    fn shelf_with_folders(folders: &[&str]) -> (Arc<ModelShelf>, UserModels) {
-        let user_models = UserModels::default();
-        user_models
-            .write()
-            .extend(folders.iter().map(PathBuf::from));
-        let shelf = ModelShelf::new(
-            crate::SHIPPED_MODEL,
-            user_models.clone(),
-            Arc::new(|_: &str| {}),
-        );
-        (Arc::new(shelf), user_models)
-    }
-
-    fn params_with_folders(folders: &[&str]) -> AntiphonParams {
-        let (shelf, user_models) = shelf_with_folders(folders);
-        AntiphonParams::new(shelf, user_models)
-    }
+    use crate::test_support::params_with_folders;
 
     /// Every step of a stepped parameter; a fine grid over a continuous one.
     fn normalized_values(step_count: Option<usize>) -> impl Iterator<Item = f32> {

@@ -65,7 +65,7 @@ impl Notice {
 pub struct EditorApp {
     link: EditorLink,
     gui: Option<GuiContext>,
-    session: Session,
+    pub(super) session: Session,
     /// The monitor of the activation being shown; a new one means the plugin was re-activated.
     monitor: Option<Arc<Monitor>>,
     presets: Result<Vec<Preset>, String>,
@@ -671,204 +671,16 @@ fn enum_row<T: Enum + PartialEq + 'static>(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::AtomicBool;
     use std::time::Instant;
 
-    use antiphon_engine::live::io::{Input, InputKind};
-    use antiphon_engine::live::performer::{Performer, Settings};
-    use antiphon_engine::live::shelf::{ModelShelf, UserModels};
-    use antiphon_engine::midly::num::{u4, u7};
-    use antiphon_engine::transport::{Position, TimeSignature, Transport};
-    use egui::{Color32, Pos2, RawInput, Rect, vec2};
-    use nice_plug::context::PluginApi;
-    use nice_plug::context::gui::GuiContextInner;
-    use nice_plug::prelude::{ParamPtr, PluginState};
-    use parking_lot::Mutex;
+    use antiphon_engine::live::performer::Settings;
+    use antiphon_engine::transport::Transport;
+    use egui::Color32;
 
     use super::*;
+    use crate::SHIPPED_MODEL;
     use crate::editor::session::Lane;
-    use crate::{AntiphonParams, SHIPPED_MODEL};
-
-    /// A host that ignores parameter gestures: the frame is drawn, nothing is automated.
-    struct NoHost;
-
-    impl GuiContextInner for NoHost {
-        fn plugin_api(&self) -> PluginApi {
-            PluginApi::Clap
-        }
-        unsafe fn raw_begin_set_parameter(&self, _param: ParamPtr) {}
-        unsafe fn raw_set_parameter_normalized(&self, _param: ParamPtr, _normalized: f32) {}
-        unsafe fn raw_end_set_parameter(&self, _param: ParamPtr) {}
-        fn get_state(&self) -> PluginState {
-            unreachable!("the editor does not read the plugin state")
-        }
-        fn set_state(&self, _state: PluginState) {}
-        fn request_restart(&self) {}
-    }
-
-    const RATE: f64 = 48_000.0;
-    /// Samples per 16th step at 120 BPM.
-    const STEP: u64 = 6_000;
-
-    /// A plugin's worth of shared state, with the performer running and the editor open.
-    fn running_plugin() -> (EditorLink, Performer) {
-        let user_models = UserModels::default();
-        let shelf = Arc::new(ModelShelf::new(
-            SHIPPED_MODEL,
-            user_models.clone(),
-            Arc::new(|_: &str| {}),
-        ));
-        let params = Arc::new(AntiphonParams::new(shelf.clone(), user_models));
-        let editor_open = Arc::new(AtomicBool::new(true));
-        let (performer, feed) =
-            Performer::start(shelf.clone(), 0, RATE, true, editor_open.clone()).unwrap();
-        let link = EditorLink {
-            params,
-            shelf,
-            feed: Arc::new(Mutex::new(Some(feed))),
-            monitor: Arc::new(Mutex::new(Some(performer.monitor()))),
-            editor_open,
-        };
-        (link, performer)
-    }
-
-    /// Plays a two-bar call of kicks and snares (bars 1–2) at 120 BPM, offline, until step
-    /// `until_step`; the call ends at bar 3 ("Max Call Bars" 2), where the two-bar answer starts
-    /// (step 32).
-    fn play(link: &EditorLink, performer: &mut Performer, until_step: u64) {
-        let mut settings = link.params.settings();
-        settings.rules.max_call_bars = 2;
-        settings.rules.response_bars = Some(2);
-        let mut start = 0;
-        let block = 512;
-        let mut inputs = Vec::new();
-        while start < until_step * STEP {
-            inputs.clear();
-            for beat in 0..8u64 {
-                let at = beat * 4 * STEP;
-                let key = if beat % 2 == 0 { 36 } else { 38 };
-                for (at, kind) in [
-                    (
-                        at,
-                        InputKind::NoteOn {
-                            channel: u4::new(9),
-                            key: u7::new(key),
-                            velocity: 1.0,
-                        },
-                    ),
-                    (
-                        at + 100,
-                        InputKind::NoteOff {
-                            channel: u4::new(9),
-                            key: u7::new(key),
-                        },
-                    ),
-                ] {
-                    if (start..start + block).contains(&at) {
-                        inputs.push(Input {
-                            offset: (at - start) as u32,
-                            kind,
-                        });
-                    }
-                }
-            }
-            let pos_ppq = start as f64 / (RATE / 2.0);
-            let transport = Transport::Playing(Position {
-                tempo_bpm: 120.0,
-                pos_ppq,
-                bar_start_ppq: (pos_ppq / 4.0).floor() * 4.0,
-                time_signature: TimeSignature::FOUR_FOUR,
-            });
-            performer.process(transport, block as u32, &inputs, &settings, |_| {});
-            start += block;
-        }
-    }
-
-    /// The editor as its window opens it: the app, a themed egui context, and a host to set
-    /// parameters through.
-    fn open(link: EditorLink) -> (EditorApp, egui::Context, GuiContext) {
-        let mut app = EditorApp::new(link);
-        app.opened();
-        let ctx = egui::Context::default();
-        theme::apply(&ctx);
-        (app, ctx, GuiContext::new(Arc::new(NoHost)))
-    }
-
-    fn screen() -> RawInput {
-        RawInput {
-            screen_rect: Some(Rect::from_min_size(
-                Pos2::ZERO,
-                vec2(theme::WINDOW_WIDTH as f32, theme::WINDOW_HEIGHT as f32),
-            )),
-            ..RawInput::default()
-        }
-    }
-
-    /// One frame, as the window would draw it (its texture updates dropped: there is no GPU).
-    fn run_frame(
-        ctx: &egui::Context,
-        app: &mut EditorApp,
-        setter: &ParamSetter,
-    ) -> egui::FullOutput {
-        run_input(ctx, app, setter, screen())
-    }
-
-    fn run_input(
-        ctx: &egui::Context,
-        app: &mut EditorApp,
-        setter: &ParamSetter,
-        input: RawInput,
-    ) -> egui::FullOutput {
-        let mut output = ctx.run_ui(input, |ui| app.frame(ui, setter));
-        output.textures_delta.clear();
-        output
-    }
-
-    /// Clicks the text `label` of the last frame `output` as a user would (move, press,
-    /// release), and returns the frame after.
-    fn click(
-        ctx: &egui::Context,
-        app: &mut EditorApp,
-        setter: &ParamSetter,
-        output: &egui::FullOutput,
-        label: &str,
-    ) -> egui::FullOutput {
-        let at = text_rect(output, label)
-            .unwrap_or_else(|| panic!("no {label:?} on screen: {:?}", texts(output)))
-            .center();
-        let button = |pressed| egui::Event::PointerButton {
-            pos: at,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: egui::Modifiers::default(),
-        };
-        for event in [egui::Event::PointerMoved(at), button(true), button(false)] {
-            let input = RawInput {
-                events: vec![event],
-                ..screen()
-            };
-            run_input(ctx, app, setter, input);
-        }
-        run_frame(ctx, app, setter)
-    }
-
-    /// Where the frame draws the text `label`.
-    fn text_rect(output: &egui::FullOutput, label: &str) -> Option<Rect> {
-        fn find(shape: &egui::Shape, label: &str) -> Option<Rect> {
-            match shape {
-                egui::Shape::Text(text) if text.galley.text() == label => {
-                    Some(text.visual_bounding_rect())
-                }
-                egui::Shape::Vec(shapes) => shapes.iter().find_map(|s| find(s, label)),
-                _ => None,
-            }
-        }
-        output
-            .shapes
-            .iter()
-            .rev()
-            .find_map(|clipped| find(&clipped.shape, label))
-    }
+    use crate::editor::test_support::{TestEditor, play, running_plugin, screen, texts};
 
     /// Vertices of the tessellated frame with exactly `color`.
     fn vertices_of(ctx: &egui::Context, output: egui::FullOutput, color: Color32) -> usize {
@@ -887,21 +699,15 @@ mod tests {
     fn the_performers_report_reaches_the_frame_without_a_window() {
         let (link, mut performer) = running_plugin();
         play(&link, &mut performer, 44);
-        let (mut app, ctx, gui) = open(link);
-        let setter = gui.param_setter();
-        // The model thread reports the answer once it has generated all of it, which may be after
-        // the blocks played so far: redraw as the window would until it arrives.
-        let started = Instant::now();
-        while app.session.last_answer().is_none() && started.elapsed() < Duration::from_secs(20) {
-            run_frame(&ctx, &mut app, &setter);
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        let mut output = run_frame(&ctx, &mut app, &setter);
+        let mut editor = TestEditor::open(link);
+        editor.frames_until_answered();
+        let mut output = editor.frame();
         for _ in 0..2 {
             // Settle the layout (grids size themselves on the first frame).
-            output = run_frame(&ctx, &mut app, &setter);
+            output = editor.frame();
         }
 
+        let app = &editor.app;
         let heard: Vec<_> = app.session.hits(Lane::Call, 0..64).collect();
         assert_eq!(heard.len(), 8, "every beat of the call: {heard:?}");
         let answer = app.session.last_answer().expect("the model answered");
@@ -914,8 +720,8 @@ mod tests {
         assert!(matches!(app.session.turn(), TurnState::Responding { .. }));
         assert_eq!(app.presets.as_ref().map(Vec::len), Ok(4));
 
-        let call_vertices = vertices_of(&ctx, output.clone(), theme::CALL);
-        let response_vertices = vertices_of(&ctx, output, theme::RESPONSE);
+        let call_vertices = vertices_of(&editor.ctx, output.clone(), theme::CALL);
+        let response_vertices = vertices_of(&editor.ctx, output, theme::RESPONSE);
         assert!(
             call_vertices >= 8 * 4,
             "call hits drawn: {call_vertices} vertices"
@@ -926,30 +732,11 @@ mod tests {
         );
     }
 
-    /// Every text the frame draws.
-    fn texts(output: &egui::FullOutput) -> Vec<String> {
-        fn collect(shape: &egui::Shape, texts: &mut Vec<String>) {
-            match shape {
-                egui::Shape::Text(text) => texts.push(text.galley.text().to_owned()),
-                egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, texts)),
-                _ => {}
-            }
-        }
-        let mut texts = Vec::new();
-        for clipped in &output.shapes {
-            collect(&clipped.shape, &mut texts);
-        }
-        texts
-    }
-
     #[test]
     fn every_parameter_has_a_control() {
         let (link, _performer) = running_plugin();
         let params = link.params.clone();
-        let (mut app, ctx, gui) = open(link);
-        let setter = gui.param_setter();
-        run_frame(&ctx, &mut app, &setter);
-        let drawn = texts(&run_frame(&ctx, &mut app, &setter));
+        let drawn = TestEditor::open(link).settled_texts();
         let params = nice_plug::prelude::Params::param_map(params.as_ref());
         assert_eq!(params.len(), 15);
         for (id, param, _) in params {
@@ -991,8 +778,7 @@ mod tests {
         let (link, mut performer) = running_plugin();
         let shelf = link.shelf.clone();
         let user_models = link.params.user_models.clone();
-        let (mut app, ctx, gui) = open(link);
-        let setter = gui.param_setter();
+        let mut editor = TestEditor::open(link);
         // A folder holding a model folder whose weights are not a safetensors file.
         let root = std::env::temp_dir().join(format!("antiphon-pick-{}", std::process::id()));
         let model = root.join("broken-model");
@@ -1000,17 +786,17 @@ mod tests {
         std::fs::write(model.join("config.json"), SHIPPED_MODEL.config_json).unwrap();
         std::fs::write(model.join("model.safetensors"), b"not weights").unwrap();
 
-        run_frame(&ctx, &mut app, &setter);
-        let output = run_frame(&ctx, &mut app, &setter);
-        click(&ctx, &mut app, &setter, &output, "Load model…");
-        assert!(app.browser.is_some(), "the picker opened");
-        app.browser = Some(FolderBrowser::at(&root));
-        let output = run_frame(&ctx, &mut app, &setter);
-        let output = click(&ctx, &mut app, &setter, &output, "broken-model/  (model)");
-        assert_eq!(app.browser.as_ref().unwrap().current(), model);
-        click(&ctx, &mut app, &setter, &output, "Use this model");
+        editor.frame();
+        let output = editor.frame();
+        editor.click(&output, "Load model…");
+        assert!(editor.app.browser.is_some(), "the picker opened");
+        editor.app.browser = Some(FolderBrowser::at(&root));
+        let output = editor.frame();
+        let output = editor.click(&output, "broken-model/  (model)");
+        assert_eq!(editor.app.browser.as_ref().unwrap().current(), model);
+        editor.click(&output, "Use this model");
         assert!(
-            app.browser.is_none(),
+            editor.app.browser.is_none(),
             "the picker closes once a model is picked"
         );
         assert_eq!(*user_models.read(), std::slice::from_ref(&model));
@@ -1019,7 +805,7 @@ mod tests {
         // for it, which fails to load it and falls back, and the editor says why.
         let settings = Settings {
             model_slot: 1,
-            ..app.link.params.settings()
+            ..editor.app.link.params.settings()
         };
         performer.process(Transport::Stopped, 64, &[], &settings, |_| {});
         let started = Instant::now();
@@ -1027,7 +813,7 @@ mod tests {
             std::thread::sleep(Duration::from_millis(10));
         }
         let error = shelf.status().error.expect("the broken model is refused");
-        let drawn = texts(&run_frame(&ctx, &mut app, &setter));
+        let drawn = texts(&editor.frame());
         assert!(drawn.contains(&error), "{error:?} not in {drawn:?}");
         assert!(
             drawn.iter().any(|t| t.starts_with("slot 1: ")),
@@ -1040,10 +826,8 @@ mod tests {
     fn host_automation_shows_in_the_next_frame() {
         let (link, _performer) = running_plugin();
         let params = link.params.clone();
-        let (mut app, ctx, gui) = open(link);
-        let setter = gui.param_setter();
-        run_frame(&ctx, &mut app, &setter);
-        assert!(texts(&run_frame(&ctx, &mut app, &setter)).contains(&"4 bars".to_owned()));
+        let mut editor = TestEditor::open(link);
+        assert!(editor.settled_texts().contains(&"4 bars".to_owned()));
         // What the plugin wrapper does when the host automates "Max Call Bars" to 7.
         let normalized = params.max_call_bars.preview_normalized(7);
         // SAFETY: the parameter is alive; the wrapper sets values this way on any thread.
@@ -1053,7 +837,7 @@ mod tests {
                 .as_ptr()
                 ._internal_set_normalized_value(normalized);
         }
-        let drawn = texts(&run_frame(&ctx, &mut app, &setter));
+        let drawn = texts(&editor.frame());
         assert!(drawn.contains(&"7 bars".to_owned()), "{drawn:?}");
     }
 
@@ -1061,15 +845,13 @@ mod tests {
     fn a_minimum_above_the_maximum_is_shown_held_to_it() {
         let (link, _performer) = running_plugin();
         let params = link.params.clone();
-        let (mut app, ctx, gui) = open(link);
-        let setter = gui.param_setter();
+        let mut editor = TestEditor::open(link);
         for (param, bars) in [(&params.min_call_bars, 6), (&params.max_call_bars, 3)] {
             let normalized = param.preview_normalized(bars);
             // SAFETY: as in `host_automation_shows_in_the_next_frame`.
             unsafe { param.as_ptr()._internal_set_normalized_value(normalized) };
         }
-        run_frame(&ctx, &mut app, &setter);
-        let drawn = texts(&run_frame(&ctx, &mut app, &setter));
+        let drawn = editor.settled_texts();
         assert!(
             drawn.contains(&"held to Max Call Bars: 3 bars".to_owned()),
             "{drawn:?}"
@@ -1080,11 +862,9 @@ mod tests {
     fn a_model_thread_fault_is_shown() {
         let (link, _performer) = running_plugin();
         let shelf = link.shelf.clone();
-        let (mut app, ctx, gui) = open(link);
-        let setter = gui.param_setter();
+        let mut editor = TestEditor::open(link);
         shelf.report_fault("model computation failed: out of memory".to_owned());
-        run_frame(&ctx, &mut app, &setter);
-        let drawn = texts(&run_frame(&ctx, &mut app, &setter));
+        let drawn = editor.settled_texts();
         assert!(
             drawn.contains(&"model thread: model computation failed: out of memory".to_owned()),
             "{drawn:?}"
@@ -1094,16 +874,15 @@ mod tests {
     #[test]
     fn the_model_picker_draws_its_folder_listing() {
         let (link, _performer) = running_plugin();
-        let (mut app, ctx, gui) = open(link);
-        let setter = gui.param_setter();
+        let mut editor = TestEditor::open(link);
         let folder = std::env::temp_dir().join(format!("antiphon-picker-{}", std::process::id()));
         std::fs::create_dir_all(folder.join("my-model")).unwrap();
-        app.browser = Some(FolderBrowser::at(&folder));
+        editor.app.browser = Some(FolderBrowser::at(&folder));
         for _ in 0..2 {
-            run_frame(&ctx, &mut app, &setter);
+            editor.frame();
         }
         assert!(
-            app.browser.is_some(),
+            editor.app.browser.is_some(),
             "the picker stays open until a model is picked"
         );
         std::fs::remove_dir_all(&folder).unwrap();
@@ -1113,20 +892,15 @@ mod tests {
     fn the_export_buttons_write_the_last_call_and_response_at_the_host_tempo() {
         let (link, mut performer) = running_plugin();
         play(&link, &mut performer, 70);
-        let (mut app, ctx, gui) = open(link);
+        let mut editor = TestEditor::open(link);
         let folder = std::env::temp_dir().join(format!("antiphon-exports-{}", std::process::id()));
         std::fs::create_dir_all(&folder).unwrap();
-        app.export_folder = folder.clone();
-        let setter = gui.param_setter();
-        let started = Instant::now();
-        while app.session.last_answer().is_none() && started.elapsed() < Duration::from_secs(20) {
-            run_frame(&ctx, &mut app, &setter);
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        run_frame(&ctx, &mut app, &setter);
-        let output = run_frame(&ctx, &mut app, &setter);
-        let output = click(&ctx, &mut app, &setter, &output, "Export last response");
-        click(&ctx, &mut app, &setter, &output, "Export last call");
+        editor.app.export_folder = folder.clone();
+        editor.frames_until_answered();
+        editor.frame();
+        let output = editor.frame();
+        let output = editor.click(&output, "Export last response");
+        editor.click(&output, "Export last call");
 
         let read = |name: &str| {
             let bytes = std::fs::read(folder.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -1140,7 +914,7 @@ mod tests {
         assert_eq!(call.events().filter(|e| !e.is_rest()).count(), 8);
         let response = read("antiphon-response-001.mid");
         assert_eq!(response.steps.len(), 32, "the two-bar answer");
-        let played: Vec<_> = app.session.hits(Lane::Response, 32..64).collect();
+        let played: Vec<_> = editor.app.session.hits(Lane::Response, 32..64).collect();
         let written: Vec<_> = response
             .events()
             .enumerate()
@@ -1148,7 +922,7 @@ mod tests {
             .map(|(step, e)| (32 + step as i64, e))
             .collect();
         assert_eq!(written, played, "what the performer played, step for step");
-        let notice = app.export_notice.as_ref().unwrap();
+        let notice = editor.app.export_notice.as_ref().unwrap();
         assert!(
             notice.ok && notice.text.contains("antiphon-call-001.mid"),
             "{}",
@@ -1161,13 +935,16 @@ mod tests {
     fn a_frame_takes_a_few_milliseconds() {
         let (link, mut performer) = running_plugin();
         play(&link, &mut performer, 44);
-        let (mut app, ctx, gui) = open(link);
-        let setter = gui.param_setter();
+        let mut editor = TestEditor::open(link);
         let frames = 60;
         let started = Instant::now();
         for _ in 0..frames {
-            let output = run_frame(&ctx, &mut app, &setter);
-            std::hint::black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
+            let output = editor.frame();
+            std::hint::black_box(
+                editor
+                    .ctx
+                    .tessellate(output.shapes, output.pixels_per_point),
+            );
         }
         let per_frame = started.elapsed() / frames;
         eprintln!("editor frame (layout + tessellation, no GPU): {per_frame:?}");

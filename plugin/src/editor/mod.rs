@@ -29,6 +29,8 @@ pub mod piano_roll;
 pub mod presets;
 pub mod session;
 pub mod status;
+#[cfg(test)]
+mod test_support;
 pub mod theme;
 pub mod window;
 
