@@ -14,8 +14,7 @@ use egui::{
     pos2, vec2,
 };
 use nice_plug::context::gui::GuiContext;
-use nice_plug::prelude::{BoolParam, Enum, EnumParam, Param, ParamSetter};
-use nice_plug_egui::widgets::ParamSlider;
+use nice_plug::prelude::{Param, ParamSetter};
 use nice_plug_egui::{NiceEguiApp, baseview};
 
 use super::EditorLink;
@@ -24,11 +23,13 @@ use super::export;
 use super::folder_browser::FolderBrowser;
 use super::likelihood_plot;
 use super::model_info::ModelInfo;
+use super::notice::Notice;
 use super::piano_roll;
 use super::presets::{self, Preset};
 use super::session::Session;
 use super::status::TurnSummary;
 use super::theme;
+use super::widgets::{enum_row, section, set, slider_row, toggle_row};
 
 /// How often the editor redraws while the transport plays (the roll scrolls), and while it rests
 /// (answers may still arrive).
@@ -38,28 +39,6 @@ const FRAME_RESTING: Duration = Duration::from_millis(100);
 const PARAMS_WIDTH: f32 = 310.0;
 /// Height of the header strip.
 const HEADER_HEIGHT: f32 = 46.0;
-
-/// A message shown after an action: what happened, or what went wrong.
-#[derive(Debug, Clone)]
-struct Notice {
-    text: String,
-    ok: bool,
-}
-
-impl Notice {
-    fn ok(text: String) -> Notice {
-        Notice { text, ok: true }
-    }
-
-    fn error(text: String) -> Notice {
-        Notice { text, ok: false }
-    }
-
-    fn show(&self, ui: &mut Ui) {
-        let color = if self.ok { theme::OK } else { theme::ALERT };
-        ui.label(RichText::new(&self.text).color(color).small());
-    }
-}
 
 /// The editor's state between frames.
 pub struct EditorApp {
@@ -608,65 +587,6 @@ fn region(ui: &mut Ui, rect: Rect, margin: Margin, contents: impl FnOnce(&mut Ui
     );
     child.shrink_clip_rect(rect);
     contents(&mut child);
-}
-
-fn section(ui: &mut Ui, title: &str) {
-    ui.add_space(4.0);
-    ui.label(
-        RichText::new(title.to_uppercase())
-            .strong()
-            .color(theme::MUTED),
-    );
-    ui.add_space(2.0);
-}
-
-fn set<P: Param>(setter: &ParamSetter, param: &P, value: P::Plain) {
-    setter.begin_set_parameter(param);
-    setter.set_parameter(param, value);
-    setter.end_set_parameter(param);
-}
-
-fn slider_row<P: Param>(ui: &mut Ui, setter: &ParamSetter, param: &P) {
-    ui.label(param.name());
-    ui.add(ParamSlider::for_param(param, setter).with_width(100.0));
-    ui.end_row();
-}
-
-fn toggle_row(ui: &mut Ui, setter: &ParamSetter, param: &BoolParam) {
-    ui.label(param.name());
-    let on = param.value();
-    let (text, color) = if on {
-        ("On", theme::TEXT)
-    } else {
-        ("Off", theme::MUTED)
-    };
-    if ui
-        .selectable_label(on, RichText::new(text).color(color))
-        .clicked()
-    {
-        set(setter, param, !on);
-    }
-    ui.end_row();
-}
-
-fn enum_row<T: Enum + PartialEq + 'static>(
-    ui: &mut Ui,
-    setter: &ParamSetter,
-    param: &EnumParam<T>,
-) {
-    ui.label(param.name());
-    let current = param.value().to_index();
-    ComboBox::from_id_salt(param.name())
-        .selected_text(param.to_string())
-        .width(120.0)
-        .show_ui(ui, |ui| {
-            for (index, name) in T::variants().iter().enumerate() {
-                if ui.selectable_label(index == current, *name).clicked() {
-                    set(setter, param, T::from_index(index));
-                }
-            }
-        });
-    ui.end_row();
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub mod export;
 pub mod folder_browser;
 pub mod likelihood_plot;
 pub mod model_info;
+pub mod notice;
 pub mod piano_roll;
 pub mod presets;
 pub mod session;
@@ -32,6 +33,7 @@ pub mod status;
 #[cfg(test)]
 mod test_support;
 pub mod theme;
+pub mod widgets;
 pub mod window;
 
 pub use app::EditorApp;
