@@ -8,11 +8,7 @@ use std::time::Duration;
 
 use antiphon_engine::live::monitor::Monitor;
 use antiphon_engine::live::shelf::{MAX_USER_MODELS, ModelStatus, SHIPPED_SLOT};
-use antiphon_engine::phrase::TurnState;
-use egui::{
-    Align, ComboBox, CornerRadius, Frame, Grid, Layout, Margin, Rect, RichText, Ui, UiBuilder,
-    pos2, vec2,
-};
+use egui::{Align, ComboBox, Grid, Layout, Margin, Rect, RichText, Ui, UiBuilder, pos2, vec2};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::{Param, ParamSetter};
 use nice_plug_egui::{NiceEguiApp, baseview};
@@ -21,13 +17,13 @@ use super::EditorLink;
 use super::clock::Clock;
 use super::export;
 use super::folder_browser::FolderBrowser;
+use super::header;
 use super::likelihood_plot;
 use super::model_info::ModelInfo;
 use super::notice::Notice;
 use super::piano_roll;
-use super::presets::{self, Preset};
+use super::preset_menu::PresetMenu;
 use super::session::Session;
-use super::status::TurnSummary;
 use super::theme;
 use super::widgets::{enum_row, section, set, slider_row, toggle_row};
 
@@ -47,8 +43,7 @@ pub struct EditorApp {
     pub(super) session: Session,
     /// The monitor of the activation being shown; a new one means the plugin was re-activated.
     monitor: Option<Arc<Monitor>>,
-    presets: Result<Vec<Preset>, String>,
-    preset_notice: Option<Notice>,
+    pub(super) presets: PresetMenu,
     /// The model status the info below describes.
     model_shown: Option<ModelStatus>,
     model_info: Option<ModelInfo>,
@@ -67,8 +62,7 @@ impl EditorApp {
             gui: None,
             session: Session::new(),
             monitor: None,
-            presets: Ok(Vec::new()),
-            preset_notice: None,
+            presets: PresetMenu::new(),
             model_shown: None,
             model_info: None,
             browser: None,
@@ -80,7 +74,7 @@ impl EditorApp {
 
     /// The window opened: reads what the editor needs from disk and the built-in presets.
     pub fn opened(&mut self) {
-        self.presets = presets::factory();
+        self.presets.load();
         self.export_folder = export::default_folder();
     }
 
@@ -105,7 +99,14 @@ impl EditorApp {
         ui.painter().rect_filled(side, 0, theme::PANEL);
 
         region(ui, header, Margin::symmetric(12, 8), |ui| {
-            self.header(ui, setter, &clock)
+            header::draw(
+                ui,
+                &self.link,
+                &self.session,
+                &clock,
+                &mut self.presets,
+                setter,
+            )
         });
         region(ui, side, Margin::same(12), |ui| self.parameters(ui, setter));
         region(ui, main, Margin::symmetric(12, 4), |ui| {
@@ -140,101 +141,6 @@ impl EditorApp {
         self.monitor
             .as_deref()
             .map_or_else(Clock::at_rest, Clock::read)
-    }
-
-    fn header(&mut self, ui: &mut Ui, setter: &ParamSetter, clock: &Clock) {
-        let summary = TurnSummary::of(
-            &self.session,
-            clock,
-            self.link.params.max_call_bars.value() as u32,
-        );
-        ui.horizontal(|ui| {
-            ui.label(
-                RichText::new("ANTIPHON")
-                    .strong()
-                    .size(20.0)
-                    .color(theme::TEXT),
-            );
-            ui.add_space(12.0);
-            let badge = match summary.state {
-                TurnState::Idle => theme::MUTED,
-                TurnState::Listening { .. } => theme::CALL,
-                TurnState::Responding { .. } => theme::RESPONSE,
-            };
-            Frame::NONE
-                .fill(badge)
-                .corner_radius(CornerRadius::same(4))
-                .inner_margin(Margin::symmetric(10, 3))
-                .show(ui, |ui| {
-                    ui.label(
-                        RichText::new(summary.label())
-                            .strong()
-                            .size(16.0)
-                            .color(theme::BACKGROUND),
-                    );
-                });
-            ui.label(RichText::new(summary.details()).size(15.0));
-            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                self.preset_menu(ui, setter);
-                ui.add_space(12.0);
-                let (bar, beat) = clock.bar_and_beat();
-                let transport = if clock.tempo_bpm > 0.0 {
-                    format!(
-                        "{} {bar}.{beat} · {:.1} BPM",
-                        if clock.playing { "▶" } else { "■" },
-                        clock.tempo_bpm
-                    )
-                } else {
-                    "■ waiting for the host transport".to_owned()
-                };
-                ui.label(RichText::new(transport).color(theme::MUTED).monospace());
-            });
-        });
-        if let Some(keys) = self.session.call_keys().summary() {
-            ui.label(
-                RichText::new(format!("the call: {keys}"))
-                    .color(theme::ALERT)
-                    .small(),
-            );
-        }
-        if let Some(fault) = self.link.shelf.status().fault {
-            ui.label(RichText::new(format!("model thread: {fault}")).color(theme::ALERT));
-        }
-        if let Some(notice) = &self.preset_notice {
-            notice.show(ui);
-        }
-    }
-
-    fn preset_menu(&mut self, ui: &mut Ui, setter: &ParamSetter) {
-        let presets = match &self.presets {
-            Ok(presets) => presets,
-            Err(error) => {
-                ui.label(RichText::new(error).color(theme::ALERT).small());
-                return;
-            }
-        };
-        let mut chosen = None;
-        ui.menu_button("Presets…", |ui| {
-            for preset in presets {
-                if ui
-                    .button(&preset.name)
-                    .on_hover_text(&preset.description)
-                    .clicked()
-                {
-                    chosen = Some(preset.clone());
-                    ui.close();
-                }
-            }
-        });
-        if let Some(preset) = chosen {
-            self.preset_notice = Some(match preset.resolve(self.link.params.as_ref()) {
-                Ok(settings) => {
-                    presets::apply(setter, &settings);
-                    Notice::ok(format!("preset “{}”: {}", preset.name, preset.description))
-                }
-                Err(error) => Notice::error(error),
-            });
-        }
     }
 
     fn parameters(&mut self, ui: &mut Ui, setter: &ParamSetter) {
@@ -594,6 +500,7 @@ mod tests {
     use std::time::Instant;
 
     use antiphon_engine::live::performer::Settings;
+    use antiphon_engine::phrase::TurnState;
     use antiphon_engine::transport::Transport;
     use egui::Color32;
 
@@ -638,7 +545,7 @@ mod tests {
             "the answer's first bar played"
         );
         assert!(matches!(app.session.turn(), TurnState::Responding { .. }));
-        assert_eq!(app.presets.as_ref().map(Vec::len), Ok(4));
+        assert_eq!(app.presets.presets.as_ref().map(Vec::len), Ok(4));
 
         let call_vertices = vertices_of(&editor.ctx, output.clone(), theme::CALL);
         let response_vertices = vertices_of(&editor.ctx, output, theme::RESPONSE);
@@ -774,19 +681,6 @@ mod tests {
         let drawn = editor.settled_texts();
         assert!(
             drawn.contains(&"held to Max Call Bars: 3 bars".to_owned()),
-            "{drawn:?}"
-        );
-    }
-
-    #[test]
-    fn a_model_thread_fault_is_shown() {
-        let (link, _performer) = running_plugin();
-        let shelf = link.shelf.clone();
-        let mut editor = TestEditor::open(link);
-        shelf.report_fault("model computation failed: out of memory".to_owned());
-        let drawn = editor.settled_texts();
-        assert!(
-            drawn.contains(&"model thread: model computation failed: out of memory".to_owned()),
             "{drawn:?}"
         );
     }
