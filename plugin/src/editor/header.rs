@@ -94,7 +94,9 @@ mod tests {
 
     #[test]
     fn a_model_thread_fault_is_shown() {
-        let (link, _performer) = running_plugin();
+        let (link, performer) = running_plugin();
+        // Stops the model thread: a model it loaded after the fault would clear it.
+        drop(performer);
         let shelf = link.shelf.clone();
         let mut editor = TestEditor::open(link);
         shelf.report_fault("model computation failed: out of memory".to_owned());
