@@ -7,8 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use antiphon_engine::live::monitor::Monitor;
-use antiphon_engine::live::shelf::{MAX_USER_MODELS, ModelStatus, SHIPPED_SLOT};
-use egui::{Align, ComboBox, Grid, Layout, Margin, Rect, RichText, Ui, UiBuilder, pos2, vec2};
+use egui::{Align, Grid, Layout, Margin, Rect, RichText, Ui, UiBuilder, pos2, vec2};
 use nice_plug::context::gui::GuiContext;
 use nice_plug::prelude::{Param, ParamSetter};
 use nice_plug_egui::{NiceEguiApp, baseview};
@@ -16,16 +15,15 @@ use nice_plug_egui::{NiceEguiApp, baseview};
 use super::EditorLink;
 use super::clock::Clock;
 use super::export;
-use super::folder_browser::FolderBrowser;
 use super::header;
 use super::likelihood_plot;
-use super::model_info::ModelInfo;
+use super::model_panel::{self, ModelPanel};
 use super::notice::Notice;
 use super::piano_roll;
 use super::preset_menu::PresetMenu;
 use super::session::Session;
 use super::theme;
-use super::widgets::{enum_row, section, set, slider_row, toggle_row};
+use super::widgets::{enum_row, section, slider_row, toggle_row};
 
 /// How often the editor redraws while the transport plays (the roll scrolls), and while it rests
 /// (answers may still arrive).
@@ -44,11 +42,7 @@ pub struct EditorApp {
     /// The monitor of the activation being shown; a new one means the plugin was re-activated.
     monitor: Option<Arc<Monitor>>,
     pub(super) presets: PresetMenu,
-    /// The model status the info below describes.
-    model_shown: Option<ModelStatus>,
-    model_info: Option<ModelInfo>,
-    browser: Option<FolderBrowser>,
-    model_notice: Option<Notice>,
+    pub(super) model: ModelPanel,
     export_folder: PathBuf,
     export_notice: Option<Notice>,
 }
@@ -63,10 +57,7 @@ impl EditorApp {
             session: Session::new(),
             monitor: None,
             presets: PresetMenu::new(),
-            model_shown: None,
-            model_info: None,
-            browser: None,
-            model_notice: None,
+            model: ModelPanel::new(),
             export_folder: PathBuf::new(),
             export_notice: None,
         }
@@ -114,11 +105,11 @@ impl EditorApp {
             ui.add_space(10.0);
             ui.columns(3, |columns| {
                 self.answer_column(&mut columns[0]);
-                self.model_column(&mut columns[1]);
+                self.model.draw(&mut columns[1], &self.link);
                 self.export_column(&mut columns[2], &clock);
             });
         });
-        self.folder_browser_window(ui, setter);
+        self.model.picker(ui, &self.link, setter);
     }
 
     /// Drains the feed and reads the clock. The feed's lock is shared with the main thread only
@@ -183,32 +174,12 @@ impl EditorApp {
             .show(ui, |ui| {
                 slider_row(ui, setter, &params.temperature);
                 slider_row(ui, setter, &params.seed);
-                self.model_row(ui, setter);
+                model_panel::slot_menu_row(ui, &self.link, setter);
                 slider_row(ui, setter, &params.velocity);
                 slider_row(ui, setter, &params.out_channel);
                 toggle_row(ui, setter, &params.passthrough);
                 toggle_row(ui, setter, &params.bypass);
             });
-    }
-
-    fn model_row(&mut self, ui: &mut Ui, setter: &ParamSetter) {
-        let param = &self.link.params.model;
-        ui.label(param.name());
-        let current = param.value();
-        ComboBox::from_id_salt("model_slot")
-            .selected_text(param.to_string())
-            .width(140.0)
-            .truncate()
-            .show_ui(ui, |ui| {
-                for slot in self.link.shelf.filled_slots() {
-                    // The parameter's text too: it tells apart two folders of the same name.
-                    let text = self.link.shelf.slot_text(slot);
-                    if ui.selectable_label(slot as i32 == current, text).clicked() {
-                        set(setter, param, slot as i32);
-                    }
-                }
-            });
-        ui.end_row();
     }
 
     fn answer_column(&mut self, ui: &mut Ui) {
@@ -253,145 +224,6 @@ impl EditorApp {
             }
         }
         likelihood_plot::draw(ui, &self.session);
-    }
-
-    fn model_column(&mut self, ui: &mut Ui) {
-        section(ui, "Model");
-        let status = self.link.shelf.status();
-        if self.model_shown.as_ref() != Some(&status) {
-            self.model_info = Some(self.describe(&status));
-            self.model_shown = Some(status.clone());
-        }
-        ui.label(RichText::new(&status.name).strong().size(15.0));
-        if let Some(info) = &self.model_info {
-            ui.label(RichText::new(&info.size).color(theme::MUTED));
-            if let Some(card) = &info.card {
-                ui.label(RichText::new(card).color(theme::MUTED).small());
-            }
-        }
-        let requested = self.link.params.model.value() as u32;
-        if requested != status.slot && status.error.is_none() {
-            ui.label(
-                RichText::new(format!(
-                    "loading {} (when the plugin is active)…",
-                    self.link.shelf.slot_name(requested)
-                ))
-                .color(theme::MUTED)
-                .small(),
-            );
-        }
-        if let Some(error) = &status.error {
-            ui.label(RichText::new(error).color(theme::ALERT).small());
-        }
-        if ui.button("Load model…").clicked() {
-            let start = self
-                .link
-                .shelf
-                .latest_folder()
-                .and_then(|folder| folder.parent().map(PathBuf::from))
-                .unwrap_or_else(export::default_folder);
-            self.browser = Some(FolderBrowser::at(&start));
-        }
-        if let Some(notice) = &self.model_notice {
-            notice.show(ui);
-        }
-    }
-
-    fn describe(&self, status: &ModelStatus) -> ModelInfo {
-        if status.slot == SHIPPED_SLOT {
-            return ModelInfo::from_bytes(crate::SHIPPED_MODEL.config_json, super::SHIPPED_CARD);
-        }
-        match self.link.shelf.folder(status.slot) {
-            Some(folder) => ModelInfo::from_folder(&folder),
-            None => ModelInfo {
-                size: "unknown size".to_owned(),
-                card: None,
-            },
-        }
-    }
-
-    fn folder_browser_window(&mut self, ui: &mut Ui, setter: &ParamSetter) {
-        let Some(browser) = &mut self.browser else {
-            return;
-        };
-        let mut open = true;
-        let mut picked = None;
-        egui::Window::new("Load model")
-            .open(&mut open)
-            .collapsible(false)
-            .resizable(false)
-            .default_width(520.0)
-            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
-            .show(ui.ctx(), |ui| {
-                ui.label(
-                    RichText::new("Pick a folder that holds config.json and model.safetensors.")
-                        .color(theme::MUTED),
-                );
-                ui.horizontal(|ui| {
-                    if ui.button("Up one folder").clicked() {
-                        browser.up();
-                    }
-                    ui.label(RichText::new(browser.current().display().to_string()).monospace());
-                });
-                if let Some(error) = browser.error() {
-                    ui.label(RichText::new(error).color(theme::ALERT));
-                }
-                let mut enter = None;
-                egui::ScrollArea::vertical()
-                    .max_height(300.0)
-                    .show(ui, |ui| {
-                        for entry in browser.entries() {
-                            let label = if entry.is_model {
-                                RichText::new(format!("{}/  (model)", entry.name))
-                                    .color(theme::RESPONSE)
-                            } else {
-                                RichText::new(format!("{}/", entry.name))
-                            };
-                            if ui.selectable_label(false, label).clicked() {
-                                enter = Some(entry.path.clone());
-                            }
-                        }
-                        if browser.entries().is_empty() && browser.error().is_none() {
-                            ui.label(RichText::new("(no folders here)").color(theme::MUTED));
-                        }
-                    });
-                if let Some(folder) = enter {
-                    browser.enter(&folder);
-                }
-                ui.separator();
-                let is_model = browser.current_is_model();
-                if ui
-                    .add_enabled(is_model, egui::Button::new("Use this model"))
-                    .clicked()
-                {
-                    picked = Some(browser.current().to_owned());
-                }
-                if !is_model {
-                    ui.label(
-                        RichText::new(
-                            "This folder holds no model; folders with one are marked (model).",
-                        )
-                        .color(theme::MUTED)
-                        .small(),
-                    );
-                }
-            });
-        if let Some(folder) = picked {
-            self.model_notice = Some(match self.link.shelf.add_user_model(&folder) {
-                Some(slot) => {
-                    set(setter, &self.link.params.model, slot as i32);
-                    open = false;
-                    Notice::ok(format!("slot {slot}: {}", folder.display()))
-                }
-                None => Notice::error(format!(
-                    "all {MAX_USER_MODELS} model slots are taken; {} was not added",
-                    folder.display()
-                )),
-            });
-        }
-        if !open {
-            self.browser = None;
-        }
     }
 
     fn export_column(&mut self, ui: &mut Ui, clock: &Clock) {
@@ -499,13 +331,10 @@ fn region(ui: &mut Ui, rect: Rect, margin: Margin, contents: impl FnOnce(&mut Ui
 mod tests {
     use std::time::Instant;
 
-    use antiphon_engine::live::performer::Settings;
     use antiphon_engine::phrase::TurnState;
-    use antiphon_engine::transport::Transport;
     use egui::Color32;
 
     use super::*;
-    use crate::SHIPPED_MODEL;
     use crate::editor::session::Lane;
     use crate::editor::test_support::{TestEditor, play, running_plugin, screen, texts};
 
@@ -601,55 +430,6 @@ mod tests {
     }
 
     #[test]
-    fn a_model_is_picked_in_the_folder_browser_and_its_load_error_is_shown() {
-        let (link, mut performer) = running_plugin();
-        let shelf = link.shelf.clone();
-        let user_models = link.params.user_models.clone();
-        let mut editor = TestEditor::open(link);
-        // A folder holding a model folder whose weights are not a safetensors file.
-        let root = std::env::temp_dir().join(format!("antiphon-pick-{}", std::process::id()));
-        let model = root.join("broken-model");
-        std::fs::create_dir_all(&model).unwrap();
-        std::fs::write(model.join("config.json"), SHIPPED_MODEL.config_json).unwrap();
-        std::fs::write(model.join("model.safetensors"), b"not weights").unwrap();
-
-        editor.frame();
-        let output = editor.frame();
-        editor.click(&output, "Load model…");
-        assert!(editor.app.browser.is_some(), "the picker opened");
-        editor.app.browser = Some(FolderBrowser::at(&root));
-        let output = editor.frame();
-        let output = editor.click(&output, "broken-model/  (model)");
-        assert_eq!(editor.app.browser.as_ref().unwrap().current(), model);
-        editor.click(&output, "Use this model");
-        assert!(
-            editor.app.browser.is_none(),
-            "the picker closes once a model is picked"
-        );
-        assert_eq!(*user_models.read(), std::slice::from_ref(&model));
-
-        // The host moves the model parameter to slot 1; the audio thread asks the model thread
-        // for it, which fails to load it and falls back, and the editor says why.
-        let settings = Settings {
-            model_slot: 1,
-            ..editor.app.link.params.settings()
-        };
-        performer.process(Transport::Stopped, 64, &[], &settings, |_| {});
-        let started = Instant::now();
-        while shelf.status().error.is_none() && started.elapsed() < Duration::from_secs(20) {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        let error = shelf.status().error.expect("the broken model is refused");
-        let drawn = texts(&editor.frame());
-        assert!(drawn.contains(&error), "{error:?} not in {drawn:?}");
-        assert!(
-            drawn.iter().any(|t| t.starts_with("slot 1: ")),
-            "the pick is confirmed: {drawn:?}"
-        );
-        std::fs::remove_dir_all(&root).unwrap();
-    }
-
-    #[test]
     fn host_automation_shows_in_the_next_frame() {
         let (link, _performer) = running_plugin();
         let params = link.params.clone();
@@ -683,23 +463,6 @@ mod tests {
             drawn.contains(&"held to Max Call Bars: 3 bars".to_owned()),
             "{drawn:?}"
         );
-    }
-
-    #[test]
-    fn the_model_picker_draws_its_folder_listing() {
-        let (link, _performer) = running_plugin();
-        let mut editor = TestEditor::open(link);
-        let folder = std::env::temp_dir().join(format!("antiphon-picker-{}", std::process::id()));
-        std::fs::create_dir_all(folder.join("my-model")).unwrap();
-        editor.app.browser = Some(FolderBrowser::at(&folder));
-        for _ in 0..2 {
-            editor.frame();
-        }
-        assert!(
-            editor.app.browser.is_some(),
-            "the picker stays open until a model is picked"
-        );
-        std::fs::remove_dir_all(&folder).unwrap();
     }
 
     #[test]
