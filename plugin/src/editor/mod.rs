@@ -19,9 +19,11 @@ use parking_lot::Mutex;
 
 use crate::AntiphonParams;
 
+pub mod answer_panel;
 pub mod app;
 pub mod clock;
 pub mod export;
+pub mod export_panel;
 pub mod folder_browser;
 pub mod folder_picker;
 pub mod header;
@@ -29,6 +31,7 @@ pub mod likelihood_plot;
 pub mod model_info;
 pub mod model_panel;
 pub mod notice;
+pub mod parameter_panel;
 pub mod piano_roll;
 pub mod preset_menu;
 pub mod presets;
