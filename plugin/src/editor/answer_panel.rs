@@ -25,16 +25,12 @@ pub fn draw(ui: &mut Ui, session: &Session) {
                     row(
                         ui,
                         "total",
-                        RichText::new(format!("{:.1} nats", last.log_likelihood))
-                            .size(18.0)
-                            .color(theme::RESPONSE),
+                        headline(format!("{:.1} nats", last.log_likelihood)),
                     );
                     row(
                         ui,
                         "per step",
-                        RichText::new(format!("{:.2} nats", last.per_step()))
-                            .size(18.0)
-                            .color(theme::RESPONSE),
+                        headline(format!("{:.2} nats", last.per_step())),
                     );
                     row(
                         ui,
@@ -56,4 +52,9 @@ fn row(ui: &mut Ui, name: &str, value: impl Into<WidgetText>) {
     ui.label(RichText::new(name).color(theme::MUTED));
     ui.label(value);
     ui.end_row();
+}
+
+/// The answer's own numbers: large, in the response's colour.
+fn headline(text: String) -> RichText {
+    RichText::new(text).size(18.0).color(theme::RESPONSE)
 }

@@ -1,5 +1,7 @@
-//! The editor's frame: header with the turn state, the piano roll, the answer's numbers and their
-//! history, the model, export, and every parameter. Runs on the editor's window thread, only while
+//! The editor's shell: the state it keeps between frames, the frame loop (drain the performer's
+//! report, read the clock, redraw soon enough) and the layout: the header across the top, the
+//! parameter column on the right, the piano roll with the answer, model and export columns below
+//! it. Each region draws itself from its own file. Runs on the editor's window thread, only while
 //! the window is open.
 
 use std::sync::Arc;
@@ -59,9 +61,9 @@ impl EditorApp {
         }
     }
 
-    /// The window opened: reads what the editor needs from disk and the built-in presets.
+    /// The window opened: reads the built-in presets and picks the export folder.
     pub fn opened(&mut self) {
-        self.presets.load();
+        self.presets.opened();
         self.export.opened();
     }
 

@@ -3,9 +3,14 @@
 //! Threads: the editor runs on its window's thread, only while the window is open. It reads the
 //! performer's feed (two lock-free rings the audio and model threads write) and monitor (atomics
 //! the audio thread writes); the mutexes here are shared with the main thread only, never with
-//! the audio thread. Drawing lives in [`app`], [`piano_roll`], [`likelihood_plot`] and [`theme`];
-//! everything else ([`session`], [`clock`], [`status`], [`export`], [`presets`], [`model_info`],
-//! [`folder_browser`]) is plain logic, tested without a window.
+//! the audio thread.
+//!
+//! Drawing: [`app`] owns the frame loop and lays out the regions, each drawn by its own file:
+//! [`header`] (with [`preset_menu`]), [`parameter_panel`], [`piano_roll`], [`answer_panel`] (with
+//! [`likelihood_plot`]), [`model_panel`] (with [`folder_picker`]) and [`export_panel`], out of
+//! [`widgets`], [`notice`] and [`theme`]. Everything else ([`session`], [`clock`], [`status`],
+//! [`export`], [`presets`], [`model_info`], [`folder_browser`]) is plain logic, tested without a
+//! window.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;

@@ -1,46 +1,38 @@
 //! The parameter column: how calls end and answers follow ("Phrase"), and how answers are made
 //! and played ("Answer"). Every parameter the host automates has its control here.
 
-use egui::{Grid, RichText, Ui};
+use egui::{RichText, Ui};
 use nice_plug::prelude::{Param, ParamSetter};
 
 use super::EditorLink;
 use super::model_panel;
 use super::theme;
-use super::widgets::{enum_row, section, slider_row, toggle_row};
+use super::widgets::{enum_row, param_grid, slider_row, toggle_row};
 use crate::AntiphonParams;
 
 /// Draws the column, each control setting its parameter through `setter`.
 pub fn draw(ui: &mut Ui, link: &EditorLink, setter: &ParamSetter) {
     let params = &link.params;
-    section(ui, "Phrase");
-    Grid::new("phrase_params")
-        .num_columns(2)
-        .spacing([10.0, 6.0])
-        .show(ui, |ui| {
-            slider_row(ui, setter, &params.max_call_bars);
-            slider_row(ui, setter, &params.min_call_bars);
-            held_to_max_row(ui, params);
-            slider_row(ui, setter, &params.phrase_bars);
-            toggle_row(ui, setter, &params.overlap);
-            toggle_row(ui, setter, &params.loop_answer);
-            toggle_row(ui, setter, &params.mutate);
-            enum_row(ui, setter, &params.end_call_trigger);
-            slider_row(ui, setter, &params.end_call_number);
-        });
-    section(ui, "Answer");
-    Grid::new("answer_params")
-        .num_columns(2)
-        .spacing([10.0, 6.0])
-        .show(ui, |ui| {
-            slider_row(ui, setter, &params.temperature);
-            slider_row(ui, setter, &params.seed);
-            model_panel::slot_menu_row(ui, link, setter);
-            slider_row(ui, setter, &params.velocity);
-            slider_row(ui, setter, &params.out_channel);
-            toggle_row(ui, setter, &params.passthrough);
-            toggle_row(ui, setter, &params.bypass);
-        });
+    param_grid(ui, "Phrase", "phrase_params", |ui| {
+        slider_row(ui, setter, &params.max_call_bars);
+        slider_row(ui, setter, &params.min_call_bars);
+        held_to_max_row(ui, params);
+        slider_row(ui, setter, &params.phrase_bars);
+        toggle_row(ui, setter, &params.overlap);
+        toggle_row(ui, setter, &params.loop_answer);
+        toggle_row(ui, setter, &params.mutate);
+        enum_row(ui, setter, &params.end_call_trigger);
+        slider_row(ui, setter, &params.end_call_number);
+    });
+    param_grid(ui, "Answer", "answer_params", |ui| {
+        slider_row(ui, setter, &params.temperature);
+        slider_row(ui, setter, &params.seed);
+        model_panel::slot_menu_row(ui, link, setter);
+        slider_row(ui, setter, &params.velocity);
+        slider_row(ui, setter, &params.out_channel);
+        toggle_row(ui, setter, &params.passthrough);
+        toggle_row(ui, setter, &params.bypass);
+    });
 }
 
 /// The performer never waits for more bars than the maximum: a grid row that says so when Min

@@ -26,7 +26,7 @@ impl PresetMenu {
     }
 
     /// Reads the factory presets (the window opened).
-    pub fn load(&mut self) {
+    pub fn opened(&mut self) {
         self.presets = presets::factory();
     }
 

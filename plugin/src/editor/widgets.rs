@@ -1,7 +1,7 @@
 //! The small pieces the panels are drawn with: section titles, and one-line parameter controls
 //! for two-column grids, each change sent to the host as one gesture.
 
-use egui::{ComboBox, RichText, Ui};
+use egui::{ComboBox, Grid, RichText, Ui};
 use nice_plug::prelude::{BoolParam, Enum, EnumParam, Param, ParamSetter};
 use nice_plug_egui::widgets::ParamSlider;
 
@@ -16,6 +16,15 @@ pub fn section(ui: &mut Ui, title: &str) {
             .color(theme::MUTED),
     );
     ui.add_space(2.0);
+}
+
+/// A titled two-column grid (its egui id `grid_id`) of parameter rows.
+pub fn param_grid(ui: &mut Ui, title: &str, grid_id: &str, rows: impl FnOnce(&mut Ui)) {
+    section(ui, title);
+    Grid::new(grid_id)
+        .num_columns(2)
+        .spacing([10.0, 6.0])
+        .show(ui, rows);
 }
 
 /// Sets `param` to `value` as one host gesture (begin, set, end), so hosts record it as
