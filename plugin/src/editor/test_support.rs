@@ -113,7 +113,9 @@ pub fn play(link: &EditorLink, performer: &mut Performer, until_step: u64) {
 /// The editor as its window opens it: the app, a themed egui context, and a host to set
 /// parameters through.
 pub struct TestEditor {
+    /// The editor's state, for tests to look into.
     pub app: EditorApp,
+    /// The egui context its frames are drawn in.
     pub ctx: egui::Context,
     gui: GuiContext,
 }
