@@ -19,6 +19,8 @@ use parking_lot::Mutex;
 mod editor;
 mod host_events;
 mod params;
+#[cfg(test)]
+mod test_support;
 mod transport;
 
 pub use params::AntiphonParams;

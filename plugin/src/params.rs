@@ -2,7 +2,6 @@
 //! and saved projects refer to them.
 
 use std::num::NonZeroU32;
-use std::ops::RangeInclusive;
 use std::sync::Arc;
 
 use antiphon_engine::live::io::Trigger;
@@ -148,8 +147,11 @@ impl AntiphonParams {
                     max: MAX_USER_MODELS as i32,
                 },
             )
-            .with_value_to_string(Arc::new(move |slot| model_text(&text_shelf, slot)))
-            .with_string_to_value(Arc::new(move |text| model_slot(&shelf, text))),
+            // The shelf's texts: hosts show and parse the same ones the editor's menu shows.
+            .with_value_to_string(Arc::new(move |slot| text_shelf.slot_text(slot as u32)))
+            .with_string_to_value(Arc::new(move |text| {
+                shelf.slot_of_text(text).map(|slot| slot as i32)
+            })),
             end_call_trigger: EnumParam::new("End Call Trigger", EndCallTrigger::Off),
             end_call_number: IntParam::new(
                 "End Call Number",
@@ -224,58 +226,10 @@ fn bars_value(text: &str) -> Option<i32> {
     number.trim().parse().ok()
 }
 
-/// Every value of the Model parameter.
-fn model_slots() -> RangeInclusive<i32> {
-    0..=MAX_USER_MODELS as i32
-}
-
-/// The Model parameter's text: the slot's model name, with the slot number added when another
-/// slot shows the same name (two folders called `drums`), so that each slot's text is its own.
-fn model_text(shelf: &ModelShelf, slot: i32) -> String {
-    let name = shelf.slot_name(slot as u32);
-    let shared = model_slots().any(|other| other != slot && shelf.slot_name(other as u32) == name);
-    if shared {
-        format!("{name} (slot {slot})")
-    } else {
-        name
-    }
-}
-
-/// The slot a Model text names: the slot showing that text, or else a slot number typed in.
-/// Hosts parse the texts they show for typed values and automation lanes.
-fn model_slot(shelf: &ModelShelf, text: &str) -> Option<i32> {
-    model_slots()
-        .find(|&slot| model_text(shelf, slot) == text)
-        .or_else(|| {
-            text.parse()
-                .ok()
-                .filter(|slot| model_slots().contains(slot))
-        })
-}
-
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
-
     use super::*;
-
-    fn shelf_with_folders(folders: &[&str]) -> (Arc<ModelShelf>, UserModels) {
-        let user_models = UserModels::default();
-        user_models
-            .write()
-            .extend(folders.iter().map(PathBuf::from));
-        let shelf = ModelShelf::new(
-            crate::SHIPPED_MODEL,
-            user_models.clone(),
-            Arc::new(|_: &str| {}),
-        );
-        (Arc::new(shelf), user_models)
-    }
-
-    fn params_with_folders(folders: &[&str]) -> AntiphonParams {
-        let (shelf, user_models) = shelf_with_folders(folders);
-        AntiphonParams::new(shelf, user_models)
-    }
+    use crate::test_support::params_with_folders;
 
     /// Every step of a stepped parameter; a fine grid over a continuous one.
     fn normalized_values(step_count: Option<usize>) -> impl Iterator<Item = f32> {
@@ -324,22 +278,5 @@ mod tests {
             "/backup/groove",
             "/",
         ]));
-    }
-
-    #[test]
-    fn model_names_shared_by_two_slots_show_the_slot() {
-        let (shelf, _) = shelf_with_folders(&["/songs/groove", "/backup/groove", "/songs/fills"]);
-        assert_eq!(model_text(&shelf, 1), "groove (slot 1)");
-        assert_eq!(model_text(&shelf, 2), "groove (slot 2)");
-        assert_eq!(model_text(&shelf, 3), "fills");
-    }
-
-    #[test]
-    fn a_typed_slot_number_selects_its_slot_unless_a_model_has_that_name() {
-        let (shelf, _) = shelf_with_folders(&["/models/3"]);
-        assert_eq!(model_slot(&shelf, "2"), Some(2));
-        assert_eq!(model_slot(&shelf, "3"), Some(1));
-        assert_eq!(model_slot(&shelf, "9"), None);
-        assert_eq!(model_slot(&shelf, "drums"), None);
     }
 }

@@ -2,6 +2,7 @@
 //! user loaded. The audio thread asks for a slot (the Model parameter) in its messages to the
 //! model thread, which loads it and publishes what it has here for the editor.
 
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -14,6 +15,11 @@ use crate::model::{Model, ModelConfig, ModelError};
 pub const SHIPPED_SLOT: u32 = 0;
 /// How many user model folders an instance keeps.
 pub const MAX_USER_MODELS: usize = 8;
+
+/// Every model slot: the shipped model's, then one per user folder.
+pub fn slots() -> RangeInclusive<u32> {
+    SHIPPED_SLOT..=MAX_USER_MODELS as u32
+}
 
 /// The shipped model's files, embedded in the binary.
 #[derive(Debug, Clone, Copy)]
@@ -99,6 +105,17 @@ impl ModelShelf {
         self.user_models.read().get(index).cloned()
     }
 
+    /// The slots that hold a model: the shipped model's, then one per user folder.
+    pub fn filled_slots(&self) -> RangeInclusive<u32> {
+        let folders = self.user_models.read().len().min(MAX_USER_MODELS);
+        SHIPPED_SLOT..=folders as u32
+    }
+
+    /// The user folder added last, if any.
+    pub fn latest_folder(&self) -> Option<PathBuf> {
+        self.user_models.read().last().cloned()
+    }
+
     /// Adds a user model folder (or finds it already there) and returns its slot; `None` when
     /// every slot is taken.
     pub fn add_user_model(&self, folder: &Path) -> Option<u32> {
@@ -114,7 +131,7 @@ impl ModelShelf {
         Some(index as u32 + 1)
     }
 
-    /// Display name of `slot`.
+    /// Name of the model in `slot`: the shipped model's, or its folder's.
     pub fn slot_name(&self, slot: u32) -> String {
         if slot == SHIPPED_SLOT {
             return self.shipped.name.to_owned();
@@ -126,6 +143,27 @@ impl ModelShelf {
             ),
             None => format!("(empty slot {slot})"),
         }
+    }
+
+    /// The text that shows `slot` in menus and as the Model parameter's value: its name, with
+    /// the slot number added when another slot shows the same name (two folders called
+    /// `drums`), so that each slot's text is its own.
+    pub fn slot_text(&self, slot: u32) -> String {
+        let name = self.slot_name(slot);
+        let shared = slots().any(|other| other != slot && self.slot_name(other) == name);
+        if shared {
+            format!("{name} (slot {slot})")
+        } else {
+            name
+        }
+    }
+
+    /// The slot `text` names: the slot whose [`ModelShelf::slot_text`] it is, or else a slot
+    /// number typed in. Hosts parse the texts they show for typed values and automation lanes.
+    pub fn slot_of_text(&self, text: &str) -> Option<u32> {
+        slots()
+            .find(|&slot| self.slot_text(slot) == text)
+            .or_else(|| text.parse().ok().filter(|slot| slots().contains(slot)))
     }
 
     /// What is loaded now.
@@ -182,5 +220,73 @@ impl ModelShelf {
 
     fn load_shipped(&self) -> Result<Model, ModelError> {
         Model::from_bytes(self.shipped.config_json, self.shipped.weights)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shipped::SHIPPED_MODEL;
+
+    fn shelf_with_folders(folders: &[&str]) -> ModelShelf {
+        let user_models = UserModels::default();
+        user_models
+            .write()
+            .extend(folders.iter().map(PathBuf::from));
+        ModelShelf::new(SHIPPED_MODEL, user_models, Arc::new(|_: &str| {}))
+    }
+
+    #[test]
+    fn slots_map_to_their_folders_after_the_shipped_model() {
+        let shelf = shelf_with_folders(&["/songs/groove", "/songs/fills"]);
+        assert_eq!(shelf.folder(SHIPPED_SLOT), None);
+        assert_eq!(shelf.folder(2), Some(PathBuf::from("/songs/fills")));
+        assert_eq!(shelf.folder(3), None);
+        assert_eq!(shelf.filled_slots(), 0..=2);
+        assert_eq!(shelf.latest_folder(), Some(PathBuf::from("/songs/fills")));
+        assert_eq!(shelf.slot_text(SHIPPED_SLOT), SHIPPED_MODEL.name);
+        assert_eq!(shelf.slot_text(3), "(empty slot 3)");
+    }
+
+    #[test]
+    fn a_folder_added_twice_keeps_its_slot_and_a_full_shelf_refuses_more() {
+        let shelf = shelf_with_folders(&[]);
+        assert_eq!(shelf.add_user_model(Path::new("/a")), Some(1));
+        assert_eq!(shelf.add_user_model(Path::new("/b")), Some(2));
+        assert_eq!(shelf.add_user_model(Path::new("/a")), Some(1));
+        for n in 3..=MAX_USER_MODELS {
+            let slot = shelf.add_user_model(Path::new(&format!("/{n}")));
+            assert_eq!(slot, Some(n as u32));
+        }
+        assert_eq!(shelf.add_user_model(Path::new("/one-too-many")), None);
+        assert_eq!(shelf.filled_slots(), slots());
+    }
+
+    #[test]
+    fn model_names_shared_by_two_slots_show_the_slot() {
+        let shelf = shelf_with_folders(&["/songs/groove", "/backup/groove", "/songs/fills"]);
+        assert_eq!(shelf.slot_text(1), "groove (slot 1)");
+        assert_eq!(shelf.slot_text(2), "groove (slot 2)");
+        assert_eq!(shelf.slot_text(3), "fills");
+    }
+
+    #[test]
+    fn every_slot_text_names_its_slot() {
+        // Two folders share a name, "/" has none; the slots after them are empty.
+        let shelf = shelf_with_folders(&["/songs/groove", "/backup/groove", "/"]);
+        for slot in slots() {
+            let text = shelf.slot_text(slot);
+            assert_eq!(shelf.slot_of_text(&text), Some(slot), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_typed_slot_number_selects_its_slot_unless_a_model_has_that_name() {
+        let shelf = shelf_with_folders(&["/models/3"]);
+        assert_eq!(shelf.slot_of_text("2"), Some(2));
+        assert_eq!(shelf.slot_of_text("3"), Some(1));
+        assert_eq!(shelf.slot_of_text("9"), None);
+        assert_eq!(shelf.slot_of_text("-1"), None);
+        assert_eq!(shelf.slot_of_text("drums"), None);
     }
 }

@@ -1,33 +1,28 @@
-//! The editor's frame: header with the turn state, the piano roll, the answer's numbers and their
-//! history, the model, export, and every parameter. Runs on the editor's window thread, only while
+//! The editor's shell: the state it keeps between frames, the frame loop (drain the performer's
+//! report, read the clock, redraw soon enough) and the layout: the header across the top, the
+//! parameter column on the right, the piano roll with the answer, model and export columns below
+//! it. Each region draws itself from its own file. Runs on the editor's window thread, only while
 //! the window is open.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use antiphon_engine::live::monitor::Monitor;
-use antiphon_engine::live::shelf::{MAX_USER_MODELS, ModelStatus, SHIPPED_SLOT};
-use antiphon_engine::phrase::TurnState;
-use egui::{
-    Align, ComboBox, CornerRadius, Frame, Grid, Layout, Margin, Rect, RichText, Ui, UiBuilder,
-    pos2, vec2,
-};
+use egui::{Align, Layout, Margin, Rect, Ui, UiBuilder, pos2, vec2};
 use nice_plug::context::gui::GuiContext;
-use nice_plug::prelude::{BoolParam, Enum, EnumParam, Param, ParamSetter};
-use nice_plug_egui::widgets::ParamSlider;
+use nice_plug::prelude::ParamSetter;
 use nice_plug_egui::{NiceEguiApp, baseview};
 
 use super::EditorLink;
+use super::answer_panel;
 use super::clock::Clock;
-use super::export;
-use super::folder_browser::FolderBrowser;
-use super::likelihood_plot;
-use super::model_info::ModelInfo;
+use super::export_panel::ExportPanel;
+use super::header;
+use super::model_panel::ModelPanel;
+use super::parameter_panel;
 use super::piano_roll;
-use super::presets::{self, Preset};
+use super::preset_menu::PresetMenu;
 use super::session::Session;
-use super::status::TurnSummary;
 use super::theme;
 
 /// How often the editor redraws while the transport plays (the roll scrolls), and while it rests
@@ -39,44 +34,16 @@ const PARAMS_WIDTH: f32 = 310.0;
 /// Height of the header strip.
 const HEADER_HEIGHT: f32 = 46.0;
 
-/// A message shown after an action: what happened, or what went wrong.
-#[derive(Debug, Clone)]
-struct Notice {
-    text: String,
-    ok: bool,
-}
-
-impl Notice {
-    fn ok(text: String) -> Notice {
-        Notice { text, ok: true }
-    }
-
-    fn error(text: String) -> Notice {
-        Notice { text, ok: false }
-    }
-
-    fn show(&self, ui: &mut Ui) {
-        let color = if self.ok { theme::OK } else { theme::ALERT };
-        ui.label(RichText::new(&self.text).color(color).small());
-    }
-}
-
 /// The editor's state between frames.
 pub struct EditorApp {
     link: EditorLink,
     gui: Option<GuiContext>,
-    session: Session,
+    pub(super) session: Session,
     /// The monitor of the activation being shown; a new one means the plugin was re-activated.
     monitor: Option<Arc<Monitor>>,
-    presets: Result<Vec<Preset>, String>,
-    preset_notice: Option<Notice>,
-    /// The model status the info below describes.
-    model_shown: Option<ModelStatus>,
-    model_info: Option<ModelInfo>,
-    browser: Option<FolderBrowser>,
-    model_notice: Option<Notice>,
-    export_folder: PathBuf,
-    export_notice: Option<Notice>,
+    pub(super) presets: PresetMenu,
+    pub(super) model: ModelPanel,
+    pub(super) export: ExportPanel,
 }
 
 impl EditorApp {
@@ -88,21 +55,16 @@ impl EditorApp {
             gui: None,
             session: Session::new(),
             monitor: None,
-            presets: Ok(Vec::new()),
-            preset_notice: None,
-            model_shown: None,
-            model_info: None,
-            browser: None,
-            model_notice: None,
-            export_folder: PathBuf::new(),
-            export_notice: None,
+            presets: PresetMenu::new(),
+            model: ModelPanel::new(),
+            export: ExportPanel::new(),
         }
     }
 
-    /// The window opened: reads what the editor needs from disk and the built-in presets.
+    /// The window opened: reads the built-in presets and picks the export folder.
     pub fn opened(&mut self) {
-        self.presets = presets::factory();
-        self.export_folder = export::default_folder();
+        self.presets.opened();
+        self.export.opened();
     }
 
     /// One frame: takes what the performer reported, then draws.
@@ -126,19 +88,29 @@ impl EditorApp {
         ui.painter().rect_filled(side, 0, theme::PANEL);
 
         region(ui, header, Margin::symmetric(12, 8), |ui| {
-            self.header(ui, setter, &clock)
+            header::draw(
+                ui,
+                &self.link,
+                &self.session,
+                &clock,
+                &mut self.presets,
+                setter,
+            )
         });
-        region(ui, side, Margin::same(12), |ui| self.parameters(ui, setter));
+        region(ui, side, Margin::same(12), |ui| {
+            parameter_panel::draw(ui, &self.link, setter)
+        });
         region(ui, main, Margin::symmetric(12, 4), |ui| {
             piano_roll::draw(ui, &self.session, &clock);
             ui.add_space(10.0);
             ui.columns(3, |columns| {
-                self.answer_column(&mut columns[0]);
-                self.model_column(&mut columns[1]);
-                self.export_column(&mut columns[2], &clock);
+                answer_panel::draw(&mut columns[0], &self.session);
+                self.model.draw(&mut columns[1], &self.link);
+                self.export
+                    .draw(&mut columns[2], &self.link.params, &self.session, &clock);
             });
         });
-        self.folder_browser_window(ui, setter);
+        self.model.picker(ui, &self.link, setter);
     }
 
     /// Drains the feed and reads the clock. The feed's lock is shared with the main thread only
@@ -161,425 +133,6 @@ impl EditorApp {
         self.monitor
             .as_deref()
             .map_or_else(Clock::at_rest, Clock::read)
-    }
-
-    fn header(&mut self, ui: &mut Ui, setter: &ParamSetter, clock: &Clock) {
-        let summary = TurnSummary::of(
-            &self.session,
-            clock,
-            self.link.params.max_call_bars.value() as u32,
-        );
-        ui.horizontal(|ui| {
-            ui.label(
-                RichText::new("ANTIPHON")
-                    .strong()
-                    .size(20.0)
-                    .color(theme::TEXT),
-            );
-            ui.add_space(12.0);
-            let badge = match summary.state {
-                TurnState::Idle => theme::MUTED,
-                TurnState::Listening { .. } => theme::CALL,
-                TurnState::Responding { .. } => theme::RESPONSE,
-            };
-            Frame::NONE
-                .fill(badge)
-                .corner_radius(CornerRadius::same(4))
-                .inner_margin(Margin::symmetric(10, 3))
-                .show(ui, |ui| {
-                    ui.label(
-                        RichText::new(summary.label())
-                            .strong()
-                            .size(16.0)
-                            .color(theme::BACKGROUND),
-                    );
-                });
-            ui.label(RichText::new(summary.details()).size(15.0));
-            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                self.preset_menu(ui, setter);
-                ui.add_space(12.0);
-                let (bar, beat) = clock.bar_and_beat();
-                let transport = if clock.tempo_bpm > 0.0 {
-                    format!(
-                        "{} {bar}.{beat} · {:.1} BPM",
-                        if clock.playing { "▶" } else { "■" },
-                        clock.tempo_bpm
-                    )
-                } else {
-                    "■ waiting for the host transport".to_owned()
-                };
-                ui.label(RichText::new(transport).color(theme::MUTED).monospace());
-            });
-        });
-        if let Some(keys) = self.session.call_keys().summary() {
-            ui.label(
-                RichText::new(format!("the call: {keys}"))
-                    .color(theme::ALERT)
-                    .small(),
-            );
-        }
-        if let Some(fault) = self.link.shelf.status().fault {
-            ui.label(RichText::new(format!("model thread: {fault}")).color(theme::ALERT));
-        }
-        if let Some(notice) = &self.preset_notice {
-            notice.show(ui);
-        }
-    }
-
-    fn preset_menu(&mut self, ui: &mut Ui, setter: &ParamSetter) {
-        let presets = match &self.presets {
-            Ok(presets) => presets,
-            Err(error) => {
-                ui.label(RichText::new(error).color(theme::ALERT).small());
-                return;
-            }
-        };
-        let mut chosen = None;
-        ui.menu_button("Presets…", |ui| {
-            for preset in presets {
-                if ui
-                    .button(&preset.name)
-                    .on_hover_text(&preset.description)
-                    .clicked()
-                {
-                    chosen = Some(preset.clone());
-                    ui.close();
-                }
-            }
-        });
-        if let Some(preset) = chosen {
-            self.preset_notice = Some(match preset.resolve(self.link.params.as_ref()) {
-                Ok(settings) => {
-                    presets::apply(setter, &settings);
-                    Notice::ok(format!("preset “{}”: {}", preset.name, preset.description))
-                }
-                Err(error) => Notice::error(error),
-            });
-        }
-    }
-
-    fn parameters(&mut self, ui: &mut Ui, setter: &ParamSetter) {
-        let params = self.link.params.clone();
-        section(ui, "Phrase");
-        Grid::new("phrase_params")
-            .num_columns(2)
-            .spacing([10.0, 6.0])
-            .show(ui, |ui| {
-                slider_row(ui, setter, &params.max_call_bars);
-                slider_row(ui, setter, &params.min_call_bars);
-                // The performer never waits for more bars than the maximum: say so.
-                let shortest = *params.settings().rules.call_bars().start();
-                if shortest != params.min_call_bars.value() as u32 {
-                    ui.label("");
-                    ui.label(
-                        RichText::new(format!(
-                            "held to Max Call Bars: {}",
-                            params.min_call_bars.normalized_value_to_string(
-                                params.min_call_bars.preview_normalized(shortest as i32),
-                                true
-                            )
-                        ))
-                        .color(theme::ALERT)
-                        .small(),
-                    );
-                    ui.end_row();
-                }
-                slider_row(ui, setter, &params.phrase_bars);
-                toggle_row(ui, setter, &params.overlap);
-                toggle_row(ui, setter, &params.loop_answer);
-                toggle_row(ui, setter, &params.mutate);
-                enum_row(ui, setter, &params.end_call_trigger);
-                slider_row(ui, setter, &params.end_call_number);
-            });
-        section(ui, "Answer");
-        Grid::new("answer_params")
-            .num_columns(2)
-            .spacing([10.0, 6.0])
-            .show(ui, |ui| {
-                slider_row(ui, setter, &params.temperature);
-                slider_row(ui, setter, &params.seed);
-                self.model_row(ui, setter);
-                slider_row(ui, setter, &params.velocity);
-                slider_row(ui, setter, &params.out_channel);
-                toggle_row(ui, setter, &params.passthrough);
-                toggle_row(ui, setter, &params.bypass);
-            });
-    }
-
-    fn model_row(&mut self, ui: &mut Ui, setter: &ParamSetter) {
-        let param = &self.link.params.model;
-        ui.label(param.name());
-        let filled = self.link.params.user_models.read().len();
-        let current = param.value();
-        ComboBox::from_id_salt("model_slot")
-            .selected_text(param.to_string())
-            .width(140.0)
-            .truncate()
-            .show_ui(ui, |ui| {
-                for slot in 0..=filled.min(MAX_USER_MODELS) as i32 {
-                    // The parameter's own text: it tells apart two folders of the same name.
-                    let name =
-                        param.normalized_value_to_string(param.preview_normalized(slot), false);
-                    if ui.selectable_label(slot == current, name).clicked() {
-                        set(setter, param, slot);
-                    }
-                }
-            });
-        ui.end_row();
-    }
-
-    fn answer_column(&mut self, ui: &mut Ui) {
-        section(ui, "Answer log-likelihood");
-        match self.session.last_answer() {
-            Some(last) => {
-                Grid::new("answer_stats")
-                    .num_columns(2)
-                    .spacing([10.0, 2.0])
-                    .show(ui, |ui| {
-                        ui.label(RichText::new("answer").color(theme::MUTED));
-                        ui.label(format!(
-                            "#{} · {} steps",
-                            last.number,
-                            last.response.len_steps()
-                        ));
-                        ui.end_row();
-                        ui.label(RichText::new("total").color(theme::MUTED));
-                        ui.label(
-                            RichText::new(format!("{:.1} nats", last.log_likelihood))
-                                .size(18.0)
-                                .color(theme::RESPONSE),
-                        );
-                        ui.end_row();
-                        ui.label(RichText::new("per step").color(theme::MUTED));
-                        ui.label(
-                            RichText::new(format!("{:.2} nats", last.per_step()))
-                                .size(18.0)
-                                .color(theme::RESPONSE),
-                        );
-                        ui.end_row();
-                        ui.label(RichText::new("call").color(theme::MUTED));
-                        ui.label(
-                            RichText::new(format!("{:.1} nats", last.call_log_likelihood))
-                                .color(theme::CALL),
-                        );
-                        ui.end_row();
-                    });
-            }
-            None => {
-                ui.label(RichText::new("no answer yet").color(theme::MUTED));
-            }
-        }
-        likelihood_plot::draw(ui, &self.session);
-    }
-
-    fn model_column(&mut self, ui: &mut Ui) {
-        section(ui, "Model");
-        let status = self.link.shelf.status();
-        if self.model_shown.as_ref() != Some(&status) {
-            self.model_info = Some(self.describe(&status));
-            self.model_shown = Some(status.clone());
-        }
-        ui.label(RichText::new(&status.name).strong().size(15.0));
-        if let Some(info) = &self.model_info {
-            ui.label(RichText::new(&info.size).color(theme::MUTED));
-            if let Some(card) = &info.card {
-                ui.label(RichText::new(card).color(theme::MUTED).small());
-            }
-        }
-        let requested = self.link.params.model.value() as u32;
-        if requested != status.slot && status.error.is_none() {
-            ui.label(
-                RichText::new(format!(
-                    "loading {} (when the plugin is active)…",
-                    self.link.shelf.slot_name(requested)
-                ))
-                .color(theme::MUTED)
-                .small(),
-            );
-        }
-        if let Some(error) = &status.error {
-            ui.label(RichText::new(error).color(theme::ALERT).small());
-        }
-        if ui.button("Load model…").clicked() {
-            let start = self
-                .link
-                .params
-                .user_models
-                .read()
-                .last()
-                .and_then(|folder| folder.parent().map(PathBuf::from))
-                .unwrap_or_else(export::default_folder);
-            self.browser = Some(FolderBrowser::at(&start));
-        }
-        if let Some(notice) = &self.model_notice {
-            notice.show(ui);
-        }
-    }
-
-    fn describe(&self, status: &ModelStatus) -> ModelInfo {
-        if status.slot == SHIPPED_SLOT {
-            return ModelInfo::from_bytes(crate::SHIPPED_MODEL.config_json, super::SHIPPED_CARD);
-        }
-        let folder = self
-            .link
-            .params
-            .user_models
-            .read()
-            .get(status.slot as usize - 1)
-            .cloned();
-        match folder {
-            Some(folder) => ModelInfo::from_folder(&folder),
-            None => ModelInfo {
-                size: "unknown size".to_owned(),
-                card: None,
-            },
-        }
-    }
-
-    fn folder_browser_window(&mut self, ui: &mut Ui, setter: &ParamSetter) {
-        let Some(browser) = &mut self.browser else {
-            return;
-        };
-        let mut open = true;
-        let mut picked = None;
-        egui::Window::new("Load model")
-            .open(&mut open)
-            .collapsible(false)
-            .resizable(false)
-            .default_width(520.0)
-            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
-            .show(ui.ctx(), |ui| {
-                ui.label(
-                    RichText::new("Pick a folder that holds config.json and model.safetensors.")
-                        .color(theme::MUTED),
-                );
-                ui.horizontal(|ui| {
-                    if ui.button("Up one folder").clicked() {
-                        browser.up();
-                    }
-                    ui.label(RichText::new(browser.current().display().to_string()).monospace());
-                });
-                if let Some(error) = browser.error() {
-                    ui.label(RichText::new(error).color(theme::ALERT));
-                }
-                let mut enter = None;
-                egui::ScrollArea::vertical()
-                    .max_height(300.0)
-                    .show(ui, |ui| {
-                        for entry in browser.entries() {
-                            let label = if entry.is_model {
-                                RichText::new(format!("{}/  (model)", entry.name))
-                                    .color(theme::RESPONSE)
-                            } else {
-                                RichText::new(format!("{}/", entry.name))
-                            };
-                            if ui.selectable_label(false, label).clicked() {
-                                enter = Some(entry.path.clone());
-                            }
-                        }
-                        if browser.entries().is_empty() && browser.error().is_none() {
-                            ui.label(RichText::new("(no folders here)").color(theme::MUTED));
-                        }
-                    });
-                if let Some(folder) = enter {
-                    browser.enter(&folder);
-                }
-                ui.separator();
-                let is_model = browser.current_is_model();
-                if ui
-                    .add_enabled(is_model, egui::Button::new("Use this model"))
-                    .clicked()
-                {
-                    picked = Some(browser.current().to_owned());
-                }
-                if !is_model {
-                    ui.label(
-                        RichText::new(
-                            "This folder holds no model; folders with one are marked (model).",
-                        )
-                        .color(theme::MUTED)
-                        .small(),
-                    );
-                }
-            });
-        if let Some(folder) = picked {
-            self.model_notice = Some(match self.link.shelf.add_user_model(&folder) {
-                Some(slot) => {
-                    set(setter, &self.link.params.model, slot as i32);
-                    open = false;
-                    Notice::ok(format!("slot {slot}: {}", folder.display()))
-                }
-                None => Notice::error(format!(
-                    "all {MAX_USER_MODELS} model slots are taken; {} was not added",
-                    folder.display()
-                )),
-            });
-        }
-        if !open {
-            self.browser = None;
-        }
-    }
-
-    fn export_column(&mut self, ui: &mut Ui, clock: &Clock) {
-        section(ui, "Export as MIDI");
-        ui.label(RichText::new("to").color(theme::MUTED).small());
-        ui.label(
-            RichText::new(self.export_folder.display().to_string())
-                .monospace()
-                .small(),
-        );
-        let params = &self.link.params;
-        let response = self.session.last_response();
-        if ui
-            .add_enabled(
-                response.is_some(),
-                egui::Button::new(RichText::new("Export last response").color(theme::RESPONSE)),
-            )
-            .clicked()
-            && let Some(take) = response
-        {
-            // Written as the plugin plays it: the answer's channel and velocity.
-            let settings = params.settings();
-            let sequence = export::sequence(
-                &take,
-                clock.steps_per_bar(),
-                clock.tempo_bpm,
-                settings
-                    .velocity
-                    .unwrap_or(antiphon_engine::live::voicing::Voicing::default().velocity),
-            );
-            self.export_notice = Some(notice_of(export::write(
-                &self.export_folder,
-                "response",
-                &sequence,
-                settings.out_channel,
-            )));
-        }
-        let call = self.session.last_call();
-        if ui
-            .add_enabled(
-                call.is_some(),
-                egui::Button::new(RichText::new("Export last call").color(theme::CALL)),
-            )
-            .clicked()
-            && let Some(take) = call
-        {
-            let sequence = export::sequence(
-                &take,
-                clock.steps_per_bar(),
-                clock.tempo_bpm,
-                export::CALL_VELOCITY,
-            );
-            self.export_notice = Some(notice_of(export::write(
-                &self.export_folder,
-                "call",
-                &sequence,
-                export::DRUM_CHANNEL,
-            )));
-        }
-        if let Some(notice) = &self.export_notice {
-            notice.show(ui);
-        }
     }
 }
 
@@ -604,13 +157,6 @@ impl NiceEguiApp for EditorApp {
     }
 }
 
-fn notice_of(written: std::io::Result<PathBuf>) -> Notice {
-    match written {
-        Ok(path) => Notice::ok(format!("wrote {}", path.display())),
-        Err(error) => Notice::error(error.to_string()),
-    }
-}
-
 /// Lays out `contents` inside `rect` (less `margin`), clipped to it.
 fn region(ui: &mut Ui, rect: Rect, margin: Margin, contents: impl FnOnce(&mut Ui)) {
     let inner = rect - margin;
@@ -623,265 +169,15 @@ fn region(ui: &mut Ui, rect: Rect, margin: Margin, contents: impl FnOnce(&mut Ui
     contents(&mut child);
 }
 
-fn section(ui: &mut Ui, title: &str) {
-    ui.add_space(4.0);
-    ui.label(
-        RichText::new(title.to_uppercase())
-            .strong()
-            .color(theme::MUTED),
-    );
-    ui.add_space(2.0);
-}
-
-fn set<P: Param>(setter: &ParamSetter, param: &P, value: P::Plain) {
-    setter.begin_set_parameter(param);
-    setter.set_parameter(param, value);
-    setter.end_set_parameter(param);
-}
-
-fn slider_row<P: Param>(ui: &mut Ui, setter: &ParamSetter, param: &P) {
-    ui.label(param.name());
-    ui.add(ParamSlider::for_param(param, setter).with_width(100.0));
-    ui.end_row();
-}
-
-fn toggle_row(ui: &mut Ui, setter: &ParamSetter, param: &BoolParam) {
-    ui.label(param.name());
-    let on = param.value();
-    let (text, color) = if on {
-        ("On", theme::TEXT)
-    } else {
-        ("Off", theme::MUTED)
-    };
-    if ui
-        .selectable_label(on, RichText::new(text).color(color))
-        .clicked()
-    {
-        set(setter, param, !on);
-    }
-    ui.end_row();
-}
-
-fn enum_row<T: Enum + PartialEq + 'static>(
-    ui: &mut Ui,
-    setter: &ParamSetter,
-    param: &EnumParam<T>,
-) {
-    ui.label(param.name());
-    let current = param.value().to_index();
-    ComboBox::from_id_salt(param.name())
-        .selected_text(param.to_string())
-        .width(120.0)
-        .show_ui(ui, |ui| {
-            for (index, name) in T::variants().iter().enumerate() {
-                if ui.selectable_label(index == current, *name).clicked() {
-                    set(setter, param, T::from_index(index));
-                }
-            }
-        });
-    ui.end_row();
-}
-
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::AtomicBool;
-    use std::time::Instant;
 
-    use antiphon_engine::live::io::{Input, InputKind};
-    use antiphon_engine::live::performer::{Performer, Settings};
-    use antiphon_engine::live::shelf::{ModelShelf, UserModels};
-    use antiphon_engine::midly::num::{u4, u7};
-    use antiphon_engine::transport::{Position, TimeSignature, Transport};
-    use egui::{Color32, Pos2, RawInput, Rect, vec2};
-    use nice_plug::context::PluginApi;
-    use nice_plug::context::gui::GuiContextInner;
-    use nice_plug::prelude::{ParamPtr, PluginState};
-    use parking_lot::Mutex;
+    use antiphon_engine::phrase::TurnState;
+    use egui::Color32;
 
     use super::*;
     use crate::editor::session::Lane;
-    use crate::{AntiphonParams, SHIPPED_MODEL};
-
-    /// A host that ignores parameter gestures: the frame is drawn, nothing is automated.
-    struct NoHost;
-
-    impl GuiContextInner for NoHost {
-        fn plugin_api(&self) -> PluginApi {
-            PluginApi::Clap
-        }
-        unsafe fn raw_begin_set_parameter(&self, _param: ParamPtr) {}
-        unsafe fn raw_set_parameter_normalized(&self, _param: ParamPtr, _normalized: f32) {}
-        unsafe fn raw_end_set_parameter(&self, _param: ParamPtr) {}
-        fn get_state(&self) -> PluginState {
-            unreachable!("the editor does not read the plugin state")
-        }
-        fn set_state(&self, _state: PluginState) {}
-        fn request_restart(&self) {}
-    }
-
-    const RATE: f64 = 48_000.0;
-    /// Samples per 16th step at 120 BPM.
-    const STEP: u64 = 6_000;
-
-    /// A plugin's worth of shared state, with the performer running and the editor open.
-    fn running_plugin() -> (EditorLink, Performer) {
-        let user_models = UserModels::default();
-        let shelf = Arc::new(ModelShelf::new(
-            SHIPPED_MODEL,
-            user_models.clone(),
-            Arc::new(|_: &str| {}),
-        ));
-        let params = Arc::new(AntiphonParams::new(shelf.clone(), user_models));
-        let editor_open = Arc::new(AtomicBool::new(true));
-        let (performer, feed) =
-            Performer::start(shelf.clone(), 0, RATE, true, editor_open.clone()).unwrap();
-        let link = EditorLink {
-            params,
-            shelf,
-            feed: Arc::new(Mutex::new(Some(feed))),
-            monitor: Arc::new(Mutex::new(Some(performer.monitor()))),
-            editor_open,
-        };
-        (link, performer)
-    }
-
-    /// Plays a two-bar call of kicks and snares (bars 1–2) at 120 BPM, offline, until step
-    /// `until_step`; the call ends at bar 3 ("Max Call Bars" 2), where the two-bar answer starts
-    /// (step 32).
-    fn play(link: &EditorLink, performer: &mut Performer, until_step: u64) {
-        let mut settings = link.params.settings();
-        settings.rules.max_call_bars = 2;
-        settings.rules.response_bars = Some(2);
-        let mut start = 0;
-        let block = 512;
-        let mut inputs = Vec::new();
-        while start < until_step * STEP {
-            inputs.clear();
-            for beat in 0..8u64 {
-                let at = beat * 4 * STEP;
-                let key = if beat % 2 == 0 { 36 } else { 38 };
-                for (at, kind) in [
-                    (
-                        at,
-                        InputKind::NoteOn {
-                            channel: u4::new(9),
-                            key: u7::new(key),
-                            velocity: 1.0,
-                        },
-                    ),
-                    (
-                        at + 100,
-                        InputKind::NoteOff {
-                            channel: u4::new(9),
-                            key: u7::new(key),
-                        },
-                    ),
-                ] {
-                    if (start..start + block).contains(&at) {
-                        inputs.push(Input {
-                            offset: (at - start) as u32,
-                            kind,
-                        });
-                    }
-                }
-            }
-            let pos_ppq = start as f64 / (RATE / 2.0);
-            let transport = Transport::Playing(Position {
-                tempo_bpm: 120.0,
-                pos_ppq,
-                bar_start_ppq: (pos_ppq / 4.0).floor() * 4.0,
-                time_signature: TimeSignature::FOUR_FOUR,
-            });
-            performer.process(transport, block as u32, &inputs, &settings, |_| {});
-            start += block;
-        }
-    }
-
-    /// The editor as its window opens it: the app, a themed egui context, and a host to set
-    /// parameters through.
-    fn open(link: EditorLink) -> (EditorApp, egui::Context, GuiContext) {
-        let mut app = EditorApp::new(link);
-        app.opened();
-        let ctx = egui::Context::default();
-        theme::apply(&ctx);
-        (app, ctx, GuiContext::new(Arc::new(NoHost)))
-    }
-
-    fn screen() -> RawInput {
-        RawInput {
-            screen_rect: Some(Rect::from_min_size(
-                Pos2::ZERO,
-                vec2(theme::WINDOW_WIDTH as f32, theme::WINDOW_HEIGHT as f32),
-            )),
-            ..RawInput::default()
-        }
-    }
-
-    /// One frame, as the window would draw it (its texture updates dropped: there is no GPU).
-    fn run_frame(
-        ctx: &egui::Context,
-        app: &mut EditorApp,
-        setter: &ParamSetter,
-    ) -> egui::FullOutput {
-        run_input(ctx, app, setter, screen())
-    }
-
-    fn run_input(
-        ctx: &egui::Context,
-        app: &mut EditorApp,
-        setter: &ParamSetter,
-        input: RawInput,
-    ) -> egui::FullOutput {
-        let mut output = ctx.run_ui(input, |ui| app.frame(ui, setter));
-        output.textures_delta.clear();
-        output
-    }
-
-    /// Clicks the text `label` of the last frame `output` as a user would (move, press,
-    /// release), and returns the frame after.
-    fn click(
-        ctx: &egui::Context,
-        app: &mut EditorApp,
-        setter: &ParamSetter,
-        output: &egui::FullOutput,
-        label: &str,
-    ) -> egui::FullOutput {
-        let at = text_rect(output, label)
-            .unwrap_or_else(|| panic!("no {label:?} on screen: {:?}", texts(output)))
-            .center();
-        let button = |pressed| egui::Event::PointerButton {
-            pos: at,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: egui::Modifiers::default(),
-        };
-        for event in [egui::Event::PointerMoved(at), button(true), button(false)] {
-            let input = RawInput {
-                events: vec![event],
-                ..screen()
-            };
-            run_input(ctx, app, setter, input);
-        }
-        run_frame(ctx, app, setter)
-    }
-
-    /// Where the frame draws the text `label`.
-    fn text_rect(output: &egui::FullOutput, label: &str) -> Option<Rect> {
-        fn find(shape: &egui::Shape, label: &str) -> Option<Rect> {
-            match shape {
-                egui::Shape::Text(text) if text.galley.text() == label => {
-                    Some(text.visual_bounding_rect())
-                }
-                egui::Shape::Vec(shapes) => shapes.iter().find_map(|s| find(s, label)),
-                _ => None,
-            }
-        }
-        output
-            .shapes
-            .iter()
-            .rev()
-            .find_map(|clipped| find(&clipped.shape, label))
-    }
+    use crate::editor::test_support::{TestEditor, play, running_plugin};
 
     /// Vertices of the tessellated frame with exactly `color`.
     fn vertices_of(ctx: &egui::Context, output: egui::FullOutput, color: Color32) -> usize {
@@ -900,21 +196,15 @@ mod tests {
     fn the_performers_report_reaches_the_frame_without_a_window() {
         let (link, mut performer) = running_plugin();
         play(&link, &mut performer, 44);
-        let (mut app, ctx, gui) = open(link);
-        let setter = gui.param_setter();
-        // The model thread reports the answer once it has generated all of it, which may be after
-        // the blocks played so far: redraw as the window would until it arrives.
-        let started = Instant::now();
-        while app.session.last_answer().is_none() && started.elapsed() < Duration::from_secs(20) {
-            run_frame(&ctx, &mut app, &setter);
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        let mut output = run_frame(&ctx, &mut app, &setter);
+        let mut editor = TestEditor::open(link);
+        editor.frames_until_answered();
+        let mut output = editor.frame();
         for _ in 0..2 {
             // Settle the layout (grids size themselves on the first frame).
-            output = run_frame(&ctx, &mut app, &setter);
+            output = editor.frame();
         }
 
+        let app = &editor.app;
         let heard: Vec<_> = app.session.hits(Lane::Call, 0..64).collect();
         assert_eq!(heard.len(), 8, "every beat of the call: {heard:?}");
         let answer = app.session.last_answer().expect("the model answered");
@@ -925,10 +215,10 @@ mod tests {
             "the answer's first bar played"
         );
         assert!(matches!(app.session.turn(), TurnState::Responding { .. }));
-        assert_eq!(app.presets.as_ref().map(Vec::len), Ok(4));
+        assert_eq!(app.presets.presets.as_ref().map(Vec::len), Ok(4));
 
-        let call_vertices = vertices_of(&ctx, output.clone(), theme::CALL);
-        let response_vertices = vertices_of(&ctx, output, theme::RESPONSE);
+        let call_vertices = vertices_of(&editor.ctx, output.clone(), theme::CALL);
+        let response_vertices = vertices_of(&editor.ctx, output, theme::RESPONSE);
         assert!(
             call_vertices >= 8 * 4,
             "call hits drawn: {call_vertices} vertices"
@@ -936,258 +226,6 @@ mod tests {
         assert!(
             response_vertices >= 4,
             "response hits drawn: {response_vertices} vertices"
-        );
-    }
-
-    /// Every text the frame draws.
-    fn texts(output: &egui::FullOutput) -> Vec<String> {
-        fn collect(shape: &egui::Shape, texts: &mut Vec<String>) {
-            match shape {
-                egui::Shape::Text(text) => texts.push(text.galley.text().to_owned()),
-                egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, texts)),
-                _ => {}
-            }
-        }
-        let mut texts = Vec::new();
-        for clipped in &output.shapes {
-            collect(&clipped.shape, &mut texts);
-        }
-        texts
-    }
-
-    #[test]
-    fn every_parameter_has_a_control() {
-        let (link, _performer) = running_plugin();
-        let params = link.params.clone();
-        let (mut app, ctx, gui) = open(link);
-        let setter = gui.param_setter();
-        run_frame(&ctx, &mut app, &setter);
-        let drawn = texts(&run_frame(&ctx, &mut app, &setter));
-        let params = nice_plug::prelude::Params::param_map(params.as_ref());
-        assert_eq!(params.len(), 15);
-        for (id, param, _) in params {
-            // SAFETY: `params` is alive.
-            let name = unsafe { param.name() };
-            assert!(
-                drawn.iter().any(|text| text == name),
-                "no control for {id} ({name:?})"
-            );
-        }
-    }
-
-    /// egui's bundled fonts have no emoji or arrows (those come with a feature this crate leaves
-    /// off to keep the plugin small): the editor writes only what they have.
-    #[test]
-    fn the_fonts_have_every_symbol_the_editor_writes() {
-        let ctx = egui::Context::default();
-        theme::apply(&ctx);
-        // Fonts load with the first frame.
-        ctx.run_ui(screen(), |_| {}).textures_delta.clear();
-        // The transport readout is monospace; everything else proportional.
-        let monospace = egui::FontId::monospace(13.0);
-        let proportional = theme::font(14.0);
-        let used = [('▶', &monospace), ('■', &monospace), ('·', &monospace)]
-            .into_iter()
-            .chain(
-                ['…', '“', '”', '·', '×', '≤']
-                    .into_iter()
-                    .map(|symbol| (symbol, &proportional)),
-            );
-        let missing: Vec<_> = used
-            .filter(|(symbol, font)| !ctx.fonts_mut(|fonts| fonts.has_glyph(font, *symbol)))
-            .collect();
-        assert!(missing.is_empty(), "missing glyphs: {missing:?}");
-    }
-
-    #[test]
-    fn a_model_is_picked_in_the_folder_browser_and_its_load_error_is_shown() {
-        let (link, mut performer) = running_plugin();
-        let shelf = link.shelf.clone();
-        let user_models = link.params.user_models.clone();
-        let (mut app, ctx, gui) = open(link);
-        let setter = gui.param_setter();
-        // A folder holding a model folder whose weights are not a safetensors file.
-        let root = std::env::temp_dir().join(format!("antiphon-pick-{}", std::process::id()));
-        let model = root.join("broken-model");
-        std::fs::create_dir_all(&model).unwrap();
-        std::fs::write(model.join("config.json"), SHIPPED_MODEL.config_json).unwrap();
-        std::fs::write(model.join("model.safetensors"), b"not weights").unwrap();
-
-        run_frame(&ctx, &mut app, &setter);
-        let output = run_frame(&ctx, &mut app, &setter);
-        click(&ctx, &mut app, &setter, &output, "Load model…");
-        assert!(app.browser.is_some(), "the picker opened");
-        app.browser = Some(FolderBrowser::at(&root));
-        let output = run_frame(&ctx, &mut app, &setter);
-        let output = click(&ctx, &mut app, &setter, &output, "broken-model/  (model)");
-        assert_eq!(app.browser.as_ref().unwrap().current(), model);
-        click(&ctx, &mut app, &setter, &output, "Use this model");
-        assert!(
-            app.browser.is_none(),
-            "the picker closes once a model is picked"
-        );
-        assert_eq!(*user_models.read(), std::slice::from_ref(&model));
-
-        // The host moves the model parameter to slot 1; the audio thread asks the model thread
-        // for it, which fails to load it and falls back, and the editor says why.
-        let settings = Settings {
-            model_slot: 1,
-            ..app.link.params.settings()
-        };
-        performer.process(Transport::Stopped, 64, &[], &settings, |_| {});
-        let started = Instant::now();
-        while shelf.status().error.is_none() && started.elapsed() < Duration::from_secs(20) {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        let error = shelf.status().error.expect("the broken model is refused");
-        let drawn = texts(&run_frame(&ctx, &mut app, &setter));
-        assert!(drawn.contains(&error), "{error:?} not in {drawn:?}");
-        assert!(
-            drawn.iter().any(|t| t.starts_with("slot 1: ")),
-            "the pick is confirmed: {drawn:?}"
-        );
-        std::fs::remove_dir_all(&root).unwrap();
-    }
-
-    #[test]
-    fn host_automation_shows_in_the_next_frame() {
-        let (link, _performer) = running_plugin();
-        let params = link.params.clone();
-        let (mut app, ctx, gui) = open(link);
-        let setter = gui.param_setter();
-        run_frame(&ctx, &mut app, &setter);
-        assert!(texts(&run_frame(&ctx, &mut app, &setter)).contains(&"4 bars".to_owned()));
-        // What the plugin wrapper does when the host automates "Max Call Bars" to 7.
-        let normalized = params.max_call_bars.preview_normalized(7);
-        // SAFETY: the parameter is alive; the wrapper sets values this way on any thread.
-        unsafe {
-            params
-                .max_call_bars
-                .as_ptr()
-                ._internal_set_normalized_value(normalized);
-        }
-        let drawn = texts(&run_frame(&ctx, &mut app, &setter));
-        assert!(drawn.contains(&"7 bars".to_owned()), "{drawn:?}");
-    }
-
-    #[test]
-    fn a_minimum_above_the_maximum_is_shown_held_to_it() {
-        let (link, _performer) = running_plugin();
-        let params = link.params.clone();
-        let (mut app, ctx, gui) = open(link);
-        let setter = gui.param_setter();
-        for (param, bars) in [(&params.min_call_bars, 6), (&params.max_call_bars, 3)] {
-            let normalized = param.preview_normalized(bars);
-            // SAFETY: as in `host_automation_shows_in_the_next_frame`.
-            unsafe { param.as_ptr()._internal_set_normalized_value(normalized) };
-        }
-        run_frame(&ctx, &mut app, &setter);
-        let drawn = texts(&run_frame(&ctx, &mut app, &setter));
-        assert!(
-            drawn.contains(&"held to Max Call Bars: 3 bars".to_owned()),
-            "{drawn:?}"
-        );
-    }
-
-    #[test]
-    fn a_model_thread_fault_is_shown() {
-        let (link, _performer) = running_plugin();
-        let shelf = link.shelf.clone();
-        let (mut app, ctx, gui) = open(link);
-        let setter = gui.param_setter();
-        shelf.report_fault("model computation failed: out of memory".to_owned());
-        run_frame(&ctx, &mut app, &setter);
-        let drawn = texts(&run_frame(&ctx, &mut app, &setter));
-        assert!(
-            drawn.contains(&"model thread: model computation failed: out of memory".to_owned()),
-            "{drawn:?}"
-        );
-    }
-
-    #[test]
-    fn the_model_picker_draws_its_folder_listing() {
-        let (link, _performer) = running_plugin();
-        let (mut app, ctx, gui) = open(link);
-        let setter = gui.param_setter();
-        let folder = std::env::temp_dir().join(format!("antiphon-picker-{}", std::process::id()));
-        std::fs::create_dir_all(folder.join("my-model")).unwrap();
-        app.browser = Some(FolderBrowser::at(&folder));
-        for _ in 0..2 {
-            run_frame(&ctx, &mut app, &setter);
-        }
-        assert!(
-            app.browser.is_some(),
-            "the picker stays open until a model is picked"
-        );
-        std::fs::remove_dir_all(&folder).unwrap();
-    }
-
-    #[test]
-    fn the_export_buttons_write_the_last_call_and_response_at_the_host_tempo() {
-        let (link, mut performer) = running_plugin();
-        play(&link, &mut performer, 70);
-        let (mut app, ctx, gui) = open(link);
-        let folder = std::env::temp_dir().join(format!("antiphon-exports-{}", std::process::id()));
-        std::fs::create_dir_all(&folder).unwrap();
-        app.export_folder = folder.clone();
-        let setter = gui.param_setter();
-        let started = Instant::now();
-        while app.session.last_answer().is_none() && started.elapsed() < Duration::from_secs(20) {
-            run_frame(&ctx, &mut app, &setter);
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        run_frame(&ctx, &mut app, &setter);
-        let output = run_frame(&ctx, &mut app, &setter);
-        let output = click(&ctx, &mut app, &setter, &output, "Export last response");
-        click(&ctx, &mut app, &setter, &output, "Export last call");
-
-        let read = |name: &str| {
-            let bytes = std::fs::read(folder.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-            antiphon_engine::midi_file::read_drums(&bytes)
-                .unwrap()
-                .sequence
-        };
-        let call = read("antiphon-call-001.mid");
-        assert_eq!(call.tempo_bpm.round(), 120.0);
-        assert_eq!(call.steps.len(), 32, "the two-bar call");
-        assert_eq!(call.events().filter(|e| !e.is_rest()).count(), 8);
-        let response = read("antiphon-response-001.mid");
-        assert_eq!(response.steps.len(), 32, "the two-bar answer");
-        let played: Vec<_> = app.session.hits(Lane::Response, 32..64).collect();
-        let written: Vec<_> = response
-            .events()
-            .enumerate()
-            .filter(|(_, e)| !e.is_rest())
-            .map(|(step, e)| (32 + step as i64, e))
-            .collect();
-        assert_eq!(written, played, "what the performer played, step for step");
-        let notice = app.export_notice.as_ref().unwrap();
-        assert!(
-            notice.ok && notice.text.contains("antiphon-call-001.mid"),
-            "{}",
-            notice.text
-        );
-        std::fs::remove_dir_all(&folder).unwrap();
-    }
-
-    #[test]
-    fn a_frame_takes_a_few_milliseconds() {
-        let (link, mut performer) = running_plugin();
-        play(&link, &mut performer, 44);
-        let (mut app, ctx, gui) = open(link);
-        let setter = gui.param_setter();
-        let frames = 60;
-        let started = Instant::now();
-        for _ in 0..frames {
-            let output = run_frame(&ctx, &mut app, &setter);
-            std::hint::black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
-        }
-        let per_frame = started.elapsed() / frames;
-        eprintln!("editor frame (layout + tessellation, no GPU): {per_frame:?}");
-        // Generous: a debug build on a busy CI machine; a frame must still fit a 30 Hz redraw.
-        assert!(
-            per_frame < Duration::from_millis(33),
-            "{per_frame:?} per frame"
         );
     }
 }

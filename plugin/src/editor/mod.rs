@@ -3,9 +3,14 @@
 //! Threads: the editor runs on its window's thread, only while the window is open. It reads the
 //! performer's feed (two lock-free rings the audio and model threads write) and monitor (atomics
 //! the audio thread writes); the mutexes here are shared with the main thread only, never with
-//! the audio thread. Drawing lives in [`app`], [`piano_roll`], [`likelihood_plot`] and [`theme`];
-//! everything else ([`session`], [`clock`], [`status`], [`export`], [`presets`], [`model_info`],
-//! [`folder_browser`]) is plain logic, tested without a window.
+//! the audio thread.
+//!
+//! Drawing: [`app`] owns the frame loop and lays out the regions, each drawn by its own file:
+//! [`header`] (with [`preset_menu`]), [`parameter_panel`], [`piano_roll`], [`answer_panel`] (with
+//! [`likelihood_plot`]), [`model_panel`] (with [`folder_picker`]) and [`export_panel`], out of
+//! [`widgets`], [`notice`] and [`theme`]. Everything else ([`session`], [`clock`], [`status`],
+//! [`export`], [`presets`], [`model_info`], [`folder_browser`]) is plain logic, tested without a
+//! window.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -19,17 +24,28 @@ use parking_lot::Mutex;
 
 use crate::AntiphonParams;
 
+pub mod answer_panel;
 pub mod app;
 pub mod clock;
 pub mod export;
+pub mod export_panel;
 pub mod folder_browser;
+pub mod folder_picker;
+pub mod header;
 pub mod likelihood_plot;
 pub mod model_info;
+pub mod model_panel;
+pub mod notice;
+pub mod parameter_panel;
 pub mod piano_roll;
+pub mod preset_menu;
 pub mod presets;
 pub mod session;
 pub mod status;
+#[cfg(test)]
+mod test_support;
 pub mod theme;
+pub mod widgets;
 pub mod window;
 
 pub use app::EditorApp;

@@ -141,20 +141,8 @@ pub fn apply(setter: &ParamSetter, settings: &[Setting]) {
 mod tests {
     use std::sync::Arc;
 
-    use antiphon_engine::live::shelf::{ModelShelf, UserModels};
-
     use super::*;
-    use crate::{AntiphonParams, SHIPPED_MODEL};
-
-    fn params() -> AntiphonParams {
-        let user_models = UserModels::default();
-        let shelf = Arc::new(ModelShelf::new(
-            SHIPPED_MODEL,
-            user_models.clone(),
-            Arc::new(|_: &str| {}),
-        ));
-        AntiphonParams::new(shelf, user_models)
-    }
+    use crate::test_support::params_with_folders;
 
     #[test]
     fn every_factory_preset_parses_names_real_params_and_stays_in_range() {
@@ -169,7 +157,7 @@ mod tests {
                 "Endless mutation"
             ]
         );
-        let params = params();
+        let params = params_with_folders(&[]);
         for preset in &presets {
             let settings = preset.resolve(&params).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(settings.len(), preset.params.len());
@@ -237,7 +225,7 @@ mod tests {
 
     #[test]
     fn applying_a_preset_is_one_host_gesture_per_parameter() {
-        let params = params();
+        let params = params_with_folders(&[]);
         let host = Arc::new(RecordingHost::default());
         let gui = nice_plug::context::gui::GuiContext::new(host.clone());
         let preset =
@@ -262,7 +250,7 @@ mod tests {
 
     #[test]
     fn wrong_ids_kinds_and_ranges_are_refused_with_the_reason() {
-        let params = params();
+        let params = params_with_folders(&[]);
         let unknown = preset(r#"{"name":"x","description":"d","params":{"max_bars":4}}"#);
         let error = unknown.resolve(&params).err().unwrap();
         assert!(
@@ -283,7 +271,7 @@ mod tests {
 
     #[test]
     fn values_resolve_to_the_parameters_normalized_values() {
-        let params = params();
+        let params = params_with_folders(&[]);
         let good = preset(
             r#"{"name":"x","description":"d","params":{"end_call_trigger":"CC","loop":true,"max_call_bars":16,"temperature":2.0}}"#,
         );

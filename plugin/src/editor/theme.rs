@@ -77,3 +77,33 @@ pub fn apply(ctx: &egui::Context) {
     ctx.set_style_of(Theme::Dark, style);
     ctx.set_theme(Theme::Dark);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::editor::test_support::screen;
+
+    /// egui's bundled fonts have no emoji or arrows (those come with a feature this crate leaves
+    /// off to keep the plugin small): the editor writes only what they have.
+    #[test]
+    fn the_fonts_have_every_symbol_the_editor_writes() {
+        let ctx = egui::Context::default();
+        apply(&ctx);
+        // Fonts load with the first frame.
+        ctx.run_ui(screen(), |_| {}).textures_delta.clear();
+        // The transport readout is monospace; everything else proportional.
+        let monospace = egui::FontId::monospace(13.0);
+        let proportional = font(14.0);
+        let used = [('▶', &monospace), ('■', &monospace), ('·', &monospace)]
+            .into_iter()
+            .chain(
+                ['…', '“', '”', '·', '×', '≤']
+                    .into_iter()
+                    .map(|symbol| (symbol, &proportional)),
+            );
+        let missing: Vec<_> = used
+            .filter(|(symbol, font)| !ctx.fonts_mut(|fonts| fonts.has_glyph(font, *symbol)))
+            .collect();
+        assert!(missing.is_empty(), "missing glyphs: {missing:?}");
+    }
+}

@@ -1,0 +1,146 @@
+//! The "Export as MIDI" column: the folder exports go to, a button for the last response and
+//! one for the last call, and what the last export wrote.
+
+use antiphon_engine::live::voicing::Voicing;
+use std::path::PathBuf;
+
+use antiphon_engine::midly::num::{u4, u7};
+use egui::{Color32, RichText, Ui};
+
+use super::clock::Clock;
+use super::export;
+use super::notice::Notice;
+use super::session::{Session, Take};
+use super::theme;
+use super::widgets::section;
+use crate::AntiphonParams;
+
+/// The export column's state between frames.
+pub struct ExportPanel {
+    /// Where exports go; chosen when the window opens.
+    pub(super) folder: PathBuf,
+    /// What the last export wrote, or why it could not.
+    pub(super) notice: Option<Notice>,
+}
+
+impl ExportPanel {
+    /// A panel with no folder chosen yet.
+    pub fn new() -> ExportPanel {
+        ExportPanel {
+            folder: PathBuf::new(),
+            notice: None,
+        }
+    }
+
+    /// Chooses the export folder (the window opened).
+    pub fn opened(&mut self) {
+        self.folder = export::default_folder();
+    }
+
+    /// The column; phrases are written at the tempo and meter of `clock`.
+    pub fn draw(&mut self, ui: &mut Ui, params: &AntiphonParams, session: &Session, clock: &Clock) {
+        section(ui, "Export as MIDI");
+        ui.label(RichText::new("to").color(theme::MUTED).small());
+        ui.label(
+            RichText::new(self.folder.display().to_string())
+                .monospace()
+                .small(),
+        );
+        let response = session.last_response();
+        if let Some(take) = button(ui, "Export last response", theme::RESPONSE, response) {
+            // Written as the plugin plays it: the answer's channel and velocity.
+            let settings = params.settings();
+            self.write(
+                &take,
+                clock,
+                "response",
+                settings.velocity.unwrap_or(Voicing::default().velocity),
+                settings.out_channel,
+            );
+        }
+        let call = session.last_call();
+        if let Some(take) = button(ui, "Export last call", theme::CALL, call) {
+            self.write(
+                &take,
+                clock,
+                "call",
+                export::CALL_VELOCITY,
+                export::DRUM_CHANNEL,
+            );
+        }
+        if let Some(notice) = &self.notice {
+            notice.show(ui);
+        }
+    }
+
+    /// Writes `take` as a `kind` file and notes what became of it.
+    fn write(&mut self, take: &Take, clock: &Clock, kind: &str, velocity: u7, channel: u4) {
+        let sequence = export::sequence(take, clock.steps_per_bar(), clock.tempo_bpm, velocity);
+        self.notice = Some(
+            match export::write(&self.folder, kind, &sequence, channel) {
+                Ok(path) => Notice::ok(format!("wrote {}", path.display())),
+                Err(error) => Notice::error(error.to_string()),
+            },
+        );
+    }
+}
+
+/// A button labelled `label`, greyed out without a `take`; the take when clicked.
+fn button(ui: &mut Ui, label: &str, color: Color32, take: Option<Take>) -> Option<Take> {
+    let clicked = ui
+        .add_enabled(
+            take.is_some(),
+            egui::Button::new(RichText::new(label).color(color)),
+        )
+        .clicked();
+    take.filter(|_| clicked)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::editor::session::Lane;
+    use crate::editor::test_support::{TestEditor, play, running_plugin};
+
+    #[test]
+    fn the_export_buttons_write_the_last_call_and_response_at_the_host_tempo() {
+        let (link, mut performer) = running_plugin();
+        play(&link, &mut performer, 70);
+        let mut editor = TestEditor::open(link);
+        let folder = std::env::temp_dir().join(format!("antiphon-exports-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        editor.app.export.folder = folder.clone();
+        editor.frames_until_answered();
+        editor.frame();
+        let output = editor.frame();
+        let output = editor.click(&output, "Export last response");
+        editor.click(&output, "Export last call");
+
+        let read = |name: &str| {
+            let bytes = std::fs::read(folder.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            antiphon_engine::midi_file::read_drums(&bytes)
+                .unwrap()
+                .sequence
+        };
+        let call = read("antiphon-call-001.mid");
+        assert_eq!(call.tempo_bpm.round(), 120.0);
+        assert_eq!(call.steps.len(), 32, "the two-bar call");
+        assert_eq!(call.events().filter(|e| !e.is_rest()).count(), 8);
+        let response = read("antiphon-response-001.mid");
+        assert_eq!(response.steps.len(), 32, "the two-bar answer");
+        let played: Vec<_> = editor.app.session.hits(Lane::Response, 32..64).collect();
+        let written: Vec<_> = response
+            .events()
+            .enumerate()
+            .filter(|(_, e)| !e.is_rest())
+            .map(|(step, e)| (32 + step as i64, e))
+            .collect();
+        assert_eq!(written, played, "what the performer played, step for step");
+        let notice = editor.app.export.notice.as_ref().unwrap();
+        assert!(
+            notice.ok && notice.text.contains("antiphon-call-001.mid"),
+            "{}",
+            notice.text
+        );
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
+}

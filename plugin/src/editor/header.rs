@@ -1,0 +1,109 @@
+//! The header strip: the turn badge and what it means, the presets menu, the transport readout,
+//! and what needs the player's attention (keys the drum model does not hear, a model-thread
+//! fault, what the last preset did).
+
+use antiphon_engine::phrase::TurnState;
+use egui::{Align, CornerRadius, Frame, Layout, Margin, RichText, Ui};
+use nice_plug::prelude::ParamSetter;
+
+use super::EditorLink;
+use super::clock::Clock;
+use super::preset_menu::PresetMenu;
+use super::session::Session;
+use super::status::TurnSummary;
+use super::theme;
+
+/// Draws the header of `session` at `clock`, with the presets menu.
+pub fn draw(
+    ui: &mut Ui,
+    link: &EditorLink,
+    session: &Session,
+    clock: &Clock,
+    presets: &mut PresetMenu,
+    setter: &ParamSetter,
+) {
+    let summary = TurnSummary::of(session, clock, link.params.max_call_bars.value() as u32);
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new("ANTIPHON")
+                .strong()
+                .size(20.0)
+                .color(theme::TEXT),
+        );
+        ui.add_space(12.0);
+        let badge = match summary.state {
+            TurnState::Idle => theme::MUTED,
+            TurnState::Listening { .. } => theme::CALL,
+            TurnState::Responding { .. } => theme::RESPONSE,
+        };
+        Frame::NONE
+            .fill(badge)
+            .corner_radius(CornerRadius::same(4))
+            .inner_margin(Margin::symmetric(10, 3))
+            .show(ui, |ui| {
+                ui.label(
+                    RichText::new(summary.label())
+                        .strong()
+                        .size(16.0)
+                        .color(theme::BACKGROUND),
+                );
+            });
+        ui.label(RichText::new(summary.details()).size(15.0));
+        ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+            presets.button(ui, &link.params, setter);
+            ui.add_space(12.0);
+            ui.label(
+                RichText::new(transport(clock))
+                    .color(theme::MUTED)
+                    .monospace(),
+            );
+        });
+    });
+    if let Some(keys) = session.call_keys().summary() {
+        ui.label(
+            RichText::new(format!("the call: {keys}"))
+                .color(theme::ALERT)
+                .small(),
+        );
+    }
+    if let Some(fault) = link.shelf.status().fault {
+        ui.label(RichText::new(format!("model thread: {fault}")).color(theme::ALERT));
+    }
+    if let Some(notice) = presets.notice() {
+        notice.show(ui);
+    }
+}
+
+/// The transport readout: playing or stopped, bar and beat, tempo.
+fn transport(clock: &Clock) -> String {
+    if clock.tempo_bpm > 0.0 {
+        let (bar, beat) = clock.bar_and_beat();
+        format!(
+            "{} {bar}.{beat} · {:.1} BPM",
+            if clock.playing { "▶" } else { "■" },
+            clock.tempo_bpm
+        )
+    } else {
+        "■ waiting for the host transport".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::editor::test_support::{TestEditor, running_plugin};
+
+    #[test]
+    fn a_model_thread_fault_is_shown() {
+        let (link, performer) = running_plugin();
+        // Stops the model thread: a model it loaded after the fault would clear it.
+        drop(performer);
+        let shelf = link.shelf.clone();
+        let mut editor = TestEditor::open(link);
+        shelf.report_fault("model computation failed: out of memory".to_owned());
+        let drawn = editor.settled_texts();
+        assert!(
+            drawn.contains(&"model thread: model computation failed: out of memory".to_owned()),
+            "{drawn:?}"
+        );
+    }
+}
