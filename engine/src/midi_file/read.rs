@@ -110,7 +110,9 @@ pub(super) mod tests {
     use crate::encoding::drums::DrumEvent;
 
     /// A track from `(absolute tick, event)` pairs in time order.
-    fn track(events: Vec<(u32, TrackEventKind<'static>)>) -> Track<'static> {
+    pub(in crate::midi_file) fn track(
+        events: Vec<(u32, TrackEventKind<'static>)>,
+    ) -> Track<'static> {
         let mut last = 0;
         let mut track: Track = events
             .into_iter()
@@ -127,7 +129,7 @@ pub(super) mod tests {
         track
     }
 
-    fn note_on(channel: u8, key: u8, vel: u8) -> TrackEventKind<'static> {
+    pub(in crate::midi_file) fn note_on(channel: u8, key: u8, vel: u8) -> TrackEventKind<'static> {
         TrackEventKind::Midi {
             channel: u4::new(channel),
             message: MidiMessage::NoteOn {
@@ -137,7 +139,7 @@ pub(super) mod tests {
         }
     }
 
-    fn smf_bytes(timing: Timing, tracks: Vec<Track<'static>>) -> Vec<u8> {
+    pub(in crate::midi_file) fn smf_bytes(timing: Timing, tracks: Vec<Track<'static>>) -> Vec<u8> {
         let format = if tracks.len() == 1 {
             Format::SingleTrack
         } else {

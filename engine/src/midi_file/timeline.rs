@@ -18,6 +18,8 @@ pub(super) struct Timeline {
     /// The first tempo, in quarter notes per minute (120 when there is none; of several on the
     /// first tempo event's tick, the last, which is the one in force).
     pub(super) tempo_bpm: f64,
+    /// The tick of the file's last event (its end of track, in a well-formed file).
+    pub(super) end_tick: u64,
 }
 
 /// A channel message at its absolute tick.
@@ -51,6 +53,7 @@ pub(super) fn read_timeline(bytes: &[u8]) -> Result<(Timeline, Vec<TimedMessage>
 
     let mut messages = Vec::new();
     let mut tempo_changes = Vec::new();
+    let mut end_tick = 0;
     // (tick, numerator, denominator as a power of two)
     let mut first_time_signature: Option<(u64, u8, u8)> = None;
     for track in &smf.tracks {
@@ -76,6 +79,7 @@ pub(super) fn read_timeline(bytes: &[u8]) -> Result<(Timeline, Vec<TimedMessage>
                 _ => {}
             }
         }
+        end_tick = end_tick.max(tick);
     }
     // Stable: tempo events at one tick keep their file order, so the last one wins.
     tempo_changes.sort_by_key(|&(tick, _)| tick);
@@ -96,6 +100,7 @@ pub(super) fn read_timeline(bytes: &[u8]) -> Result<(Timeline, Vec<TimedMessage>
         clock,
         steps_per_bar,
         tempo_bpm: 60_000_000.0 / f64::from(first_tempo_micros),
+        end_tick,
     };
     Ok((timeline, messages))
 }
