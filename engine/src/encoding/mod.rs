@@ -5,7 +5,9 @@ pub mod counters;
 pub mod drums;
 pub mod event;
 pub mod family;
+pub mod key;
 pub mod melody;
+pub mod scale;
 
 pub use event::EventId;
 pub use family::Family;
