@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod dataset;
 pub mod encoding;
 pub mod live;
+pub mod melody_sequence;
 pub mod midi_file;
 pub mod model;
 pub mod phrase;

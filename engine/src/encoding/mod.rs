@@ -5,7 +5,11 @@ pub mod counters;
 pub mod drums;
 pub mod event;
 pub mod family;
+pub mod key;
 pub mod melody;
+pub mod melody_mask;
+pub mod scale;
+pub mod transposition;
 
 pub use event::EventId;
 pub use family::Family;

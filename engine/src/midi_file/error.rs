@@ -1,8 +1,9 @@
-//! What can go wrong reading a drum MIDI file.
+//! What can go wrong reading a MIDI file as a drum performance or a melody.
 
 use std::path::PathBuf;
 
-/// Why a MIDI file could not be read as a drum performance. Each message says what to do.
+/// Why a MIDI file could not be read as a drum performance or a melody. Each message says what
+/// to do.
 #[derive(Debug, thiserror::Error)]
 pub enum MidiFileError {
     /// The file has no bytes at all.
@@ -50,13 +51,27 @@ pub enum MidiFileError {
         /// Notes on pitches outside the kit.
         ignored_notes: usize,
     },
-    /// The last hit lies too far in to hold in memory as steps.
+    /// No note-on off the General MIDI drum channel, so no melody to read.
     #[error(
-        "the last hit lies {steps} sixteenth steps in, more than the {max_steps} supported; \
+        "no melody: the file has no notes{}; export the clip with its melody on a channel \
+         other than 10",
+        if *drum_channel_notes > 0 {
+            format!(" except {drum_channel_notes} on the drum channel (10)")
+        } else {
+            String::new()
+        }
+    )]
+    NoMelody {
+        /// Notes on the drum channel, left out of a melody.
+        drum_channel_notes: usize,
+    },
+    /// The last note lies too far in to hold in memory as steps.
+    #[error(
+        "the last note lies {steps} sixteenth steps in, more than the {max_steps} supported; \
          split the file into shorter clips"
     )]
     TooLong {
-        /// Step of the last hit.
+        /// Step of the last note (its end, for a melody).
         steps: u64,
         /// The longest supported sequence, in steps.
         max_steps: usize,

@@ -5,12 +5,19 @@
 //! hit's velocity and micro-timing; [`write_drums`] writes one back as a playable format-0 file.
 
 mod error;
+mod format0;
 mod kit_check;
 mod read;
+mod read_melody;
 mod tick_clock;
+mod timeline;
 mod write;
+mod write_melody;
 
 pub use error::MidiFileError;
+pub use format0::TICKS_PER_QUARTER;
 pub use kit_check::{GM_DRUM_CHANNEL, GM_KIT_PITCHES, KitCheck, is_kit_note};
 pub use read::{DrumRead, MAX_STEPS, read_drums, read_drums_file};
-pub use write::{TICKS_PER_QUARTER, write_drums};
+pub use read_melody::{MelodyRead, read_melody, read_melody_file};
+pub use write::write_drums;
+pub use write_melody::write_melody;

@@ -2,14 +2,13 @@
 
 use std::path::Path;
 
-use midly::num::u7;
-use midly::{Format, MetaMessage, MidiMessage, Smf, TrackEventKind};
+use midly::MidiMessage;
 
 use super::MidiFileError;
 use super::kit_check::KitCheck;
-use super::tick_clock::{DEFAULT_TEMPO_MICROS, TickClock};
+use super::timeline::read_timeline;
 use crate::encoding::drums::DrumClass;
-use crate::sequence::{DrumHit, DrumSequence, DrumStep, STEPS_PER_QUARTER};
+use crate::sequence::{DrumHit, DrumSequence, DrumStep};
 
 /// The longest sequence read, in steps (about 65,000 bars of 4/4). A damaged file whose ticks
 /// run on for hours would otherwise ask for gigabytes of steps.
@@ -23,13 +22,6 @@ pub struct DrumRead {
     /// Every note-on, and those that are not drum-kit notes: heard as some other drum, or left
     /// out of `sequence` when no drum class takes their pitch.
     pub kit: KitCheck,
-}
-
-/// A note-on with its absolute position.
-struct NoteOn {
-    tick: u64,
-    key: u7,
-    velocity: u7,
 }
 
 /// Reads the drum hits of a Standard MIDI File.
@@ -47,80 +39,33 @@ struct NoteOn {
 /// - `tempo_bpm` is the first tempo (120 when there is none; of several on the first tempo
 ///   event's tick, the last, which is the one in force).
 pub fn read_drums(bytes: &[u8]) -> Result<DrumRead, MidiFileError> {
-    if bytes.is_empty() {
-        return Err(MidiFileError::Empty);
-    }
-    let smf = Smf::parse(bytes).map_err(MidiFileError::NotMidi)?;
-    if smf.header.format == Format::Sequential {
-        return Err(MidiFileError::SequentialFormat);
-    }
-
-    let mut notes = Vec::new();
+    let (timeline, messages) = read_timeline(bytes)?;
     let mut kit = KitCheck::default();
-    let mut tempo_changes = Vec::new();
-    // (tick, numerator, denominator as a power of two)
-    let mut first_time_signature: Option<(u64, u8, u8)> = None;
-    for track in &smf.tracks {
-        let mut tick = 0u64;
-        for event in track {
-            tick += u64::from(event.delta.as_int());
-            match event.kind {
-                TrackEventKind::Midi {
-                    channel,
-                    message: MidiMessage::NoteOn { key, vel },
-                } if vel > 0 => {
-                    kit.count(channel, key);
-                    notes.push(NoteOn {
-                        tick,
-                        key,
-                        velocity: vel,
-                    });
-                }
-                TrackEventKind::Meta(MetaMessage::Tempo(micros)) => {
-                    tempo_changes.push((tick, micros.as_int()));
-                }
-                TrackEventKind::Meta(MetaMessage::TimeSignature(numerator, power, _, _))
-                    if first_time_signature.is_none_or(|(first, _, _)| tick < first) =>
-                {
-                    first_time_signature = Some((tick, numerator, power));
-                }
-                _ => {}
-            }
-        }
-    }
-    // Stable: tempo events at one tick keep their file order, so the last one wins.
-    tempo_changes.sort_by_key(|&(tick, _)| tick);
-    let clock = TickClock::new(smf.header.timing, &tempo_changes)?;
-    let steps_per_bar = match first_time_signature {
-        Some((_, numerator, power)) => steps_per_bar(numerator, power)?,
-        None => 4 * STEPS_PER_QUARTER,
-    };
-    // The tempo in force at the first tempo event: the last of those sharing its tick.
-    let first_tempo_micros = match tempo_changes.first() {
-        Some(&(first_tick, _)) => tempo_changes
-            .iter()
-            .take_while(|&&(tick, _)| tick == first_tick)
-            .fold(DEFAULT_TEMPO_MICROS, |_, &(_, micros)| micros),
-        None => DEFAULT_TEMPO_MICROS,
-    };
-
-    let mut hits = Vec::with_capacity(notes.len());
-    for note in &notes {
-        let Some(class) = DrumClass::from_pitch(note.key) else {
+    let mut hits = Vec::new();
+    for message in messages {
+        let MidiMessage::NoteOn { key, vel } = message.message else {
             continue;
         };
-        let position_steps = clock.quarters_at(note.tick) * f64::from(STEPS_PER_QUARTER);
+        if vel == 0 {
+            continue;
+        }
+        kit.count(message.channel, key);
+        let Some(class) = DrumClass::from_pitch(key) else {
+            continue;
+        };
+        let position_steps = timeline.steps_at(message.tick);
         let step = position_steps.round();
         let hit = DrumHit {
-            velocity: note.velocity,
+            velocity: vel,
             offset_steps: (position_steps - step) as f32,
         };
         hits.push((step as u64, class, hit));
     }
+    let steps_per_bar = timeline.steps_per_bar;
 
     let Some(last_step) = hits.iter().map(|&(step, _, _)| step).max() else {
         return Err(MidiFileError::NoDrumHits {
-            ignored_notes: notes.len(),
+            ignored_notes: kit.notes,
         });
     };
     let bars = last_step / u64::from(steps_per_bar) + 1;
@@ -140,7 +85,7 @@ pub fn read_drums(bytes: &[u8]) -> Result<DrumRead, MidiFileError> {
         sequence: DrumSequence {
             steps,
             steps_per_bar,
-            tempo_bpm: 60_000_000.0 / f64::from(first_tempo_micros),
+            tempo_bpm: timeline.tempo_bpm,
         },
         kit,
     })
@@ -156,33 +101,18 @@ pub fn read_drums_file(path: &Path) -> Result<DrumRead, MidiFileError> {
     read_drums(&bytes).map_err(in_file)
 }
 
-/// Steps in a bar of `numerator` beats of `2^-power` notes (the SMF's way of writing the
-/// denominator): 16 in 4/4, 12 in 3/4 and 6/8, 20 in 5/4, 10 in 5/8.
-fn steps_per_bar(numerator: u8, power: u8) -> Result<u32, MidiFileError> {
-    const SIXTEENTHS_PER_WHOLE: u64 = 16;
-    let denominator = 1u64.checked_shl(u32::from(power));
-    let sixteenths = u64::from(numerator) * SIXTEENTHS_PER_WHOLE;
-    match denominator {
-        Some(denominator) if numerator > 0 && sixteenths.is_multiple_of(denominator) => {
-            Ok((sixteenths / denominator) as u32)
-        }
-        _ => Err(MidiFileError::UnsupportedTimeSignature {
-            numerator,
-            denominator: denominator.unwrap_or(u64::MAX),
-        }),
-    }
-}
-
 #[cfg(test)]
 pub(super) mod tests {
-    use midly::num::{u4, u15, u24, u28};
-    use midly::{Header, Timing, Track, TrackEvent};
+    use midly::num::{u4, u7, u15, u24, u28};
+    use midly::{Format, Header, MetaMessage, Smf, Timing, Track, TrackEvent, TrackEventKind};
 
     use super::*;
     use crate::encoding::drums::DrumEvent;
 
     /// A track from `(absolute tick, event)` pairs in time order.
-    fn track(events: Vec<(u32, TrackEventKind<'static>)>) -> Track<'static> {
+    pub(in crate::midi_file) fn track(
+        events: Vec<(u32, TrackEventKind<'static>)>,
+    ) -> Track<'static> {
         let mut last = 0;
         let mut track: Track = events
             .into_iter()
@@ -199,7 +129,7 @@ pub(super) mod tests {
         track
     }
 
-    fn note_on(channel: u8, key: u8, vel: u8) -> TrackEventKind<'static> {
+    pub(in crate::midi_file) fn note_on(channel: u8, key: u8, vel: u8) -> TrackEventKind<'static> {
         TrackEventKind::Midi {
             channel: u4::new(channel),
             message: MidiMessage::NoteOn {
@@ -209,7 +139,7 @@ pub(super) mod tests {
         }
     }
 
-    fn smf_bytes(timing: Timing, tracks: Vec<Track<'static>>) -> Vec<u8> {
+    pub(in crate::midi_file) fn smf_bytes(timing: Timing, tracks: Vec<Track<'static>>) -> Vec<u8> {
         let format = if tracks.len() == 1 {
             Format::SingleTrack
         } else {
@@ -226,26 +156,6 @@ pub(super) mod tests {
 
     fn class_event(classes: &[DrumClass]) -> DrumEvent {
         classes.iter().copied().collect()
-    }
-
-    #[test]
-    fn steps_per_bar_follows_the_time_signature() {
-        assert_eq!(steps_per_bar(4, 2).unwrap(), 16);
-        assert_eq!(steps_per_bar(3, 2).unwrap(), 12);
-        assert_eq!(steps_per_bar(6, 3).unwrap(), 12);
-        assert_eq!(steps_per_bar(5, 2).unwrap(), 20);
-        assert_eq!(steps_per_bar(5, 3).unwrap(), 10);
-        assert_eq!(steps_per_bar(2, 1).unwrap(), 16);
-        assert_eq!(steps_per_bar(6, 5).unwrap(), 3);
-        assert!(matches!(
-            steps_per_bar(7, 5),
-            Err(MidiFileError::UnsupportedTimeSignature {
-                numerator: 7,
-                denominator: 32
-            })
-        ));
-        assert!(steps_per_bar(0, 2).is_err());
-        assert!(steps_per_bar(4, 200).is_err());
     }
 
     #[test]

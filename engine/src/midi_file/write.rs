@@ -2,20 +2,16 @@
 
 use std::collections::BTreeMap;
 
-use midly::num::{u4, u7, u15, u24, u28};
-use midly::{Format, Header, MetaMessage, MidiMessage, Smf, Timing, TrackEvent, TrackEventKind};
+use midly::num::{u4, u7};
 
-use crate::sequence::{DrumSequence, STEPS_PER_QUARTER};
+use super::format0::{TICKS_PER_STEP, WrittenNote, format0_bytes};
+use crate::sequence::DrumSequence;
 
-/// Time division of written files, in ticks per quarter note.
-pub const TICKS_PER_QUARTER: u16 = 480;
-const TICKS_PER_STEP: u64 = TICKS_PER_QUARTER as u64 / STEPS_PER_QUARTER as u64;
 /// Drums have no meaningful note length; half a step keeps every note short of the next step.
 const NOTE_LENGTH_TICKS: u64 = TICKS_PER_STEP / 2;
-/// Written when the sequence's own tempo is not a positive finite number.
-const FALLBACK_TEMPO_BPM: f64 = 120.0;
 
-/// Writes `sequence` as a format-0 Standard MIDI File at [`TICKS_PER_QUARTER`] ticks per
+/// Writes `sequence` as a format-0 Standard MIDI File at
+/// [`TICKS_PER_QUARTER`](super::TICKS_PER_QUARTER) ticks per
 /// quarter note, every note on `channel`.
 ///
 /// The file starts with the sequence's tempo and time signature (written as n/4 when a bar holds
@@ -28,31 +24,6 @@ const FALLBACK_TEMPO_BPM: f64 = 120.0;
 /// # Panics
 /// If a delta time exceeds the SMF's 28 bits: a sequence over two million steps long.
 pub fn write_drums(sequence: &DrumSequence, channel: u4) -> Vec<u8> {
-    // (tick, rank, event): at one tick, meta events come first, then note-offs, then note-ons,
-    // so a note-off never silences a note struck on the same tick.
-    let mut events: Vec<(u64, u8, TrackEventKind<'static>)> = Vec::new();
-
-    let tempo_bpm = if sequence.tempo_bpm.is_finite() && sequence.tempo_bpm > 0.0 {
-        sequence.tempo_bpm
-    } else {
-        FALLBACK_TEMPO_BPM
-    };
-    let micros_per_quarter = (60_000_000.0 / tempo_bpm)
-        .round()
-        .clamp(1.0, f64::from(u24::max_value().as_int())) as u32;
-    events.push((
-        0,
-        0,
-        TrackEventKind::Meta(MetaMessage::Tempo(u24::new(micros_per_quarter))),
-    ));
-    if let Some((numerator, power)) = time_signature(sequence.steps_per_bar) {
-        events.push((
-            0,
-            0,
-            TrackEventKind::Meta(MetaMessage::TimeSignature(numerator, power, 24, 8)),
-        ));
-    }
-
     // Note-on ticks per pitch, in time order, to cut each note short of the next one.
     let mut onsets: BTreeMap<u7, Vec<(u64, u7)>> = BTreeMap::new();
     for hit in sequence.played_hits() {
@@ -62,74 +33,35 @@ pub fn write_drums(sequence: &DrumSequence, channel: u4) -> Vec<u8> {
             .or_default()
             .push((ticks.max(0.0) as u64, hit.velocity));
     }
-    for (key, mut notes) in onsets {
-        notes.sort_by_key(|&(tick, _)| tick);
-        for (i, &(tick, velocity)) in notes.iter().enumerate() {
-            let next_onset = notes.get(i + 1).map_or(u64::MAX, |&(next, _)| next);
-            let off_tick = (tick + NOTE_LENGTH_TICKS).min(next_onset).max(tick + 1);
-            let message = |message| TrackEventKind::Midi { channel, message };
-            events.push((tick, 2, message(MidiMessage::NoteOn { key, vel: velocity })));
-            events.push((
-                off_tick,
-                1,
-                message(MidiMessage::NoteOff {
-                    key,
-                    vel: u7::new(0),
-                }),
-            ));
+    let mut notes = Vec::new();
+    for (key, mut onsets) in onsets {
+        onsets.sort_by_key(|&(tick, _)| tick);
+        for (i, &(on_tick, velocity)) in onsets.iter().enumerate() {
+            let next_onset = onsets.get(i + 1).map_or(u64::MAX, |&(next, _)| next);
+            notes.push(WrittenNote {
+                on_tick,
+                off_tick: (on_tick + NOTE_LENGTH_TICKS)
+                    .min(next_onset)
+                    .max(on_tick + 1),
+                key,
+                velocity,
+            });
         }
     }
-    events.sort_by_key(|&(tick, rank, _)| (tick, rank));
-
-    let end_tick = events
-        .last()
-        .map_or(0, |&(tick, _, _)| tick)
-        .max(sequence.steps.len() as u64 * TICKS_PER_STEP);
-    let mut track = Vec::with_capacity(events.len() + 1);
-    let mut last_tick = 0;
-    for (tick, _, kind) in
-        events
-            .into_iter()
-            .chain([(end_tick, 0, TrackEventKind::Meta(MetaMessage::EndOfTrack))])
-    {
-        let delta = u32::try_from(tick - last_tick)
-            .ok()
-            .and_then(u28::try_from)
-            .expect("a delta time fits 28 bits for sequences under two million steps");
-        track.push(TrackEvent { delta, kind });
-        last_tick = tick;
-    }
-
-    let smf = Smf {
-        header: Header::new(
-            Format::SingleTrack,
-            Timing::Metrical(u15::new(TICKS_PER_QUARTER)),
-        ),
-        tracks: vec![track],
-    };
-    let mut bytes = Vec::new();
-    smf.write_std(&mut bytes)
-        .expect("writing a valid SMF to memory cannot fail");
-    bytes
-}
-
-/// The time signature `(numerator, log2 denominator)` of a bar of `steps_per_bar` 16ths.
-fn time_signature(steps_per_bar: u32) -> Option<(u8, u8)> {
-    let (numerator, power) = if steps_per_bar.is_multiple_of(4) {
-        (steps_per_bar / 4, 2)
-    } else if steps_per_bar.is_multiple_of(2) {
-        (steps_per_bar / 2, 3)
-    } else {
-        (steps_per_bar, 4)
-    };
-    u8::try_from(numerator)
-        .ok()
-        .filter(|&n| n > 0)
-        .map(|n| (n, power))
+    format0_bytes(
+        sequence.tempo_bpm,
+        sequence.steps_per_bar,
+        sequence.steps.len(),
+        channel,
+        &notes,
+    )
 }
 
 #[cfg(test)]
 mod tests {
+    use midly::num::u15;
+    use midly::{Format, MetaMessage, MidiMessage, Smf, Timing, TrackEventKind};
+
     use super::*;
     use crate::encoding::drums::{DrumClass, DrumEvent};
     use crate::midi_file::read::tests::fixture;
@@ -229,14 +161,5 @@ mod tests {
                 (720, off(38)),
             ]
         );
-    }
-
-    #[test]
-    fn time_signatures_for_bar_lengths() {
-        assert_eq!(time_signature(16), Some((4, 2)));
-        assert_eq!(time_signature(12), Some((3, 2)));
-        assert_eq!(time_signature(10), Some((5, 3)));
-        assert_eq!(time_signature(7), Some((7, 4)));
-        assert_eq!(time_signature(0), None);
     }
 }
