@@ -12,6 +12,7 @@ pub mod live;
 pub mod melody_sequence;
 pub mod midi_file;
 pub mod model;
+pub mod performance;
 pub mod phrase;
 pub mod rng;
 pub mod sequence;

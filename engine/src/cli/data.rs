@@ -2,15 +2,16 @@
 
 use std::path::Path;
 
-use antiphon_engine::dataset::{Dataset, Split, SplitSource, windows};
-use antiphon_engine::encoding::EventId;
-use antiphon_engine::sequence::DrumSequence;
+use antiphon_engine::dataset::{Dataset, Split, SplitSource};
+use antiphon_engine::encoding::{EventId, Family};
+use antiphon_engine::performance::Performance;
 use anyhow::Context;
 
-/// Loads every MIDI file under `dir` and prints what was used and skipped, and a warning when
-/// some notes are not drums (a melody among the drums is heard as toms and hats).
-pub fn load_reported(dir: &Path) -> anyhow::Result<Dataset> {
-    let dataset = Dataset::load(dir)
+/// Loads every MIDI file under `dir` as `family` plays, and prints what was used and skipped,
+/// and what reading left out (a melody among the drums is heard as toms and hats; a chord given
+/// to a melody model is heard as its top note).
+pub fn load_reported(dir: &Path, family: Family) -> anyhow::Result<Dataset> {
+    let dataset = Dataset::load(dir, family)
         .with_context(|| format!("cannot load the data folder {}", dir.display()))?;
     eprintln!(
         "{}: {} used ({} train, {} validation, {} test, {} unassigned; split from {}), {} \
@@ -27,8 +28,8 @@ pub fn load_reported(dir: &Path) -> anyhow::Result<Dataset> {
     for skipped in &dataset.skipped {
         eprintln!("  skipped {skipped}");
     }
-    if let Some(summary) = dataset.kit.summary() {
-        eprintln!("warning: {}: {summary}", dir.display());
+    for line in dataset.report.to_string().lines() {
+        eprintln!("warning: {}: {line}", dir.display());
     }
     Ok(dataset)
 }
@@ -50,13 +51,12 @@ pub fn split_source_name(source: &SplitSource) -> &'static str {
     }
 }
 
-/// Bar-aligned windows of at most `steps` steps from every sequence, as the model reads them:
-/// one event per step.
-pub fn event_windows(sequences: &[&DrumSequence], steps: usize) -> Vec<Vec<EventId>> {
-    sequences
+/// Bar-aligned windows of at most `steps` steps from every performance, as the model reads
+/// them: one event per step.
+pub fn event_windows(performances: &[&Performance], steps: usize) -> Vec<Vec<EventId>> {
+    performances
         .iter()
-        .flat_map(|sequence| windows(sequence, steps))
-        .map(|window| window.iter().map(|step| step.event().id()).collect())
+        .flat_map(|performance| performance.windows(steps))
         .collect()
 }
 

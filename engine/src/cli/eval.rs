@@ -2,12 +2,14 @@
 
 use std::path::PathBuf;
 
-use antiphon_engine::baseline::ngram::NgramModel;
+use antiphon_engine::baseline::ngram::{MAX_ORDER, NgramModel};
 use antiphon_engine::dataset::{Split, SplitSource};
 use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::model::score::score_windows;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
+
+use crate::cli::family_arg;
 
 use crate::cli::data::{event_windows, files, load_reported, scored_steps, slices};
 use crate::cli::model_choice::{ModelChoice, SHIPPED};
@@ -22,13 +24,17 @@ pub struct EvalArgs {
     /// Model to score: `shipped` (the drum model built into the tool) or a model folder.
     #[arg(long, default_value = SHIPPED, value_parser = ModelChoice::parse, conflicts_with = "baseline")]
     model: ModelChoice,
-    /// Folder of drum MIDI files, searched recursively (a Groove MIDI Dataset folder's info.csv
-    /// gives the splits).
+    /// Folder of MIDI files, searched recursively (a Groove MIDI Dataset folder's info.csv gives
+    /// the splits), read as the model's family plays.
     #[arg(long)]
     data: PathBuf,
-    /// Score a baseline instead of a model, fitted on the folder's training split.
-    #[arg(long, value_enum)]
+    /// Score a baseline instead of a model, fitted on the folder's training split: `ngramN`,
+    /// an N-gram over step events with Witten–Bell back-off, N from 1 to 8 (`ngram4`).
+    #[arg(long, value_parser = parse_baseline)]
     baseline: Option<Baseline>,
+    /// The family a baseline is for: `drum_kit` (the default) or `melody`. A model says its own.
+    #[arg(long, value_parser = family_arg::family, requires = "baseline")]
+    encoding: Option<Family>,
     /// Files to score. Default: validation when the folder has a GMD info.csv, else all.
     #[arg(long, value_enum)]
     split: Option<EvalSplit>,
@@ -38,10 +44,27 @@ pub struct EvalArgs {
 }
 
 /// Baselines `eval` can score.
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Baseline {
-    /// 4-gram over step events with Witten–Bell back-off.
-    Ngram4,
+    /// An n-gram of this order over step events, with Witten–Bell back-off.
+    Ngram(usize),
+}
+
+/// What `eval` scores.
+enum Scorer {
+    /// A model.
+    Model(antiphon_engine::model::Model),
+    /// A baseline fitted on the folder.
+    Baseline(Baseline),
+}
+
+/// Reads a `--baseline` value.
+fn parse_baseline(text: &str) -> Result<Baseline, String> {
+    text.strip_prefix("ngram")
+        .and_then(|order| order.parse().ok())
+        .filter(|order| (1..=MAX_ORDER).contains(order))
+        .map(Baseline::Ngram)
+        .ok_or_else(|| format!("expected ngram1 to ngram{MAX_ORDER}"))
 }
 
 /// Which files `eval` scores.
@@ -82,11 +105,15 @@ impl EvalSplit {
 /// Runs `antiphon eval`.
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     // A bad model folder is reported before the data is read.
-    let model = match args.baseline {
-        None => Some(args.model.load()?),
-        Some(_) => None,
+    let scorer = match args.baseline {
+        None => Scorer::Model(args.model.load()?),
+        Some(baseline) => Scorer::Baseline(baseline),
     };
-    let dataset = load_reported(&args.data)?;
+    let family = match &scorer {
+        Scorer::Model(model) => model.family(),
+        Scorer::Baseline(_) => args.encoding.unwrap_or(Family::Drums),
+    };
+    let dataset = load_reported(&args.data, family)?;
     let split = args.split.unwrap_or(match dataset.split_source {
         SplitSource::InfoCsv => EvalSplit::Validation,
         SplitSource::PathHash => EvalSplit::All,
@@ -116,8 +143,8 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         args.steps_per_seq
     );
 
-    let (nll_per_step, steps, accuracy) = match model {
-        None => {
+    let (nll_per_step, steps, accuracy) = match scorer {
+        Scorer::Baseline(Baseline::Ngram(order)) => {
             if matches!(split, EvalSplit::Train | EvalSplit::All) {
                 eprintln!(
                     "note: the baseline is fitted on the train split, which {} includes",
@@ -125,11 +152,11 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
                 );
             }
             let train = event_windows(&dataset.train(), args.steps_per_seq);
-            let ngram = NgramModel::fit(4, Family::Drums.vocab_size(), &slices(&train));
+            let ngram = NgramModel::fit(order, family.vocab_size(), &slices(&train));
             let nll = ngram.nll_per_step(&slices(&windows));
             (nll.nats, nll.steps, ngram_accuracy(&ngram, &windows))
         }
-        Some(model) => {
+        Scorer::Model(model) => {
             eprintln!("model: {}", args.model);
             let score = score_windows(model.net(), &slices(&windows), EVAL_BATCH_SIZE)
                 .context("scoring failed")?;

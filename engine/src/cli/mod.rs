@@ -3,6 +3,7 @@
 pub mod data;
 pub mod error_line;
 pub mod eval;
+pub mod family_arg;
 pub mod model_choice;
 pub mod numbers;
 pub mod progress_bar;

@@ -12,6 +12,7 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::cli::data::{event_windows, load_reported, scored_steps, slices, split_source_name};
+use crate::cli::family_arg;
 use crate::cli::model_choice::{ModelChoice, recorded_path};
 use crate::cli::numbers;
 use crate::cli::progress_bar::TrainProgress;
@@ -19,9 +20,13 @@ use crate::cli::progress_bar::TrainProgress;
 /// Arguments of `antiphon train`.
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// Folder of drum MIDI files, searched recursively (GMD's info.csv split is used if present).
+    /// Folder of MIDI files, searched recursively (GMD's info.csv split is used if present).
     #[arg(long)]
     data: PathBuf,
+    /// The family of a new model: `drum_kit` (drums, the default) or `melody`. A continued
+    /// model keeps its own.
+    #[arg(long, value_parser = family_arg::family)]
+    encoding: Option<Family>,
     /// Continue training this model: `shipped` (the drum model built into the tool) or a model
     /// folder. Its layer count, size and dropout are kept (--dropout changes the dropout).
     #[arg(long, value_parser = ModelChoice::parse)]
@@ -101,7 +106,17 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
             }
         );
     }
-    let dataset = load_reported(&args.data)?;
+    let family = match (&init, args.encoding) {
+        (Some(init), Some(encoding)) if init.config().family() != encoding => anyhow::bail!(
+            "--encoding {} does not match the model to continue, which plays {}; leave \
+             --encoding out to continue it",
+            encoding.encoding(),
+            init.config().family().encoding()
+        ),
+        (Some(init), _) => init.config().family(),
+        (None, encoding) => encoding.unwrap_or(Family::Drums),
+    };
+    let dataset = load_reported(&args.data, family)?;
     let train_sequences = dataset.train();
     let valid_sequences = dataset.validation();
     let train_steps = event_windows(&train_sequences, args.steps_per_seq);
@@ -131,7 +146,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let mut progress = TrainProgress::new();
     let start = match &init {
         Some(init) => Start::Continue(init),
-        None => Start::Fresh(Family::Drums),
+        None => Start::Fresh(family),
     };
     let summary = train(
         &train_steps,

@@ -1,4 +1,5 @@
-//! A folder of drum MIDI files, read once for training and evaluation.
+//! A folder of MIDI files read as one model family's performances, once, for training and
+//! evaluation.
 
 mod error;
 mod info_csv;
@@ -13,8 +14,9 @@ pub use info_csv::INFO_CSV;
 pub use split::{HASH_VALIDATION_ONE_IN, Split, SplitSource, split_by_path_hash};
 pub use windows::windows;
 
-use crate::midi_file::{KitCheck, MidiFileError, read_drums};
-use crate::sequence::DrumSequence;
+use crate::encoding::Family;
+use crate::midi_file::MidiFileError;
+use crate::performance::{Performance, ReadReport};
 
 /// A MIDI file that was read, with the split it belongs to.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,8 +25,8 @@ pub struct LoadedFile {
     pub path: PathBuf,
     /// Which part of the dataset it belongs to.
     pub split: Split,
-    /// Its drum hits.
-    pub sequence: DrumSequence,
+    /// What was played, as the family's model reads it.
+    pub performance: Performance,
 }
 
 /// A MIDI file that was left out, and why.
@@ -42,25 +44,28 @@ impl fmt::Display for Skipped {
     }
 }
 
-/// Every drum MIDI file under a folder, read and split into train, validation and test.
+/// Every MIDI file under a folder, read as one family's performances and split into train,
+/// validation and test.
 #[derive(Debug)]
 pub struct Dataset {
     /// The folder that was read.
     pub root: PathBuf,
+    /// The family the files were read for.
+    pub family: Family,
     /// The files read, in the order of their paths relative to `root`.
     pub files: Vec<LoadedFile>,
-    /// The `.mid`/`.midi` files left out (unreadable, not MIDI, no drum hits, ...).
+    /// The `.mid`/`.midi` files left out (unreadable, not MIDI, no drum hits, no melody...).
     pub skipped: Vec<Skipped>,
-    /// The note-ons of all files read, and those that are not drum-kit notes (a melody among
-    /// the drums).
-    pub kit: KitCheck,
+    /// What reading left out of the files read (a melody among the drums, a chord's lower
+    /// notes), over all of them.
+    pub report: ReadReport,
     /// Where the splits came from.
     pub split_source: SplitSource,
 }
 
 impl Dataset {
-    /// Reads every `.mid` and `.midi` file (any case) under `dir`, recursively, in the order of
-    /// their relative paths. Files that cannot be read as drums are kept in
+    /// Reads every `.mid` and `.midi` file (any case) under `dir` as `family` plays, recursively,
+    /// in the order of their relative paths. Files that cannot be read are kept in
     /// [`skipped`](Dataset::skipped) with the reason. Symbolic links to folders are not
     /// followed, so a link cycle cannot trap the walk.
     ///
@@ -68,7 +73,7 @@ impl Dataset {
     /// listed for its relative path there (files not listed, or listed under a split name GMD
     /// does not use, are [`Split::Unassigned`]);
     /// otherwise [`split_by_path_hash`] picks about one in ten for validation.
-    pub fn load(dir: &Path) -> Result<Dataset, DatasetError> {
+    pub fn load(dir: &Path, family: Family) -> Result<Dataset, DatasetError> {
         let mut paths = Vec::new();
         collect_midi_files(dir, &mut paths)?;
         if paths.is_empty() {
@@ -94,18 +99,19 @@ impl Dataset {
 
         let mut dataset = Dataset {
             root: dir.to_path_buf(),
+            family,
             files: Vec::with_capacity(relative.len()),
             skipped: Vec::new(),
-            kit: KitCheck::default(),
+            report: ReadReport::default(),
             split_source,
         };
         for (name, path) in relative {
             let read = std::fs::read(&path)
                 .map_err(MidiFileError::Unreadable)
-                .and_then(|bytes| read_drums(&bytes));
+                .and_then(|bytes| Performance::read(family, &bytes));
             match read {
-                Ok(read) => {
-                    dataset.kit.add(&read.kit);
+                Ok((performance, report)) => {
+                    dataset.report.add(&report);
                     let split = match &listed {
                         Some(listed) => listed.get(&name).copied().unwrap_or(Split::Unassigned),
                         None => split_by_path_hash(&name),
@@ -113,7 +119,7 @@ impl Dataset {
                     dataset.files.push(LoadedFile {
                         path,
                         split,
-                        sequence: read.sequence,
+                        performance,
                     });
                 }
                 Err(reason) => dataset.skipped.push(Skipped { path, reason }),
@@ -123,23 +129,23 @@ impl Dataset {
     }
 
     /// The sequences of the training split.
-    pub fn train(&self) -> Vec<&DrumSequence> {
+    pub fn train(&self) -> Vec<&Performance> {
         self.in_split(Split::Train)
     }
 
     /// The sequences of the validation split.
-    pub fn validation(&self) -> Vec<&DrumSequence> {
+    pub fn validation(&self) -> Vec<&Performance> {
         self.in_split(Split::Validation)
     }
 
     /// The sequences of the test split (only an `info.csv` puts files there).
-    pub fn test(&self) -> Vec<&DrumSequence> {
+    pub fn test(&self) -> Vec<&Performance> {
         self.in_split(Split::Test)
     }
 
     /// Every sequence read, whatever its split: for evaluating a plain folder.
-    pub fn all(&self) -> Vec<&DrumSequence> {
-        self.files.iter().map(|file| &file.sequence).collect()
+    pub fn all(&self) -> Vec<&Performance> {
+        self.files.iter().map(|file| &file.performance).collect()
     }
 
     /// How many files were read into `split`.
@@ -148,11 +154,11 @@ impl Dataset {
     }
 
     /// The sequences of `split`.
-    pub fn in_split(&self, split: Split) -> Vec<&DrumSequence> {
+    pub fn in_split(&self, split: Split) -> Vec<&Performance> {
         self.files
             .iter()
             .filter(|file| file.split == split)
-            .map(|file| &file.sequence)
+            .map(|file| &file.performance)
             .collect()
     }
 }
@@ -200,6 +206,7 @@ mod tests {
     };
 
     use super::*;
+    use crate::encoding::Family;
 
     fn fixtures() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/groove")
@@ -244,7 +251,7 @@ mod tests {
 
     #[test]
     fn gmd_info_csv_gives_the_splits() {
-        let dataset = Dataset::load(&fixtures()).unwrap();
+        let dataset = Dataset::load(&fixtures(), Family::Drums).unwrap();
         assert_eq!(dataset.split_source, SplitSource::InfoCsv);
         assert!(dataset.skipped.is_empty(), "{:?}", dataset.skipped);
         let names: Vec<(String, Split)> = dataset
@@ -284,13 +291,13 @@ mod tests {
         assert_eq!(dataset.train().len(), 4);
         assert_eq!(dataset.validation().len(), 2);
         assert_eq!(dataset.all().len(), 6);
-        assert_eq!(dataset.train()[0].steps_per_bar, 20);
-        assert_eq!(dataset.train()[1].steps_per_bar, 12);
-        assert_eq!(dataset.validation()[1].steps_per_bar, 12);
+        assert_eq!(dataset.train()[0].steps_per_bar(), 20);
+        assert_eq!(dataset.train()[1].steps_per_bar(), 12);
+        assert_eq!(dataset.validation()[1].steps_per_bar(), 12);
         assert_eq!(dataset.count(Split::Test), 0);
         // Every GMD note is on channel 10 and a drum pitch.
-        assert!(dataset.kit.notes > 0);
-        assert!(dataset.kit.not_kit.is_empty(), "{:?}", dataset.kit);
+        assert!(dataset.report.kit.notes > 0);
+        assert!(dataset.report.kit.not_kit.is_empty(), "{:?}", dataset.report.kit);
     }
 
     #[test]
@@ -316,7 +323,7 @@ mod tests {
              odd.mid,holdout\n",
         )
         .unwrap();
-        let dataset = Dataset::load(&dir).unwrap();
+        let dataset = Dataset::load(&dir, Family::Drums).unwrap();
         let split_of = |name: &str| {
             dataset
                 .files
@@ -364,7 +371,7 @@ mod tests {
         )
         .unwrap();
 
-        let dataset = Dataset::load(&dir).unwrap();
+        let dataset = Dataset::load(&dir, Family::Drums).unwrap();
         let names = |paths: Vec<&PathBuf>| -> Vec<String> {
             paths.into_iter().map(|p| relative_name(&dir, p)).collect()
         };
@@ -400,7 +407,7 @@ mod tests {
         // Pitch 100 (no drum) and pitch 60 (a mid tom off the kit, on channel 1) are counted
         // from the file that was used, not from the skipped one.
         assert_eq!(
-            dataset.kit.not_kit,
+            dataset.report.kit.not_kit,
             std::collections::BTreeMap::from([(u7::new(60), 1), (u7::new(100), 2)])
         );
         assert_eq!(dataset.split_source, SplitSource::PathHash);
@@ -417,10 +424,10 @@ mod tests {
     fn a_folder_without_midi_is_an_error() {
         let dir = temp_dir("dataset-empty");
         std::fs::write(dir.join("song.wav"), b"RIFF").unwrap();
-        let error = Dataset::load(&dir).unwrap_err();
+        let error = Dataset::load(&dir, Family::Drums).unwrap_err();
         assert!(matches!(error, DatasetError::NoMidiFiles { .. }));
         assert!(error.to_string().contains("no .mid or .midi files"));
-        let missing = Dataset::load(&dir.join("nowhere")).unwrap_err();
+        let missing = Dataset::load(&dir.join("nowhere"), Family::Drums).unwrap_err();
         assert!(matches!(missing, DatasetError::ReadDir { .. }), "{missing}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -434,7 +441,7 @@ mod tests {
         )
         .unwrap();
         std::fs::write(dir.join(INFO_CSV), "drummer,bpm\nd1,120\n").unwrap();
-        let message = Dataset::load(&dir).unwrap_err().to_string();
+        let message = Dataset::load(&dir, Family::Drums).unwrap_err().to_string();
         assert!(
             message.contains("info.csv: it has no `midi_filename` column"),
             "{message}"

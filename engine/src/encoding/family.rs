@@ -5,7 +5,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::encoding::{drums, melody};
+use crate::encoding::melody::MelodyEvent;
+use crate::encoding::transposition::random_transposition;
+use crate::encoding::{EventId, drums, melody};
+use crate::rng::SplitMix64;
 
 /// A model family, chosen by a model folder's `config.json` `encoding` (serialized as that
 /// name).
@@ -45,6 +48,23 @@ impl Family {
             Family::Melody => melody::NUM_EVENTS,
         }
     }
+
+    /// Changes a training window as the family's data augmentation does: a melody moves to one
+    /// of the twelve keys (drawn from `rng`), so the model answers in whatever key is played;
+    /// drums stay as played (and draw nothing).
+    pub fn augment(self, window: &mut [EventId], rng: &mut SplitMix64) {
+        match self {
+            Family::Drums => {}
+            Family::Melody => {
+                let semitones = random_transposition(rng);
+                for id in window {
+                    if let Some(event) = MelodyEvent::from_id(*id) {
+                        *id = event.transposed(semitones).id();
+                    }
+                }
+            }
+        }
+    }
 }
 
 impl fmt::Display for Family {
@@ -69,5 +89,34 @@ mod tests {
         assert_eq!(Family::from_encoding("polyphony"), None);
         assert_eq!(Family::Drums.vocab_size(), 512);
         assert_eq!(Family::Melody.vocab_size(), 38);
+    }
+
+    #[test]
+    fn a_melody_is_augmented_into_another_key_and_drums_are_not() {
+        use crate::encoding::melody::Pitch;
+        let on = |midi| MelodyEvent::NoteOn(Pitch::new(midi).unwrap()).id();
+        let melody = [on(60), MelodyEvent::NoEvent.id(), on(64), MelodyEvent::NoteOff.id()];
+        let mut rng = SplitMix64::new(5);
+        let keys: std::collections::BTreeSet<Vec<EventId>> = (0..200)
+            .map(|_| {
+                let mut window = melody;
+                Family::Melody.augment(&mut window, &mut rng);
+                // The shape stays: a note-on, a hold, a note-on four semitones up, a note-off.
+                let first = MelodyEvent::from_id(window[0]).unwrap();
+                let third = MelodyEvent::from_id(window[2]).unwrap();
+                match (first, third) {
+                    (MelodyEvent::NoteOn(a), MelodyEvent::NoteOn(b)) => {
+                        assert_eq!((i16::from(b.midi()) - i16::from(a.midi())).rem_euclid(12), 4)
+                    }
+                    other => panic!("{other:?}"),
+                }
+                assert_eq!(&window[1..2], &melody[1..2]);
+                window.to_vec()
+            })
+            .collect();
+        assert_eq!(keys.len(), 12, "all twelve keys");
+        let mut drums = melody;
+        Family::Drums.augment(&mut drums, &mut rng);
+        assert_eq!(drums, melody);
     }
 }

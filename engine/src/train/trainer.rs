@@ -108,6 +108,8 @@ fn run(
     let mut init_rng = rng.fork();
     let mut shuffle_rng = rng.fork();
     let mut dropout_rng = rng.fork();
+    // Forked last, so the other streams (and every drum run) stay as they were.
+    let mut augment_rng = rng.fork();
 
     let (config, varmap, net) = build_net(options, start, &mut init_rng)?;
     let vars = sorted_vars(&varmap)?;
@@ -138,7 +140,16 @@ fn run(
         let mut epoch_nll = 0.0;
         let mut epoch_steps = 0usize;
         for chunk in order.chunks(batch_size) {
-            let windows: Vec<&[EventId]> = chunk.iter().map(|&i| train_windows[i]).collect();
+            let family = config.family();
+            let windows: Vec<Vec<EventId>> = chunk
+                .iter()
+                .map(|&i| {
+                    let mut window = train_windows[i].to_vec();
+                    family.augment(&mut window, &mut augment_rng);
+                    window
+                })
+                .collect();
+            let windows: Vec<&[EventId]> = windows.iter().map(Vec::as_slice).collect();
             let batch = WindowBatch::new(&windows, &Device::Cpu)?;
             let mut dropout = Dropout::new(config.dropout, &mut dropout_rng);
             let logits = net.forward(&batch.prev_events, &batch.counters, Some(&mut dropout))?;

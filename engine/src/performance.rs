@@ -1,0 +1,160 @@
+//! A performance of one model family, read from a MIDI file: the sequence that family's model
+//! reads and writes (a drummer's hits, a melody's line), and what reading it left out.
+
+use std::fmt;
+
+use crate::dataset::windows;
+use crate::encoding::{EventId, Family};
+use crate::melody_sequence::MelodySequence;
+use crate::midi_file::{KitCheck, MidiFileError, read_drums, read_melody};
+use crate::sequence::DrumSequence;
+
+/// A performance quantized to 16th steps, step 0 on a bar line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Performance {
+    /// Drum hits.
+    Drums(DrumSequence),
+    /// A monophonic melody.
+    Melody(MelodySequence),
+}
+
+/// What reading a file as a family's performance left out or changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadReport {
+    /// Drums: the notes that are not drum-kit notes (heard as another drum, or left out).
+    pub kit: KitCheck,
+    /// Melodies: notes read.
+    pub melody_notes: usize,
+    /// Melodies: notes left out under a higher note on the same step (chords, grace notes).
+    pub dropped_notes: usize,
+    /// Melodies: notes folded into the encoding's range by octaves.
+    pub folded_notes: usize,
+}
+
+impl ReadReport {
+    /// Adds another file's counts.
+    pub fn add(&mut self, other: &ReadReport) {
+        self.kit.add(&other.kit);
+        self.melody_notes += other.melody_notes;
+        self.dropped_notes += other.dropped_notes;
+        self.folded_notes += other.folded_notes;
+    }
+}
+
+impl fmt::Display for ReadReport {
+    /// One line per thing worth saying; nothing when nothing was left out.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(summary) = self.kit.summary() {
+            writeln!(f, "{summary}")?;
+        }
+        if self.dropped_notes + self.folded_notes > 0 {
+            writeln!(
+                f,
+                "{} of {} notes left out under a higher note on the same 16th (a melody is its \
+                 top line); {} folded into pitches 48–83 by octaves",
+                self.dropped_notes, self.melody_notes, self.folded_notes
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl Performance {
+    /// Reads a Standard MIDI File as a performance of `family`.
+    pub fn read(family: Family, bytes: &[u8]) -> Result<(Performance, ReadReport), MidiFileError> {
+        match family {
+            Family::Drums => {
+                let read = read_drums(bytes)?;
+                let report = ReadReport {
+                    kit: read.kit,
+                    ..ReadReport::default()
+                };
+                Ok((Performance::Drums(read.sequence), report))
+            }
+            Family::Melody => {
+                let read = read_melody(bytes)?;
+                let report = ReadReport {
+                    melody_notes: read.notes,
+                    dropped_notes: read.dropped_notes,
+                    folded_notes: read.folded_notes,
+                    ..ReadReport::default()
+                };
+                Ok((Performance::Melody(read.sequence), report))
+            }
+        }
+    }
+
+    /// The family whose model reads it.
+    pub fn family(&self) -> Family {
+        match self {
+            Performance::Drums(_) => Family::Drums,
+            Performance::Melody(_) => Family::Melody,
+        }
+    }
+
+    /// The model's view: one event id per step.
+    pub fn ids(&self) -> Vec<EventId> {
+        match self {
+            Performance::Drums(drums) => drums.events().map(|event| event.id()).collect(),
+            Performance::Melody(melody) => melody.ids().collect(),
+        }
+    }
+
+    /// Steps in one bar.
+    pub fn steps_per_bar(&self) -> u32 {
+        match self {
+            Performance::Drums(drums) => drums.steps_per_bar,
+            Performance::Melody(melody) => melody.steps_per_bar,
+        }
+    }
+
+    /// Its tempo, in quarter notes per minute.
+    pub fn tempo_bpm(&self) -> f64 {
+        match self {
+            Performance::Drums(drums) => drums.tempo_bpm,
+            Performance::Melody(melody) => melody.tempo_bpm,
+        }
+    }
+
+    /// Bar-aligned windows of at most `steps` steps, as the model reads them (see
+    /// [`windows`]).
+    pub fn windows(&self, steps: usize) -> Vec<Vec<EventId>> {
+        windows(&self.ids(), self.steps_per_bar(), steps)
+            .into_iter()
+            .map(<[EventId]>::to_vec)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn fixture(path: &str) -> Vec<u8> {
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(path))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_file_reads_as_the_family_asked_for() {
+        let tune = fixture("folk/oneills1850-0101-0200144.mid");
+        let (melody, report) = Performance::read(Family::Melody, &tune).unwrap();
+        assert_eq!(melody.family(), Family::Melody);
+        assert!(report.melody_notes > 0);
+        assert!(melody.ids().iter().all(|id| id.index() < 38));
+        let windows = melody.windows(64);
+        assert!(windows.iter().all(|w| w.len() <= 64));
+        assert_eq!(
+            windows.iter().map(Vec::len).sum::<usize>() % melody.steps_per_bar() as usize,
+            0
+        );
+
+        let beat = fixture("groove/drummer3-session1-12_rock_120_beat_4-4.mid");
+        let (drums, report) = Performance::read(Family::Drums, &beat).unwrap();
+        assert_eq!(drums.family(), Family::Drums);
+        assert_eq!(report.kit.not_kit_notes(), 0);
+        assert_eq!(report.to_string(), "");
+    }
+}
