@@ -16,11 +16,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use antiphon_engine::dataset::Dataset;
+use antiphon_engine::encoding::Family;
+use antiphon_engine::encoding::key::KeyChoice;
+use antiphon_engine::encoding::scale::Scale;
 use antiphon_engine::live::io::{Input, InputKind};
 use antiphon_engine::live::messages::Generation;
 use antiphon_engine::live::performer::{Performer, Settings};
 use antiphon_engine::live::shelf::{ModelShelf, ShippedModel, UserModels};
 use antiphon_engine::midly::num::{u4, u7};
+use antiphon_engine::performance::Performance;
 use antiphon_engine::phrase::{AfterResponse, PhraseRules};
 use antiphon_engine::sequence::DrumSequence;
 use antiphon_engine::transport::{Position, TimeSignature, Transport};
@@ -90,10 +94,14 @@ fn shelf(workspace: &Path) -> Result<Arc<ModelShelf>, String> {
 
 /// Two-bar 4/4 calls from the validation split.
 fn calls(data: &Path) -> Result<Vec<DrumSequence>, String> {
-    let dataset = Dataset::load(data).map_err(|e| e.to_string())?;
+    let dataset = Dataset::load(data, Family::Drums).map_err(|e| e.to_string())?;
     let calls: Vec<DrumSequence> = dataset
         .validation()
         .into_iter()
+        .filter_map(|performance| match performance {
+            Performance::Drums(drums) => Some(drums),
+            Performance::Melody(_) => None,
+        })
         .filter(|s| s.steps_per_bar == 16 && s.steps.len() >= 32)
         .map(|s| DrumSequence {
             steps: s.steps[..32].to_vec(),
@@ -169,6 +177,8 @@ fn main() -> Result<(), String> {
         generation: Generation {
             temperature: 1.0,
             seed: NonZeroU32::new(1),
+            key: KeyChoice::Auto,
+            scale: Scale::Off,
         },
         out_channel: u4::new(9),
         velocity: Some(u7::new(100)),

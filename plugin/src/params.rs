@@ -4,6 +4,8 @@
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
+use antiphon_engine::encoding::key::KeyChoice;
+use antiphon_engine::encoding::scale::{Scale, Tonic};
 use antiphon_engine::live::io::Trigger;
 use antiphon_engine::live::messages::Generation;
 use antiphon_engine::live::performer::Settings;
@@ -17,6 +19,10 @@ pub const STATE_VERSION: u32 = 1;
 
 /// Phrase Bars' text for 0: the answer is as long as the call.
 const AS_CALL: &str = "as call";
+/// Velocity's text for 0: the answer as loud as the call was played.
+const AS_PLAYED: &str = "as played";
+/// Key's text for 0: found from the call.
+const AUTO_KEY: &str = "Auto";
 /// Seed's text for 0: a fresh take every phrase.
 const FRESH_SEED: &str = "fresh";
 
@@ -62,9 +68,15 @@ pub struct AntiphonParams {
     /// MIDI channel of the answer.
     #[id = "out_channel"]
     pub out_channel: IntParam,
-    /// Velocity of the answer's notes.
+    /// Velocity of the answer's notes; 0: as loud as the call was played (its mean velocity).
     #[id = "velocity"]
     pub velocity: IntParam,
+    /// The key a melodic answer keeps to with a scale: 0 Auto (found from the call), 1–12 C to B.
+    #[id = "key"]
+    pub key: IntParam,
+    /// The scale a melodic answer's notes are held to: Off, Major, … Blues.
+    #[id = "scale"]
+    pub scale: IntParam,
     /// 0: a fresh take every phrase; any other value makes takes reproducible.
     #[id = "seed"]
     pub seed: IntParam,
@@ -125,7 +137,47 @@ impl AntiphonParams {
             mutate: BoolParam::new("Mutate", false),
             passthrough: BoolParam::new("Passthrough", true),
             out_channel: IntParam::new("Out Channel", 10, IntRange::Linear { min: 1, max: 16 }),
-            velocity: IntParam::new("Velocity", 100, IntRange::Linear { min: 1, max: 127 }),
+            velocity: IntParam::new("Velocity", 0, IntRange::Linear { min: 0, max: 127 })
+                .with_value_to_string(Arc::new(|velocity| match velocity {
+                    0 => AS_PLAYED.to_owned(),
+                    n => n.to_string(),
+                }))
+                .with_string_to_value(Arc::new(|text| {
+                    let text = text.trim();
+                    if text.eq_ignore_ascii_case(AS_PLAYED) {
+                        Some(0)
+                    } else {
+                        text.parse().ok()
+                    }
+                })),
+            // Int parameters over the engine's own names, so hosts show and parse exactly the
+            // texts the engine knows (a typed "C#" or "Db" finds C♯).
+            key: IntParam::new("Key", 0, IntRange::Linear { min: 0, max: 12 })
+                .with_value_to_string(Arc::new(|key| match key_choice(key) {
+                    KeyChoice::Auto => AUTO_KEY.to_owned(),
+                    KeyChoice::Tonic(tonic) => tonic.name().to_owned(),
+                }))
+                .with_string_to_value(Arc::new(|text| {
+                    if text.trim().eq_ignore_ascii_case(AUTO_KEY) {
+                        Some(0)
+                    } else {
+                        Tonic::parse(text).map(|tonic| i32::from(tonic.class()) + 1)
+                    }
+                })),
+            scale: IntParam::new(
+                "Scale",
+                0,
+                IntRange::Linear {
+                    min: 0,
+                    max: Scale::ALL.len() as i32 - 1,
+                },
+            )
+            .with_value_to_string(Arc::new(|scale| scale_choice(scale).name().to_owned()))
+            .with_string_to_value(Arc::new(|text| {
+                Scale::parse(text)
+                    .and_then(|scale| Scale::ALL.iter().position(|&s| s == scale))
+                    .map(|index| index as i32)
+            })),
             seed: IntParam::new("Seed", 0, IntRange::Linear { min: 0, max: 9999 })
                 .with_value_to_string(Arc::new(|seed| match seed {
                     0 => FRESH_SEED.to_owned(),
@@ -189,9 +241,14 @@ impl AntiphonParams {
             generation: Generation {
                 temperature: self.temperature.value(),
                 seed: NonZeroU32::new(self.seed.value() as u32),
+                key: key_choice(self.key.value()),
+                scale: scale_choice(self.scale.value()),
             },
             out_channel: u4::new((self.out_channel.value() - 1).clamp(0, 15) as u8),
-            velocity: Some(u7::new(self.velocity.value().clamp(1, 127) as u8)),
+            velocity: match self.velocity.value() {
+                0 => None,
+                velocity => Some(u7::new(velocity.clamp(1, 127) as u8)),
+            },
             passthrough: self.passthrough.value(),
             trigger: match self.end_call_trigger.value() {
                 EndCallTrigger::Off => None,
@@ -201,6 +258,22 @@ impl AntiphonParams {
             model_slot: self.model.value() as u32,
         }
     }
+}
+
+/// The Key parameter's value: 0 Auto, then C to B.
+fn key_choice(value: i32) -> KeyChoice {
+    match u8::try_from(value - 1).ok().and_then(Tonic::new) {
+        Some(tonic) => KeyChoice::Tonic(tonic),
+        None => KeyChoice::Auto,
+    }
+}
+
+/// The Scale parameter's value, in the engine's order.
+fn scale_choice(value: i32) -> Scale {
+    usize::try_from(value)
+        .ok()
+        .and_then(|index| Scale::ALL.get(index).copied())
+        .unwrap_or(Scale::Off)
 }
 
 /// A call length in bars, 1–16, shown as "1 bar", "2 bars"….

@@ -38,6 +38,8 @@ fn every_parameter_round_trips_through_the_song() {
         ("Passthrough", "Off"),
         ("Out Channel", "3"),
         ("Velocity", "77"),
+        ("Key", "G"),
+        ("Scale", "Dorian"),
         ("Seed", "1234"),
         ("End Call Trigger", "CC"),
         ("End Call Number", "64"),

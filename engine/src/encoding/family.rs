@@ -5,7 +5,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::encoding::key::KeyChoice;
 use crate::encoding::melody::MelodyEvent;
+use crate::encoding::melody_mask::scale_mask;
+use crate::encoding::scale::Scale;
 use crate::encoding::transposition::random_transposition;
 use crate::encoding::{EventId, drums, melody};
 use crate::rng::SplitMix64;
@@ -46,6 +49,21 @@ impl Family {
         match self {
             Family::Drums => drums::NUM_EVENTS,
             Family::Melody => melody::NUM_EVENTS,
+        }
+    }
+
+    /// Which events an answer may play, given the key and scale asked for and the events the
+    /// model heard (its call): `None` allows all. Drums have no key.
+    pub fn answer_mask(self, key: KeyChoice, scale: Scale, heard: &[EventId]) -> Option<Vec<bool>> {
+        match self {
+            Family::Drums => None,
+            Family::Melody => {
+                let heard: Vec<MelodyEvent> = heard
+                    .iter()
+                    .filter_map(|&id| MelodyEvent::from_id(id))
+                    .collect();
+                scale_mask(key.tonic(scale, &heard), scale).map(|mask| mask.to_vec())
+            }
         }
     }
 
@@ -95,7 +113,12 @@ mod tests {
     fn a_melody_is_augmented_into_another_key_and_drums_are_not() {
         use crate::encoding::melody::Pitch;
         let on = |midi| MelodyEvent::NoteOn(Pitch::new(midi).unwrap()).id();
-        let melody = [on(60), MelodyEvent::NoEvent.id(), on(64), MelodyEvent::NoteOff.id()];
+        let melody = [
+            on(60),
+            MelodyEvent::NoEvent.id(),
+            on(64),
+            MelodyEvent::NoteOff.id(),
+        ];
         let mut rng = SplitMix64::new(5);
         let keys: std::collections::BTreeSet<Vec<EventId>> = (0..200)
             .map(|_| {
@@ -106,7 +129,10 @@ mod tests {
                 let third = MelodyEvent::from_id(window[2]).unwrap();
                 match (first, third) {
                     (MelodyEvent::NoteOn(a), MelodyEvent::NoteOn(b)) => {
-                        assert_eq!((i16::from(b.midi()) - i16::from(a.midi())).rem_euclid(12), 4)
+                        assert_eq!(
+                            (i16::from(b.midi()) - i16::from(a.midi())).rem_euclid(12),
+                            4
+                        )
                     }
                     other => panic!("{other:?}"),
                 }

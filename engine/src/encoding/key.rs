@@ -2,7 +2,7 @@
 //! pitch class sounds with the Krumhansl–Kessler key profiles of all 24 major and minor keys.
 
 use crate::encoding::melody::{MelodyEvent, note_spans};
-use crate::encoding::scale::Tonic;
+use crate::encoding::scale::{Scale, Tonic};
 
 /// Krumhansl & Kessler (1982): how well each pitch class, from the tonic up, fits a major key
 /// (probe-tone ratings).
@@ -52,6 +52,36 @@ pub fn estimate_key(durations: &[f64; 12]) -> Option<KeyEstimate> {
         }
     }
     best.map(|(_, key)| key)
+}
+
+/// The key an answer is held to: found from what the model heard, or given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum KeyChoice {
+    /// Found from the call (Krumhansl–Schmuckler).
+    #[default]
+    Auto,
+    /// This tonic.
+    Tonic(Tonic),
+}
+
+impl KeyChoice {
+    /// The tonic `scale` is built on for an answer to `heard`. Auto takes the estimated key's
+    /// tonic, or that of its relative key when the scale's mode is the other one (a call in A
+    /// minor answered in a major scale keeps its notes: C major); C when nothing was heard.
+    pub fn tonic(self, scale: Scale, heard: &[MelodyEvent]) -> Tonic {
+        match self {
+            KeyChoice::Tonic(tonic) => tonic,
+            KeyChoice::Auto => match estimate_key(&pitch_class_durations(heard)) {
+                Some(KeyEstimate { tonic, minor }) if minor == scale.minor() => tonic,
+                Some(KeyEstimate { tonic, minor }) => {
+                    // Relative major: a minor third up; relative minor: a minor third down.
+                    let step = if minor { 3 } else { 9 };
+                    Tonic::new((tonic.class() + step) % 12).unwrap_or(tonic)
+                }
+                None => Tonic::ALL[0],
+            },
+        }
+    }
 }
 
 /// Pearson's correlation of `x` and `y`, or `None` when either does not vary.
@@ -218,5 +248,24 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn auto_takes_the_relative_key_when_the_scale_asks_for_the_other_mode() {
+        use crate::encoding::melody::Pitch;
+        // A, C, E held long, B and D short: A minor.
+        let mut heard = Vec::new();
+        for (midi, steps) in [(57, 8), (60, 4), (64, 6), (59, 1), (62, 1), (57, 8)] {
+            heard.push(MelodyEvent::NoteOn(Pitch::new(midi).unwrap()));
+            heard.extend(std::iter::repeat_n(MelodyEvent::NoEvent, steps - 1));
+        }
+        let name = |scale| KeyChoice::Auto.tonic(scale, &heard).name();
+        assert_eq!(name(Scale::NaturalMinor), "A");
+        assert_eq!(name(Scale::Dorian), "A");
+        assert_eq!(name(Scale::Major), "C");
+        assert_eq!(name(Scale::MajorPentatonic), "C");
+        let g = Tonic::parse("G").unwrap();
+        assert_eq!(KeyChoice::Tonic(g).tonic(Scale::Major, &heard), g);
+        assert_eq!(KeyChoice::Auto.tonic(Scale::Major, &[]).name(), "C");
     }
 }

@@ -130,6 +130,11 @@ impl Scale {
         }
     }
 
+    /// Whether the scale has a minor third above its tonic (its tonic is a minor key's).
+    pub const fn minor(self) -> bool {
+        self.degrees() & (1 << 3) != 0 && self.degrees() & (1 << 4) == 0
+    }
+
     /// The scale named `text`, in any case, surrounding spaces ignored.
     pub fn parse(text: &str) -> Option<Scale> {
         let text = text.trim();
@@ -263,5 +268,20 @@ mod tests {
         // Pitch classes beyond 11 are taken modulo 12 (MIDI pitch 61 is C♯).
         assert!(Scale::Major.contains(Tonic::parse("D").unwrap(), 61));
         assert!(!Scale::Major.contains(Tonic::parse("C").unwrap(), 61));
+    }
+
+    #[test]
+    fn minor_scales_are_those_with_a_minor_third() {
+        let minor: Vec<Scale> = Scale::ALL.into_iter().filter(|s| s.minor()).collect();
+        assert_eq!(
+            minor,
+            [
+                Scale::NaturalMinor,
+                Scale::Dorian,
+                Scale::HarmonicMinor,
+                Scale::MinorPentatonic,
+                Scale::Blues
+            ]
+        );
     }
 }

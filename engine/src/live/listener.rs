@@ -58,6 +58,11 @@ impl CallListener {
         self.start
     }
 
+    /// The call's events heard so far, from its first step.
+    pub fn events(&self) -> &[EventId] {
+        &self.events
+    }
+
     /// Hears step `step`; steps skipped since the last one are rests. Steps before the call or
     /// already heard are ignored.
     pub fn hear(&mut self, model: &Model, step: i64, event: EventId) -> Result<(), ModelError> {

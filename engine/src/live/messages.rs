@@ -4,6 +4,8 @@
 use std::num::NonZeroU32;
 use std::time::Instant;
 
+use crate::encoding::key::KeyChoice;
+use crate::encoding::scale::Scale;
 use crate::encoding::{EventId, Family};
 use crate::phrase::{AnswerRequest, WindowId};
 
@@ -34,6 +36,10 @@ pub struct Generation {
     pub temperature: f32,
     /// `None`: a fresh take every phrase; `Some(seed)`: reproducible takes.
     pub seed: Option<NonZeroU32>,
+    /// The key a melodic answer keeps to (with a scale).
+    pub key: KeyChoice,
+    /// The scale a melodic answer's notes are held to (`Off`: any note).
+    pub scale: Scale,
 }
 
 /// Model thread → audio thread.

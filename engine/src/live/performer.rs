@@ -573,6 +573,8 @@ mod tests {
     use super::*;
     use crate::encoding::EventId;
     use crate::encoding::drums::{DrumClass, DrumEvent};
+    use crate::encoding::key::KeyChoice;
+    use crate::encoding::scale::Scale;
     use crate::live::shelf::{ShippedModel, UserModels};
     use crate::model::loaded::tests::tiny_model_files;
     use crate::phrase::AfterResponse;
@@ -602,6 +604,8 @@ mod tests {
             generation: Generation {
                 temperature: 1.0,
                 seed: NonZeroU32::new(7),
+                key: KeyChoice::Auto,
+                scale: Scale::Off,
             },
             out_channel: u4::new(9),
             velocity: Some(u7::new(100)),

@@ -210,17 +210,23 @@ impl Worker {
                 generation,
                 deadline,
             } => {
-                let primed = match request.heard {
+                // The model's state after what it heard, and the events themselves (a melodic
+                // answer's key is found from them).
+                let (primed, heard) = match request.heard {
                     Heard::Call { primer, .. } => match self.listener.take() {
                         Some(mut listener) if listener.start() == primer.start => {
                             let (started, before) = (Instant::now(), listener.computed_steps());
                             let primed = listener.primed_until(model, primer.end)?;
                             let computed = listener.computed_steps() - before;
                             self.record_step_time(started.elapsed(), computed);
-                            primed
+                            let heard = &listener.events()[..primer.len_steps()];
+                            (primed, heard.to_vec())
                         }
-                        _ => CallListener::new(model, primer.start, 1)?
-                            .primed_until(model, primer.start)?,
+                        _ => (
+                            CallListener::new(model, primer.start, 1)?
+                                .primed_until(model, primer.start)?,
+                            Vec::new(),
+                        ),
                     },
                     Heard::Window { source_id, .. } => {
                         let Some((_, source)) = self.recent.iter().find(|(w, _)| *w == source_id)
@@ -236,10 +242,13 @@ impl Worker {
                         }
                         let primed = listener.primed_until(model, source.len() as i64)?;
                         self.record_step_time(started.elapsed(), listener.computed_steps());
-                        primed
+                        (primed, source)
                     }
                 };
-                self.answer(request, generation, deadline, primed)?;
+                let allowed = model
+                    .family()
+                    .answer_mask(generation.key, generation.scale, &heard);
+                self.answer(request, generation, deadline, primed, allowed.as_deref())?;
             }
         }
         Ok(())
@@ -251,6 +260,7 @@ impl Worker {
         generation: Generation,
         deadline: Instant,
         primed: Primed,
+        allowed: Option<&[bool]>,
     ) -> Result<(), ModelError> {
         let AnswerRequest { id, response, .. } = request;
         let skip_steps = match request.heard {
@@ -280,7 +290,7 @@ impl Worker {
         let started = Instant::now();
         for index in 0..total_steps {
             let log_probs = model.step(&mut state, last, position_steps)?;
-            let (event, log_prob) = sampler.sample(&log_probs, generation.temperature, None);
+            let (event, log_prob) = sampler.sample(&log_probs, generation.temperature, allowed);
             last = event;
             position_steps += 1;
             let Some(played) = index.checked_sub(skip_steps as usize) else {

@@ -76,4 +76,41 @@ mod tests {
             .collect();
         assert!(others.iter().any(|events| *events != a.events));
     }
+
+    #[test]
+    fn a_masked_melody_never_leaves_its_scale() {
+        use crate::encoding::key::KeyChoice;
+        use crate::encoding::melody::MelodyEvent;
+        use crate::encoding::scale::{Scale, Tonic};
+        use crate::model::loaded::tests::tiny_model_files_of;
+
+        let (config, weights) = tiny_model_files_of(crate::encoding::Family::Melody);
+        let model = Model::from_bytes(&config, &weights).unwrap();
+        let d = Tonic::parse("D").unwrap();
+        let mask = model
+            .family()
+            .answer_mask(KeyChoice::Tonic(d), Scale::Dorian, &[])
+            .unwrap();
+        let generated = generate(&model, &[], 5_000, 1.5, Some(&mask), 3).unwrap();
+        let pitches: Vec<_> = generated
+            .events
+            .iter()
+            .filter_map(|&id| match MelodyEvent::from_id(id) {
+                Some(MelodyEvent::NoteOn(pitch)) => Some(pitch),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            pitches.len() > 500,
+            "the tiny model plays notes: {}",
+            pitches.len()
+        );
+        assert!(pitches.iter().all(|p| Scale::Dorian.contains(d, p.class())));
+        // Unmasked, the same model strays out of D dorian.
+        let free = generate(&model, &[], 5_000, 1.5, None, 3).unwrap();
+        assert!(free.events.iter().any(|&id| matches!(
+            MelodyEvent::from_id(id),
+            Some(MelodyEvent::NoteOn(p)) if !Scale::Dorian.contains(d, p.class())
+        )));
+    }
 }

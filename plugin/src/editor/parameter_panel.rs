@@ -28,6 +28,8 @@ pub fn draw(ui: &mut Ui, link: &EditorLink, setter: &ParamSetter) {
         slider_row(ui, setter, &params.temperature);
         slider_row(ui, setter, &params.seed);
         model_panel::slot_menu_row(ui, link, setter);
+        slider_row(ui, setter, &params.key);
+        slider_row(ui, setter, &params.scale);
         slider_row(ui, setter, &params.velocity);
         slider_row(ui, setter, &params.out_channel);
         toggle_row(ui, setter, &params.passthrough);
@@ -68,7 +70,7 @@ mod tests {
         let params = link.params.clone();
         let drawn = TestEditor::open(link).settled_texts();
         let params = nice_plug::prelude::Params::param_map(params.as_ref());
-        assert_eq!(params.len(), 15);
+        assert_eq!(params.len(), 17);
         for (id, param, _) in params {
             // SAFETY: `params` is alive.
             let name = unsafe { param.name() };
