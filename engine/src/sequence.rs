@@ -84,6 +84,19 @@ impl DrumSequence {
         self.steps.iter().map(DrumStep::event)
     }
 
+    /// The mean velocity of its hits, or `None` when nothing is struck.
+    pub fn mean_velocity(&self) -> Option<u7> {
+        let velocities: Vec<u32> = self
+            .steps
+            .iter()
+            .flat_map(|step| step.hits.iter().flatten())
+            .map(|hit| u32::from(hit.velocity.as_int()))
+            .collect();
+        let count = u32::try_from(velocities.len()).ok().filter(|&n| n > 0)?;
+        let mean = (velocities.iter().sum::<u32>() + count / 2) / count;
+        Some(u7::new(mean.clamp(1, 127) as u8))
+    }
+
     /// Every hit at its played position, step by step (classes in bit order within a step).
     pub fn played_hits(&self) -> impl Iterator<Item = PlayedHit> + '_ {
         self.steps.iter().enumerate().flat_map(|(index, step)| {

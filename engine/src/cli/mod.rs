@@ -8,4 +8,5 @@ pub mod model_choice;
 pub mod numbers;
 pub mod progress_bar;
 pub mod respond;
+pub mod roll;
 pub mod train;

@@ -1,11 +1,18 @@
-//! `antiphon respond`: prime the model with a call and write the sampled response as MIDI.
+//! `antiphon respond`: prime a model with a call and write the sampled response as MIDI. The
+//! model's family decides how the call is heard and the answer written: drums on channel 10, a
+//! melody on channel 1 where the call was played, held to a key and scale if asked.
 
 use std::path::PathBuf;
 
-use antiphon_engine::encoding::EventId;
-use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
-use antiphon_engine::midi_file::{read_drums_file, write_drums};
+use antiphon_engine::encoding::drums::DrumEvent;
+use antiphon_engine::encoding::key::KeyChoice;
+use antiphon_engine::encoding::melody::MelodyEvent;
+use antiphon_engine::encoding::scale::{Scale, Tonic};
+use antiphon_engine::encoding::{EventId, Family};
+use antiphon_engine::melody_sequence::{MelodySequence, MelodyStep};
+use antiphon_engine::midi_file::{write_drums, write_melody};
 use antiphon_engine::model::generate;
+use antiphon_engine::performance::Performance;
 use antiphon_engine::sequence::{DrumSequence, DrumStep};
 use anyhow::Context;
 use clap::Args;
@@ -13,13 +20,16 @@ use midly::num::{u4, u7};
 
 use crate::cli::model_choice::{ModelChoice, SHIPPED};
 use crate::cli::numbers;
+use crate::cli::roll::roll;
 
 /// General MIDI drums: channel 10, numbered 9 from zero.
 const DRUM_CHANNEL: u8 = 9;
+/// A melody's answer: channel 1.
+const MELODY_CHANNEL: u8 = 0;
 /// Bars of the call shown above the response, for comparison.
 const CALL_BARS_SHOWN: usize = 2;
-/// Velocity of generated hits (the model does not predict velocity yet).
-const RESPONSE_VELOCITY: u8 = 100;
+/// Velocity of the answer when the call has no notes to take it from.
+const DEFAULT_VELOCITY: u8 = 100;
 
 /// Arguments of `antiphon respond`.
 #[derive(Debug, Args)]
@@ -27,7 +37,8 @@ pub struct RespondArgs {
     /// Model: `shipped` (the drum model built into the tool) or a model folder.
     #[arg(long, default_value = SHIPPED, value_parser = ModelChoice::parse)]
     model: ModelChoice,
-    /// The call: a drum MIDI file (quantized to 16th notes; drum notes on any channel).
+    /// The call: a MIDI file, read as the model's family plays (drum notes on any channel; a
+    /// melody's top line on any channel but 10), quantized to 16th notes.
     #[arg(long)]
     call: PathBuf,
     /// Length of the response, in bars of the call's time signature: 1 to 64.
@@ -39,29 +50,67 @@ pub struct RespondArgs {
     /// Seed for sampling: the same seed gives the same response.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Where to write the response (a format-0 MIDI file on channel 10).
+    /// Melodies: the key the scale is built on, `auto` (found from the call) or a tonic (C, C#,
+    /// Db … B).
+    #[arg(long, default_value = "auto", value_parser = parse_key)]
+    key: KeyChoice,
+    /// Melodies: the scale the answer's notes keep to: off, major, natural minor, dorian,
+    /// mixolydian, harmonic minor, major pentatonic, minor pentatonic, blues.
+    #[arg(long, default_value = "off", value_parser = parse_scale)]
+    scale: Scale,
+    /// Where to write the response (a format-0 MIDI file).
     #[arg(long)]
     out: PathBuf,
+}
+
+fn parse_key(text: &str) -> Result<KeyChoice, String> {
+    if text.trim().eq_ignore_ascii_case("auto") {
+        return Ok(KeyChoice::Auto);
+    }
+    Tonic::parse(text)
+        .map(KeyChoice::Tonic)
+        .ok_or_else(|| "expected auto or a tonic: C, C#, Db, D … B".to_owned())
+}
+
+fn parse_scale(text: &str) -> Result<Scale, String> {
+    Scale::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = Scale::ALL.iter().map(|scale| scale.name()).collect();
+        format!("expected one of: {}", names.join(", "))
+    })
 }
 
 /// Runs `antiphon respond`.
 pub fn run(args: RespondArgs) -> anyhow::Result<()> {
     let model = args.model.load()?;
-    let read = read_drums_file(&args.call)?;
-    if let Some(summary) = read.kit.summary() {
-        eprintln!("warning: {}: {summary}", args.call.display());
+    let family = model.family();
+    if family == Family::Drums && (args.scale != Scale::Off || args.key != KeyChoice::Auto) {
+        eprintln!(
+            "note: --key and --scale hold melodies; {} plays drums",
+            args.model
+        );
     }
-    let call = read.sequence;
-    let steps_per_bar = call.steps_per_bar as usize;
+    let (call, report) = Performance::read_file(family, &args.call)?;
+    for line in report.to_string().lines() {
+        eprintln!("warning: {}: {line}", args.call.display());
+    }
+    let steps_per_bar = call.steps_per_bar() as usize;
     // The response starts on the bar line after the call.
-    let mut primer: Vec<EventId> = call.events().map(DrumEvent::id).collect();
+    let mut primer = call.ids();
     primer.resize(
         primer.len().div_ceil(steps_per_bar) * steps_per_bar,
         EventId::QUIET,
     );
     let steps = args.bars * steps_per_bar;
-    let generated = generate(&model, &primer, steps, args.temperature, None, args.seed)
-        .context("generating the response failed")?;
+    let allowed = family.answer_mask(args.key, args.scale, &primer);
+    let generated = generate(
+        &model,
+        &primer,
+        steps,
+        args.temperature,
+        allowed.as_deref(),
+        args.seed,
+    )
+    .context("generating the response failed")?;
     // Only weights that are not numbers give a NaN likelihood; their "answer" is noise.
     anyhow::ensure!(
         !generated.log_likelihood.is_nan(),
@@ -70,27 +119,14 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
         args.model
     );
 
-    let drums = |ids: &[EventId]| -> Vec<DrumEvent> {
-        ids.iter()
-            .map(|&id| DrumEvent::from_id(id).unwrap_or_default())
-            .collect()
-    };
-    let (call_events, answer_events) = (drums(&primer), drums(&generated.events));
-    let response = DrumSequence {
-        steps: answer_events
-            .iter()
-            .map(|&event| DrumStep::from_event(event, u7::new(RESPONSE_VELOCITY)))
-            .collect(),
-        steps_per_bar: call.steps_per_bar,
-        tempo_bpm: call.tempo_bpm,
-    };
-    std::fs::write(&args.out, write_drums(&response, u4::new(DRUM_CHANNEL)))
+    let (written, transpose) = write_answer(&call, &generated.events);
+    std::fs::write(&args.out, written)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
 
     eprintln!(
-        "call: {} at {:.1} bpm; response: {} by {}",
+        "call: {} at {:.1} bpm; response: {} by {} ({family})",
         bars(primer.len() / steps_per_bar),
-        call.tempo_bpm,
+        call.tempo_bpm(),
         bars(args.bars),
         args.model
     );
@@ -98,13 +134,18 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
     eprintln!("end of the call:");
     eprint!(
         "{}",
-        grid(
-            &call_events[call_events.len() - shown_call_steps..],
-            steps_per_bar
+        roll(
+            family,
+            &primer[primer.len() - shown_call_steps..],
+            steps_per_bar,
+            transpose
         )
     );
     eprintln!("response:");
-    eprint!("{}", grid(&answer_events, steps_per_bar));
+    eprint!(
+        "{}",
+        roll(family, &generated.events, steps_per_bar, transpose)
+    );
     println!("log_likelihood: {:.4}", generated.log_likelihood);
     println!(
         "log_likelihood_per_step: {:.4}",
@@ -114,6 +155,44 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The answer as a MIDI file, in the call's tempo and meter and at its mean velocity; a melody
+/// where the call was played. Also returns the semitones from the model's pitches to the
+/// written ones.
+fn write_answer(call: &Performance, answer: &[EventId]) -> (Vec<u8>, i8) {
+    match call {
+        Performance::Drums(drums) => {
+            let velocity = drums.mean_velocity().unwrap_or(u7::new(DEFAULT_VELOCITY));
+            let response = DrumSequence {
+                steps: answer
+                    .iter()
+                    .map(|&id| {
+                        DrumStep::from_event(DrumEvent::from_id(id).unwrap_or_default(), velocity)
+                    })
+                    .collect(),
+                steps_per_bar: drums.steps_per_bar,
+                tempo_bpm: drums.tempo_bpm,
+            };
+            (write_drums(&response, u4::new(DRUM_CHANNEL)), 0)
+        }
+        Performance::Melody(melody) => {
+            let velocity = melody.mean_velocity().unwrap_or(u7::new(DEFAULT_VELOCITY));
+            let response = MelodySequence {
+                steps: answer
+                    .iter()
+                    .map(|&id| {
+                        MelodyStep::new(MelodyEvent::from_id(id).unwrap_or_default(), velocity)
+                    })
+                    .collect(),
+                ..melody.clone()
+            };
+            (
+                write_melody(&response, u4::new(MELODY_CHANNEL)),
+                -melody.octave_shift_semitones,
+            )
+        }
+    }
+}
+
 /// "1 bar", "2 bars".
 fn bars(count: usize) -> String {
     if count == 1 {
@@ -121,23 +200,4 @@ fn bars(count: usize) -> String {
     } else {
         format!("{count} bars")
     }
-}
-
-/// A drum-machine view of the events: one row per class struck, `x` on a hit, `|` at bar lines.
-fn grid(events: &[DrumEvent], steps_per_bar: usize) -> String {
-    let mut text = String::new();
-    for class in DrumClass::ALL.into_iter().rev() {
-        if !events.iter().any(|e| e.contains(class)) {
-            continue;
-        }
-        text.push_str(&format!("{:>10} ", class.name()));
-        for (step, event) in events.iter().enumerate() {
-            if step.is_multiple_of(steps_per_bar) {
-                text.push('|');
-            }
-            text.push(if event.contains(class) { 'x' } else { '.' });
-        }
-        text.push_str("|\n");
-    }
-    text
 }
