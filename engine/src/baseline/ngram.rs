@@ -5,10 +5,20 @@ use std::collections::HashMap;
 
 use crate::encoding::EventId;
 
-/// Bits of one event in a context key: enough for the largest vocabulary (512 drum events).
-const EVENT_BITS: u32 = 9;
-/// The longest n-gram supported: seven 9-bit events of context pack into one `u64` key.
-pub const MAX_ORDER: usize = 8;
+/// Bits of a context key, which packs the context's events.
+const KEY_BITS: u32 = u64::BITS;
+
+/// The longest n-gram a vocabulary of `vocab_size` events supports: its context (order − 1
+/// events) packs into one `u64` key. Order 8 for the 512 drum events (9 bits each), 11 for the 38
+/// melody events (6 bits each).
+pub fn max_order(vocab_size: usize) -> usize {
+    (KEY_BITS / event_bits(vocab_size)) as usize + 1
+}
+
+/// Bits one event takes in a context key.
+fn event_bits(vocab_size: usize) -> u32 {
+    usize::BITS - vocab_size.saturating_sub(1).leading_zeros()
+}
 
 /// Mean negative log-likelihood over the steps scored.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -52,21 +62,19 @@ impl NgramModel {
     /// after no context, the second after one event, and so on up to `order - 1` events.
     ///
     /// # Panics
-    /// If `order` is zero or above [`MAX_ORDER`], or the vocabulary does not fit a context key.
+    /// If `order` is zero or above [`max_order`] for the vocabulary.
     pub fn fit(order: usize, vocab_size: usize, train: &[&[EventId]]) -> NgramModel {
+        let max = max_order(vocab_size);
         assert!(
-            (1..=MAX_ORDER).contains(&order),
-            "n-gram order must be 1..={MAX_ORDER}, got {order}"
+            (1..=max).contains(&order),
+            "n-gram order must be 1..={max} for {vocab_size} events, got {order}"
         );
-        assert!(
-            vocab_size <= 1 << EVENT_BITS,
-            "{vocab_size} events do not fit a key"
-        );
+        let bits = event_bits(vocab_size);
         let mut levels = vec![HashMap::<u64, Continuations>::new(); order];
         for events in train {
             for (t, &event) in events.iter().enumerate() {
                 for (k, level) in levels.iter_mut().enumerate().take(t + 1) {
-                    let continuations = level.entry(context_key(&events[t - k..t])).or_default();
+                    let continuations = level.entry(context_key(&events[t - k..t], bits)).or_default();
                     continuations.total += 1;
                     *continuations
                         .counts
@@ -93,7 +101,7 @@ impl NgramModel {
         let mut probability = 1.0 / self.vocab_size as f64;
         for (k, level) in self.levels.iter().enumerate().take(context_len + 1) {
             let context = &history[history.len() - k..];
-            if let Some(seen) = level.get(&context_key(context)) {
+            if let Some(seen) = level.get(&context_key(context, event_bits(self.vocab_size))) {
                 let distinct = seen.counts.len() as f64;
                 let count = seen
                     .counts
@@ -132,12 +140,12 @@ impl NgramModel {
     }
 }
 
-/// Packs a context of up to `MAX_ORDER - 1` events into one key ([`EVENT_BITS`] per event;
-/// contexts of different lengths live in different levels, so they cannot collide).
-fn context_key(context: &[EventId]) -> u64 {
+/// Packs a context of up to `max_order - 1` events into one key, `bits` per event (contexts of
+/// different lengths live in different levels, so they cannot collide).
+fn context_key(context: &[EventId], bits: u32) -> u64 {
     context
         .iter()
-        .fold(0, |key, event| (key << EVENT_BITS) | event.index() as u64)
+        .fold(0, |key, event| (key << bits) | event.index() as u64)
 }
 
 #[cfg(test)]
@@ -228,5 +236,15 @@ mod tests {
         let nll = model.nll_per_step(&[&one, &one]);
         assert_eq!(nll.steps, 0);
         assert!(nll.nats.is_nan());
+    }
+
+    #[test]
+    fn smaller_vocabularies_fit_longer_contexts() {
+        assert_eq!(max_order(512), 8);
+        assert_eq!(max_order(38), 11);
+        assert_eq!(max_order(2), 65);
+        let melody: Vec<EventId> = (0..200).map(|i| EventId::new(i % 38)).collect();
+        let model = NgramModel::fit(11, 38, &[&melody]);
+        assert!(model.nll_per_step(&[&melody]).nats < 0.1);
     }
 }
