@@ -5,6 +5,7 @@
 
 pub use midly;
 
+pub mod answer;
 pub mod baseline;
 pub mod dataset;
 pub mod encoding;

@@ -23,6 +23,9 @@ pub const HIPHOP_BEAT: &str = "drummer3-session2-26_hiphop_92_beat_4-4.mid";
 pub const JAZZ_BEAT_3_4: &str = "drummer1-session2-4_jazz_120_beat_3-4.mid";
 /// A GMD beat in 5/4 at 110 BPM (drummer 1, prog rock).
 pub const PROG_BEAT_5_4: &str = "drummer1-session2-111_rock-prog_110_beat_5-4.mid";
+/// A GMD beat in 4/4 at 100 BPM (drummer 9, rock, validation split): its third bar opens with a
+/// crash on the downbeat, where a drummer closes a two-bar phrase.
+pub const ROCK_BEAT_100: &str = "drummer9-session1-12_rock_100_beat_4-4.mid";
 /// A GMD beat in 6/8 at 80 BPM (drummer 6, rock).
 pub const ROCK_BEAT_6_8: &str = "drummer6-session1-4_rock_80_beat_6-8.mid";
 

@@ -74,7 +74,9 @@ impl NgramModel {
         for events in train {
             for (t, &event) in events.iter().enumerate() {
                 for (k, level) in levels.iter_mut().enumerate().take(t + 1) {
-                    let continuations = level.entry(context_key(&events[t - k..t], bits)).or_default();
+                    let continuations = level
+                        .entry(context_key(&events[t - k..t], bits))
+                        .or_default();
                     continuations.total += 1;
                     *continuations
                         .counts

@@ -9,7 +9,7 @@ use antiphon_engine::model::score::score_windows;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use crate::cli::family_arg;
+use crate::cli::{answers, family_arg};
 
 use crate::cli::data::{event_windows, files, load_reported, scored_steps, slices};
 use crate::cli::model_choice::{ModelChoice, SHIPPED};
@@ -39,6 +39,21 @@ pub struct EvalArgs {
     /// Files to score. Default: validation when the folder has a GMD info.csv, else all.
     #[arg(long, value_enum)]
     split: Option<EvalSplit>,
+    /// Instead of scoring the files, measure the model's answers: two-bar calls cut from every
+    /// 4/4 beat, closing on the next downbeat, answered with two bars; prints
+    /// `answer_density_median:` (answer hits per bar ÷ call hits per bar), `answers_opening_empty:`
+    /// (the fraction whose first bar has at most two hits) and the answers' log-likelihood.
+    #[arg(long, conflicts_with = "baseline")]
+    answers: bool,
+    /// With --answers: the sampling temperature (0.05 to 5).
+    #[arg(long, default_value_t = 1.0, value_parser = numbers::temperature, requires = "answers")]
+    temperature: f32,
+    /// With --answers: the seed the answers' seeds are drawn from.
+    #[arg(long, default_value_t = 1, requires = "answers")]
+    seed: u64,
+    /// With --answers: answers per call, each with its own seed (1 or more).
+    #[arg(long, default_value_t = 8, value_parser = numbers::at_least_one, requires = "answers")]
+    takes: usize,
     /// Window length in 16th-note steps (as in training), 2 to 1024.
     #[arg(long, default_value_t = 64, value_parser = numbers::steps_per_seq)]
     steps_per_seq: usize,
@@ -126,6 +141,31 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         SplitSource::InfoCsv => EvalSplit::Validation,
         SplitSource::PathHash => EvalSplit::All,
     });
+    if let (true, Scorer::Model(model)) = (args.answers, &scorer) {
+        let files: Vec<_> = dataset
+            .files
+            .iter()
+            .filter(|file| split.split().is_none_or(|split| file.split == split))
+            .collect();
+        let fullness = answers::measure(model, &files, args.temperature, args.seed, args.takes)?;
+        eprintln!(
+            "{} calls from {} ({} closing on a struck downbeat), answered {} times each with two \
+             bars by {}",
+            fullness.calls,
+            split.describe(),
+            fullness.closed_on_the_downbeat,
+            args.takes,
+            args.model
+        );
+        println!("answer_density_median: {:.3}", fullness.density_median);
+        println!("answers_opening_empty: {:.3}", fullness.opening_empty);
+        println!(
+            "answer_log_likelihood_per_step: {:.4}",
+            fullness.log_likelihood_per_step
+        );
+        println!("answers: {}", fullness.answers);
+        return Ok(());
+    }
     let sequences = match split.split() {
         Some(split) => dataset.in_split(split),
         None => dataset.all(),

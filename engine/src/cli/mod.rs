@@ -1,5 +1,6 @@
 //! The `antiphon` tool's subcommands, one file each, and what they share.
 
+pub mod answers;
 pub mod data;
 pub mod error_line;
 pub mod eval;

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use antiphon_engine::answer::{answer_call, whole_bars};
 use antiphon_engine::encoding::drums::DrumEvent;
 use antiphon_engine::encoding::key::KeyChoice;
 use antiphon_engine::encoding::melody::MelodyEvent;
@@ -11,7 +12,7 @@ use antiphon_engine::encoding::scale::{Scale, Tonic};
 use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::melody_sequence::{MelodySequence, MelodyStep};
 use antiphon_engine::midi_file::{write_drums, write_melody};
-use antiphon_engine::model::generate;
+use antiphon_engine::model::Sampling;
 use antiphon_engine::performance::Performance;
 use antiphon_engine::sequence::{DrumSequence, DrumStep};
 use anyhow::Context;
@@ -95,22 +96,22 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
     }
     let steps_per_bar = call.steps_per_bar() as usize;
     // The response starts on the bar line after the call.
-    let mut primer = call.ids();
-    primer.resize(
-        primer.len().div_ceil(steps_per_bar) * steps_per_bar,
-        EventId::QUIET,
-    );
+    let primer = whole_bars(call.ids(), steps_per_bar);
     let steps = args.bars * steps_per_bar;
     let allowed = family.answer_mask(args.key, args.scale, &primer);
-    let generated = generate(
-        &model,
-        &primer,
-        steps,
-        args.temperature,
-        allowed.as_deref(),
-        args.seed,
-    )
-    .context("generating the response failed")?;
+    let sampling = Sampling {
+        temperature: args.temperature,
+        allowed: allowed.as_deref(),
+        seed: args.seed,
+    };
+    let generated = answer_call(&model, &primer, steps_per_bar, steps, sampling)
+        .context("generating the response failed")?;
+    if generated.ending.skip_steps > 0 {
+        eprintln!(
+            "the call closes on a downbeat: the model hears it, and plays on unheard through the \
+             rest of that bar"
+        );
+    }
     // Only weights that are not numbers give a NaN likelihood; their "answer" is noise.
     anyhow::ensure!(
         !generated.log_likelihood.is_nan(),
@@ -125,7 +126,7 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
 
     eprintln!(
         "call: {} at {:.1} bpm; response: {} by {} ({family})",
-        bars(primer.len() / steps_per_bar),
+        bars(generated.ending.call_bars as usize),
         call.tempo_bpm(),
         bars(args.bars),
         args.model

@@ -286,11 +286,15 @@ mod tests {
                     "drummer6-session1-4_rock_80_beat_6-8.mid".to_owned(),
                     Split::Validation
                 ),
+                (
+                    "drummer9-session1-12_rock_100_beat_4-4.mid".to_owned(),
+                    Split::Validation
+                ),
             ]
         );
         assert_eq!(dataset.train().len(), 4);
-        assert_eq!(dataset.validation().len(), 2);
-        assert_eq!(dataset.all().len(), 6);
+        assert_eq!(dataset.validation().len(), 3);
+        assert_eq!(dataset.all().len(), 7);
         assert_eq!(dataset.train()[0].steps_per_bar(), 20);
         assert_eq!(dataset.train()[1].steps_per_bar(), 12);
         assert_eq!(dataset.validation()[1].steps_per_bar(), 12);

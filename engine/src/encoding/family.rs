@@ -11,6 +11,7 @@ use crate::encoding::melody_mask::scale_mask;
 use crate::encoding::scale::Scale;
 use crate::encoding::transposition::random_transposition;
 use crate::encoding::{EventId, drums, melody};
+use crate::phrase::LastBar;
 use crate::rng::SplitMix64;
 
 /// A model family, chosen by a model folder's `config.json` `encoding` (serialized as that
@@ -50,6 +51,42 @@ impl Family {
             Family::Drums => drums::NUM_EVENTS,
             Family::Melody => melody::NUM_EVENTS,
         }
+    }
+
+    /// How many notes `event` starts: the drums struck, or one for a melody's note-on.
+    pub fn hits(self, event: EventId) -> usize {
+        match self {
+            Family::Drums => drums::DrumEvent::from_id(event).map_or(0, |e| e.classes().count()),
+            Family::Melody => usize::from(matches!(
+                MelodyEvent::from_id(event),
+                Some(MelodyEvent::NoteOn(_))
+            )),
+        }
+    }
+
+    /// What the last bar of a call (`bar`, after the call's `before`) holds: where its notes
+    /// start, and whether a melody's note held over its bar line sounds on a 16th into it.
+    pub fn last_bar(self, before: &[EventId], bar: &[EventId]) -> LastBar {
+        let onsets = bar
+            .iter()
+            .enumerate()
+            .filter(|&(_, &event)| self.hits(event) > 0)
+            .map(|(step, _)| step);
+        let held_over = match self {
+            Family::Drums => false,
+            Family::Melody => {
+                let sounding = before
+                    .iter()
+                    .rev()
+                    .find_map(|&id| match MelodyEvent::from_id(id) {
+                        Some(MelodyEvent::NoEvent) | None => None,
+                        Some(event) => Some(matches!(event, MelodyEvent::NoteOn(_))),
+                    })
+                    .unwrap_or(false);
+                sounding && bar.iter().take(2).all(|id| id.is_quiet())
+            }
+        };
+        LastBar::of(onsets, held_over)
     }
 
     /// Which events an answer may play, given the key and scale asked for and the events the

@@ -23,7 +23,8 @@ pub struct CallListener {
     start: i64,
     steps_per_bar: u32,
     primed: Primed,
-    /// Snapshots at the call's bar lines, for cutting a silent last bar from the primer.
+    /// Snapshots at the call's bar lines and a step after them, for ending the primer before a
+    /// silent last bar or after an accent's downbeat (see [`crate::phrase::ending`]).
     bar_snapshots: Vec<Primed>,
     events: Vec<EventId>,
     /// LSTM steps computed so far, replays included.
@@ -88,19 +89,16 @@ impl CallListener {
         self.primed.last = event;
         self.primed.position_steps = position + 1;
         self.events.push(event);
-        if self
-            .primed
-            .position_steps
-            .is_multiple_of(self.steps_per_bar as usize)
-        {
+        let into_bar = self.primed.position_steps % self.steps_per_bar as usize;
+        if into_bar <= 1 {
             self.bar_snapshots.push(self.primed.clone());
         }
         Ok(())
     }
 
     /// The model primed with the call's steps before `end`: the live state when everything up
-    /// to `end` was heard, a bar snapshot when `end` is an earlier bar line, the live state fed
-    /// with rests when the call's last steps never arrived.
+    /// to `end` was heard, a snapshot when `end` is an earlier bar line or the step after one,
+    /// the live state fed with rests when the call's last steps never arrived.
     pub fn primed_until(&mut self, model: &Model, end: i64) -> Result<Primed, ModelError> {
         let Ok(length) = usize::try_from(end - self.start) else {
             return Ok(Primed {
@@ -123,7 +121,7 @@ impl CallListener {
         {
             return Ok(snapshot.clone());
         }
-        // Not a bar line (cannot happen with bar-aligned primers): replay the call's steps.
+        // Not where a call ends (cannot happen with primers Turns decides): replay the call.
         let mut replay = CallListener::new(model, self.start, self.steps_per_bar)?;
         for (position, &event) in self.events[..length].iter().enumerate() {
             replay.hear(model, self.start + position as i64, event)?;

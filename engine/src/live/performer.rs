@@ -1038,4 +1038,37 @@ mod tests {
         );
         assert_eq!(outputs, [OutputKind::Forward(0), OutputKind::Forward(0)]);
     }
+
+    #[test]
+    fn a_call_closed_on_a_downbeat_is_answered_after_that_bar_without_a_replay() {
+        // Kicks on the beats of bars 0–1 and on bar 2's downbeat alone.
+        let mut hits = two_bar_call();
+        hits.push(2 * BAR);
+        let rules = PhraseRules {
+            max_call_bars: 8,
+            ..settings().rules
+        };
+        let settings = Settings {
+            rules,
+            ..settings()
+        };
+        let (outputs, _, stats) = perform_in(
+            TimeSignature::FOUR_FOUR,
+            512,
+            &hits,
+            6 * BAR,
+            None,
+            settings,
+            false,
+        );
+        let ons = note_ons(&outputs);
+        assert!(!ons.is_empty());
+        assert!(
+            ons.iter().all(|&at| (3 * BAR..5 * BAR).contains(&at)),
+            "a two-bar answer on bars 3–4: {ons:?}"
+        );
+        // Three bars heard (the first step is context), the rest of the accent's bar run on
+        // unheard, two bars answered: the primer ending after the downbeat is a snapshot.
+        assert_eq!(stats.steps.load(Ordering::Relaxed), 47 + 15 + 32);
+    }
 }

@@ -15,17 +15,32 @@ pub struct Generated {
     pub log_likelihood: f32,
 }
 
-/// Feeds `primer` (step 0 on a bar line) through `model`, then samples `steps` more events at
-/// `temperature` with a sampler seeded by `seed`, only among the `allowed` events when given.
-/// Same inputs, same output.
+/// How to sample a response.
+#[derive(Debug, Clone, Copy)]
+pub struct Sampling<'a> {
+    /// Softmax temperature.
+    pub temperature: f32,
+    /// The events the sampler may draw (`None`: all).
+    pub allowed: Option<&'a [bool]>,
+    /// The sampler's seed: the same seed gives the same response.
+    pub seed: u64,
+}
+
+/// Feeds `primer` (step 0 on a bar line) through `model`, samples `skip_steps` events it leaves
+/// out (the model runs on through a gap before the response), then `steps` events of response,
+/// as `sampling` says. Same inputs, same output.
 pub fn generate(
     model: &Model,
     primer: &[EventId],
+    skip_steps: usize,
     steps: usize,
-    temperature: f32,
-    allowed: Option<&[bool]>,
-    seed: u64,
+    sampling: Sampling<'_>,
 ) -> Result<Generated, ModelError> {
+    let Sampling {
+        temperature,
+        allowed,
+        seed,
+    } = sampling;
     let mut state = model.initial_state()?;
     let mut sampler = Sampler::new(seed);
     // Step 0 of the primer is context only (as in training); with no primer at all, the model
@@ -39,12 +54,14 @@ pub fn generate(
     }
     let mut events = Vec::with_capacity(steps);
     let mut log_likelihood = 0.0;
-    for position in primer.len()..primer.len() + steps {
-        let log_probs = model.step(&mut state, prev, position)?;
+    for index in 0..skip_steps + steps {
+        let log_probs = model.step(&mut state, prev, primer.len() + index)?;
         let (event, log_prob) = sampler.sample(&log_probs, temperature, allowed);
-        log_likelihood += log_prob;
-        events.push(event);
         prev = event;
+        if index >= skip_steps {
+            log_likelihood += log_prob;
+            events.push(event);
+        }
     }
     Ok(Generated {
         events,
@@ -57,19 +74,27 @@ mod tests {
     use super::*;
     use crate::model::loaded::tests::tiny_model_files;
 
+    fn sampling(allowed: Option<&[bool]>, seed: u64) -> Sampling<'_> {
+        Sampling {
+            temperature: 1.0,
+            allowed,
+            seed,
+        }
+    }
+
     #[test]
     fn same_seed_same_response() {
         let (config, weights) = tiny_model_files();
         let model = Model::from_bytes(&config, &weights).unwrap();
         let primer = [EventId::new(5), EventId::QUIET];
-        let a = generate(&model, &primer, 16, 1.0, None, 11).unwrap();
-        let b = generate(&model, &primer, 16, 1.0, None, 11).unwrap();
+        let a = generate(&model, &primer, 0, 16, sampling(None, 11)).unwrap();
+        let b = generate(&model, &primer, 0, 16, sampling(None, 11)).unwrap();
         assert_eq!(a, b);
         assert_eq!(a.events.len(), 16);
         assert!(a.log_likelihood < 0.0);
         let others: Vec<_> = (12..16)
             .map(|seed| {
-                generate(&model, &primer, 16, 1.0, None, seed)
+                generate(&model, &primer, 0, 16, sampling(None, seed))
                     .unwrap()
                     .events
             })
@@ -91,7 +116,18 @@ mod tests {
             .family()
             .answer_mask(KeyChoice::Tonic(d), Scale::Dorian, &[])
             .unwrap();
-        let generated = generate(&model, &[], 5_000, 1.5, Some(&mask), 3).unwrap();
+        let generated = generate(
+            &model,
+            &[],
+            0,
+            5_000,
+            Sampling {
+                temperature: 1.5,
+                allowed: Some(&mask),
+                seed: 3,
+            },
+        )
+        .unwrap();
         let pitches: Vec<_> = generated
             .events
             .iter()
@@ -107,10 +143,33 @@ mod tests {
         );
         assert!(pitches.iter().all(|p| Scale::Dorian.contains(d, p.class())));
         // Unmasked, the same model strays out of D dorian.
-        let free = generate(&model, &[], 5_000, 1.5, None, 3).unwrap();
+        let free = generate(
+            &model,
+            &[],
+            0,
+            5_000,
+            Sampling {
+                temperature: 1.5,
+                allowed: None,
+                seed: 3,
+            },
+        )
+        .unwrap();
         assert!(free.events.iter().any(|&id| matches!(
             MelodyEvent::from_id(id),
             Some(MelodyEvent::NoteOn(p)) if !Scale::Dorian.contains(d, p.class())
         )));
+    }
+
+    #[test]
+    fn skipped_steps_are_sampled_but_left_out() {
+        let (config, weights) = tiny_model_files();
+        let model = Model::from_bytes(&config, &weights).unwrap();
+        let primer = [EventId::new(5), EventId::QUIET];
+        let whole = generate(&model, &primer, 0, 20, sampling(None, 8)).unwrap();
+        let skipped = generate(&model, &primer, 4, 16, sampling(None, 8)).unwrap();
+        // Same draws: the skipped run is the whole run without its first four events.
+        assert_eq!(skipped.events, whole.events[4..]);
+        assert!(skipped.log_likelihood > whole.log_likelihood);
     }
 }

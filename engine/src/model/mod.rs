@@ -14,7 +14,7 @@ pub mod score;
 
 pub use config::ModelConfig;
 pub use error::ModelError;
-pub use generate::{Generated, generate};
+pub use generate::{Generated, Sampling, generate};
 pub use loaded::Model;
 pub use lstm::LstmState;
 pub use sample::Sampler;

@@ -2,6 +2,7 @@
 //! Clocked in 16th steps by the audio thread; no I/O, no model, no allocation.
 
 pub mod actions;
+pub mod ending;
 pub mod meter;
 pub mod request;
 pub mod rules;
@@ -9,6 +10,7 @@ pub mod span;
 pub mod state;
 
 pub use actions::{Action, Actions, WindowId};
+pub use ending::{Ending, LastBar, ending};
 pub use meter::Meter;
 pub use request::{AnswerRequest, Heard};
 pub use rules::{AfterResponse, PhraseRules};

@@ -4,11 +4,12 @@
 //! and the grid moments as they pass; the machine answers with [`Actions`]. A call starts on the
 //! bar line before its first note and is decided once per bar, at the close of the bar's last
 //! step (or `lead` steps earlier when the model needs more time). A bar belongs to the call when
-//! a note starts in it: releases mean nothing. A response window starts on the bar line where
-//! the call ended.
+//! a note starts in it: releases mean nothing; a bar holding only its first step's notes closes
+//! the call (see [`super::ending`]). A response window starts on the bar line after the call.
 
 use super::{
-    Action, Actions, AfterResponse, AnswerRequest, Heard, Meter, PhraseRules, StepSpan, WindowId,
+    Action, Actions, AfterResponse, AnswerRequest, Heard, LastBar, Meter, PhraseRules, StepSpan,
+    WindowId, ending,
 };
 
 /// The longest response the performer schedules, in steps (16 bars of 8/4).
@@ -30,8 +31,11 @@ enum Call {
     Idle,
     Listening {
         start: i64,
-        /// Bar line of the latest bar with a note struck in it.
-        last_active_bar: i64,
+        /// Bar line of the latest bar with a note struck beyond its first step, or held over its
+        /// bar line.
+        last_played_bar: i64,
+        /// Bar line of the latest bar with a note struck on its first step.
+        last_downbeat_bar: i64,
         triggered: bool,
         /// Bars ending up to here have been decided.
         decided_until: i64,
@@ -115,22 +119,31 @@ impl Turns {
             return actions;
         }
         let bar = self.meter.bar_line_at_or_before(step);
-        match &mut self.call {
-            Call::Listening {
-                last_active_bar, ..
-            } => *last_active_bar = (*last_active_bar).max(bar),
-            Call::Idle => {
-                self.call = Call::Listening {
-                    start: bar,
-                    last_active_bar: bar,
-                    triggered: false,
-                    decided_until: bar,
-                };
-                actions.push(Action::CallStarted {
-                    start: bar,
-                    steps_per_bar: self.meter.steps_per_bar(),
-                });
-            }
+        if let Call::Idle = self.call {
+            self.call = Call::Listening {
+                start: bar,
+                last_played_bar: i64::MIN,
+                last_downbeat_bar: i64::MIN,
+                triggered: false,
+                decided_until: bar,
+            };
+            actions.push(Action::CallStarted {
+                start: bar,
+                steps_per_bar: self.meter.steps_per_bar(),
+            });
+        }
+        if let Call::Listening {
+            last_played_bar,
+            last_downbeat_bar,
+            ..
+        } = &mut self.call
+        {
+            let latest = if step == bar {
+                last_downbeat_bar
+            } else {
+                last_played_bar
+            };
+            *latest = (*latest).max(bar);
         }
         actions
     }
@@ -148,7 +161,8 @@ impl Turns {
         let mut actions = Actions::default();
         let Call::Listening {
             start,
-            last_active_bar,
+            last_played_bar,
+            last_downbeat_bar,
             triggered,
             decided_until,
         } = &mut self.call
@@ -164,19 +178,28 @@ impl Turns {
             return actions;
         }
         *decided_until = bar_end;
-        let (start, last_active_bar, triggered) = (*start, *last_active_bar, *triggered);
-        let bars = u32::try_from((bar_end - start) / steps_per_bar).unwrap_or(u32::MAX);
-        let silent = last_active_bar < bar_end - steps_per_bar;
-        let call_bars = self.rules.call_bars();
-        let (primer_end, heard_bars) = if triggered {
-            (bar_end, bars)
-        } else if silent {
-            (bar_end - steps_per_bar, bars.saturating_sub(1))
-        } else if bars >= *call_bars.end() {
-            (bar_end, bars)
+        let start = *start;
+        let last_bar = bar_end - steps_per_bar;
+        let last = if *last_played_bar >= last_bar {
+            LastBar::Played
+        } else if *last_downbeat_bar >= last_bar {
+            LastBar::Accent
         } else {
-            return actions;
+            LastBar::Silent
         };
+        let bars = u32::try_from((bar_end - start) / steps_per_bar).unwrap_or(u32::MAX);
+        let call_bars = self.rules.call_bars();
+        let ending = if *triggered {
+            ending(start, bar_end, steps_per_bar, LastBar::Played)
+        } else {
+            match ending(start, bar_end, steps_per_bar, last) {
+                // A silent or accented bar ends the call; a played one only at the maximum.
+                ended if ended.call_bars < bars => ended,
+                played if bars >= *call_bars.end() => played,
+                _ => return actions,
+            }
+        };
+        let heard_bars = ending.call_bars;
 
         self.call = Call::Idle;
         if heard_bars == 0 || heard_bars < *call_bars.start() {
@@ -191,13 +214,10 @@ impl Turns {
             .min(MAX_RESPONSE_STEPS as i64);
         let response = StepSpan::new(bar_end, bar_end + response_steps);
         // Decided early (lead), the primer stops at the last closed step and the model fills
-        // the rest of the bar itself; a silent last bar is cut from the primer and skipped.
-        let primer = StepSpan::new(start, primer_end.min(step + 1));
-        let skip_steps = if silent && !triggered {
-            0
-        } else {
-            u32::try_from(bar_end - primer.end).unwrap_or(0)
-        };
+        // the rest itself, as it runs on through an accent's bar.
+        let primer = StepSpan::new(start, ending.primer.end.min(step + 1));
+        let skip_steps =
+            ending.skip_steps + u32::try_from(ending.primer.end - primer.end).unwrap_or(0);
         let id = self.new_id();
         self.next = Some(Window { id, span: response });
         self.listen_from = if self.rules.overlap {
@@ -219,13 +239,17 @@ impl Turns {
     pub fn step_started(&mut self, step: i64, sustaining: bool) -> Actions {
         let mut actions = Actions::default();
         let bar = self.meter.bar_line_at_or_before(step);
+        // Held over the bar line: a note struck on the downbeat and held is a closing note.
         if step == bar + 1
             && sustaining
             && let Call::Listening {
-                last_active_bar, ..
+                last_played_bar,
+                last_downbeat_bar,
+                ..
             } = &mut self.call
+            && *last_downbeat_bar < bar
         {
-            *last_active_bar = (*last_active_bar).max(bar);
+            *last_played_bar = (*last_played_bar).max(bar);
         }
         if step != bar {
             return actions;
@@ -641,6 +665,50 @@ mod tests {
                 _ => None,
             });
             assert_eq!(primer_bars, Some(call_bars), "held until step {held_until}");
+        }
+    }
+
+    #[test]
+    fn a_closing_downbeat_ends_the_call_and_is_its_last_event() {
+        let mut t = turns(PhraseRules::default());
+        // Bars 1–2 played, bar 3 only its downbeat (step 48).
+        let notes: Vec<i64> = (16..48).step_by(2).chain([48]).collect();
+        let actions = run(&mut t, 0, 7 * BAR, &notes);
+        assert!(
+            actions.contains(&(
+                63,
+                respond(1, StepSpan::new(16, 49), 15, StepSpan::new(64, 96))
+            )),
+            "{actions:?}"
+        );
+    }
+
+    #[test]
+    fn a_melody_closing_on_a_long_downbeat_note_ends_there_and_one_held_over_goes_on() {
+        // Bars 0–1 played; a note struck on bar 2's downbeat and held through it closes the
+        // call. A note struck late in bar 1 and held into bar 2 makes bar 2 part of it.
+        for (struck, call_end, skip) in [(32, 33, 15), (30, 48, 0)] {
+            let mut t = turns(PhraseRules::default());
+            let mut actions = Vec::new();
+            for step in 0..6 * BAR {
+                actions.extend(t.step_started(step, step > struck && step < 48));
+                if (step < 32 && step % 4 == 0) || step == struck {
+                    actions.extend(t.note(step));
+                }
+                actions.extend(t.step_closed(step, 0));
+            }
+            let request = actions.iter().find_map(|a| match a {
+                Action::Respond(request) => Some(*request),
+                _ => None,
+            });
+            assert_eq!(
+                request.map(|r| r.heard),
+                Some(Heard::Call {
+                    primer: StepSpan::new(0, call_end),
+                    skip_steps: skip
+                }),
+                "a note struck at {struck}"
+            );
         }
     }
 }
