@@ -1,13 +1,15 @@
-//! Live timing of the performer with the shipped model: how early each answer's first step is
-//! ready before it must sound, and how long the audio thread's work takes per block.
+//! Live timing of the performer with a model of either family: how early each answer's first step
+//! is ready before it must sound, and how long the audio thread's work takes per block.
 //!
-//! `cargo bench -p antiphon-engine --bench deadline -- DATA [--phrases N] [--bpm T]`
+//! `cargo bench -p antiphon-engine --bench deadline -- DATA [--model DIR] [--phrases N] [--bpm T]`
 //!
-//! DATA is a Groove MIDI Dataset folder (with its `info.csv`); calls are the first two bars of its
-//! validation files (4/4), played with their recorded micro-timing. The model is `models/drums`. Blocks are
-//! processed as fast as possible, except around each answer's first bar line, where they are
-//! paced to the wall clock as a live host would — so the model thread races real time exactly
-//! where it matters. Prints numbers; asserts nothing about time.
+//! The model is `models/drums` unless `--model` names another model folder; DATA is a folder of
+//! MIDI files it reads (a Groove MIDI Dataset folder for drums, a folder of tunes for a melody
+//! model). Calls are the first two bars of the validation files in 4/4, played as recorded (a
+//! drummer's micro-timing; a melody's notes as long as they are written). Blocks are processed
+//! as fast as possible, except around each answer's first bar line, where they are paced to the
+//! wall clock as a live host would — so the model thread races real time exactly where it
+//! matters. Prints numbers; asserts nothing about time.
 
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
@@ -23,7 +25,9 @@ use antiphon_engine::live::io::{Input, InputKind};
 use antiphon_engine::live::messages::Generation;
 use antiphon_engine::live::performer::{Performer, Settings};
 use antiphon_engine::live::shelf::{ModelShelf, ShippedModel, UserModels};
+use antiphon_engine::melody_sequence::MelodySequence;
 use antiphon_engine::midly::num::{u4, u7};
+use antiphon_engine::model::Model;
 use antiphon_engine::performance::Performance;
 use antiphon_engine::phrase::{AfterResponse, PhraseRules};
 use antiphon_engine::sequence::DrumSequence;
@@ -36,15 +40,17 @@ const PHRASE_BARS: u64 = 5;
 
 struct Args {
     data: PathBuf,
+    model: PathBuf,
     phrases: usize,
     tempo_bpm: f64,
 }
 
-const USAGE: &str =
-    "usage: cargo bench -p antiphon-engine --bench deadline -- DATA [--phrases N] [--bpm T]";
+const USAGE: &str = "usage: cargo bench -p antiphon-engine --bench deadline -- DATA [--model DIR] \
+                     [--phrases N] [--bpm T]";
 
-fn args() -> Result<Args, String> {
+fn args(workspace: &Path) -> Result<Args, String> {
     let mut data = None;
+    let mut model = workspace.join("models/drums");
     let mut phrases = 200;
     let mut tempo_bpm = 120.0;
     let mut raw = std::env::args().skip(1).filter(|a| a != "--bench");
@@ -52,17 +58,19 @@ fn args() -> Result<Args, String> {
         match arg.as_str() {
             "--phrases" => phrases = parse(raw.next(), "--phrases")?,
             "--bpm" => tempo_bpm = parse(raw.next(), "--bpm")?,
+            "--model" => {
+                model = raw
+                    .next()
+                    .map(PathBuf::from)
+                    .ok_or("--model needs a folder")?
+            }
             path => data = Some(PathBuf::from(path)),
         }
     }
-    let data = data.ok_or_else(|| {
-        format!(
-            "{USAGE}
-DATA: a Groove MIDI Dataset folder (with its info.csv)"
-        )
-    })?;
+    let data = data.ok_or_else(|| format!("{USAGE}\nDATA: a folder of MIDI files"))?;
     Ok(Args {
         data,
+        model,
         phrases,
         tempo_bpm,
     })
@@ -74,8 +82,7 @@ fn parse<T: std::str::FromStr>(value: Option<String>, flag: &str) -> Result<T, S
         .ok_or_else(|| format!("{flag} needs a number"))
 }
 
-fn shelf(workspace: &Path) -> Result<Arc<ModelShelf>, String> {
-    let folder = workspace.join("models/drums");
+fn shelf(folder: &Path) -> Result<Arc<ModelShelf>, String> {
     let read = |name: &str| -> Result<&'static [u8], String> {
         let path = folder.join(name);
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -83,7 +90,7 @@ fn shelf(workspace: &Path) -> Result<Arc<ModelShelf>, String> {
     };
     Ok(Arc::new(ModelShelf::new(
         ShippedModel {
-            name: "drums",
+            name: "the model under test",
             config_json: read("config.json")?,
             weights: read("model.safetensors")?,
         },
@@ -92,22 +99,28 @@ fn shelf(workspace: &Path) -> Result<Arc<ModelShelf>, String> {
     )))
 }
 
-/// Two-bar 4/4 calls from the validation split.
-fn calls(data: &Path) -> Result<Vec<DrumSequence>, String> {
-    let dataset = Dataset::load(data, Family::Drums).map_err(|e| e.to_string())?;
-    let calls: Vec<DrumSequence> = dataset
+/// Two-bar 4/4 calls from the validation split, read as `family` plays.
+fn calls(data: &Path, family: Family) -> Result<Vec<Performance>, String> {
+    let dataset = Dataset::load(data, family).map_err(|e| e.to_string())?;
+    let calls: Vec<Performance> = dataset
         .validation()
         .into_iter()
-        .filter_map(|performance| match performance {
-            Performance::Drums(drums) => Some(drums),
-            Performance::Melody(_) => None,
+        .filter(|call| call.steps_per_bar() == 16)
+        .filter_map(|call| match call {
+            Performance::Drums(drums) => (drums.steps.len() >= 32).then(|| {
+                Performance::Drums(DrumSequence {
+                    steps: drums.steps[..32].to_vec(),
+                    ..drums.clone()
+                })
+            }),
+            Performance::Melody(melody) => (melody.steps.len() >= 32).then(|| {
+                Performance::Melody(MelodySequence {
+                    steps: melody.steps[..32].to_vec(),
+                    ..melody.clone()
+                })
+            }),
         })
-        .filter(|s| s.steps_per_bar == 16 && s.steps.len() >= 32)
-        .map(|s| DrumSequence {
-            steps: s.steps[..32].to_vec(),
-            ..s.clone()
-        })
-        .filter(|s| s.events().any(|e| !e.is_rest()))
+        .filter(|call| call.ids().iter().any(|id| !id.is_quiet()))
         .collect();
     if calls.is_empty() {
         return Err(format!(
@@ -119,19 +132,36 @@ fn calls(data: &Path) -> Result<Vec<DrumSequence>, String> {
 }
 
 /// The call's notes at absolute samples, starting at bar `first_bar`.
-fn call_inputs(
-    call: &DrumSequence,
-    first_bar: u64,
-    samples_per_step: f64,
-) -> Vec<(u64, InputKind)> {
-    let mut notes = Vec::new();
-    for hit in call.played_hits() {
-        let at_steps = (first_bar * 16) as f64 + hit.at_steps;
-        let on = (at_steps * samples_per_step).round() as u64;
-        let key = hit.class.output_pitch();
-        let channel = u4::new(0);
-        let velocity = f32::from(hit.velocity.as_int()) / 127.0;
-        notes.push((
+fn call_inputs(call: &Performance, first_bar: u64, samples_per_step: f64) -> Vec<(u64, InputKind)> {
+    let channel = u4::new(0);
+    let first_step = (first_bar * 16) as f64;
+    // (start in steps, length in steps, key, velocity)
+    let notes: Vec<(f64, f64, u7, u7)> = match call {
+        Performance::Drums(drums) => drums
+            .played_hits()
+            .map(|hit| (hit.at_steps, 0.125, hit.class.output_pitch(), hit.velocity))
+            .collect(),
+        Performance::Melody(melody) => melody
+            .notes()
+            .map(|note| {
+                let played =
+                    i16::from(note.span.pitch.midi()) - i16::from(melody.octave_shift_semitones);
+                let key = u7::new(played.clamp(0, 127) as u8);
+                (
+                    note.span.start_step as f64,
+                    note.span.len_steps as f64,
+                    key,
+                    note.velocity,
+                )
+            })
+            .collect(),
+    };
+    let mut inputs = Vec::new();
+    for (start, length, key, velocity) in notes {
+        let on = ((first_step + start) * samples_per_step).round() as u64;
+        let off = ((first_step + start + length) * samples_per_step).round() as u64 - 1;
+        let velocity = f32::from(velocity.as_int()) / 127.0;
+        inputs.push((
             on,
             InputKind::NoteOn {
                 channel,
@@ -139,13 +169,10 @@ fn call_inputs(
                 velocity,
             },
         ));
-        notes.push((
-            on + (samples_per_step / 8.0) as u64,
-            InputKind::NoteOff { channel, key },
-        ));
+        inputs.push((off, InputKind::NoteOff { channel, key }));
     }
-    notes.sort_by_key(|(at, _)| *at);
-    notes
+    inputs.sort_by_key(|(at, _)| *at);
+    inputs
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -154,10 +181,13 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 fn main() -> Result<(), String> {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let args = args()?;
-    let calls = calls(&args.data)?;
+    let args = args(&workspace)?;
+    let family = Model::load(&args.model)
+        .map_err(|e| e.to_string())?
+        .family();
+    let calls = calls(&args.data, family)?;
     let (mut performer, _feed) = Performer::start(
-        shelf(&workspace)?,
+        shelf(&args.model)?,
         0,
         RATE,
         false,
@@ -248,8 +278,10 @@ fn main() -> Result<(), String> {
     let block_ms = f64::from(BLOCK) / RATE * 1e3;
     let step_ms = samples_per_step / RATE * 1e3;
     println!(
-        "phrases: {} at {} BPM, {BLOCK}-sample blocks at {RATE} Hz",
-        args.phrases, args.tempo_bpm
+        "phrases: {} at {} BPM, {BLOCK}-sample blocks at {RATE} Hz; {} ({family})",
+        args.phrases,
+        args.tempo_bpm,
+        args.model.display()
     );
     println!(
         "answers: {} ({} late)",
