@@ -1,7 +1,6 @@
 //! The "Export as MIDI" column: the folder exports go to, a button for the last response and
 //! one for the last call, and what the last export wrote.
 
-use antiphon_engine::live::voicing::Voicing;
 use std::path::PathBuf;
 
 use antiphon_engine::midly::num::{u4, u7};
@@ -48,25 +47,18 @@ impl ExportPanel {
         );
         let response = session.last_response();
         if let Some(take) = button(ui, "Export last response", theme::RESPONSE, response) {
-            // Written as the plugin plays it: the answer's channel and velocity.
+            // Written as the plugin plays it: on the answer's channel, at the Velocity parameter's
+            // velocity or, "as played", at the call's.
             let settings = params.settings();
-            self.write(
-                &take,
-                clock,
-                "response",
-                settings.velocity.unwrap_or(Voicing::default().velocity),
-                settings.out_channel,
-            );
+            let velocity = settings.velocity.unwrap_or(take.voicing().velocity);
+            self.write(&take, clock, "response", velocity, settings.out_channel);
         }
         let call = session.last_call();
         if let Some(take) = button(ui, "Export last call", theme::CALL, call) {
-            self.write(
-                &take,
-                clock,
-                "call",
-                export::CALL_VELOCITY,
-                export::DRUM_CHANNEL,
-            );
+            // As loud as it was played (its mean velocity), drums on the drum channel.
+            let velocity = take.voicing().velocity;
+            let channel = export::call_channel(take.family);
+            self.write(&take, clock, "call", velocity, channel);
         }
         if let Some(notice) = &self.notice {
             notice.show(ui);
@@ -75,13 +67,17 @@ impl ExportPanel {
 
     /// Writes `take` as a `kind` file and notes what became of it.
     fn write(&mut self, take: &Take, clock: &Clock, kind: &str, velocity: u7, channel: u4) {
-        let sequence = export::sequence(take, clock.steps_per_bar(), clock.tempo_bpm, velocity);
-        self.notice = Some(
-            match export::write(&self.folder, kind, &sequence, channel) {
-                Ok(path) => Notice::ok(format!("wrote {}", path.display())),
-                Err(error) => Notice::error(error.to_string()),
-            },
+        let bytes = export::midi_bytes(
+            take,
+            clock.steps_per_bar(),
+            clock.tempo_bpm,
+            velocity,
+            channel,
         );
+        self.notice = Some(match export::write(&self.folder, kind, &bytes) {
+            Ok(path) => Notice::ok(format!("wrote {}", path.display())),
+            Err(error) => Notice::error(error.to_string()),
+        });
     }
 }
 
@@ -98,6 +94,8 @@ fn button(ui: &mut Ui, label: &str, color: Color32, take: Option<Take>) -> Optio
 
 #[cfg(test)]
 mod tests {
+    use antiphon_engine::encoding::drums::DrumEvent;
+
     use crate::editor::session::Lane;
     use crate::editor::test_support::{TestEditor, play, running_plugin};
 
@@ -127,7 +125,12 @@ mod tests {
         assert_eq!(call.events().filter(|e| !e.is_rest()).count(), 8);
         let response = read("antiphon-response-001.mid");
         assert_eq!(response.steps.len(), 32, "the two-bar answer");
-        let played: Vec<_> = editor.app.session.hits(Lane::Response, 32..64).collect();
+        let played: Vec<_> = editor
+            .app
+            .session
+            .steps(Lane::Response, 32..64)
+            .map(|(step, played)| (step, DrumEvent::from_id(played.event).unwrap()))
+            .collect();
         let written: Vec<_> = response
             .events()
             .enumerate()

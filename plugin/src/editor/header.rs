@@ -1,12 +1,15 @@
 //! The header strip: the turn badge and what it means, the presets menu, the transport readout,
-//! and what needs the player's attention (keys the drum model does not hear, a model-thread
-//! fault, what the last preset did).
+//! and what needs the player's attention (a call the model loaded does not hear as played, a
+//! model-thread fault, what the last preset did).
 
+use antiphon_engine::encoding::Family;
+use antiphon_engine::live::shelf::SHIPPED_SLOT;
 use antiphon_engine::phrase::TurnState;
 use egui::{Align, CornerRadius, Frame, Layout, Margin, RichText, Ui};
 use nice_plug::prelude::ParamSetter;
 
 use super::EditorLink;
+use super::call_family::call_notice;
 use super::clock::Clock;
 use super::preset_menu::PresetMenu;
 use super::session::Session;
@@ -59,12 +62,11 @@ pub fn draw(
             );
         });
     });
-    if let Some(keys) = session.call_keys().summary() {
-        ui.label(
-            RichText::new(format!("the call: {keys}"))
-                .color(theme::ALERT)
-                .small(),
-        );
+    let drum_model = (crate::SHIPPED_MODEL.family() == Family::Drums)
+        .then(|| link.shelf.slot_text(SHIPPED_SLOT));
+    let keys = session.call_keys();
+    if let Some(notice) = call_notice(session.family(), &keys, drum_model.as_deref()) {
+        ui.label(RichText::new(notice).color(theme::ALERT).small());
     }
     if let Some(fault) = link.shelf.status().fault {
         ui.label(RichText::new(format!("model thread: {fault}")).color(theme::ALERT));
