@@ -92,7 +92,9 @@ fn transport(clock: &Clock) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::editor::test_support::{TestEditor, running_plugin};
+    use crate::editor::test_support::{
+        TestEditor, play, play_melody, running_melody_plugin, running_plugin,
+    };
 
     #[test]
     fn a_model_thread_fault_is_shown() {
@@ -107,5 +109,44 @@ mod tests {
             drawn.contains(&"model thread: model computation failed: out of memory".to_owned()),
             "{drawn:?}"
         );
+    }
+
+    #[test]
+    fn a_melody_played_to_the_drum_model_is_told() {
+        let (link, mut performer) = running_plugin();
+        play_melody(&link, &mut performer, 30);
+        let drawn = TestEditor::open(link).settled_texts();
+        let notice = drawn
+            .iter()
+            .find(|text| text.starts_with("the call looks like a melody: "))
+            .unwrap_or_else(|| panic!("{drawn:?}"));
+        assert!(
+            notice.contains("5 of 5 notes are not drum-kit notes"),
+            "{notice}"
+        );
+        assert!(
+            notice.contains("choose a melody model in Model"),
+            "{notice}"
+        );
+    }
+
+    #[test]
+    fn drums_played_to_the_melody_model_are_told_and_the_drum_model_named() {
+        let (link, mut performer, folder) = running_melody_plugin("header-drums");
+        play(&link, &mut performer, 30);
+        let drawn = TestEditor::open(link).settled_texts();
+        let notice = drawn
+            .iter()
+            .find(|text| text.starts_with("the call looks like drums: "))
+            .unwrap_or_else(|| panic!("{drawn:?}"));
+        assert!(
+            notice.contains("8 of 8 notes are on channel 10"),
+            "{notice}"
+        );
+        assert!(
+            notice.ends_with(&format!("choose {} in Model", crate::SHIPPED_MODEL.name)),
+            "{notice}"
+        );
+        std::fs::remove_dir_all(&folder).unwrap();
     }
 }

@@ -219,3 +219,61 @@ fn draw_lane_background(painter: &egui::Painter, lane: Lane, lane_rect: Rect, la
         color,
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use antiphon_engine::encoding::drums::DrumClass;
+
+    use super::*;
+    use crate::editor::lane_notes::{LaneNote, NoteKey};
+    use crate::editor::test_support::{
+        MELODY, TestEditor, play_melody, running_melody_plugin, set_param,
+    };
+    use antiphon_engine::midly::num::u7;
+
+    #[test]
+    fn a_melody_models_call_and_answer_are_drawn_on_labelled_pitch_rows() {
+        let (link, mut performer, folder) = running_melody_plugin("roll-melody");
+        set_param(&link.params.seed, 7);
+        play_melody(&link, &mut performer, 48);
+        let mut editor = TestEditor::open(link);
+        editor.frames_until_answered();
+        let drawn = editor.settled_texts();
+
+        // The call, note for note as it was played.
+        let session = &editor.app.session;
+        let played: Vec<LaneNote> = MELODY
+            .iter()
+            .map(|&(key, on, off)| LaneNote {
+                start_step: i64::from(on),
+                end_step: i64::from(off),
+                key: NoteKey::Pitch(u7::new(key)),
+            })
+            .collect();
+        assert_eq!(session.notes(Lane::Call, 0..32), played);
+        // The answer's first bar, inside its window.
+        let answer = session.notes(Lane::Response, 0..64);
+        assert!(!answer.is_empty(), "the answer played notes");
+        assert!(
+            answer
+                .iter()
+                .all(|note| note.start_step >= 32 && note.end_step <= 49),
+            "{answer:?}"
+        );
+        // Both lanes' pitches have a row, C rows named; no drum row is drawn.
+        let view = View {
+            start_steps: 0.0,
+            end_steps: 64.0,
+        };
+        let content = RollContent::of(session, &view);
+        for note in played.iter().chain(&answer) {
+            assert!(content.rows.row_of(note.key).is_some(), "{note:?}");
+        }
+        assert!(drawn.contains(&"C4".to_owned()), "{drawn:?}");
+        assert!(drawn.contains(&"C5".to_owned()), "{drawn:?}");
+        for class in DrumClass::ALL {
+            assert!(!drawn.contains(&class.name().to_owned()), "{drawn:?}");
+        }
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
+}
