@@ -62,7 +62,9 @@ pub fn draw(
             );
         });
     });
-    let drum_model = (crate::SHIPPED_MODEL.family() == Family::Drums)
+    // The drum model a drum call played to a melody model is pointed to.
+    let drum_model = (session.family() == Family::Melody
+        && crate::SHIPPED_MODEL.family() == Family::Drums)
         .then(|| link.shelf.slot_text(SHIPPED_SLOT));
     let keys = session.call_keys();
     if let Some(notice) = call_notice(session.family(), &keys, drum_model.as_deref()) {

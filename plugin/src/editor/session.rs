@@ -279,32 +279,32 @@ impl Session {
             return Vec::new();
         };
         let family = self.family();
-        let now = newest + 1;
-        let mut notes = match (lane, family) {
-            (_, Family::Drums) => {
-                lane_notes::notes(family, self.steps(lane, steps.clone()), steps.clone())
-            }
-            (Lane::Call, Family::Melody) => {
-                // A note struck before `steps` may sound into them.
+        let range = match family {
+            Family::Drums => steps.clone(),
+            Family::Melody => {
+                // A note started before `steps` may sound into them, at most until now.
                 let from = self
-                    .heard
+                    .lane(lane)
                     .range(..steps.start)
                     .next_back()
                     .map_or(steps.start, |(&step, _)| step);
-                let until = now.max(from);
-                lane_notes::notes(family, self.steps(lane, from..until), from..until)
+                from..(newest + 1).max(from)
             }
-            (Lane::Response, Family::Melody) => self
-                .responses
-                .iter()
-                .filter(|window| window.span.start < steps.end && window.span.end > steps.start)
-                .flat_map(|window| {
-                    let until = window.span.end.min(now).max(window.span.start);
-                    let range = window.span.start..until;
-                    lane_notes::notes(family, self.steps(lane, range.clone()), range)
-                })
-                .collect(),
         };
+        let mut notes = lane_notes::notes(family, self.steps(lane, range.clone()), range);
+        if lane == Lane::Response {
+            // An answer's held note ends with its window (a step played before the editor
+            // heard of its window just ends at the next event).
+            for note in &mut notes {
+                let window = self
+                    .responses
+                    .iter()
+                    .find(|window| window.span.contains(note.start_step));
+                if let Some(window) = window {
+                    note.end_step = note.end_step.min(window.span.end);
+                }
+            }
+        }
         notes.retain(|note| note.end_step > steps.start && note.start_step < steps.end);
         notes
     }
@@ -762,6 +762,21 @@ mod tests {
         assert_eq!(
             take_notes(&session.last_call().unwrap()),
             session.notes(Lane::Call, 0..16)
+        );
+    }
+
+    #[test]
+    fn an_answer_whose_window_was_not_seen_is_drawn_all_the_same() {
+        // The editor opened while an answer played: its window was announced before.
+        let mut session = Session::new();
+        session.set_family(Family::Melody);
+        played(&mut session, 40, on(62));
+        played(&mut session, 41, MelodyEvent::NoEvent);
+        played(&mut session, 42, on(64));
+        played(&mut session, 43, MelodyEvent::NoEvent);
+        assert_eq!(
+            session.notes(Lane::Response, 32..64),
+            [note(40, 42, 74), note(42, 44, 76)]
         );
     }
 
