@@ -10,6 +10,9 @@ use super::roll_rows::RollRows;
 use super::session::{Lane, Session};
 use antiphon_engine::encoding::Family;
 
+/// The thinnest row whose notes are inset from its edges.
+const MIN_INSET_ROW_HEIGHT: f32 = 6.0;
+
 /// The notes of both lanes over a view, and the rows they share.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RollContent {
@@ -89,7 +92,7 @@ impl<'a> LaneLayout<'a> {
     }
 
     /// Where `note` is drawn: from its start to its end step on its row, inset a little so
-    /// repeated notes stay apart, cut at the grid's left edge; `None` when it is out of view or
+    /// repeated notes and neighbouring rows stay apart, cut at the grid's left edge; `None` when it is out of view or
     /// has no row.
     pub fn note_rect(&self, note: &LaneNote) -> Option<Rect> {
         let row = self.rows.row_of(note.key)?;
@@ -101,7 +104,12 @@ impl<'a> LaneLayout<'a> {
         if right <= left {
             return None;
         }
-        let inset = (row.height() / 8.0).min(1.0);
+        // Rows too thin to spare a gap (a wide melody's) give the note their whole height.
+        let inset = if row.height() >= MIN_INSET_ROW_HEIGHT {
+            1.0
+        } else {
+            0.0
+        };
         Some(Rect::from_min_max(
             pos2(left, row.top() + inset),
             pos2(right, row.bottom() - inset),
@@ -186,6 +194,20 @@ mod tests {
             "ended before the view"
         );
         assert_eq!(layout.note_rect(&note(8, 9, 73)), None, "above the rows");
+    }
+
+    #[test]
+    fn notes_on_thin_rows_take_the_rows_whole_height() {
+        // Three octaves in 104 points: under 3 points a row.
+        let rows = RollRows::Pitches { low: 48, high: 84 };
+        let layout = LaneLayout::new(rows_rect(), &rows, view());
+        let note = LaneNote {
+            start_step: 0,
+            end_step: 2,
+            key: NoteKey::Pitch(u7::new(84)),
+        };
+        let rect = layout.note_rect(&note).unwrap();
+        assert_eq!((rect.top(), rect.bottom()), (50.0, 50.0 + 104.0 / 37.0));
     }
 
     #[test]
