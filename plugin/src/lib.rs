@@ -20,6 +20,8 @@ mod editor;
 mod host_events;
 mod params;
 #[cfg(test)]
+mod test_model;
+#[cfg(test)]
 mod test_support;
 mod transport;
 

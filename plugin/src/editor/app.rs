@@ -130,6 +130,8 @@ impl EditorApp {
         if let Some(feed) = self.link.feed.lock().as_mut() {
             self.session.drain(feed);
         }
+        // After the drain: the family of everything drained since the model last changed.
+        self.session.set_family(self.link.shelf.status().family);
         self.monitor
             .as_deref()
             .map_or_else(Clock::at_rest, Clock::read)
@@ -205,17 +207,17 @@ mod tests {
         }
 
         let app = &editor.app;
-        let heard: Vec<_> = app.session.hits(Lane::Call, 0..64).collect();
+        let heard: Vec<_> = app.session.steps(Lane::Call, 0..64).collect();
         assert_eq!(heard.len(), 8, "every beat of the call: {heard:?}");
         let answer = app.session.last_answer().expect("the model answered");
         assert_eq!(answer.response.start, 32);
         assert!(answer.log_likelihood < 0.0 && answer.per_step().is_finite());
         assert!(
-            app.session.hits(Lane::Response, 32..64).count() > 0,
+            app.session.steps(Lane::Response, 32..64).count() > 0,
             "the answer's first bar played"
         );
         assert!(matches!(app.session.turn(), TurnState::Responding { .. }));
-        assert_eq!(app.presets.presets.as_ref().map(Vec::len), Ok(4));
+        assert_eq!(app.presets.presets.as_ref().map(Vec::len), Ok(6));
 
         let call_vertices = vertices_of(&editor.ctx, output.clone(), theme::CALL);
         let response_vertices = vertices_of(&editor.ctx, output, theme::RESPONSE);

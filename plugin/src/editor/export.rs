@@ -1,32 +1,68 @@
 //! "Export as MIDI": a phrase from the lanes written as a Standard MIDI File the player can drag
-//! into the arrangement. No drawing here.
+//! into the arrangement, in the family it was played in: drum hits, or a melody whose notes last
+//! as long as they sounded, where they sounded. No drawing here.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
-use antiphon_engine::midi_file::write_drums;
+use antiphon_engine::encoding::Family;
+use antiphon_engine::encoding::drums::DrumEvent;
+use antiphon_engine::encoding::melody::MelodyEvent;
+use antiphon_engine::melody_sequence::{MelodySequence, MelodyStep};
+use antiphon_engine::midi_file::{write_drums, write_melody};
 use antiphon_engine::midly::num::{u4, u7};
 use antiphon_engine::sequence::{DrumSequence, DrumStep};
 
 use super::session::Take;
 
-/// Velocity written for the player's hits: the feed reports which drums were struck on a step,
-/// not how hard.
-pub const CALL_VELOCITY: u7 = u7::new(100);
-/// The General MIDI drum channel (channel 10), where the call is written.
+/// The General MIDI drum channel (channel 10), where a drum call is written.
 pub const DRUM_CHANNEL: u4 = u4::new(9);
+/// Channel 1, where a melodic call is written (channel 10 would play it as drums).
+pub const MELODY_CHANNEL: u4 = u4::new(0);
 /// Numbered files per kind before export gives up looking for a free name.
 const MAX_FILES: u32 = 10_000;
 
-/// `take` as a drum sequence starting on its span's first step (a bar line), as long as the span,
-/// every struck class at `velocity`.
-pub fn sequence(take: &Take, steps_per_bar: u32, tempo_bpm: f64, velocity: u7) -> DrumSequence {
+/// The channel a call of `family` is written on.
+pub fn call_channel(family: Family) -> u4 {
+    match family {
+        Family::Drums => DRUM_CHANNEL,
+        Family::Melody => MELODY_CHANNEL,
+    }
+}
+
+/// `take` as a Standard MIDI File starting on its span's first step (a bar line), as long as
+/// the span, every note at `velocity` on `channel`.
+pub fn midi_bytes(
+    take: &Take,
+    steps_per_bar: u32,
+    tempo_bpm: f64,
+    velocity: u7,
+    channel: u4,
+) -> Vec<u8> {
+    match take.family {
+        Family::Drums => write_drums(
+            &drum_sequence(take, steps_per_bar, tempo_bpm, velocity),
+            channel,
+        ),
+        Family::Melody => write_melody(
+            &melody_sequence(take, steps_per_bar, tempo_bpm, velocity),
+            channel,
+        ),
+    }
+}
+
+/// `take` (of drums) as a drum sequence from its span's first step, every struck class at
+/// `velocity`.
+pub fn drum_sequence(
+    take: &Take,
+    steps_per_bar: u32,
+    tempo_bpm: f64,
+    velocity: u7,
+) -> DrumSequence {
     let mut steps = vec![DrumStep::default(); take.span.len_steps()];
-    for &(step, event) in &take.hits {
-        if let Some(slot) = usize::try_from(step - take.span.start)
-            .ok()
-            .and_then(|index| steps.get_mut(index))
-        {
+    for &(step, lane_step) in &take.steps {
+        if let Some(slot) = slot(&mut steps, take, step) {
+            let event = DrumEvent::from_id(lane_step.event).unwrap_or_default();
             *slot = DrumStep::from_event(event, velocity);
         }
     }
@@ -35,6 +71,46 @@ pub fn sequence(take: &Take, steps_per_bar: u32, tempo_bpm: f64, velocity: u7) -
         steps_per_bar,
         tempo_bpm,
     }
+}
+
+/// `take` (of a melody) as a melody from its span's first step, every note at `velocity`, in the
+/// register it sounded in: the take's voicing moves the model's pitches, as the renderer did.
+pub fn melody_sequence(
+    take: &Take,
+    steps_per_bar: u32,
+    tempo_bpm: f64,
+    velocity: u7,
+) -> MelodySequence {
+    let register = take.voicing().transpose_semitones;
+    let mut steps = vec![MelodyStep::NoEvent; take.span.len_steps()];
+    for &(step, lane_step) in &take.steps {
+        if let Some(slot) = slot(&mut steps, take, step) {
+            // A take is voiced once (a call by its first note, an answer by its window); a step
+            // voiced otherwise is moved into the take's register.
+            let moved = lane_step
+                .voicing
+                .transpose_semitones
+                .saturating_sub(register);
+            let event = MelodyEvent::from_id(lane_step.event)
+                .unwrap_or_default()
+                .transposed(moved);
+            *slot = MelodyStep::new(event, velocity);
+        }
+    }
+    MelodySequence {
+        steps,
+        steps_per_bar,
+        tempo_bpm,
+        // What reading would have added to bring the melody into the model's range.
+        octave_shift_semitones: register.saturating_neg(),
+    }
+}
+
+/// The slot of absolute `step` in `steps`, which start at the take's first step.
+fn slot<'a, T>(steps: &'a mut [T], take: &Take, step: i64) -> Option<&'a mut T> {
+    usize::try_from(step - take.span.start)
+        .ok()
+        .and_then(|index| steps.get_mut(index))
 }
 
 /// Where exports go: the user's Music folder when there is one, else their home folder, else
@@ -51,15 +127,9 @@ pub fn default_folder() -> PathBuf {
     }
 }
 
-/// Writes `sequence` on `channel` to the first free `antiphon-{kind}-NNN.mid` in `folder` and
+/// Writes `bytes` (a MIDI file) to the first free `antiphon-{kind}-NNN.mid` in `folder` and
 /// returns its path. Never overwrites a file.
-pub fn write(
-    folder: &Path,
-    kind: &str,
-    sequence: &DrumSequence,
-    channel: u4,
-) -> io::Result<PathBuf> {
-    let bytes = write_drums(sequence, channel);
+pub fn write(folder: &Path, kind: &str, bytes: &[u8]) -> io::Result<PathBuf> {
     for number in 1..=MAX_FILES {
         let path = folder.join(format!("antiphon-{kind}-{number:03}.mid"));
         match std::fs::OpenOptions::new()
@@ -68,7 +138,7 @@ pub fn write(
             .open(&path)
         {
             Ok(mut file) => {
-                io::Write::write_all(&mut file, &bytes)?;
+                io::Write::write_all(&mut file, bytes)?;
                 return Ok(path);
             }
             Err(error) if error.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -88,26 +158,40 @@ pub fn write(
 
 #[cfg(test)]
 mod tests {
-    use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
-    use antiphon_engine::midi_file::read_drums;
+    use antiphon_engine::encoding::drums::DrumClass;
+    use antiphon_engine::encoding::melody::MelodyEvent;
+    use antiphon_engine::live::voicing::Voicing;
+    use antiphon_engine::midi_file::{read_drums, read_melody};
+    use antiphon_engine::midly::{MidiMessage, Smf, TrackEventKind};
     use antiphon_engine::phrase::StepSpan;
 
     use super::*;
+    use crate::editor::session::{LaneStep, Session};
+    use crate::editor::test_feed::{VOICING, melodic_call_and_answer, on, played};
 
-    fn take() -> Take {
+    fn drum_take() -> Take {
         let kick = DrumEvent::REST.with(DrumClass::Kick);
         let snare_and_hat = DrumEvent::REST
             .with(DrumClass::Snare)
             .with(DrumClass::ClosedHat);
+        let step = |event: DrumEvent| LaneStep {
+            event: event.id(),
+            voicing: Voicing::default(),
+        };
         Take {
             span: StepSpan::new(48, 80),
-            hits: vec![(48, kick), (52, snare_and_hat), (79, kick)],
+            family: Family::Drums,
+            steps: vec![
+                (48, step(kick)),
+                (52, step(snare_and_hat)),
+                (79, step(kick)),
+            ],
         }
     }
 
     #[test]
-    fn a_take_becomes_a_sequence_from_its_first_step() {
-        let sequence = sequence(&take(), 16, 97.0, u7::new(90));
+    fn a_drum_take_becomes_a_sequence_from_its_first_step() {
+        let sequence = drum_sequence(&drum_take(), 16, 97.0, u7::new(90));
         assert_eq!(sequence.steps.len(), 32, "the whole span, silence included");
         assert_eq!(sequence.tempo_bpm, 97.0);
         let events: Vec<_> = sequence.events().collect();
@@ -123,15 +207,16 @@ mod tests {
     fn written_files_read_back_and_never_overwrite() {
         let folder = std::env::temp_dir().join(format!("antiphon-export-{}", std::process::id()));
         std::fs::create_dir_all(&folder).unwrap();
-        let sequence = sequence(&take(), 16, 120.0, u7::new(100));
-        let first = write(&folder, "response", &sequence, DRUM_CHANNEL).unwrap();
-        let second = write(&folder, "response", &sequence, DRUM_CHANNEL).unwrap();
+        let bytes = midi_bytes(&drum_take(), 16, 120.0, u7::new(100), DRUM_CHANNEL);
+        let first = write(&folder, "response", &bytes).unwrap();
+        let second = write(&folder, "response", &bytes).unwrap();
         assert_eq!(first.file_name().unwrap(), "antiphon-response-001.mid");
         assert_eq!(second.file_name().unwrap(), "antiphon-response-002.mid");
         let read = read_drums(&std::fs::read(&first).unwrap())
             .unwrap()
             .sequence;
         assert_eq!(read.tempo_bpm.round(), 120.0);
+        let sequence = drum_sequence(&drum_take(), 16, 120.0, u7::new(100));
         assert_eq!(
             read.events().take(32).collect::<Vec<_>>(),
             sequence.events().collect::<Vec<_>>()
@@ -139,16 +224,87 @@ mod tests {
         std::fs::remove_dir_all(&folder).unwrap();
     }
 
+    /// The notes of a written melody as (start step, length in steps, key as sounded, velocity).
+    fn written_notes(bytes: &[u8]) -> Vec<(usize, usize, i16, u8)> {
+        let read = read_melody(bytes).unwrap();
+        assert_eq!(read.dropped_notes, 0);
+        let shift = i16::from(read.sequence.octave_shift_semitones);
+        read.sequence
+            .notes()
+            .map(|note| {
+                let span = note.span;
+                let key = i16::from(span.pitch.midi()) - shift;
+                (span.start_step, span.len_steps, key, note.velocity.as_int())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_melodic_take_is_written_with_its_notes_lengths_and_register() {
+        let mut session = Session::new();
+        melodic_call_and_answer(&mut session);
+        for step in 28..32 {
+            played(&mut session, step, MelodyEvent::NoEvent);
+        }
+        let response = session.last_response().unwrap();
+        let bytes = midi_bytes(&response, 16, 110.0, u7::new(96), u4::new(2));
+        // D5 a quarter, F5 an eighth, an eighth's rest, A5 held to the end of the window.
+        assert_eq!(
+            written_notes(&bytes),
+            [(0, 4, 74, 96), (4, 2, 77, 96), (8, 8, 81, 96)]
+        );
+        let smf = Smf::parse(&bytes).unwrap();
+        let channels: Vec<u8> = smf.tracks[0]
+            .iter()
+            .filter_map(|event| match event.kind {
+                TrackEventKind::Midi {
+                    channel,
+                    message: MidiMessage::NoteOn { .. },
+                } => Some(channel.as_int()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(channels, [2, 2, 2]);
+
+        // The call, at its velocity as played, on channel 1.
+        let call = session.last_call().unwrap();
+        let velocity = call.voicing().velocity;
+        assert_eq!(velocity, VOICING.velocity);
+        let bytes = midi_bytes(&call, 16, 110.0, velocity, call_channel(call.family));
+        assert_eq!(
+            written_notes(&bytes),
+            [(0, 4, 72, 70), (4, 2, 76, 70), (8, 5, 79, 70)]
+        );
+        assert_eq!(
+            read_melody(&bytes).unwrap().sequence.tempo_bpm.round(),
+            110.0
+        );
+    }
+
+    #[test]
+    fn a_step_voiced_in_another_register_is_moved_into_the_takes() {
+        let step = |event: MelodyEvent, transpose_semitones| LaneStep {
+            event: event.id(),
+            voicing: Voicing {
+                transpose_semitones,
+                ..VOICING
+            },
+        };
+        let take = Take {
+            span: StepSpan::new(0, 16),
+            family: Family::Melody,
+            steps: vec![(0, step(on(60), 0)), (4, step(on(60), -12))],
+        };
+        let bytes = midi_bytes(&take, 16, 120.0, u7::new(80), MELODY_CHANNEL);
+        // Each note where it sounded: C4, then C3.
+        assert_eq!(written_notes(&bytes), [(0, 4, 60, 80), (4, 12, 48, 80)]);
+    }
+
     #[test]
     fn an_unwritable_folder_says_which_file() {
         let missing = std::env::temp_dir().join("antiphon-no-such-folder/deeper");
-        let error = write(
-            &missing,
-            "call",
-            &sequence(&take(), 16, 120.0, CALL_VELOCITY),
-            DRUM_CHANNEL,
-        )
-        .unwrap_err();
+        let bytes = midi_bytes(&drum_take(), 16, 120.0, u7::new(100), DRUM_CHANNEL);
+        let error = write(&missing, "call", &bytes).unwrap_err();
         assert!(
             error.to_string().contains("antiphon-call-001.mid"),
             "{error}"

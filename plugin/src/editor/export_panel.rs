@@ -1,7 +1,6 @@
 //! The "Export as MIDI" column: the folder exports go to, a button for the last response and
 //! one for the last call, and what the last export wrote.
 
-use antiphon_engine::live::voicing::Voicing;
 use std::path::PathBuf;
 
 use antiphon_engine::midly::num::{u4, u7};
@@ -48,25 +47,18 @@ impl ExportPanel {
         );
         let response = session.last_response();
         if let Some(take) = button(ui, "Export last response", theme::RESPONSE, response) {
-            // Written as the plugin plays it: the answer's channel and velocity.
+            // Written as the plugin plays it: on the answer's channel, at the Velocity parameter's
+            // velocity or, "as played", at the call's.
             let settings = params.settings();
-            self.write(
-                &take,
-                clock,
-                "response",
-                settings.velocity.unwrap_or(Voicing::default().velocity),
-                settings.out_channel,
-            );
+            let velocity = settings.velocity.unwrap_or(take.voicing().velocity);
+            self.write(&take, clock, "response", velocity, settings.out_channel);
         }
         let call = session.last_call();
         if let Some(take) = button(ui, "Export last call", theme::CALL, call) {
-            self.write(
-                &take,
-                clock,
-                "call",
-                export::CALL_VELOCITY,
-                export::DRUM_CHANNEL,
-            );
+            // As loud as it was played (its mean velocity), drums on the drum channel.
+            let velocity = take.voicing().velocity;
+            let channel = export::call_channel(take.family);
+            self.write(&take, clock, "call", velocity, channel);
         }
         if let Some(notice) = &self.notice {
             notice.show(ui);
@@ -75,13 +67,17 @@ impl ExportPanel {
 
     /// Writes `take` as a `kind` file and notes what became of it.
     fn write(&mut self, take: &Take, clock: &Clock, kind: &str, velocity: u7, channel: u4) {
-        let sequence = export::sequence(take, clock.steps_per_bar(), clock.tempo_bpm, velocity);
-        self.notice = Some(
-            match export::write(&self.folder, kind, &sequence, channel) {
-                Ok(path) => Notice::ok(format!("wrote {}", path.display())),
-                Err(error) => Notice::error(error.to_string()),
-            },
+        let bytes = export::midi_bytes(
+            take,
+            clock.steps_per_bar(),
+            clock.tempo_bpm,
+            velocity,
+            channel,
         );
+        self.notice = Some(match export::write(&self.folder, kind, &bytes) {
+            Ok(path) => Notice::ok(format!("wrote {}", path.display())),
+            Err(error) => Notice::error(error.to_string()),
+        });
     }
 }
 
@@ -98,8 +94,15 @@ fn button(ui: &mut Ui, label: &str, color: Color32, take: Option<Take>) -> Optio
 
 #[cfg(test)]
 mod tests {
+    use antiphon_engine::encoding::drums::DrumEvent;
+
+    use antiphon_engine::midi_file::read_melody;
+
+    use crate::editor::lane_notes::NoteKey;
     use crate::editor::session::Lane;
-    use crate::editor::test_support::{TestEditor, play, running_plugin};
+    use crate::editor::test_support::{
+        MELODY, TestEditor, play, play_melody, running_melody_plugin, running_plugin, set_param,
+    };
 
     #[test]
     fn the_export_buttons_write_the_last_call_and_response_at_the_host_tempo() {
@@ -127,7 +130,12 @@ mod tests {
         assert_eq!(call.events().filter(|e| !e.is_rest()).count(), 8);
         let response = read("antiphon-response-001.mid");
         assert_eq!(response.steps.len(), 32, "the two-bar answer");
-        let played: Vec<_> = editor.app.session.hits(Lane::Response, 32..64).collect();
+        let played: Vec<_> = editor
+            .app
+            .session
+            .steps(Lane::Response, 32..64)
+            .map(|(step, played)| (step, DrumEvent::from_id(played.event).unwrap()))
+            .collect();
         let written: Vec<_> = response
             .events()
             .enumerate()
@@ -142,5 +150,75 @@ mod tests {
             notice.text
         );
         std::fs::remove_dir_all(&folder).unwrap();
+    }
+
+    /// The notes of the melody file `name` in `folder`: (start step, length in steps, key as
+    /// sounded, velocity).
+    fn melody_file_notes(folder: &std::path::Path, name: &str) -> Vec<(i64, i64, u8, u8)> {
+        let bytes = std::fs::read(folder.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let read = read_melody(&bytes).unwrap();
+        assert_eq!(read.sequence.tempo_bpm.round(), 120.0);
+        let shift = i16::from(read.sequence.octave_shift_semitones);
+        read.sequence
+            .notes()
+            .map(|note| {
+                let span = note.span;
+                let key = (i16::from(span.pitch.midi()) - shift) as u8;
+                let start = span.start_step as i64;
+                (start, span.len_steps as i64, key, note.velocity.as_int())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_melodic_call_and_answer_are_exported_with_their_notes_lengths() {
+        let (link, mut performer, models) = running_melody_plugin("export-melody");
+        let params = link.params.clone();
+        set_param(&params.seed, 7);
+        // Channel 10 would make the answer a drum part.
+        set_param(&params.out_channel, 1);
+        play_melody(&link, &mut performer, 70);
+        let mut editor = TestEditor::open(link);
+        let folder =
+            std::env::temp_dir().join(format!("antiphon-melody-exports-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        editor.app.export.folder = folder.clone();
+        editor.frames_until_answered();
+        editor.frame();
+        let output = editor.frame();
+        let output = editor.click(&output, "Export last response");
+        editor.click(&output, "Export last call");
+
+        // The call as it was played, every note at its mean velocity (64, as played).
+        let call: Vec<_> = MELODY
+            .iter()
+            .map(|&(key, on, off)| (i64::from(on), i64::from(off - on), key, 64))
+            .collect();
+        assert_eq!(melody_file_notes(&folder, "antiphon-call-001.mid"), call);
+        // The answer note for note as the performer played it, at the Velocity parameter's
+        // "as played": the call's.
+        let played: Vec<_> = editor
+            .app
+            .session
+            .notes(Lane::Response, 32..64)
+            .into_iter()
+            .map(|note| {
+                let NoteKey::Pitch(key) = note.key else {
+                    panic!("a drum in a melody: {note:?}")
+                };
+                let length = note.end_step - note.start_step;
+                (note.start_step - 32, length, key.as_int(), 64)
+            })
+            .collect();
+        assert!(
+            played.len() > 1 && played.iter().any(|&(_, length, _, _)| length > 1),
+            "notes of several lengths: {played:?}"
+        );
+        assert_eq!(
+            melody_file_notes(&folder, "antiphon-response-001.mid"),
+            played
+        );
+        std::fs::remove_dir_all(&folder).unwrap();
+        std::fs::remove_dir_all(&models).unwrap();
     }
 }

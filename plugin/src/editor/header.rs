@@ -1,12 +1,15 @@
 //! The header strip: the turn badge and what it means, the presets menu, the transport readout,
-//! and what needs the player's attention (keys the drum model does not hear, a model-thread
-//! fault, what the last preset did).
+//! and what needs the player's attention (a call the model loaded does not hear as played, a
+//! model-thread fault, what the last preset did).
 
+use antiphon_engine::encoding::Family;
+use antiphon_engine::live::shelf::SHIPPED_SLOT;
 use antiphon_engine::phrase::TurnState;
 use egui::{Align, CornerRadius, Frame, Layout, Margin, RichText, Ui};
 use nice_plug::prelude::ParamSetter;
 
 use super::EditorLink;
+use super::call_family::call_notice;
 use super::clock::Clock;
 use super::preset_menu::PresetMenu;
 use super::session::Session;
@@ -59,12 +62,13 @@ pub fn draw(
             );
         });
     });
-    if let Some(keys) = session.call_keys().summary() {
-        ui.label(
-            RichText::new(format!("the call: {keys}"))
-                .color(theme::ALERT)
-                .small(),
-        );
+    // The drum model a drum call played to a melody model is pointed to.
+    let drum_model = (session.family() == Family::Melody
+        && crate::SHIPPED_MODEL.family() == Family::Drums)
+        .then(|| link.shelf.slot_text(SHIPPED_SLOT));
+    let keys = session.call_keys();
+    if let Some(notice) = call_notice(session.family(), &keys, drum_model.as_deref()) {
+        ui.label(RichText::new(notice).color(theme::ALERT).small());
     }
     if let Some(fault) = link.shelf.status().fault {
         ui.label(RichText::new(format!("model thread: {fault}")).color(theme::ALERT));
@@ -90,7 +94,9 @@ fn transport(clock: &Clock) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::editor::test_support::{TestEditor, running_plugin};
+    use crate::editor::test_support::{
+        TestEditor, play, play_melody, running_melody_plugin, running_plugin,
+    };
 
     #[test]
     fn a_model_thread_fault_is_shown() {
@@ -105,5 +111,44 @@ mod tests {
             drawn.contains(&"model thread: model computation failed: out of memory".to_owned()),
             "{drawn:?}"
         );
+    }
+
+    #[test]
+    fn a_melody_played_to_the_drum_model_is_told() {
+        let (link, mut performer) = running_plugin();
+        play_melody(&link, &mut performer, 30);
+        let drawn = TestEditor::open(link).settled_texts();
+        let notice = drawn
+            .iter()
+            .find(|text| text.starts_with("the call looks like a melody: "))
+            .unwrap_or_else(|| panic!("{drawn:?}"));
+        assert!(
+            notice.contains("5 of 5 notes are not drum-kit notes"),
+            "{notice}"
+        );
+        assert!(
+            notice.contains("choose a melody model in Model"),
+            "{notice}"
+        );
+    }
+
+    #[test]
+    fn drums_played_to_the_melody_model_are_told_and_the_drum_model_named() {
+        let (link, mut performer, folder) = running_melody_plugin("header-drums");
+        play(&link, &mut performer, 30);
+        let drawn = TestEditor::open(link).settled_texts();
+        let notice = drawn
+            .iter()
+            .find(|text| text.starts_with("the call looks like drums: "))
+            .unwrap_or_else(|| panic!("{drawn:?}"));
+        assert!(
+            notice.contains("8 of 8 notes are on channel 10"),
+            "{notice}"
+        );
+        assert!(
+            notice.ends_with(&format!("choose {} in Model", crate::SHIPPED_MODEL.name)),
+            "{notice}"
+        );
+        std::fs::remove_dir_all(&folder).unwrap();
     }
 }

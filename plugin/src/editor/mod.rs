@@ -9,8 +9,9 @@
 //! [`header`] (with [`preset_menu`]), [`parameter_panel`], [`piano_roll`], [`answer_panel`] (with
 //! [`likelihood_plot`]), [`model_panel`] (with [`folder_picker`]) and [`export_panel`], out of
 //! [`widgets`], [`notice`] and [`theme`]. Everything else ([`session`], [`clock`], [`status`],
-//! [`export`], [`presets`], [`model_info`], [`folder_browser`]) is plain logic, tested without a
-//! window.
+//! [`export`], [`presets`], [`model_info`], [`folder_browser`], and the roll's [`lane_notes`],
+//! [`roll_rows`] and [`roll_layout`], the header's [`call_family`]) is plain logic, tested
+//! without a window.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -26,12 +27,14 @@ use crate::AntiphonParams;
 
 pub mod answer_panel;
 pub mod app;
+pub mod call_family;
 pub mod clock;
 pub mod export;
 pub mod export_panel;
 pub mod folder_browser;
 pub mod folder_picker;
 pub mod header;
+pub mod lane_notes;
 pub mod likelihood_plot;
 pub mod model_info;
 pub mod model_panel;
@@ -40,8 +43,12 @@ pub mod parameter_panel;
 pub mod piano_roll;
 pub mod preset_menu;
 pub mod presets;
+pub mod roll_layout;
+pub mod roll_rows;
 pub mod session;
 pub mod status;
+#[cfg(test)]
+mod test_feed;
 #[cfg(test)]
 mod test_support;
 pub mod theme;

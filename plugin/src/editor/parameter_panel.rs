@@ -1,13 +1,15 @@
 //! The parameter column: how calls end and answers follow ("Phrase"), and how answers are made
-//! and played ("Answer"). Every parameter the host automates has its control here.
+//! and played ("Answer"). Every parameter the host automates has its control here; Key and Scale,
+//! which shape melodic answers only, are greyed out and say so while a drum model answers.
 
+use antiphon_engine::encoding::Family;
 use egui::{RichText, Ui};
 use nice_plug::prelude::{Param, ParamSetter};
 
 use super::EditorLink;
 use super::model_panel;
 use super::theme;
-use super::widgets::{enum_row, param_grid, slider_row, toggle_row};
+use super::widgets::{enum_row, int_menu_row, param_grid, slider_row, toggle_row};
 use crate::AntiphonParams;
 
 /// Draws the column, each control setting its parameter through `setter`.
@@ -28,14 +30,23 @@ pub fn draw(ui: &mut Ui, link: &EditorLink, setter: &ParamSetter) {
         slider_row(ui, setter, &params.temperature);
         slider_row(ui, setter, &params.seed);
         model_panel::slot_menu_row(ui, link, setter);
-        slider_row(ui, setter, &params.key);
-        slider_row(ui, setter, &params.scale);
+        let drums = link.shelf.status().family == Family::Drums;
+        int_menu_row(ui, setter, &params.key, drums);
+        int_menu_row(ui, setter, &params.scale, drums);
+        if drums {
+            ui.label("");
+            ui.label(RichText::new(MELODIES_ONLY).color(theme::MUTED).small());
+            ui.end_row();
+        }
         slider_row(ui, setter, &params.velocity);
         slider_row(ui, setter, &params.out_channel);
         toggle_row(ui, setter, &params.passthrough);
         toggle_row(ui, setter, &params.bypass);
     });
 }
+
+/// What the greyed-out Key and Scale say while a drum model answers.
+const MELODIES_ONLY: &str = "Key and Scale: melodies only";
 
 /// The performer never waits for more bars than the maximum: a grid row that says so when Min
 /// Call Bars is above it.
@@ -62,7 +73,9 @@ fn held_to_max_row(ui: &mut Ui, params: &AntiphonParams) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::editor::test_support::{TestEditor, running_plugin, texts};
+    use crate::editor::test_support::{
+        TestEditor, running_melody_plugin, running_plugin, set_param, texts,
+    };
 
     #[test]
     fn every_parameter_has_a_control() {
@@ -115,5 +128,46 @@ mod tests {
             drawn.contains(&"held to Max Call Bars: 3 bars".to_owned()),
             "{drawn:?}"
         );
+    }
+
+    #[test]
+    fn key_and_scale_are_menus_of_their_values_for_a_melody_model() {
+        let (link, _performer, folder) = running_melody_plugin("key-scale-menus");
+        let params = link.params.clone();
+        let mut editor = TestEditor::open(link);
+        editor.frame();
+        let output = editor.frame();
+        assert!(!texts(&output).contains(&MELODIES_ONLY.to_owned()));
+        // The Key menu lists Auto and the twelve tonics as the host shows them; G is chosen.
+        let output = editor.click(&output, "Auto");
+        let drawn = texts(&output);
+        let tonics = [
+            "C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A♯", "B",
+        ];
+        for tonic in tonics {
+            assert!(drawn.iter().any(|t| t == tonic), "{tonic} not in {drawn:?}");
+        }
+        editor.click(&output, "G");
+        assert_eq!(params.key.to_string(), "G");
+
+        // The Scale menu, from Major to Blues.
+        set_param(&params.scale, 1);
+        editor.frame();
+        let output = editor.frame();
+        let output = editor.click(&output, "Major");
+        assert!(texts(&output).contains(&"Minor pentatonic".to_owned()));
+        editor.click(&output, "Blues");
+        assert_eq!(params.scale.to_string(), "Blues");
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
+
+    #[test]
+    fn key_and_scale_say_they_are_for_melodies_while_drums_answer() {
+        let (link, _performer) = running_plugin();
+        let drawn = TestEditor::open(link).settled_texts();
+        assert!(drawn.contains(&MELODIES_ONLY.to_owned()), "{drawn:?}");
+        for name in ["Key", "Scale", "Auto", "Off"] {
+            assert!(drawn.contains(&name.to_owned()), "{name} not in {drawn:?}");
+        }
     }
 }

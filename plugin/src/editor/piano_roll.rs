@@ -1,12 +1,14 @@
-//! The two-lane piano roll: the player's call above, the model's response below, nine named drum
-//! rows each, the bar grid and the play position, scrolling with the host transport.
+//! The two-lane piano roll: the player's call above, the model's response below, each on the
+//! nine named drum rows or, for a melody model, on pitch rows spanning both lanes' notes (as long
+//! as they sounded); the bar grid and the play position, scrolling with the host transport.
 
-use antiphon_engine::encoding::drums::{DrumClass, NUM_CLASSES};
+use antiphon_engine::encoding::drums::NUM_CLASSES;
 use antiphon_engine::phrase::{StepSpan, TurnState};
 use antiphon_engine::sequence::STEPS_PER_QUARTER;
 use egui::{Align2, CornerRadius, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, pos2, vec2};
 
 use super::clock::{Clock, View};
+use super::roll_layout::{LaneLayout, RollContent};
 use super::session::{Lane, Session};
 use super::theme;
 
@@ -26,6 +28,7 @@ pub fn height() -> f32 {
     RULER_HEIGHT + 2.0 * lane_height() + LANE_GAP
 }
 
+/// The same for drums and melodies: the pitch rows share the drum rows' height.
 fn lane_height() -> f32 {
     LANE_TITLE_HEIGHT + NUM_CLASSES as f32 * theme::ROW_HEIGHT
 }
@@ -49,9 +52,17 @@ pub fn draw(ui: &mut Ui, session: &Session, clock: &Clock) {
         vec2(rect.width(), lane_height()),
     );
     let response_lane = call_lane.translate(vec2(0.0, lane_height() + LANE_GAP));
+    let content = RollContent::of(session, &view);
+    let layout = |lane_rect: Rect| {
+        let rows = Rect::from_min_max(
+            pos2(grid.left(), lane_rect.top() + LANE_TITLE_HEIGHT),
+            lane_rect.right_bottom(),
+        );
+        LaneLayout::new(rows, &content.rows, view)
+    };
 
     for (lane, lane_rect) in [(Lane::Call, call_lane), (Lane::Response, response_lane)] {
-        draw_lane_background(&painter, lane, lane_rect);
+        draw_lane_background(&painter, lane, lane_rect, &layout(lane_rect));
     }
 
     // Phrase spans, under the grid and the hits.
@@ -127,24 +138,16 @@ pub fn draw(ui: &mut Ui, session: &Session, clock: &Clock) {
         );
     }
 
-    // The hits.
+    // The notes.
     let step_width = grid.width() / view.len_steps() as f32;
     for (lane, lane_rect, color) in [
         (Lane::Call, call_lane, theme::CALL),
         (Lane::Response, response_lane, theme::RESPONSE),
     ] {
-        for (step, event) in session.hits(lane, view.steps()) {
-            let left = x_of(step as f64);
-            if left < grid.left() {
-                continue;
-            }
-            for class in event.classes() {
-                let top = row_top(lane_rect, class);
-                let hit = Rect::from_min_size(
-                    pos2(left + 1.0, top + 1.0),
-                    vec2((step_width - 2.0).max(2.0), theme::ROW_HEIGHT - 2.0),
-                );
-                painter.rect_filled(hit, CornerRadius::same(2), color);
+        let layout = layout(lane_rect);
+        for note in content.notes(lane) {
+            if let Some(rect) = layout.note_rect(note) {
+                painter.rect_filled(rect, CornerRadius::same(2), color);
             }
         }
     }
@@ -177,33 +180,27 @@ pub fn draw(ui: &mut Ui, session: &Session, clock: &Clock) {
     ));
 }
 
-fn row_top(lane_rect: Rect, class: DrumClass) -> f32 {
-    lane_rect.top() + LANE_TITLE_HEIGHT + class.index() as f32 * theme::ROW_HEIGHT
-}
-
-fn draw_lane_background(painter: &egui::Painter, lane: Lane, lane_rect: Rect) {
+fn draw_lane_background(painter: &egui::Painter, lane: Lane, lane_rect: Rect, layout: &LaneLayout) {
+    let rows = layout.rows();
     let (title, color) = match lane {
         Lane::Call => ("CALL · you", theme::CALL),
         Lane::Response => ("RESPONSE · model", theme::RESPONSE),
     };
     painter.rect_filled(lane_rect, 0, theme::PANEL);
-    let grid_left = lane_rect.left() + theme::ROW_LABEL_WIDTH;
-    for class in DrumClass::ALL {
-        let top = row_top(lane_rect, class);
-        if class.index() % 2 == 1 {
-            painter.rect_filled(
-                Rect::from_x_y_ranges(grid_left..=lane_rect.right(), top..=top + theme::ROW_HEIGHT),
-                0,
-                theme::ROW_STRIPE,
+    for row in 0..rows.count() {
+        let rect = layout.row_rect(row);
+        if rows.shaded(row) {
+            painter.rect_filled(rect, 0, theme::ROW_STRIPE);
+        }
+        if let Some(label) = rows.label(row) {
+            painter.text(
+                pos2(rect.left() - 6.0, rect.center().y),
+                Align2::RIGHT_CENTER,
+                label,
+                theme::font(10.5),
+                theme::MUTED,
             );
         }
-        painter.text(
-            pos2(grid_left - 6.0, top + theme::ROW_HEIGHT / 2.0),
-            Align2::RIGHT_CENTER,
-            class.name(),
-            theme::font(10.5),
-            theme::MUTED,
-        );
     }
     // The lane's colour runs down its left edge and names it.
     painter.rect_filled(
@@ -221,4 +218,62 @@ fn draw_lane_background(painter: &egui::Painter, lane: Lane, lane_rect: Rect) {
         theme::font(12.0),
         color,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use antiphon_engine::encoding::drums::DrumClass;
+
+    use super::*;
+    use crate::editor::lane_notes::{LaneNote, NoteKey};
+    use crate::editor::test_support::{
+        MELODY, TestEditor, play_melody, running_melody_plugin, set_param,
+    };
+    use antiphon_engine::midly::num::u7;
+
+    #[test]
+    fn a_melody_models_call_and_answer_are_drawn_on_labelled_pitch_rows() {
+        let (link, mut performer, folder) = running_melody_plugin("roll-melody");
+        set_param(&link.params.seed, 7);
+        play_melody(&link, &mut performer, 48);
+        let mut editor = TestEditor::open(link);
+        editor.frames_until_answered();
+        let drawn = editor.settled_texts();
+
+        // The call, note for note as it was played.
+        let session = &editor.app.session;
+        let played: Vec<LaneNote> = MELODY
+            .iter()
+            .map(|&(key, on, off)| LaneNote {
+                start_step: i64::from(on),
+                end_step: i64::from(off),
+                key: NoteKey::Pitch(u7::new(key)),
+            })
+            .collect();
+        assert_eq!(session.notes(Lane::Call, 0..32), played);
+        // The answer's first bar, inside its window.
+        let answer = session.notes(Lane::Response, 0..64);
+        assert!(!answer.is_empty(), "the answer played notes");
+        assert!(
+            answer
+                .iter()
+                .all(|note| note.start_step >= 32 && note.end_step <= 49),
+            "{answer:?}"
+        );
+        // Both lanes' pitches have a row, C rows named; no drum row is drawn.
+        let view = View {
+            start_steps: 0.0,
+            end_steps: 64.0,
+        };
+        let content = RollContent::of(session, &view);
+        for note in played.iter().chain(&answer) {
+            assert!(content.rows.row_of(note.key).is_some(), "{note:?}");
+        }
+        assert!(drawn.contains(&"C4".to_owned()), "{drawn:?}");
+        assert!(drawn.contains(&"C5".to_owned()), "{drawn:?}");
+        for class in DrumClass::ALL {
+            assert!(!drawn.contains(&class.name().to_owned()), "{drawn:?}");
+        }
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
 }

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use nice_plug::prelude::{ParamPtr, ParamSetter, Params};
 use serde::Deserialize;
 
-/// The factory presets' files, in menu order.
-const FACTORY: [(&str, &str); 4] = [
+/// The factory presets' files, in menu order: for drums, then for melodies.
+const FACTORY: [(&str, &str); 6] = [
     (
         "trade-fours.json",
         include_str!("../../../assets/presets/trade-fours.json"),
@@ -24,6 +24,14 @@ const FACTORY: [(&str, &str); 4] = [
     (
         "endless-mutation.json",
         include_str!("../../../assets/presets/endless-mutation.json"),
+    ),
+    (
+        "melodic-call-and-response.json",
+        include_str!("../../../assets/presets/melodic-call-and-response.json"),
+    ),
+    (
+        "blues-answers.json",
+        include_str!("../../../assets/presets/blues-answers.json"),
     ),
 ];
 
@@ -154,7 +162,9 @@ mod tests {
                 "Trade fours",
                 "Answer in kind",
                 "Loop the answer",
-                "Endless mutation"
+                "Endless mutation",
+                "Melodic call and response",
+                "Blues answers"
             ]
         );
         let params = params_with_folders(&[]);
@@ -190,6 +200,44 @@ mod tests {
         );
         assert_eq!(value("Loop the answer", "loop"), PresetValue::Bool(true));
         assert_eq!(value("Endless mutation", "mutate"), PresetValue::Bool(true));
+        let text = |text: &str| PresetValue::Text(text.to_owned());
+        assert_eq!(value("Blues answers", "scale"), text("Blues"));
+        assert_eq!(value("Blues answers", "key"), text("Auto"));
+        assert_eq!(value("Melodic call and response", "scale"), text("Off"));
+    }
+
+    #[test]
+    fn melodic_presets_set_a_melodic_channel_and_say_to_pick_the_melody_model() {
+        let params = params_with_folders(&[]);
+        for preset in factory().unwrap() {
+            let melodic = preset.params.contains_key("scale");
+            // Channel 10 is General MIDI's drum channel: a melody there plays as drums.
+            let channel = if melodic { 1.0 } else { 10.0 };
+            assert_eq!(
+                preset.params.get("out_channel"),
+                Some(&PresetValue::Number(channel)),
+                "{}",
+                preset.name
+            );
+            if melodic {
+                assert!(
+                    preset.description.contains("pick it in Model"),
+                    "{}",
+                    preset.name
+                );
+            }
+        }
+        // The texts resolve to the parameters' values: Blues, the last scale; Auto, key 0.
+        let blues = factory()
+            .unwrap()
+            .into_iter()
+            .find(|preset| preset.name == "Blues answers")
+            .unwrap();
+        let settings = blues.resolve(&params).unwrap();
+        let ids: Vec<&String> = blues.params.keys().collect();
+        let normalized = |id: &str| settings[ids.iter().position(|&k| k == id).unwrap()].normalized;
+        assert_eq!(normalized("scale"), 1.0);
+        assert_eq!(normalized("key"), 0.0);
     }
 
     /// A host that records each gesture: begin, set (with the parameter's name and value), end.

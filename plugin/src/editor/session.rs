@@ -1,14 +1,18 @@
 //! What the editor remembers of the performance, built from the performer's feed: the player's
-//! calls and the model's responses as two lanes of drum steps, the turn-taking state, and every
-//! answer's log-likelihood across the session. Runs on the editor thread only; no drawing here.
+//! calls and the model's responses as two lanes of event ids with their voicings, the family of
+//! the model they belong to, the turn-taking state, and every answer's log-likelihood across the
+//! session. Runs on the editor thread only; no drawing here.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::ops::Range;
 
-use antiphon_engine::encoding::drums::DrumEvent;
+use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::live::feed::{Answered, FeedReceiver, PlayEvent};
-use antiphon_engine::midi_file::KitCheck;
+use antiphon_engine::live::voicing::Voicing;
 use antiphon_engine::midly::num::{u4, u7};
 use antiphon_engine::phrase::{StepSpan, TurnState};
+
+use super::lane_notes::{self, LaneNote};
 
 /// How much of the song the lanes keep, in steps (64 bars of 4/4): more than the roll shows,
 /// enough to export long phrases.
@@ -23,6 +27,16 @@ pub enum Lane {
     Call,
     /// What the performer played for the model.
     Response,
+}
+
+/// One step of a lane as the performer reported it: the model's event, and how it was voiced
+/// (a melody's register and the loudness it was played at).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LaneStep {
+    /// The event, in the vocabulary of the session's family.
+    pub event: EventId,
+    /// The call's or the response window's voicing.
+    pub voicing: Voicing,
 }
 
 /// The model's numbers for one answer.
@@ -56,38 +70,76 @@ pub struct ResponseWindow {
     pub stats: Option<AnswerStats>,
 }
 
-/// A finished phrase kept for export after the lanes were cleared by a transport jump.
+/// A phrase of one lane, to export: kept after the lanes are cleared by a transport jump.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Take {
     /// Where it was played.
     pub span: StepSpan,
-    /// Its struck steps, by absolute step.
-    pub hits: Vec<(i64, DrumEvent)>,
+    /// The family its events belong to.
+    pub family: Family,
+    /// Its reported steps inside the span, by absolute step (a melody's held steps and a drum
+    /// lane's rests are not reported).
+    pub steps: Vec<(i64, LaneStep)>,
+}
+
+impl Take {
+    /// How the take was voiced: a response window's voicing, or the call's as measured by its
+    /// end (its mean velocity over all its notes). Default when nothing was reported.
+    pub fn voicing(&self) -> Voicing {
+        self.steps
+            .last()
+            .map_or_else(Voicing::default, |(_, step)| step.voicing)
+    }
+}
+
+/// Which family the lanes' event ids belong to. The feed does not say; the model shelf does, and
+/// a model change resets the lanes before the new model hears or plays anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LaneFamily {
+    /// Cleared since the family was last told: the family told next is theirs.
+    Unsettled(Family),
+    /// The lanes hold this family's events.
+    Settled(Family),
 }
 
 /// The performance as the editor shows it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Session {
     turn: Option<TurnState>,
-    heard: BTreeMap<i64, DrumEvent>,
+    family: LaneFamily,
+    heard: BTreeMap<i64, LaneStep>,
     /// Every key the player struck, by step.
     struck: BTreeMap<i64, Vec<(u4, u7)>>,
-    played: BTreeMap<i64, DrumEvent>,
+    played: BTreeMap<i64, LaneStep>,
     late: BTreeSet<i64>,
     calls: VecDeque<StepSpan>,
     responses: VecDeque<ResponseWindow>,
     answers: VecDeque<AnswerStats>,
     answered: u32,
     newest_step: Option<i64>,
-    /// The last call and response from before the last transport jump.
+    /// The last call and response from before the last transport jump or model change.
     kept_call: Option<Take>,
     kept_response: Option<Take>,
 }
 
 impl Session {
-    /// An empty session.
+    /// An empty session; its lanes take the family first told with [`Session::set_family`].
     pub fn new() -> Session {
-        Session::default()
+        Session {
+            turn: None,
+            family: LaneFamily::Unsettled(Family::Drums),
+            heard: BTreeMap::new(),
+            struck: BTreeMap::new(),
+            played: BTreeMap::new(),
+            late: BTreeSet::new(),
+            calls: VecDeque::new(),
+            responses: VecDeque::new(),
+            answers: VecDeque::new(),
+            answered: 0,
+            newest_step: None,
+            kept_call: None,
+            kept_response: None,
+        }
     }
 
     /// Takes everything both rings hold. Never blocks: the rings are lock-free and the audio
@@ -101,24 +153,53 @@ impl Session {
         }
     }
 
+    /// The family of the model loaded now, read after draining the feed. The lanes since the
+    /// last reset are that family's: the model thread publishes a new model's family before the
+    /// audio thread hears or plays with it, and the model change's reset comes first. A change
+    /// with no reset since means the model changed after the last drain (its reset is still on
+    /// the way): the lanes so far are the old family's and are put aside as takes.
+    pub fn set_family(&mut self, family: Family) {
+        self.family = match self.family {
+            LaneFamily::Settled(old) if old != family => {
+                self.reset();
+                LaneFamily::Settled(family)
+            }
+            _ => LaneFamily::Settled(family),
+        };
+    }
+
+    /// The family the lanes' events belong to.
+    pub fn family(&self) -> Family {
+        match self.family {
+            LaneFamily::Unsettled(family) | LaneFamily::Settled(family) => family,
+        }
+    }
+
     /// Applies one event from the audio thread.
     pub fn play_event(&mut self, event: PlayEvent) {
         match event {
-            PlayEvent::Heard { step, event, .. } => {
-                *self.heard.entry(step).or_default() =
-                    DrumEvent::from_id(event).unwrap_or_default();
+            PlayEvent::Heard {
+                step,
+                event,
+                voicing,
+            } => {
+                self.heard.insert(step, LaneStep { event, voicing });
                 self.saw_step(step);
             }
             PlayEvent::Struck { step, channel, key } => {
                 self.struck.entry(step).or_default().push((channel, key));
             }
-            PlayEvent::Played { step, event, .. } => {
-                let event = DrumEvent::from_id(event).unwrap_or_default();
-                // The performer reports rests it plays too; the lane keeps struck steps only.
-                if event.is_rest() {
+            PlayEvent::Played {
+                step,
+                event,
+                voicing,
+            } => {
+                // Every played step is reported; the lane keeps those where something starts or
+                // stops (a drum rest, a melody's held step change nothing).
+                if event.is_quiet() {
                     self.played.remove(&step);
                 } else {
-                    self.played.insert(step, event);
+                    self.played.insert(step, LaneStep { event, voicing });
                 }
                 self.late.remove(&step);
                 self.saw_step(step);
@@ -136,7 +217,6 @@ impl Session {
             PlayEvent::Reset => self.reset(),
         }
     }
-
     /// Applies one answer from the model thread.
     pub fn answered(&mut self, answered: Answered) {
         self.answered += 1;
@@ -159,22 +239,19 @@ impl Session {
         self.answers.push_back(stats);
     }
 
-    /// The keys of the call being heard, or else of the last call answered, checked for notes
-    /// that are not drums.
-    pub fn call_keys(&self) -> KitCheck {
+    /// The keys the player struck in the call being heard, or else in the last call answered, by
+    /// channel.
+    pub fn call_keys(&self) -> Vec<(u4, u7)> {
         let span = match self.turn() {
             TurnState::Listening { start } => Some(StepSpan::new(start, i64::MAX)),
             _ => self.calls.back().copied(),
         };
-        let mut check = KitCheck::default();
-        if let Some(span) = span {
-            for (_, keys) in self.struck.range(span.start..span.end) {
-                for &(channel, key) in keys {
-                    check.count(channel, key);
-                }
-            }
-        }
-        check
+        span.map_or_else(Vec::new, |span| {
+            self.struck
+                .range(span.start..span.end)
+                .flat_map(|(_, keys)| keys.iter().copied())
+                .collect()
+        })
     }
 
     /// The turn-taking state last reported (`Idle` before any report).
@@ -182,17 +259,61 @@ impl Session {
         self.turn.unwrap_or(TurnState::Idle)
     }
 
-    /// The struck steps of `lane` inside `steps`, in order.
-    pub fn hits(
+    /// The reported steps of `lane` inside `steps`, in order: those where something starts or
+    /// stops.
+    pub fn steps(
         &self,
         lane: Lane,
-        steps: std::ops::Range<i64>,
-    ) -> impl Iterator<Item = (i64, DrumEvent)> + '_ {
-        let map = match lane {
+        steps: Range<i64>,
+    ) -> impl Iterator<Item = (i64, LaneStep)> + '_ {
+        self.lane(lane)
+            .range(steps)
+            .map(|(&step, &lane_step)| (step, lane_step))
+    }
+
+    /// The notes of `lane` that sound during `steps`, as far as the performance has come: a
+    /// melodic call's note sounds until the player's next note or release (or now, while
+    /// held), an answer's until its next note-on or note-off or the end of its window.
+    pub fn notes(&self, lane: Lane, steps: Range<i64>) -> Vec<LaneNote> {
+        let Some(newest) = self.newest_step else {
+            return Vec::new();
+        };
+        let family = self.family();
+        let range = match family {
+            Family::Drums => steps.clone(),
+            Family::Melody => {
+                // A note started before `steps` may sound into them, at most until now.
+                let from = self
+                    .lane(lane)
+                    .range(..steps.start)
+                    .next_back()
+                    .map_or(steps.start, |(&step, _)| step);
+                from..(newest + 1).max(from)
+            }
+        };
+        let mut notes = lane_notes::notes(family, self.steps(lane, range.clone()), range);
+        if lane == Lane::Response {
+            // An answer's held note ends with its window (a step played before the editor
+            // heard of its window just ends at the next event).
+            for note in &mut notes {
+                let window = self
+                    .responses
+                    .iter()
+                    .find(|window| window.span.contains(note.start_step));
+                if let Some(window) = window {
+                    note.end_step = note.end_step.min(window.span.end);
+                }
+            }
+        }
+        notes.retain(|note| note.end_step > steps.start && note.start_step < steps.end);
+        notes
+    }
+
+    fn lane(&self, lane: Lane) -> &BTreeMap<i64, LaneStep> {
+        match lane {
             Lane::Call => &self.heard,
             Lane::Response => &self.played,
-        };
-        map.range(steps).map(|(&step, &event)| (step, event))
+        }
     }
 
     /// Response steps that came too late to play, inside `steps`.
@@ -229,8 +350,8 @@ impl Session {
             .min_by_key(|span| span.start)
     }
 
-    /// The latest call the model answered, with its hits: from the lanes, or the one kept from
-    /// before the last transport jump.
+    /// The latest call the model answered, with its steps: from the lanes, or the one kept from
+    /// before the last transport jump or model change.
     pub fn last_call(&self) -> Option<Take> {
         match self.calls.back() {
             Some(&span) => Some(self.take(Lane::Call, span)),
@@ -255,7 +376,8 @@ impl Session {
     fn take(&self, lane: Lane, span: StepSpan) -> Take {
         Take {
             span,
-            hits: self.hits(lane, span.start..span.end).collect(),
+            family: self.family(),
+            steps: self.steps(lane, span.start..span.end).collect(),
         }
     }
 
@@ -290,8 +412,9 @@ impl Session {
         self.responses.retain(|window| window.span.end > keep_from);
     }
 
-    /// The transport stopped or jumped: the lanes start over (their steps would collide with
-    /// the new position's), the last phrases stay exportable, the answers' history stays.
+    /// The transport stopped or jumped, or the model changed: the lanes start over (their steps
+    /// would collide with the new position's), the last phrases stay exportable, the answers'
+    /// history stays.
     fn reset(&mut self) {
         if let Some(call) = self.last_call() {
             self.kept_call = Some(call);
@@ -306,6 +429,7 @@ impl Session {
         self.calls.clear();
         self.responses.clear();
         self.newest_step = None;
+        self.family = LaneFamily::Unsettled(self.family());
     }
 }
 
@@ -314,11 +438,30 @@ mod tests {
     use std::sync::Arc;
     use std::sync::atomic::AtomicBool;
 
-    use antiphon_engine::encoding::drums::DrumClass;
+    use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
+    use antiphon_engine::encoding::melody::MelodyEvent;
     use antiphon_engine::live::feed::feed;
 
     use super::*;
-    use antiphon_engine::live::voicing::Voicing;
+    use crate::editor::lane_notes::NoteKey;
+    use crate::editor::test_feed::{heard, melodic_call_and_answer, on, played};
+
+    impl Session {
+        /// The drum hits of `lane` inside `steps`.
+        fn hits_of(&self, lane: Lane, steps: Range<i64>) -> Vec<(i64, DrumEvent)> {
+            self.steps(lane, steps)
+                .map(|(step, lane_step)| (step, DrumEvent::from_id(lane_step.event).unwrap()))
+                .collect()
+        }
+    }
+
+    /// The drum hits of `take`.
+    fn drums(take: &Take) -> Vec<(i64, DrumEvent)> {
+        take.steps
+            .iter()
+            .map(|&(step, lane_step)| (step, DrumEvent::from_id(lane_step.event).unwrap()))
+            .collect()
+    }
 
     fn kick() -> DrumEvent {
         DrumEvent::REST.with(DrumClass::Kick)
@@ -395,13 +538,10 @@ mod tests {
         let mut session = Session::new();
         session.drain(&mut receiver);
         assert_eq!(
-            session.hits(Lane::Call, 0..16).collect::<Vec<_>>(),
+            session.hits_of(Lane::Call, 0..16),
             [(0, kick()), (4, snare())]
         );
-        assert_eq!(
-            session.hits(Lane::Response, 0..64).collect::<Vec<_>>(),
-            [(16, kick())]
-        );
+        assert_eq!(session.hits_of(Lane::Response, 0..64), [(16, kick())]);
         assert_eq!(
             session.turn(),
             TurnState::Responding {
@@ -435,7 +575,7 @@ mod tests {
             event: DrumEvent::REST.id(),
             voicing: Voicing::default(),
         });
-        assert_eq!(session.hits(Lane::Response, 0..10).count(), 0);
+        assert_eq!(session.hits_of(Lane::Response, 0..10).len(), 0);
         assert_eq!(session.late_steps(0..10).count(), 0);
     }
 
@@ -452,10 +592,10 @@ mod tests {
         call_and_answer(&mut session);
         let call = session.last_call().unwrap();
         assert_eq!(call.span, StepSpan::new(0, 32));
-        assert_eq!(call.hits.len(), 8);
+        assert_eq!(call.steps.len(), 8);
         let response = session.last_response().unwrap();
         assert_eq!(response.span, StepSpan::new(48, 80));
-        assert_eq!(response.hits, [(48, snare()), (52, kick())]);
+        assert_eq!(drums(&response), [(48, snare()), (52, kick())]);
     }
 
     #[test]
@@ -477,12 +617,12 @@ mod tests {
         let mut session = Session::new();
         call_and_answer(&mut session);
         session.play_event(PlayEvent::Reset);
-        assert_eq!(session.hits(Lane::Call, 0..100).count(), 0);
-        assert_eq!(session.hits(Lane::Response, 0..100).count(), 0);
+        assert_eq!(session.hits_of(Lane::Call, 0..100).len(), 0);
+        assert_eq!(session.hits_of(Lane::Response, 0..100).len(), 0);
         assert_eq!(session.responses().count(), 0);
         assert_eq!(session.answers().len(), 1, "the session's history stays");
-        assert_eq!(session.last_call().unwrap().hits.len(), 8);
-        assert_eq!(session.last_response().unwrap().hits.len(), 2);
+        assert_eq!(session.last_call().unwrap().steps.len(), 8);
+        assert_eq!(session.last_response().unwrap().steps.len(), 2);
         // A new call after the jump replaces the kept one.
         session.play_event(PlayEvent::Heard {
             step: 4,
@@ -490,7 +630,7 @@ mod tests {
             voicing: Voicing::default(),
         });
         session.answered(answered(StepSpan::new(0, 16), StepSpan::new(16, 32), -9.0));
-        assert_eq!(session.last_call().unwrap().hits, [(4, snare())]);
+        assert_eq!(drums(&session.last_call().unwrap()), [(4, snare())]);
         assert_eq!(session.answers().len(), 2);
         assert_eq!(session.last_answer().unwrap().number, 2);
     }
@@ -516,8 +656,8 @@ mod tests {
             event: kick().id(),
             voicing: Voicing::default(),
         });
-        assert_eq!(session.hits(Lane::Call, 0..80).count(), 0);
-        assert_eq!(session.hits(Lane::Response, 0..80).count(), 0);
+        assert_eq!(session.hits_of(Lane::Call, 0..80).len(), 0);
+        assert_eq!(session.hits_of(Lane::Response, 0..80).len(), 0);
         assert_eq!(session.calls().count(), 0);
         assert_eq!(session.responses().count(), 0);
         assert_eq!(session.answers().len(), 1, "the history is the session's");
@@ -543,7 +683,7 @@ mod tests {
     }
 
     #[test]
-    fn keys_of_the_call_that_are_not_drums_are_told() {
+    fn the_call_keys_are_those_of_the_call_heard_or_else_of_the_last_answered() {
         let mut session = Session::new();
         let strike = |session: &mut Session, step, channel, key| {
             session.play_event(PlayEvent::Struck {
@@ -552,25 +692,131 @@ mod tests {
                 key: u7::new(key),
             })
         };
-        // A kick on the drum channel, then a melody on channel 1: C4 (heard as a mid tom) and
-        // C6 (no drum at all).
+        let keys = |keys: &[(u8, u8)]| -> Vec<(u4, u7)> {
+            keys.iter()
+                .map(|&(channel, key)| (u4::new(channel), u7::new(key)))
+                .collect()
+        };
         strike(&mut session, 0, 9, 36);
         strike(&mut session, 2, 0, 60);
         strike(&mut session, 4, 0, 84);
         session.play_event(PlayEvent::Turn(TurnState::Listening { start: 0 }));
-        let summary = session
-            .call_keys()
-            .summary()
-            .expect("two notes are not drums");
-        assert!(summary.starts_with("2 of 3 notes"), "{summary}");
-        assert!(summary.contains("pitch 60 as mid tom"), "{summary}");
-        // Once answered, the same call is still the one told about; a drum call that follows
-        // is clean.
+        assert_eq!(session.call_keys(), keys(&[(9, 36), (0, 60), (0, 84)]));
+        // Once answered, the same call is still the one told about, until the next call.
         session.play_event(PlayEvent::Turn(TurnState::Idle));
         session.answered(answered(StepSpan::new(0, 16), StepSpan::new(32, 48), -9.0));
-        assert!(session.call_keys().summary().is_some());
+        assert_eq!(session.call_keys().len(), 3);
         strike(&mut session, 64, 9, 38);
         session.play_event(PlayEvent::Turn(TurnState::Listening { start: 64 }));
-        assert_eq!(session.call_keys().summary(), None);
+        assert_eq!(session.call_keys(), keys(&[(9, 38)]));
+    }
+
+    fn take_notes(take: &Take) -> Vec<LaneNote> {
+        let steps = take.steps.iter().copied();
+        lane_notes::notes(take.family, steps, take.span.start..take.span.end)
+    }
+
+    fn note(start_step: i64, end_step: i64, midi: u8) -> LaneNote {
+        LaneNote {
+            start_step,
+            end_step,
+            key: NoteKey::Pitch(u7::new(midi)),
+        }
+    }
+
+    #[test]
+    fn a_melodic_call_and_answer_are_notes_as_long_as_they_sounded_where_they_sounded() {
+        let mut session = Session::new();
+        melodic_call_and_answer(&mut session);
+        assert_eq!(session.family(), Family::Melody);
+        assert_eq!(
+            session.notes(Lane::Call, 0..32),
+            [note(0, 4, 72), note(4, 6, 76), note(8, 13, 79)]
+        );
+        // The last note of the answer sounds up to the step playing now.
+        assert_eq!(
+            session.notes(Lane::Response, 0..32),
+            [note(16, 20, 74), note(20, 22, 77), note(24, 28, 81)]
+        );
+        // Held steps are not kept: only where a note starts or stops.
+        assert_eq!(session.steps(Lane::Response, 0..32).count(), 4);
+        // Notes sounding into the steps asked for are theirs too.
+        assert_eq!(session.notes(Lane::Call, 10..12), [note(8, 13, 79)]);
+        assert_eq!(session.notes(Lane::Response, 25..26), [note(24, 28, 81)]);
+
+        // The window ends with its note still on: the note ends with the window.
+        for step in 28..40 {
+            played(&mut session, step, MelodyEvent::NoEvent);
+        }
+        assert_eq!(
+            session.notes(Lane::Response, 16..48).last(),
+            Some(&note(24, 32, 81))
+        );
+        let response = session.last_response().unwrap();
+        assert_eq!(response.family, Family::Melody);
+        assert_eq!(
+            take_notes(&response),
+            [note(16, 20, 74), note(20, 22, 77), note(24, 32, 81)]
+        );
+        assert_eq!(response.voicing().transpose_semitones, 12);
+        assert_eq!(
+            take_notes(&session.last_call().unwrap()),
+            session.notes(Lane::Call, 0..16)
+        );
+    }
+
+    #[test]
+    fn an_answer_whose_window_was_not_seen_is_drawn_all_the_same() {
+        // The editor opened while an answer played: its window was announced before.
+        let mut session = Session::new();
+        session.set_family(Family::Melody);
+        played(&mut session, 40, on(62));
+        played(&mut session, 41, MelodyEvent::NoEvent);
+        played(&mut session, 42, on(64));
+        played(&mut session, 43, MelodyEvent::NoEvent);
+        assert_eq!(
+            session.notes(Lane::Response, 32..64),
+            [note(40, 42, 74), note(42, 44, 76)]
+        );
+    }
+
+    #[test]
+    fn a_held_call_note_sounds_until_now() {
+        let mut session = Session::new();
+        session.set_family(Family::Melody);
+        heard(&mut session, 2, on(60));
+        assert_eq!(session.notes(Lane::Call, 0..16), [note(2, 3, 72)]);
+        session.play_event(PlayEvent::Late { step: 9 });
+        assert_eq!(session.notes(Lane::Call, 0..16), [note(2, 10, 72)]);
+    }
+
+    #[test]
+    fn a_model_change_puts_the_old_familys_lanes_aside() {
+        // The usual order: the change's reset, then the new model's first steps, then the
+        // editor reads which family is loaded.
+        let mut session = Session::new();
+        session.set_family(Family::Drums);
+        call_and_answer(&mut session);
+        session.play_event(PlayEvent::Reset);
+        heard(&mut session, 100, on(60));
+        session.set_family(Family::Melody);
+        assert_eq!(session.family(), Family::Melody);
+        assert_eq!(session.notes(Lane::Call, 96..112), [note(100, 101, 72)]);
+        assert_eq!(session.last_call().unwrap().family, Family::Drums);
+        assert_eq!(session.last_response().unwrap().family, Family::Drums);
+
+        // The family changed before its reset arrived: the lanes so far are the old family's.
+        let mut session = Session::new();
+        session.set_family(Family::Drums);
+        call_and_answer(&mut session);
+        session.set_family(Family::Melody);
+        assert_eq!(session.steps(Lane::Call, 0..100).count(), 0);
+        let call = session.last_call().unwrap();
+        assert_eq!((call.family, call.steps.len()), (Family::Drums, 8));
+        session.play_event(PlayEvent::Reset);
+        heard(&mut session, 100, on(60));
+        session.set_family(Family::Melody);
+        assert_eq!(session.notes(Lane::Call, 96..112).len(), 1);
+        assert_eq!(session.last_call().unwrap().family, Family::Drums);
     }
 }

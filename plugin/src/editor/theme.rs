@@ -7,7 +7,7 @@ use egui::{Color32, FontFamily, FontId, Stroke, TextStyle, Theme, Visuals};
 pub const BACKGROUND: Color32 = Color32::from_rgb(0x14, 0x16, 0x1b);
 /// Panels and the roll's lanes.
 pub const PANEL: Color32 = Color32::from_rgb(0x1c, 0x1f, 0x26);
-/// Alternate drum rows.
+/// Shaded rows of the roll: every other drum row, the black keys' pitch rows.
 pub const ROW_STRIPE: Color32 = Color32::from_rgb(0x22, 0x26, 0x2e);
 /// Beat lines.
 pub const BEAT_LINE: Color32 = Color32::from_rgb(0x2e, 0x33, 0x3d);
@@ -28,9 +28,9 @@ pub const PLAYHEAD: Color32 = Color32::from_rgb(0xf5, 0xf5, 0xf5);
 /// Confirmations (file written, model loaded).
 pub const OK: Color32 = Color32::from_rgb(0x7c, 0xd9, 0x7a);
 
-/// Height of one drum row in the roll.
+/// Height of one drum row in the roll (the pitch rows share the same lane height).
 pub const ROW_HEIGHT: f32 = 12.0;
-/// Width of the drum-name column of the roll.
+/// Width of the row-name column of the roll.
 pub const ROW_LABEL_WIDTH: f32 = 74.0;
 
 /// The editor's logical size (the host scales it by its DPI).

@@ -2,7 +2,7 @@
 //! for two-column grids, each change sent to the host as one gesture.
 
 use egui::{ComboBox, Grid, RichText, Ui};
-use nice_plug::prelude::{BoolParam, Enum, EnumParam, Param, ParamSetter};
+use nice_plug::prelude::{BoolParam, Enum, EnumParam, IntParam, Param, ParamSetter};
 use nice_plug_egui::widgets::ParamSlider;
 
 use super::theme;
@@ -75,6 +75,30 @@ pub fn enum_row<T: Enum + PartialEq + 'static>(
             for (index, name) in T::variants().iter().enumerate() {
                 if ui.selectable_label(index == current, *name).clicked() {
                     set(setter, param, T::from_index(index));
+                }
+            }
+        });
+    ui.end_row();
+}
+
+/// A grid row: `param`'s name and a menu of every value it takes, each by the text the parameter
+/// shows for it (as hosts show it). `dimmed` greys the row out for a parameter that does nothing
+/// now but can still be set.
+pub fn int_menu_row(ui: &mut Ui, setter: &ParamSetter, param: &IntParam, dimmed: bool) {
+    let color = if dimmed { theme::MUTED } else { theme::TEXT };
+    ui.label(RichText::new(param.name()).color(color));
+    let range = param.range();
+    let current = param.value();
+    ComboBox::from_id_salt(param.name())
+        .selected_text(RichText::new(param.to_string()).color(color))
+        .width(120.0)
+        // Every value in view at once (egui's default shows eight or so, then scrolls).
+        .height(f32::INFINITY)
+        .show_ui(ui, |ui| {
+            for value in range.unnormalize(0.0)..=range.unnormalize(1.0) {
+                let text = param.normalized_value_to_string(param.preview_normalized(value), true);
+                if ui.selectable_label(value == current, text).clicked() {
+                    set(setter, param, value);
                 }
             }
         });

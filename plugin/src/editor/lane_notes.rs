@@ -1,0 +1,182 @@
+//! What a lane's reported steps sound as, in the family of the model that heard or played them:
+//! drum hits (a step long, one per class struck) or melodic notes held until the line's next
+//! note-on or note-off, at the pitch they sounded (the model's pitch moved by the step's
+//! voicing). No drawing here.
+
+use std::ops::Range;
+
+use antiphon_engine::encoding::Family;
+use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
+use antiphon_engine::encoding::melody::{MelodyEvent, note_spans};
+use antiphon_engine::midly::num::u7;
+
+use super::session::LaneStep;
+
+/// Where a note sits on the roll: a drum row or a pitch row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NoteKey {
+    /// A drum class struck.
+    Drum(DrumClass),
+    /// A pitch as it sounded (the player's register), as a MIDI key.
+    Pitch(u7),
+}
+
+/// One note of a lane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LaneNote {
+    /// The step it starts on.
+    pub start_step: i64,
+    /// The step it ends before (a drum hit lasts its one step).
+    pub end_step: i64,
+    /// Its row.
+    pub key: NoteKey,
+}
+
+/// The notes of `steps` (a lane's reported steps in order, each inside `range`), read as
+/// `family` events. A melodic note sounds until the next note-on or note-off, or the end of
+/// `range`.
+pub fn notes(
+    family: Family,
+    steps: impl IntoIterator<Item = (i64, LaneStep)>,
+    range: Range<i64>,
+) -> Vec<LaneNote> {
+    match family {
+        Family::Drums => steps
+            .into_iter()
+            .flat_map(|(step, lane_step)| {
+                DrumEvent::from_id(lane_step.event)
+                    .unwrap_or_default()
+                    .classes()
+                    .map(move |class| LaneNote {
+                        start_step: step,
+                        end_step: step + 1,
+                        key: NoteKey::Drum(class),
+                    })
+            })
+            .collect(),
+        Family::Melody => melody_notes(steps, range),
+    }
+}
+
+fn melody_notes(
+    steps: impl IntoIterator<Item = (i64, LaneStep)>,
+    range: Range<i64>,
+) -> Vec<LaneNote> {
+    let len = usize::try_from(range.end - range.start).unwrap_or(0);
+    let mut events = vec![MelodyEvent::NoEvent; len];
+    let mut transposes = vec![0i8; len];
+    for (step, lane_step) in steps {
+        let Some(index) = usize::try_from(step - range.start)
+            .ok()
+            .filter(|&index| index < len)
+        else {
+            continue;
+        };
+        events[index] = MelodyEvent::from_id(lane_step.event).unwrap_or_default();
+        transposes[index] = lane_step.voicing.transpose_semitones;
+    }
+    note_spans(events)
+        .map(|span| {
+            // As the renderer sounds it: the model's pitch moved into the player's register.
+            let played = i16::from(span.pitch.midi()) + i16::from(transposes[span.start_step]);
+            let start_step = range.start + span.start_step as i64;
+            LaneNote {
+                start_step,
+                end_step: start_step + span.len_steps as i64,
+                key: NoteKey::Pitch(u7::new(played.clamp(0, 127) as u8)),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use antiphon_engine::encoding::melody::Pitch;
+    use antiphon_engine::live::voicing::Voicing;
+
+    use super::*;
+
+    fn step(event: MelodyEvent, transpose_semitones: i8) -> LaneStep {
+        LaneStep {
+            event: event.id(),
+            voicing: Voicing {
+                transpose_semitones,
+                ..Voicing::default()
+            },
+        }
+    }
+
+    fn on(midi: u8) -> MelodyEvent {
+        MelodyEvent::NoteOn(Pitch::new(midi).unwrap())
+    }
+
+    fn pitch(midi: u8) -> NoteKey {
+        NoteKey::Pitch(u7::new(midi))
+    }
+
+    #[test]
+    fn melodic_notes_hold_until_the_next_event_or_the_end_at_their_played_pitch() {
+        // Played an octave below the model's register: C4 on step 10 cut by E4 on 13, released
+        // on 15; G4 from 18 still sounding when the range ends at 22.
+        let steps = [
+            (10, step(on(72), -12)),
+            (13, step(on(76), -12)),
+            (15, step(MelodyEvent::NoteOff, -12)),
+            (18, step(on(79), -12)),
+        ];
+        let notes = notes(Family::Melody, steps, 8..22);
+        let expected =
+            [(10, 13, 60), (13, 15, 64), (18, 22, 67)].map(|(start, end, midi)| LaneNote {
+                start_step: start,
+                end_step: end,
+                key: pitch(midi),
+            });
+        assert_eq!(notes, expected);
+    }
+
+    #[test]
+    fn steps_outside_the_range_are_left_out() {
+        let steps = [(2, step(on(60), 0)), (5, step(on(62), 0))];
+        let notes = notes(Family::Melody, steps, 4..8);
+        assert_eq!(
+            notes,
+            [LaneNote {
+                start_step: 5,
+                end_step: 8,
+                key: pitch(62)
+            }]
+        );
+        assert!(super::notes(Family::Melody, steps, 8..8).is_empty());
+    }
+
+    #[test]
+    fn drum_steps_are_one_step_hits_per_class() {
+        let kick_and_hat = DrumEvent::REST
+            .with(DrumClass::Kick)
+            .with(DrumClass::ClosedHat);
+        let steps = [(
+            6,
+            LaneStep {
+                event: kick_and_hat.id(),
+                voicing: Voicing::default(),
+            },
+        )];
+        let notes = notes(Family::Drums, steps, 0..16);
+        assert_eq!(notes.len(), 2);
+        assert!(
+            notes
+                .iter()
+                .all(|note| note.start_step == 6 && note.end_step == 7)
+        );
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.key == NoteKey::Drum(DrumClass::Kick))
+        );
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.key == NoteKey::Drum(DrumClass::ClosedHat))
+        );
+    }
+}
