@@ -351,7 +351,7 @@ fn eval_needs_a_data_folder_and_scores_the_shipped_model_by_default() {
     let shipped = antiphon(&scratch.0, &["eval", "--data", text(&data)]);
     assert_eq!(shipped.code, Some(0), "{}", shipped.show());
     assert!(
-        shipped.stderr.contains("2 files of the validation split"),
+        shipped.stderr.contains("3 files of the validation split"),
         "{}",
         shipped.show()
     );
