@@ -297,7 +297,11 @@ mod tests {
         assert_eq!(dataset.count(Split::Test), 0);
         // Every GMD note is on channel 10 and a drum pitch.
         assert!(dataset.report.kit.notes > 0);
-        assert!(dataset.report.kit.not_kit.is_empty(), "{:?}", dataset.report.kit);
+        assert!(
+            dataset.report.kit.not_kit.is_empty(),
+            "{:?}",
+            dataset.report.kit
+        );
     }
 
     #[test]

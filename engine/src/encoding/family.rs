@@ -95,7 +95,12 @@ mod tests {
     fn a_melody_is_augmented_into_another_key_and_drums_are_not() {
         use crate::encoding::melody::Pitch;
         let on = |midi| MelodyEvent::NoteOn(Pitch::new(midi).unwrap()).id();
-        let melody = [on(60), MelodyEvent::NoEvent.id(), on(64), MelodyEvent::NoteOff.id()];
+        let melody = [
+            on(60),
+            MelodyEvent::NoEvent.id(),
+            on(64),
+            MelodyEvent::NoteOff.id(),
+        ];
         let mut rng = SplitMix64::new(5);
         let keys: std::collections::BTreeSet<Vec<EventId>> = (0..200)
             .map(|_| {
@@ -106,7 +111,10 @@ mod tests {
                 let third = MelodyEvent::from_id(window[2]).unwrap();
                 match (first, third) {
                     (MelodyEvent::NoteOn(a), MelodyEvent::NoteOn(b)) => {
-                        assert_eq!((i16::from(b.midi()) - i16::from(a.midi())).rem_euclid(12), 4)
+                        assert_eq!(
+                            (i16::from(b.midi()) - i16::from(a.midi())).rem_euclid(12),
+                            4
+                        )
                     }
                     other => panic!("{other:?}"),
                 }

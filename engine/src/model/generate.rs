@@ -26,7 +26,7 @@ pub fn generate(
     allowed: Option<&[bool]>,
     seed: u64,
 ) -> Result<Generated, ModelError> {
-    let mut state = model.initial_state()?;
+    let mut state = model.initial_state();
     let mut sampler = Sampler::new(seed);
     // Step 0 of the primer is context only (as in training); with no primer at all, the model
     // predicts step 0 from a rest.
@@ -41,7 +41,7 @@ pub fn generate(
     let mut log_likelihood = 0.0;
     for position in primer.len()..primer.len() + steps {
         let log_probs = model.step(&mut state, prev, position)?;
-        let (event, log_prob) = sampler.sample(&log_probs, temperature, allowed);
+        let (event, log_prob) = sampler.sample(log_probs, temperature, allowed);
         log_likelihood += log_prob;
         events.push(event);
         prev = event;

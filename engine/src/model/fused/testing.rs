@@ -1,0 +1,108 @@
+//! What the fused kernels' tests share: networks with random weights of any shape, windows of
+//! the real fixtures, and the error measure the kernels are held to.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
+
+use crate::encoding::{EventId, Family};
+use crate::model::config::ModelConfig;
+use crate::model::net::Net;
+use crate::performance::Performance;
+use crate::rng::SplitMix64;
+
+/// The names and shapes of every weight of `config`, in PyTorch's layout.
+pub(crate) fn weight_shapes(config: &ModelConfig) -> Vec<(String, Vec<usize>)> {
+    let h = config.hidden_size;
+    let mut shapes = Vec::new();
+    for k in 0..config.num_layers {
+        let input = if k == 0 { config.input_size() } else { h };
+        shapes.push((format!("lstm.layers.{k}.weight_ih"), vec![4 * h, input]));
+        shapes.push((format!("lstm.layers.{k}.weight_hh"), vec![4 * h, h]));
+        shapes.push((format!("lstm.layers.{k}.bias"), vec![4 * h]));
+    }
+    shapes.push(("output.weight".to_owned(), vec![config.vocab_size, h]));
+    shapes.push(("output.bias".to_owned(), vec![config.vocab_size]));
+    shapes
+}
+
+/// Every weight of `config` uniform in `±scale` (biases too, so every path carries a value).
+pub(crate) fn random_tensors(
+    config: &ModelConfig,
+    scale: f32,
+    seed: u64,
+) -> HashMap<String, Tensor> {
+    let mut rng = SplitMix64::new(seed);
+    weight_shapes(config)
+        .into_iter()
+        .map(|(name, shape)| {
+            let n = shape.iter().product();
+            let values: Vec<f32> = (0..n)
+                .map(|_| (2.0 * rng.next_f32() - 1.0) * scale)
+                .collect();
+            let tensor = Tensor::from_vec(values, shape, &Device::Cpu).unwrap();
+            (name, tensor)
+        })
+        .collect()
+}
+
+/// A candle network of `config` with [`random_tensors`].
+pub(crate) fn random_net(config: &ModelConfig, scale: f32, seed: u64) -> Net {
+    let vb = VarBuilder::from_tensors(
+        random_tensors(config, scale, seed),
+        DType::F32,
+        &Device::Cpu,
+    );
+    Net::load(vb, config).unwrap()
+}
+
+/// Windows of at most `steps` events from the fixture files of `family` (GMD grooves for drums,
+/// folk tunes for melodies), at most `per_file` from each.
+pub(crate) fn fixture_windows(family: Family, steps: usize, per_file: usize) -> Vec<Vec<EventId>> {
+    let folder = match family {
+        Family::Drums => "groove",
+        Family::Melody => "folk",
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(folder);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "mid"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .flat_map(|path| {
+            let (performance, _) =
+                Performance::read(family, &std::fs::read(path).unwrap()).unwrap();
+            let mut windows = performance.windows(steps);
+            windows.retain(|w| w.len() >= 2);
+            windows.truncate(per_file);
+            windows
+        })
+        .collect()
+}
+
+/// The normwise relative error of `actual` against `reference`: the largest absolute difference
+/// over the largest magnitude of the reference.
+pub(crate) fn relative_error(actual: &[f32], reference: &[f32]) -> f64 {
+    assert_eq!(actual.len(), reference.len());
+    let scale = reference
+        .iter()
+        .map(|&x| f64::from(x).abs())
+        .fold(0.0, f64::max);
+    let difference = actual
+        .iter()
+        .zip(reference)
+        .map(|(&a, &b)| (f64::from(a) - f64::from(b)).abs())
+        .fold(0.0, f64::max);
+    if scale == 0.0 {
+        difference
+    } else {
+        difference / scale
+    }
+}
