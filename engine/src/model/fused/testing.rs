@@ -9,24 +9,10 @@ use candle_nn::VarBuilder;
 
 use crate::encoding::{EventId, Family};
 use crate::model::config::ModelConfig;
+use crate::model::fused::params::ParamLayout;
 use crate::model::net::Net;
 use crate::performance::Performance;
 use crate::rng::SplitMix64;
-
-/// The names and shapes of every weight of `config`, in PyTorch's layout.
-pub(crate) fn weight_shapes(config: &ModelConfig) -> Vec<(String, Vec<usize>)> {
-    let h = config.hidden_size;
-    let mut shapes = Vec::new();
-    for k in 0..config.num_layers {
-        let input = if k == 0 { config.input_size() } else { h };
-        shapes.push((format!("lstm.layers.{k}.weight_ih"), vec![4 * h, input]));
-        shapes.push((format!("lstm.layers.{k}.weight_hh"), vec![4 * h, h]));
-        shapes.push((format!("lstm.layers.{k}.bias"), vec![4 * h]));
-    }
-    shapes.push(("output.weight".to_owned(), vec![config.vocab_size, h]));
-    shapes.push(("output.bias".to_owned(), vec![config.vocab_size]));
-    shapes
-}
 
 /// Every weight of `config` uniform in `±scale` (biases too, so every path carries a value).
 pub(crate) fn random_tensors(
@@ -35,15 +21,17 @@ pub(crate) fn random_tensors(
     seed: u64,
 ) -> HashMap<String, Tensor> {
     let mut rng = SplitMix64::new(seed);
-    weight_shapes(config)
-        .into_iter()
-        .map(|(name, shape)| {
-            let n = shape.iter().product();
-            let values: Vec<f32> = (0..n)
+    ParamLayout::new(config)
+        .entries()
+        .iter()
+        .map(|entry| {
+            let values: Vec<f32> = entry
+                .range
+                .clone()
                 .map(|_| (2.0 * rng.next_f32() - 1.0) * scale)
                 .collect();
-            let tensor = Tensor::from_vec(values, shape, &Device::Cpu).unwrap();
-            (name, tensor)
+            let tensor = Tensor::from_vec(values, entry.shape.as_slice(), &Device::Cpu).unwrap();
+            (entry.name.clone(), tensor)
         })
         .collect()
 }
