@@ -1,11 +1,14 @@
 //! The live step's matrix products: one weight matrix times one to eight state vectors, reading
 //! the weights once for all of them.
 //!
-//! The weights are stored transposed, `[K, N]` row-major with `N` padded with zero columns, so
-//! each input value scales a contiguous run of outputs (the broadcast-multiply-add of a GEMM
-//! micro-kernel) and one block of outputs per state stays in registers across all of `K`. The
-//! block is wide for one state and narrower for more, so the accumulators always fit in the 16
-//! vector registers of AVX2.
+//! The weights are stored transposed, `[K, N]` with `N` padded with zero columns, so each input
+//! value scales a contiguous run of outputs (the broadcast-multiply-add of a GEMM micro-kernel)
+//! and one block of outputs per state stays in registers across all of `K`. The block is wide
+//! for one state and narrower for more, so the accumulators always fit in the 16 vector
+//! registers of AVX2. The columns are stored in panels of [`COLUMN_ALIGN`], each panel's rows one
+//! after the other: a block then reads its weights in one forward stream, which the hardware
+//! prefetches (row-major `[K, N]` put every row of a block in another 4 KiB page, and
+//! prefetchers stop at page boundaries).
 
 /// Output columns are padded to a multiple of this: every block width divides it.
 pub(crate) const COLUMN_ALIGN: usize = 64;
@@ -13,13 +16,19 @@ pub(crate) const COLUMN_ALIGN: usize = 64;
 /// Most state vectors one pass over the weights serves; more are served in several passes.
 pub(crate) const MAX_VECTORS: usize = 8;
 
-/// A `[K, N]` matrix stored for [`product`]: row-major, `N` padded with zero columns to a
-/// multiple of [`COLUMN_ALIGN`].
+/// A `[K, N]` matrix stored for [`product`]: `N` padded with zero columns to a multiple of
+/// [`COLUMN_ALIGN`], in panels of that many columns, each panel row-major (element `(k, n)` at
+/// `(n / COLUMN_ALIGN) · K · COLUMN_ALIGN + k · COLUMN_ALIGN + n % COLUMN_ALIGN`).
 #[derive(Debug, Clone)]
 pub(crate) struct PaddedMatrix {
     values: Vec<f32>,
     rows: usize,
     padded_columns: usize,
+}
+
+/// Where element `(row, column)` of a [`PaddedMatrix`] of `rows` rows lies.
+fn panel_index(rows: usize, row: usize, column: usize) -> usize {
+    (column / COLUMN_ALIGN) * rows * COLUMN_ALIGN + row * COLUMN_ALIGN + column % COLUMN_ALIGN
 }
 
 /// `columns` rounded up to the padding of a [`PaddedMatrix`].
@@ -40,7 +49,7 @@ impl PaddedMatrix {
             debug_assert_eq!(part.len(), outputs * inputs);
             for (out, weights) in part.chunks_exact(inputs).enumerate() {
                 for (k, &w) in weights.iter().enumerate() {
-                    values[(row + k) * padded_columns + out] = w;
+                    values[panel_index(rows, row + k, out)] = w;
                 }
             }
             row += inputs;
@@ -90,9 +99,13 @@ pub(crate) fn product(
 /// slow library call).
 const PORTABLE_FMA: bool = cfg!(target_arch = "aarch64");
 
+/// [`by_count`] with the AVX2 kernel.
+///
+/// # Safety
+/// The CPU must have AVX2 and FMA, and the slices must hold every vector as [`product`] checks.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-fn product_avx2(
+unsafe fn product_avx2(
     count: usize,
     w: &PaddedMatrix,
     x: &[f32],
@@ -100,12 +113,23 @@ fn product_avx2(
     out: &mut [f32],
     out_stride: usize,
 ) {
-    by_count::<true>(count, w, x, x_stride, out, out_stride);
+    // SAFETY: passed on from the caller.
+    unsafe {
+        match count {
+            1 => avx2::blocks::<1, 8>(w, x, x_stride, out, out_stride),
+            2 => avx2::blocks::<2, 4>(w, x, x_stride, out, out_stride),
+            3 => avx2::blocks::<3, 2>(w, x, x_stride, out, out_stride),
+            4 => avx2::blocks::<4, 2>(w, x, x_stride, out, out_stride),
+            5 => avx2::blocks::<5, 2>(w, x, x_stride, out, out_stride),
+            6 => avx2::blocks::<6, 2>(w, x, x_stride, out, out_stride),
+            7 => avx2::blocks::<7, 1>(w, x, x_stride, out, out_stride),
+            _ => avx2::blocks::<8, 1>(w, x, x_stride, out, out_stride),
+        }
+    }
 }
 
 /// One pass over the weights for `count` (1 to [`MAX_VECTORS`]) vectors, with a block width that
 /// keeps `count × block` accumulators in registers.
-#[inline(always)]
 fn by_count<const FMA: bool>(
     count: usize,
     w: &PaddedMatrix,
@@ -142,8 +166,11 @@ fn blocks<const VECTORS: usize, const BLOCK: usize, const FMA: bool>(
         for (v, acc) in acc.iter_mut().enumerate() {
             acc.copy_from_slice(&out[v * out_stride + column..][..BLOCK]);
         }
-        for (row, weights) in w.values.chunks_exact(n).enumerate() {
-            let weights: &[f32; BLOCK] = weights[column..][..BLOCK].try_into().expect("block");
+        let panel = &w.values[panel_index(k, 0, column)..][..k * COLUMN_ALIGN];
+        for (row, weights) in panel.chunks_exact(COLUMN_ALIGN).enumerate() {
+            let weights: &[f32; BLOCK] = weights[column % COLUMN_ALIGN..][..BLOCK]
+                .try_into()
+                .expect("a block within a panel");
             for (acc, input) in acc.iter_mut().zip(&inputs) {
                 let scale = input[row];
                 for (a, &w) in acc.iter_mut().zip(weights) {
@@ -157,6 +184,75 @@ fn blocks<const VECTORS: usize, const BLOCK: usize, const FMA: bool>(
         }
         for (v, acc) in acc.iter().enumerate() {
             out[v * out_stride + column..][..BLOCK].copy_from_slice(acc);
+        }
+    }
+}
+
+/// The kernel for CPUs with AVX2 and FMA, in explicit vector registers: the compiler's own
+/// vectorisation of [`blocks`] keeps the accumulators in memory.
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::{
+        __m256, _mm256_fmadd_ps, _mm256_loadu_ps, _mm256_set1_ps, _mm256_setzero_ps,
+        _mm256_storeu_ps,
+    };
+
+    use super::PaddedMatrix;
+
+    /// Lanes of one register.
+    const LANES: usize = 8;
+
+    /// `out += W · x` for `VECTORS` vectors, in blocks of `REGISTERS` registers of outputs.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2 and FMA, and the slices must hold every vector as
+    /// [`super::product`] checks.
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) unsafe fn blocks<const VECTORS: usize, const REGISTERS: usize>(
+        w: &PaddedMatrix,
+        x: &[f32],
+        x_stride: usize,
+        out: &mut [f32],
+        out_stride: usize,
+    ) {
+        let k = w.rows;
+        let n = w.padded_columns;
+        let weights = w.values.as_ptr();
+        let inputs = x.as_ptr();
+        let outputs = out.as_mut_ptr();
+        for column in (0..n).step_by(REGISTERS * LANES) {
+            let mut acc = [[_mm256_setzero_ps(); REGISTERS]; VECTORS];
+            // SAFETY (every access below): `product` checked that each vector's `K` inputs and
+            // `N` padded outputs lie in its slice; `column + REGISTERS · LANES ≤ N` and the block
+            // lies within one panel (its width divides the panel's), and `row < K`.
+            for (v, acc) in acc.iter_mut().enumerate() {
+                for (r, a) in acc.iter_mut().enumerate() {
+                    *a = unsafe {
+                        _mm256_loadu_ps(outputs.add(v * out_stride + column + r * LANES))
+                    };
+                }
+            }
+            let block = unsafe { weights.add(super::panel_index(k, 0, column)) };
+            for row in 0..k {
+                let w_row = unsafe { block.add(row * super::COLUMN_ALIGN) };
+                let mut w = [_mm256_setzero_ps(); REGISTERS];
+                for (r, w) in w.iter_mut().enumerate() {
+                    *w = unsafe { _mm256_loadu_ps(w_row.add(r * LANES)) };
+                }
+                for (v, acc) in acc.iter_mut().enumerate() {
+                    let scale: __m256 = _mm256_set1_ps(unsafe { *inputs.add(v * x_stride + row) });
+                    for (a, &w) in acc.iter_mut().zip(&w) {
+                        *a = _mm256_fmadd_ps(scale, w, *a);
+                    }
+                }
+            }
+            for (v, acc) in acc.iter().enumerate() {
+                for (r, &a) in acc.iter().enumerate() {
+                    unsafe {
+                        _mm256_storeu_ps(outputs.add(v * out_stride + column + r * LANES), a)
+                    };
+                }
+            }
         }
     }
 }

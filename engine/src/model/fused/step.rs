@@ -163,7 +163,9 @@ mod tests {
     use crate::encoding::Family;
     use crate::model::batch::WindowBatch;
     use crate::model::config::ModelConfig;
-    use crate::model::fused::testing::{fixture_windows, random_net, relative_error};
+    use crate::model::fused::testing::{
+        allocations_during, fixture_windows, random_net, relative_error,
+    };
     use crate::model::loaded::Model;
     use crate::model::net::Net;
 
@@ -272,6 +274,25 @@ mod tests {
             beams.reorder(&[0]),
             Err(StepError::Count { given: 1, beams: 2 })
         );
+    }
+
+    #[test]
+    fn stepping_allocates_nothing() {
+        let config = ModelConfig::new(Family::Drums, 2, 24, 0.0);
+        let weights = StepWeights::from_net(&random_net(&config, 0.3, 2)).unwrap();
+        let mut state = weights.initial_state();
+        let mut beams = BeamStates::new(&state, 5);
+        let prev = [EventId::new(9); 5];
+        let allocations = allocations_during(|| {
+            for position in 0..40 {
+                weights
+                    .step(&mut state, EventId::new(position), position)
+                    .unwrap();
+                weights.step_beams(&mut beams, &prev, position).unwrap();
+            }
+            beams.reorder(&[4, 3, 2, 1, 0]).unwrap();
+        });
+        assert_eq!(allocations, 0);
     }
 
     #[test]
