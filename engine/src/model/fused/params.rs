@@ -82,7 +82,7 @@ impl ParamLayout {
     ///
     /// # Panics
     /// If the network has no such tensor: callers ask for names the layout was built with.
-    pub(crate) fn range(&self, name: &str) -> Range<usize> {
+    pub fn range(&self, name: &str) -> Range<usize> {
         self.entries
             .iter()
             .find(|entry| entry.name == name)
