@@ -312,7 +312,8 @@ fn training() -> BenchResult<Training> {
             .ok_or("no candle gradient")?
             .flatten_all()?
             .to_vec1()?;
-        grad_error = grad_error.max(relative_error(&grads[layout.range(name)], &expected));
+        let range = layout.range(name).ok_or("a weight the layout lacks")?;
+        grad_error = grad_error.max(relative_error(&grads[range], &expected));
     }
     println!(
         "loss without dropout: candle {candle_loss:.6}, fused {:.6} nats/step; gradients: max relative error {grad_error:.2e}",

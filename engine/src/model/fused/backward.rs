@@ -29,13 +29,13 @@ pub(crate) fn backward(
     let top = MatRef::new(work.layers[layers - 1].output(), rows, h);
     let (output_weight, _) = weights.output();
     matmul(
-        &mut grads[layout.range("output.weight")],
+        &mut grads[layout.output()[0].clone()],
         d_logits.t(),
         top,
         true,
     );
     add_column_sums(
-        &mut grads[layout.range("output.bias")],
+        &mut grads[layout.output()[1].clone()],
         &work.logits[..rows * vocab],
     );
     matmul(
@@ -82,18 +82,15 @@ pub(crate) fn backward(
             );
         }
         let d_gates = &work.d_gates[..rows * gates];
-        add_column_sums(
-            &mut grads[layout.range(&format!("lstm.layers.{k}.bias"))],
-            d_gates,
-        );
+        add_column_sums(&mut grads[layout.layer(k)[2].clone()], d_gates);
         let later_rows = rows - batch;
         matmul(
-            &mut grads[layout.range(&format!("lstm.layers.{k}.weight_hh"))],
+            &mut grads[layout.layer(k)[1].clone()],
             MatRef::new(&d_gates[batch * gates..], later_rows, gates).t(),
             MatRef::new(&layer.hidden[..later_rows * h], later_rows, h),
             true,
         );
-        let d_weight_ih = &mut grads[layout.range(&format!("lstm.layers.{k}.weight_ih"))];
+        let d_weight_ih = &mut grads[layout.layer(k)[0].clone()];
         if k > 0 {
             let input = MatRef::new(work.layers[k - 1].output(), rows, h);
             matmul(

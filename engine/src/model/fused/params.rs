@@ -25,6 +25,10 @@ pub struct ParamLayout {
     config: ModelConfig,
     entries: Vec<ParamEntry>,
     len: usize,
+    /// Each layer's `weight_ih`, `weight_hh` and `bias`, found once.
+    layers: Vec<[Range<usize>; 3]>,
+    /// `output.weight` and `output.bias`.
+    output: [Range<usize>; 2],
 }
 
 impl ParamLayout {
@@ -42,7 +46,7 @@ impl ParamLayout {
         named.push(("output.bias".to_owned(), vec![config.vocab_size]));
         named.sort();
         let mut len = 0;
-        let entries = named
+        let entries: Vec<ParamEntry> = named
             .into_iter()
             .map(|(name, shape)| {
                 let size: usize = shape.iter().product();
@@ -51,10 +55,26 @@ impl ParamLayout {
                 ParamEntry { name, shape, range }
             })
             .collect();
+        let find = |name: &str| {
+            entries
+                .iter()
+                .find(|entry| entry.name == name)
+                .map(|entry| entry.range.clone())
+                .expect("every weight was just laid out")
+        };
+        let layers = (0..config.num_layers)
+            .map(|k| {
+                ["weight_ih", "weight_hh", "bias"]
+                    .map(|weight| find(&format!("lstm.layers.{k}.{weight}")))
+            })
+            .collect();
+        let output = [find("output.weight"), find("output.bias")];
         ParamLayout {
             config: config.clone(),
             entries,
             len,
+            layers,
+            output,
         }
     }
 
@@ -78,16 +98,22 @@ impl ParamLayout {
         self.len == 0
     }
 
-    /// Where the tensor `name` lies.
-    ///
-    /// # Panics
-    /// If the network has no such tensor: callers ask for names the layout was built with.
-    pub fn range(&self, name: &str) -> Range<usize> {
+    /// Where the tensor `name` lies, if the network has one.
+    pub fn range(&self, name: &str) -> Option<Range<usize>> {
         self.entries
             .iter()
             .find(|entry| entry.name == name)
             .map(|entry| entry.range.clone())
-            .unwrap_or_else(|| panic!("no weight {name} in this layout"))
+    }
+
+    /// Where layer `k`'s `weight_ih`, `weight_hh` and `bias` lie.
+    pub(crate) fn layer(&self, k: usize) -> &[Range<usize>; 3] {
+        &self.layers[k]
+    }
+
+    /// Where `output.weight` and `output.bias` lie.
+    pub(crate) fn output(&self) -> &[Range<usize>; 2] {
+        &self.output
     }
 
     /// The flat buffer of the tensors `get` returns for each name (each of its entry's shape).
@@ -136,22 +162,20 @@ pub(crate) struct Weights<'a> {
 }
 
 impl<'a> Weights<'a> {
-    pub(crate) fn get(&self, name: &str) -> &'a [f32] {
-        &self.values[self.layout.range(name)]
-    }
-
     /// Layer `k`'s `weight_ih`, `weight_hh` and `bias`.
     pub(crate) fn layer(&self, k: usize) -> (&'a [f32], &'a [f32], &'a [f32]) {
+        let [ih, hh, bias] = self.layout.layer(k);
         (
-            self.get(&format!("lstm.layers.{k}.weight_ih")),
-            self.get(&format!("lstm.layers.{k}.weight_hh")),
-            self.get(&format!("lstm.layers.{k}.bias")),
+            &self.values[ih.clone()],
+            &self.values[hh.clone()],
+            &self.values[bias.clone()],
         )
     }
 
     /// `output.weight` and `output.bias`.
     pub(crate) fn output(&self) -> (&'a [f32], &'a [f32]) {
-        (self.get("output.weight"), self.get("output.bias"))
+        let [weight, bias] = self.layout.output();
+        (&self.values[weight.clone()], &self.values[bias.clone()])
     }
 }
 

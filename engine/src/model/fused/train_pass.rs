@@ -150,7 +150,7 @@ impl TrainPass {
     /// Deals `windows` to shards (balanced, in order), all padded to the batch's longest
     /// window. Returns the padded steps.
     fn split(&mut self, windows: &[&[EventId]]) -> usize {
-        let steps = WindowArrays::new(windows).steps;
+        let steps = WindowArrays::steps_of(windows);
         let count = windows.len().div_ceil(self.shard_windows).max(1);
         self.shards
             .resize_with(count.max(self.shards.len()), Shard::default);

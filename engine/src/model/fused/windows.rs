@@ -26,13 +26,17 @@ impl WindowArrays {
     /// The arrays of `windows`, padded to the longest. Windows shorter than two events score
     /// nothing and are padding only.
     pub fn new(windows: &[&[EventId]]) -> WindowArrays {
-        let steps = windows
+        WindowArrays::padded(windows, WindowArrays::steps_of(windows))
+    }
+
+    /// The predicted steps of `windows` padded to the longest: its length − 1, at least 1.
+    pub fn steps_of(windows: &[&[EventId]]) -> usize {
+        windows
             .iter()
             .map(|w| w.len().saturating_sub(1))
             .max()
             .unwrap_or(0)
-            .max(1);
-        WindowArrays::padded(windows, steps)
+            .max(1)
     }
 
     /// The arrays of `windows` padded to `steps` predicted steps (at least the longest window's).
