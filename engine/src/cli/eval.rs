@@ -69,7 +69,7 @@ enum Baseline {
 /// What `eval` scores.
 enum Scorer {
     /// A model.
-    Model(antiphon_engine::model::Model),
+    Model(Box<antiphon_engine::model::Model>),
     /// A baseline fitted on the folder.
     Baseline(Baseline),
 }
@@ -122,7 +122,7 @@ impl EvalSplit {
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     // A bad model folder is reported before the data is read.
     let scorer = match args.baseline {
-        None => Scorer::Model(args.model.load()?),
+        None => Scorer::Model(Box::new(args.model.load()?)),
         Some(baseline) => Scorer::Baseline(baseline),
     };
     let family = match &scorer {

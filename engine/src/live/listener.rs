@@ -2,13 +2,13 @@
 //! the call ends only the response remains to compute.
 
 use crate::encoding::EventId;
-use crate::model::{LstmState, Model, ModelError};
+use crate::model::{FusedState, Model, ModelError};
 
 /// The model's state after hearing part of a call: ready to predict step `position_steps`.
 #[derive(Debug, Clone)]
 pub struct Primed {
     /// LSTM state having consumed every event before `last`.
-    pub state: LstmState,
+    pub state: FusedState,
     /// The last event heard, not yet fed.
     pub last: EventId,
     /// Position of the next step, counted from the call's first bar line.
@@ -38,7 +38,7 @@ impl CallListener {
             start,
             steps_per_bar: steps_per_bar.max(1),
             primed: Primed {
-                state: model.initial_state()?,
+                state: model.initial_state(),
                 last: EventId::QUIET,
                 position_steps: 0,
                 log_likelihood: 0.0,
@@ -102,7 +102,7 @@ impl CallListener {
     pub fn primed_until(&mut self, model: &Model, end: i64) -> Result<Primed, ModelError> {
         let Ok(length) = usize::try_from(end - self.start) else {
             return Ok(Primed {
-                state: model.initial_state()?,
+                state: model.initial_state(),
                 last: EventId::QUIET,
                 position_steps: 0,
                 log_likelihood: 0.0,

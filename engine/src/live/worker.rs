@@ -290,7 +290,7 @@ impl Worker {
         let started = Instant::now();
         for index in 0..total_steps {
             let log_probs = model.step(&mut state, last, position_steps)?;
-            let (event, log_prob) = sampler.sample(&log_probs, generation.temperature, allowed);
+            let (event, log_prob) = sampler.sample(log_probs, generation.temperature, allowed);
             last = event;
             position_steps += 1;
             let Some(played) = index.checked_sub(skip_steps as usize) else {

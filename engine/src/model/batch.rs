@@ -6,6 +6,7 @@ use candle_core::{DType, Device, Result, Tensor};
 
 use crate::encoding::EventId;
 use crate::encoding::counters::{NUM_COUNTER_BITS, binary_counters};
+use crate::model::fused::WindowArrays;
 
 /// A batch of windows (each starting on a bar line), padded to the longest.
 #[derive(Debug, Clone)]
@@ -25,32 +26,20 @@ pub struct WindowBatch {
 impl WindowBatch {
     /// Builds the batch. Windows shorter than two events score nothing and are padding only.
     pub fn new(windows: &[&[EventId]], device: &Device) -> Result<WindowBatch> {
-        let batch = windows.len();
-        let steps = windows
+        let arrays = WindowArrays::new(windows);
+        let (steps, batch) = (arrays.steps, arrays.batch);
+        let mask: Vec<f32> = arrays
+            .scored
             .iter()
-            .map(|w| w.len().saturating_sub(1))
-            .max()
-            .unwrap_or(0)
-            .max(1);
-        let mut prev = vec![0u32; steps * batch];
-        let mut targets = vec![0u32; steps * batch];
-        let mut mask = vec![0f32; steps * batch];
-        let mut scored_steps = 0;
-        for (b, window) in windows.iter().enumerate() {
-            for (t, pair) in window.windows(2).enumerate() {
-                prev[t * batch + b] = pair[0].index() as u32;
-                targets[t * batch + b] = pair[1].index() as u32;
-                mask[t * batch + b] = 1.0;
-                scored_steps += 1;
-            }
-        }
+            .map(|&s| f32::from(u8::from(s)))
+            .collect();
         let counters: Vec<f32> = (1..=steps).flat_map(binary_counters).collect();
         Ok(WindowBatch {
-            prev_events: Tensor::from_vec(prev, (steps, batch), device)?,
+            prev_events: Tensor::from_vec(arrays.prev, (steps, batch), device)?,
             counters: Tensor::from_vec(counters, (steps, NUM_COUNTER_BITS), device)?,
-            targets: Tensor::from_vec(targets, (steps, batch), device)?,
+            targets: Tensor::from_vec(arrays.targets, (steps, batch), device)?,
             mask: Tensor::from_vec(mask, (steps, batch), device)?,
-            scored_steps,
+            scored_steps: arrays.scored_steps,
         })
     }
 

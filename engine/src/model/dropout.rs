@@ -28,20 +28,53 @@ impl<'a> Dropout<'a> {
     }
 
     fn mask(&mut self, shape: &Shape, device: &Device) -> Result<Tensor> {
-        let keep_scale = 1.0 / (1.0 - self.p);
-        // Two 32-bit draws per 64-bit output: masks are large and drawn every batch.
-        let threshold = (f64::from(self.p) * f64::from(u32::MAX)) as u32;
-        let n = shape.elem_count();
-        let mut values = Vec::with_capacity(n);
-        while values.len() < n {
-            let bits = self.rng.next_u64();
-            for half in [bits as u32, (bits >> 32) as u32] {
-                if values.len() < n {
-                    values.push(if half < threshold { 0.0 } else { keep_scale });
-                }
-            }
-        }
+        let mut draws = MaskDraws::new(self.p, self.rng);
+        let values = (0..shape.elem_count())
+            .map(|_| draws.next_value())
+            .collect();
         Tensor::from_vec(values, shape, device)
+    }
+}
+
+/// The values of one dropout mask, drawn one at a time in the order [`Dropout`] lays a mask
+/// out (row-major), so the fused training passes drop exactly what candle's would with the same
+/// generator: 0 with probability `p`, else `1 / (1 - p)`.
+#[derive(Debug)]
+pub struct MaskDraws<'a> {
+    keep_scale: f32,
+    threshold: u32,
+    rng: &'a mut SplitMix64,
+    /// The high half of the last 64-bit draw, not used yet.
+    pending: Option<u32>,
+}
+
+impl<'a> MaskDraws<'a> {
+    /// A new mask with drop probability `p` in `[0, 1)`, drawn from `rng`.
+    pub fn new(p: f32, rng: &'a mut SplitMix64) -> MaskDraws<'a> {
+        MaskDraws {
+            keep_scale: 1.0 / (1.0 - p),
+            threshold: (f64::from(p) * f64::from(u32::MAX)) as u32,
+            rng,
+            pending: None,
+        }
+    }
+
+    /// The mask's next value.
+    pub fn next_value(&mut self) -> f32 {
+        // Two 32-bit draws per 64-bit output: masks are large and drawn every batch.
+        let half = match self.pending.take() {
+            Some(high) => high,
+            None => {
+                let bits = self.rng.next_u64();
+                self.pending = Some((bits >> 32) as u32);
+                bits as u32
+            }
+        };
+        if half < self.threshold {
+            0.0
+        } else {
+            self.keep_scale
+        }
     }
 }
 

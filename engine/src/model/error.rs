@@ -58,6 +58,9 @@ pub enum ModelError {
         /// What is wrong (from candle: the tensor name and shapes).
         detail: String,
     },
+    /// A step was given an event or a state that does not fit the model.
+    #[error("cannot step the model: {0}")]
+    Step(#[from] crate::model::fused::StepError),
     /// A tensor operation failed while running the model.
     #[error("model computation failed: {0}")]
     Compute(#[from] candle_core::Error),

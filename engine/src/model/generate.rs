@@ -41,7 +41,7 @@ pub fn generate(
         allowed,
         seed,
     } = sampling;
-    let mut state = model.initial_state()?;
+    let mut state = model.initial_state();
     let mut sampler = Sampler::new(seed);
     // Step 0 of the primer is context only (as in training); with no primer at all, the model
     // predicts step 0 from a rest.
@@ -56,7 +56,7 @@ pub fn generate(
     let mut log_likelihood = 0.0;
     for index in 0..skip_steps + steps {
         let log_probs = model.step(&mut state, prev, primer.len() + index)?;
-        let (event, log_prob) = sampler.sample(&log_probs, temperature, allowed);
+        let (event, log_prob) = sampler.sample(log_probs, temperature, allowed);
         prev = event;
         if index >= skip_steps {
             log_likelihood += log_prob;

@@ -3,13 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use candle_core::{D, DType, Device, Tensor};
+use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
 
 use crate::encoding::{EventId, Family};
 use crate::model::config::ModelConfig;
 use crate::model::error::ModelError;
-use crate::model::lstm::{LstmState, LstmStepWeights};
+use crate::model::fused::{BeamStates, FusedState, StepWeights};
 use crate::model::net::Net;
 
 /// File name of the config inside a model folder.
@@ -22,10 +22,7 @@ pub const WEIGHTS_FILE: &str = "model.safetensors";
 pub struct Model {
     config: ModelConfig,
     net: Net,
-    step_weights: LstmStepWeights,
-    output_weight_t: Tensor,
-    output_bias: Tensor,
-    device: Device,
+    step_weights: StepWeights,
 }
 
 impl Model {
@@ -90,20 +87,11 @@ impl Model {
 
     /// Wraps a network (for instance one just trained) for stepping.
     pub fn from_net(config: ModelConfig, net: Net) -> Result<Model, ModelError> {
-        let step_weights = net.lstm().step_weights()?;
-        let output_weight_t = net.output().weight().t()?.contiguous()?;
-        let output_bias = match net.output().bias() {
-            Some(bias) => bias.unsqueeze(0)?,
-            None => Tensor::zeros((1, config.vocab_size), DType::F32, &Device::Cpu)?,
-        };
-        let device = output_weight_t.device().clone();
+        let step_weights = StepWeights::from_net(&net)?;
         Ok(Model {
             config,
             net,
             step_weights,
-            output_weight_t,
-            output_bias,
-            device,
         })
     }
 
@@ -123,33 +111,46 @@ impl Model {
     }
 
     /// The state before the first step of a performance.
-    pub fn initial_state(&self) -> Result<LstmState, ModelError> {
-        Ok(self.net.lstm().initial_state(&self.device)?)
+    pub fn initial_state(&self) -> FusedState {
+        self.step_weights.initial_state()
     }
 
     /// Feeds the event of step `position_steps - 1` (`prev`; [`EventId::QUIET`] before the first
     /// step) and returns the log-probabilities of the vocabulary's events at `position_steps`,
-    /// counted from a bar line at 0.
-    pub fn step(
+    /// counted from a bar line at 0. They live in `state` until its next step; stepping never
+    /// allocates.
+    pub fn step<'s>(
         &self,
-        state: &mut LstmState,
+        state: &'s mut FusedState,
         prev: EventId,
         position_steps: usize,
-    ) -> Result<Vec<f32>, ModelError> {
-        let hidden = self
-            .step_weights
-            .step(state, prev.index(), position_steps)?;
-        let logits = hidden
-            .matmul(&self.output_weight_t)?
-            .add(&self.output_bias)?;
-        let log_probs = candle_nn::ops::log_softmax(&logits, D::Minus1)?;
-        Ok(log_probs.squeeze(0)?.to_vec1()?)
+    ) -> Result<&'s [f32], ModelError> {
+        Ok(self.step_weights.step(state, prev, position_steps)?)
+    }
+
+    /// `beams` copies of `state`, to be stepped together by [`Model::step_beams`].
+    pub fn beams(&self, state: &FusedState, beams: usize) -> BeamStates {
+        BeamStates::new(state, beams)
+    }
+
+    /// [`Model::step`] for every beam at once, beam `b` fed `prev[b]`: the weights are read once
+    /// for up to eight beams. Returns the beams' log-probabilities one after the other, beam
+    /// `b`'s at `b · vocab_size ..`.
+    pub fn step_beams<'s>(
+        &self,
+        beams: &'s mut BeamStates,
+        prev: &[EventId],
+        position_steps: usize,
+    ) -> Result<&'s [f32], ModelError> {
+        Ok(self.step_weights.step_beams(beams, prev, position_steps)?)
     }
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use std::collections::HashMap;
+
+    use candle_core::Tensor;
 
     use super::*;
     use crate::encoding::drums::NUM_EVENTS;
@@ -203,16 +204,15 @@ pub(crate) mod tests {
     fn steps_give_normalised_log_probs_and_depend_on_state() {
         let (config, weights) = tiny_model_files();
         let model = Model::from_bytes(&config, &weights).unwrap();
-        let mut state = model.initial_state().unwrap();
-        let first = model.step(&mut state, EventId::QUIET, 0).unwrap();
+        let mut state = model.initial_state();
+        let first = model.step(&mut state, EventId::QUIET, 0).unwrap().to_vec();
         assert_eq!(first.len(), NUM_EVENTS);
         let total: f32 = first.iter().map(|lp| lp.exp()).sum();
         assert!((total - 1.0).abs() < 1e-4);
         let snapshot = state.clone();
-        let second = model.step(&mut state, EventId::QUIET, 1).unwrap();
-        let replay = model
-            .step(&mut snapshot.clone(), EventId::QUIET, 1)
-            .unwrap();
+        let second = model.step(&mut state, EventId::QUIET, 1).unwrap().to_vec();
+        let mut replayed = snapshot.clone();
+        let replay = model.step(&mut replayed, EventId::QUIET, 1).unwrap();
         assert_eq!(second, replay);
         assert_ne!(first, second);
     }

@@ -1,5 +1,6 @@
-//! A stacked LSTM written with candle ops, in two forms: whole windows at once for training and
-//! scoring, and one step at a time for live playing.
+//! A stacked LSTM written with candle ops, in two forms: whole windows at once for scoring, and
+//! one step at a time. The live model steps with the fused kernels of [`crate::model::fused`];
+//! these candle forms are the reference they are checked and measured against.
 //!
 //! Weights (per layer `k`, PyTorch's gate order i, f, g, o):
 //! `lstm.layers.k.weight_ih` `[4H, input]`, `lstm.layers.k.weight_hh` `[4H, H]`,
@@ -40,7 +41,44 @@ pub struct LstmState {
     cell: Vec<Tensor>,
 }
 
+impl LstmLayer {
+    /// Input weights `[4H, input]`.
+    pub fn weight_ih(&self) -> &Tensor {
+        &self.weight_ih
+    }
+
+    /// Recurrent weights `[4H, H]`.
+    pub fn weight_hh(&self) -> &Tensor {
+        &self.weight_hh
+    }
+
+    /// Bias `[4H]`.
+    pub fn bias(&self) -> &Tensor {
+        &self.bias
+    }
+}
+
 impl Lstm {
+    /// The layers, from the input up.
+    pub fn layers(&self) -> &[LstmLayer] {
+        &self.layers
+    }
+
+    /// Units per layer.
+    pub fn hidden_size(&self) -> usize {
+        self.hidden_size
+    }
+
+    /// Events of the one-hot input.
+    pub fn vocab_size(&self) -> usize {
+        self.vocab_size
+    }
+
+    /// Binary-counter inputs beside the event.
+    pub fn counter_bits(&self) -> usize {
+        self.counter_bits
+    }
+
     /// Reads (or, with a `VarMap` builder, creates) the weights under `vb` for `cfg`.
     pub fn load(vb: VarBuilder, cfg: &ModelConfig) -> Result<Lstm> {
         let h = cfg.hidden_size;
@@ -136,7 +174,7 @@ impl Lstm {
         })
     }
 
-    /// Weights rearranged for fast batch-1 steps.
+    /// Weights rearranged for batch-1 steps with candle ops (the reference for the fused step).
     pub fn step_weights(&self) -> Result<LstmStepWeights> {
         let first = &self.layers[0];
         let by_event = first
@@ -174,7 +212,7 @@ impl Lstm {
     }
 }
 
-/// [`Lstm`] weights laid out for batch-1 steps: layer 0's input projection as two lookup tables
+/// [`Lstm`] weights laid out for batch-1 steps with candle ops: layer 0's input projection as two lookup tables
 /// (by previous event, and by position in the counters' cycle), the upper layers' input and
 /// recurrent weights stacked into one matrix each.
 #[derive(Debug, Clone)]

@@ -5,6 +5,7 @@ pub mod batch;
 pub mod config;
 pub mod dropout;
 pub mod error;
+pub mod fused;
 pub mod generate;
 pub mod loaded;
 pub mod lstm;
@@ -14,7 +15,7 @@ pub mod score;
 
 pub use config::ModelConfig;
 pub use error::ModelError;
+pub use fused::{BeamStates, FusedState, StepError, StepWeights};
 pub use generate::{Generated, Sampling, generate};
 pub use loaded::Model;
-pub use lstm::LstmState;
 pub use sample::Sampler;

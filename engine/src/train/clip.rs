@@ -1,72 +1,68 @@
-//! Gradient clipping by global norm, over candle's `GradStore`.
+//! Gradient clipping by global norm, over a flat gradient buffer.
 
-use candle_core::backprop::GradStore;
-use candle_core::{Result, Var};
+use crate::model::fused::ParamLayout;
 
-/// Scales every gradient of `vars` by `max_norm / norm` when their joint L2 norm exceeds
-/// `max_norm` (as TensorFlow's `clip_by_global_norm`, which Magenta's drum models use with 3.0).
+/// Scales every gradient by `max_norm / norm` when their joint L2 norm exceeds `max_norm` (as
+/// TensorFlow's `clip_by_global_norm`, which Magenta's drum models use with 3.0). The squares
+/// are summed tensor by tensor in `layout`'s (name) order, so every run sums them alike.
 /// Returns the norm before clipping.
-pub fn clip_grad_norm(grads: &mut GradStore, vars: &[Var], max_norm: f64) -> Result<f64> {
-    let mut sum_sq = 0.0f64;
-    for var in vars {
-        if let Some(grad) = grads.get(var) {
-            sum_sq += f64::from(grad.sqr()?.sum_all()?.to_scalar::<f32>()?);
-        }
-    }
+pub fn clip_grad_norm(grads: &mut [f32], layout: &ParamLayout, max_norm: f64) -> f64 {
+    let sum_sq: f64 = layout
+        .entries()
+        .iter()
+        .map(|entry| {
+            grads[entry.range.clone()]
+                .iter()
+                .map(|&g| f64::from(g) * f64::from(g))
+                .sum::<f64>()
+        })
+        .sum();
     let norm = sum_sq.sqrt();
     if norm > max_norm {
-        let scale = max_norm / norm;
-        for var in vars {
-            if let Some(grad) = grads.remove(var) {
-                grads.insert(var, (grad * scale)?);
-            }
+        let scale = (max_norm / norm) as f32;
+        for g in grads.iter_mut() {
+            *g *= scale;
         }
     }
-    Ok(norm)
+    norm
 }
 
 #[cfg(test)]
 mod tests {
-    use candle_core::{Device, Tensor};
-
     use super::*;
+    use crate::encoding::Family;
+    use crate::model::ModelConfig;
 
-    fn grads_of(a: &Var, b: &Var, scale_a: f64, scale_b: f64) -> GradStore {
-        // d/da (scale_a · Σa) = scale_a everywhere.
-        let loss = ((a.as_tensor().sum_all().unwrap() * scale_a).unwrap()
-            + (b.as_tensor().sum_all().unwrap() * scale_b).unwrap())
-        .unwrap();
-        loss.backward().unwrap()
+    fn layout() -> ParamLayout {
+        ParamLayout::new(&ModelConfig::new(Family::Melody, 1, 1, 0.0))
     }
 
     #[test]
     fn large_gradients_are_scaled_to_the_max_norm_together() {
-        let a = Var::from_tensor(&Tensor::zeros(4, candle_core::DType::F32, &Device::Cpu).unwrap())
-            .unwrap();
-        let b = Var::from_tensor(&Tensor::zeros(1, candle_core::DType::F32, &Device::Cpu).unwrap())
-            .unwrap();
-        // Gradients: four 3s and one 6: norm √(36 + 36) ≈ 8.49.
-        let mut grads = grads_of(&a, &b, 3.0, 6.0);
-        let vars = [a.clone(), b.clone()];
-        let norm = clip_grad_norm(&mut grads, &vars, 1.0).unwrap();
-        assert!((norm - 72f64.sqrt()).abs() < 1e-4);
-        let ga: Vec<f32> = grads.get(&a).unwrap().to_vec1().unwrap();
-        let gb: Vec<f32> = grads.get(&b).unwrap().to_vec1().unwrap();
-        let clipped: f32 = ga.iter().chain(&gb).map(|g| g * g).sum::<f32>().sqrt();
-        assert!((clipped - 1.0).abs() < 1e-4, "{clipped}");
-        // Direction is kept: b's gradient stays twice a's.
-        assert!((gb[0] / ga[0] - 2.0).abs() < 1e-4);
+        let layout = layout();
+        // Every gradient 3 but output.bias's, 6: the norm is √(9·n + 27·38).
+        let bias = layout.entries()[layout.entries().len() - 2].range.clone();
+        let mut grads = vec![3.0f32; layout.len()];
+        grads[bias.clone()].fill(6.0);
+        let norm = clip_grad_norm(&mut grads, &layout, 1.0);
+        let expected = (9.0 * layout.len() as f64 + 27.0 * bias.len() as f64).sqrt();
+        assert!((norm - expected).abs() < 1e-6 * expected);
+        let clipped: f64 = grads
+            .iter()
+            .map(|&g| f64::from(g) * f64::from(g))
+            .sum::<f64>()
+            .sqrt();
+        assert!((clipped - 1.0).abs() < 1e-5, "{clipped}");
+        // Direction is kept: the bias's gradients stay twice the others'.
+        assert!((grads[bias.start] / grads[0] - 2.0).abs() < 1e-5);
     }
 
     #[test]
     fn small_gradients_are_left_alone() {
-        let a = Var::from_tensor(&Tensor::zeros(4, candle_core::DType::F32, &Device::Cpu).unwrap())
-            .unwrap();
-        let b = Var::from_tensor(&Tensor::zeros(1, candle_core::DType::F32, &Device::Cpu).unwrap())
-            .unwrap();
-        let mut grads = grads_of(&a, &b, 0.1, 0.1);
-        clip_grad_norm(&mut grads, &[a.clone(), b], 3.0).unwrap();
-        let ga: Vec<f32> = grads.get(&a).unwrap().to_vec1().unwrap();
-        assert!(ga.iter().all(|&g| (g - 0.1).abs() < 1e-6));
+        let layout = layout();
+        let mut grads = vec![0.01f32; layout.len()];
+        let norm = clip_grad_norm(&mut grads, &layout, 3.0);
+        assert!(norm < 3.0);
+        assert!(grads.iter().all(|&g| g == 0.01));
     }
 }

@@ -1,5 +1,6 @@
-//! Training the drum LSTM: batching, optimisation, checkpoints and the model card.
+//! Training a family's LSTM: batching, optimisation, checkpoints and the model card.
 
+pub mod adamw;
 #[cfg(feature = "cli")]
 pub mod allocator;
 pub mod card;

@@ -1,20 +1,21 @@
 //! The training loop: shuffled batches of windows, AdamW, gradient clipping, dropout, and a
-//! validation pass per epoch that keeps the best checkpoint.
+//! validation pass per epoch that keeps the best checkpoint. The passes are the fused kernels of
+//! [`crate::model::fused`] over one flat buffer of weights; candle reads the starting weights
+//! and writes the checkpoints.
 
 use std::path::Path;
 use std::time::Instant;
 
-use candle_core::{DType, Device, Tensor, Var};
-use candle_nn::{AdamW, Optimizer, ParamsAdamW, VarBuilder, VarMap};
+use candle_core::{DType, Device};
+use candle_nn::{VarBuilder, VarMap};
 
 use crate::encoding::EventId;
-use crate::model::batch::WindowBatch;
-use crate::model::dropout::Dropout;
+use crate::model::fused::{ParamLayout, TrainPass};
 use crate::model::loaded::{CONFIG_FILE, Model, WEIGHTS_FILE};
 use crate::model::net::Net;
-use crate::model::score::score_windows;
 use crate::model::{ModelConfig, ModelError};
 use crate::rng::SplitMix64;
+use crate::train::adamw::AdamW;
 use crate::train::clip::clip_grad_norm;
 use crate::train::continued::Start;
 use crate::train::error::TrainError;
@@ -111,16 +112,10 @@ fn run(
     // Forked last, so the other streams (and every drum run) stay as they were.
     let mut augment_rng = rng.fork();
 
-    let (config, varmap, net) = build_net(options, start, &mut init_rng)?;
-    let vars = sorted_vars(&varmap)?;
-    let mut optimizer = AdamW::new(
-        vars.clone(),
-        ParamsAdamW {
-            lr: options.learning_rate,
-            weight_decay: options.weight_decay,
-            ..ParamsAdamW::default()
-        },
-    )?;
+    let (config, mut params) = build_params(options, start, &mut init_rng)?;
+    let layout = ParamLayout::new(&config);
+    let mut pass = TrainPass::new(layout.clone());
+    let mut optimizer = AdamW::new(layout.len(), options.learning_rate, options.weight_decay);
 
     let batch_size = options.batch_size;
     let batches_per_epoch = train_windows.len().div_ceil(batch_size);
@@ -150,12 +145,8 @@ fn run(
                 })
                 .collect();
             let windows: Vec<&[EventId]> = windows.iter().map(Vec::as_slice).collect();
-            let batch = WindowBatch::new(&windows, &Device::Cpu)?;
-            let mut dropout = Dropout::new(config.dropout, &mut dropout_rng);
-            let logits = net.forward(&batch.prev_events, &batch.counters, Some(&mut dropout))?;
-            let nll_sum = batch.nll_sum(&logits)?;
-            let loss = (&nll_sum / batch.scored_steps as f64)?;
-            let loss_per_step = f64::from(loss.to_scalar::<f32>()?);
+            let score = pass.loss_and_gradients(&params, &windows, Some(&mut dropout_rng));
+            let loss_per_step = score.nll_per_step();
             if !loss_per_step.is_finite() {
                 return Err(diverged(
                     epoch,
@@ -166,13 +157,13 @@ fn run(
                     out_dir,
                 ));
             }
-            let mut grads = loss.backward()?;
-            clip_grad_norm(&mut grads, &vars, options.clip_norm)?;
-            optimizer.step(&grads)?;
+            let grads = pass.gradients();
+            clip_grad_norm(grads, &layout, options.clip_norm);
+            optimizer.step(&mut params, grads);
 
-            epoch_nll += loss_per_step * batch.scored_steps as f64;
-            epoch_steps += batch.scored_steps;
-            steps_done += batch.scored_steps;
+            epoch_nll += score.nll_sum;
+            epoch_steps += score.steps;
+            steps_done += score.steps;
             batches_done += 1;
             on_event(&TrainEvent::Batch {
                 epoch,
@@ -186,7 +177,7 @@ fn run(
         }
 
         // The last step of the epoch may have overflowed a weight after its loss was checked.
-        if !all_finite(&vars)? {
+        if !params.iter().all(|x| x.is_finite()) {
             return Err(diverged(
                 epoch,
                 batches_done,
@@ -199,7 +190,7 @@ fn run(
         let valid = if valid_windows.is_empty() {
             None
         } else {
-            Some(score_windows(&net, valid_windows, batch_size)?)
+            Some(pass.score(&params, valid_windows, batch_size))
         };
         let valid_nll = valid.map(|s| s.nll_per_step());
         let improved = match (valid_nll, best) {
@@ -207,7 +198,7 @@ fn run(
             (Some(nll), Some((_, best_nll))) => nll < best_nll,
         };
         if improved {
-            save_checkpoint(&varmap, &config, out_dir)?;
+            save_checkpoint(&layout, &params, out_dir)?;
             best = Some((epoch, valid_nll.unwrap_or(f64::NAN)));
         }
         let record = EpochRecord {
@@ -263,29 +254,19 @@ fn diverged(
     }
 }
 
-/// Whether every weight is a finite number.
-fn all_finite(vars: &[Var]) -> candle_core::Result<bool> {
-    for var in vars {
-        let values = var.as_tensor().flatten_all()?.to_vec1::<f32>()?;
-        if !values.iter().all(|x| x.is_finite()) {
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
 fn out_of_time(options: &TrainOptions, started: &Instant) -> bool {
     options
         .max_train_secs
         .is_some_and(|limit| started.elapsed().as_secs_f64() >= limit)
 }
 
-/// A fresh network of the options' shape, or the continued model with its own shape.
-fn build_net(
+/// The weights of a fresh network of the options' shape, or those of the continued model with
+/// its own shape, as one flat buffer of [`ParamLayout`].
+fn build_params(
     options: &TrainOptions,
     start: Start<'_>,
     rng: &mut SplitMix64,
-) -> Result<(ModelConfig, VarMap, Net), TrainError> {
+) -> Result<(ModelConfig, Vec<f32>), TrainError> {
     let mut config = match start {
         Start::Continue(init) => init.config().clone(),
         Start::Fresh(family) => ModelConfig::new(
@@ -303,8 +284,9 @@ fn build_net(
         }
         .into());
     }
+    // candle creates, initialises or reads the named weights; training goes on without it.
     let mut varmap = VarMap::new();
-    let net = Net::load(
+    Net::load(
         VarBuilder::from_varmap(&varmap, DType::F32, &Device::Cpu),
         &config,
     )?;
@@ -312,50 +294,36 @@ fn build_net(
         Start::Continue(init) => init.load_into(&varmap)?,
         Start::Fresh(_) => init_weights(&mut varmap, &config, rng)?,
     }
-    Ok((config, varmap, net))
-}
-
-/// The variables in name order, so clipping sums them in the same order every run.
-fn sorted_vars(varmap: &VarMap) -> candle_core::Result<Vec<Var>> {
-    let data = varmap
+    let vars = varmap
         .data()
         .lock()
-        .map_err(|_| candle_core::Error::Msg("variable map lock poisoned".into()))?;
-    let mut named: Vec<(&String, &Var)> = data.iter().collect();
-    named.sort_by_key(|(name, _)| *name);
-    Ok(named.into_iter().map(|(_, var)| var.clone()).collect())
+        .map_err(|_| candle_core::Error::Msg("variable map lock poisoned".into()))?
+        .clone();
+    let params = ParamLayout::new(&config).gather(|name| {
+        vars.get(name)
+            .map(|var| var.as_tensor().clone())
+            .ok_or_else(|| candle_core::Error::Msg(format!("no weight {name}")))
+    })?;
+    Ok((config, params))
 }
 
 /// Writes the model folder's two files, each through a temporary name so an interrupted run
 /// never leaves a half-written checkpoint. The weights are serialised here rather than by
 /// candle, whose writer creates them private to their owner (mode 0600) unlike their siblings.
-fn save_checkpoint(
-    varmap: &VarMap,
-    config: &ModelConfig,
-    out_dir: &Path,
-) -> Result<(), TrainError> {
+fn save_checkpoint(layout: &ParamLayout, params: &[f32], out_dir: &Path) -> Result<(), TrainError> {
     let io_error = |path: &Path| {
         let path = path.to_owned();
         move |source| TrainError::Io { path, source }
     };
     let weights_path = out_dir.join(WEIGHTS_FILE);
     let weights_tmp = out_dir.join(format!("{WEIGHTS_FILE}.partial"));
-    let weights = {
-        let data = varmap
-            .data()
-            .lock()
-            .map_err(|_| candle_core::Error::Msg("variable map lock poisoned".into()))?;
-        let tensors: Vec<(&String, &Tensor)> = data
-            .iter()
-            .map(|(name, var)| (name, var.as_tensor()))
-            .collect();
-        safetensors::serialize(tensors, None).map_err(candle_core::Error::from)?
-    };
+    let tensors = layout.tensors(params)?;
+    let weights = safetensors::serialize(tensors, None).map_err(candle_core::Error::from)?;
     std::fs::write(&weights_tmp, weights).map_err(io_error(&weights_tmp))?;
     std::fs::rename(&weights_tmp, &weights_path).map_err(io_error(&weights_path))?;
     let config_path = out_dir.join(CONFIG_FILE);
     let config_tmp = out_dir.join(format!("{CONFIG_FILE}.partial"));
-    let json = serde_json::to_string_pretty(config)
+    let json = serde_json::to_string_pretty(layout.config())
         .map_err(|e| candle_core::Error::Msg(format!("cannot serialise the model config: {e}")))?;
     std::fs::write(&config_tmp, json + "\n").map_err(io_error(&config_tmp))?;
     std::fs::rename(&config_tmp, &config_path).map_err(io_error(&config_path))?;
@@ -456,6 +424,35 @@ mod tests {
             32
         );
         std::fs::remove_dir_all(&out_dir).unwrap();
+    }
+
+    #[test]
+    fn the_same_seed_trains_the_same_weights_on_any_number_of_threads() {
+        let root = std::env::temp_dir().join(format!("antiphon-replay-{}", std::process::id()));
+        // 40 windows a batch: two shards, on two threads when the machine has them.
+        let options = TrainOptions {
+            num_layers: 2,
+            hidden_size: 8,
+            dropout: 0.3,
+            batch_size: 40,
+            epochs: 1,
+            ..TrainOptions::default()
+        };
+        let windows = synthetic_windows(80, 3);
+        let weights = |seed: u64, name: &str| {
+            let dir = root.join(name);
+            let options = TrainOptions {
+                seed,
+                ..options.clone()
+            };
+            let start = Start::Fresh(Family::Drums);
+            train(&windows, &[], &options, start, &dir, &mut |_| {}).unwrap();
+            std::fs::read(dir.join(WEIGHTS_FILE)).unwrap()
+        };
+        let first = weights(4, "first");
+        assert_eq!(first, weights(4, "again"));
+        assert_ne!(first, weights(5, "other"));
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]

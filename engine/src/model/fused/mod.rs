@@ -1,0 +1,27 @@
+//! The LSTM as hand-fused loops over flat `f32` buffers: the live step (one performance, or
+//! several beams through one pass over the weights) with no allocation, and the training passes
+//! (forward and backward through time over whole batches of windows, cross-entropy included,
+//! the batch split across threads). Same weights and the same numbers as the candle model in
+//! [`crate::model::lstm`], which stays the reference the tests compare against.
+
+mod activation;
+mod activations;
+mod backward;
+mod forward;
+mod gemm;
+mod params;
+mod product;
+mod softmax;
+mod state;
+mod step;
+#[cfg(test)]
+mod testing;
+mod train_pass;
+mod weights;
+mod windows;
+
+pub use params::{ParamEntry, ParamLayout};
+pub use state::{BeamStates, FusedState, StepError};
+pub use train_pass::{SHARD_WINDOWS, TrainPass};
+pub use weights::StepWeights;
+pub use windows::WindowArrays;

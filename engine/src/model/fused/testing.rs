@@ -1,0 +1,135 @@
+//! What the fused kernels' tests share: networks with random weights of any shape, windows of
+//! the real fixtures, and the error measure the kernels are held to.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
+
+use crate::encoding::{EventId, Family};
+use crate::model::config::ModelConfig;
+use crate::model::fused::params::ParamLayout;
+use crate::model::net::Net;
+use crate::performance::Performance;
+use crate::rng::SplitMix64;
+
+/// Every weight of `config` uniform in `±scale` (biases too, so every path carries a value).
+pub(crate) fn random_tensors(
+    config: &ModelConfig,
+    scale: f32,
+    seed: u64,
+) -> HashMap<String, Tensor> {
+    let mut rng = SplitMix64::new(seed);
+    ParamLayout::new(config)
+        .entries()
+        .iter()
+        .map(|entry| {
+            let values: Vec<f32> = entry
+                .range
+                .clone()
+                .map(|_| (2.0 * rng.next_f32() - 1.0) * scale)
+                .collect();
+            let tensor = Tensor::from_vec(values, entry.shape.as_slice(), &Device::Cpu).unwrap();
+            (entry.name.clone(), tensor)
+        })
+        .collect()
+}
+
+/// A candle network of `config` with [`random_tensors`].
+pub(crate) fn random_net(config: &ModelConfig, scale: f32, seed: u64) -> Net {
+    let vb = VarBuilder::from_tensors(
+        random_tensors(config, scale, seed),
+        DType::F32,
+        &Device::Cpu,
+    );
+    Net::load(vb, config).unwrap()
+}
+
+/// Windows of at most `steps` events from the fixture files of `family` (GMD grooves for drums,
+/// folk tunes for melodies), at most `per_file` from each.
+pub(crate) fn fixture_windows(family: Family, steps: usize, per_file: usize) -> Vec<Vec<EventId>> {
+    let folder = match family {
+        Family::Drums => "groove",
+        Family::Melody => "folk",
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(folder);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "mid"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .flat_map(|path| {
+            let (performance, _) =
+                Performance::read(family, &std::fs::read(path).unwrap()).unwrap();
+            let mut windows = performance.windows(steps);
+            windows.retain(|w| w.len() >= 2);
+            windows.truncate(per_file);
+            windows
+        })
+        .collect()
+}
+
+/// The normwise relative error of `actual` against `reference`: the largest absolute difference
+/// over the largest magnitude of the reference.
+pub(crate) fn relative_error(actual: &[f32], reference: &[f32]) -> f64 {
+    assert_eq!(actual.len(), reference.len());
+    let scale = reference
+        .iter()
+        .map(|&x| f64::from(x).abs())
+        .fold(0.0, f64::max);
+    let difference = actual
+        .iter()
+        .zip(reference)
+        .map(|(&a, &b)| (f64::from(a) - f64::from(b)).abs())
+        .fold(0.0, f64::max);
+    if scale == 0.0 {
+        difference
+    } else {
+        difference / scale
+    }
+}
+
+/// The system allocator, counting the allocations each thread makes: the test build's global
+/// allocator, so a test can show that a step allocates nothing.
+struct CountingAllocator;
+
+thread_local! {
+    /// Allocations by this thread so far; const-initialised, so reading it never allocates.
+    static ALLOCATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+// SAFETY: every call is passed on to the system allocator unchanged.
+unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        // SAFETY: the caller's guarantees are the system allocator's.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: as above.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, size: usize) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        // SAFETY: as above.
+        unsafe { std::alloc::System.realloc(ptr, layout, size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// How many allocations this thread made while running `f`.
+pub(crate) fn allocations_during(f: impl FnOnce()) -> u64 {
+    let before = ALLOCATIONS.with(std::cell::Cell::get);
+    f();
+    ALLOCATIONS.with(std::cell::Cell::get) - before
+}
