@@ -1,7 +1,8 @@
 //! Live timing of the performer with a model of either family: how early each answer's first step
 //! is ready before it must sound, and how long the audio thread's work takes per block.
 //!
-//! `cargo bench -p antiphon-engine --bench deadline -- DATA [--model DIR] [--phrases N] [--bpm T]`
+//! `cargo bench -p antiphon-engine --bench deadline -- DATA [--model DIR] [--phrases N] [--bpm T]
+//! [--beams B]`
 //!
 //! The model is `models/drums` unless `--model` names another model folder; DATA is a folder of
 //! MIDI files it reads (a Groove MIDI Dataset folder for drums, a folder of tunes for a melody
@@ -27,7 +28,7 @@ use antiphon_engine::live::performer::{Performer, Settings};
 use antiphon_engine::live::shelf::{ModelShelf, ShippedModel, UserModels};
 use antiphon_engine::melody_sequence::MelodySequence;
 use antiphon_engine::midly::num::{u4, u7};
-use antiphon_engine::model::Model;
+use antiphon_engine::model::{Beams, Model};
 use antiphon_engine::performance::Performance;
 use antiphon_engine::phrase::{AfterResponse, PhraseRules};
 use antiphon_engine::sequence::DrumSequence;
@@ -43,21 +44,26 @@ struct Args {
     model: PathBuf,
     phrases: usize,
     tempo_bpm: f64,
+    beams: Beams,
 }
 
 const USAGE: &str = "usage: cargo bench -p antiphon-engine --bench deadline -- DATA [--model DIR] \
-                     [--phrases N] [--bpm T]";
+                     [--phrases N] [--bpm T] [--beams B]";
 
 fn args(workspace: &Path) -> Result<Args, String> {
     let mut data = None;
     let mut model = workspace.join("models/drums");
     let mut phrases = 200;
     let mut tempo_bpm = 120.0;
+    let mut beams = Beams::ONE;
     let mut raw = std::env::args().skip(1).filter(|a| a != "--bench");
     while let Some(arg) = raw.next() {
         match arg.as_str() {
             "--phrases" => phrases = parse(raw.next(), "--phrases")?,
             "--bpm" => tempo_bpm = parse(raw.next(), "--bpm")?,
+            "--beams" => {
+                beams = Beams::new(parse(raw.next(), "--beams")?).ok_or("--beams: 1 to 8")?
+            }
             "--model" => {
                 model = raw
                     .next()
@@ -73,6 +79,7 @@ fn args(workspace: &Path) -> Result<Args, String> {
         model,
         phrases,
         tempo_bpm,
+        beams,
     })
 }
 
@@ -89,11 +96,13 @@ fn shelf(folder: &Path) -> Result<Arc<ModelShelf>, String> {
         Ok(Box::leak(bytes.into_boxed_slice()))
     };
     Ok(Arc::new(ModelShelf::new(
-        ShippedModel {
+        vec![ShippedModel {
             name: "the model under test",
+            word: "test",
             config_json: read("config.json")?,
             weights: read("model.safetensors")?,
-        },
+            card_json: b"{}",
+        }],
         UserModels::default(),
         Arc::new(|message: &str| eprintln!("{message}")),
     )))
@@ -209,6 +218,7 @@ fn main() -> Result<(), String> {
             seed: NonZeroU32::new(1),
             key: KeyChoice::Auto,
             scale: Scale::Off,
+            beams: args.beams,
         },
         out_channel: u4::new(9),
         velocity: Some(u7::new(100)),
@@ -278,10 +288,12 @@ fn main() -> Result<(), String> {
     let block_ms = f64::from(BLOCK) / RATE * 1e3;
     let step_ms = samples_per_step / RATE * 1e3;
     println!(
-        "phrases: {} at {} BPM, {BLOCK}-sample blocks at {RATE} Hz; {} ({family})",
+        "phrases: {} at {} BPM, {BLOCK}-sample blocks at {RATE} Hz; {} ({family}), {} beam{}",
         args.phrases,
         args.tempo_bpm,
-        args.model.display()
+        args.model.display(),
+        args.beams.get(),
+        if args.beams.get() == 1 { "" } else { "s" }
     );
     println!(
         "answers: {} ({} late)",
@@ -305,8 +317,9 @@ fn main() -> Result<(), String> {
         monitor.dropped_messages.load(Ordering::Relaxed)
     );
     println!(
-        "model step time (moving average): {} µs",
-        stats.step_micros.load(Ordering::Relaxed)
+        "model step time (moving average): {} µs; last answer's first step ready after {} µs",
+        stats.step_micros.load(Ordering::Relaxed),
+        stats.first_step_micros.load(Ordering::Relaxed)
     );
     println!(
         "process() per block: p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs over {} blocks \

@@ -85,6 +85,7 @@ mod tests {
             temperature: 1.0,
             allowed: None,
             seed: 2,
+            beams: crate::model::Beams::ONE,
         };
         let answer = answer_call(&model, &call, 16, 32, sampling).unwrap();
         assert_eq!(answer.ending.primer.len_steps(), 33);

@@ -697,5 +697,5 @@ fn training_continues_the_shipped_model_from_any_folder() {
     }
     let card: serde_json::Value =
         serde_json::from_slice(&std::fs::read(scratch.join("mine/card.json")).unwrap()).unwrap();
-    assert_eq!(card["init_model"], "shipped");
+    assert_eq!(card["init_model"], "drums");
 }

@@ -10,7 +10,7 @@ use antiphon_engine::live::io::Input;
 use antiphon_engine::live::monitor::Monitor;
 use antiphon_engine::live::performer::Performer;
 use antiphon_engine::live::shelf::{ModelShelf, UserModels};
-use antiphon_engine::shipped::SHIPPED_MODEL;
+use antiphon_engine::shipped::SHIPPED_MODELS;
 use antiphon_engine::transport::Transport;
 use nice_plug::prelude::*;
 use nice_plug_egui::EguiEditorState;
@@ -19,6 +19,7 @@ use parking_lot::Mutex;
 mod editor;
 mod host_events;
 mod params;
+mod state_migration;
 #[cfg(test)]
 mod test_model;
 #[cfg(test)]
@@ -56,7 +57,11 @@ impl Default for Antiphon {
         let user_models = UserModels::default();
         // The model thread's problems go to the host's log (nice-plug's logger) besides the editor.
         let log = Arc::new(|message: &str| nice_error!("{message}"));
-        let shelf = Arc::new(ModelShelf::new(SHIPPED_MODEL, user_models.clone(), log));
+        let shelf = Arc::new(ModelShelf::new(
+            SHIPPED_MODELS.to_vec(),
+            user_models.clone(),
+            log,
+        ));
         Self {
             params: Arc::new(AntiphonParams::new(shelf.clone(), user_models)),
             shelf,
@@ -95,6 +100,10 @@ impl Plugin for Antiphon {
     type Editor = editor::AntiphonEditor;
     type SysExMessage = ();
     type BackgroundTask = ();
+
+    fn filter_state(state: &mut PluginState) {
+        state_migration::migrate(state);
+    }
 
     fn params(&self) -> Arc<dyn Params> {
         self.params.clone()

@@ -9,13 +9,15 @@ use antiphon_engine::encoding::scale::{Scale, Tonic};
 use antiphon_engine::live::io::Trigger;
 use antiphon_engine::live::messages::Generation;
 use antiphon_engine::live::performer::Settings;
-use antiphon_engine::live::shelf::{MAX_USER_MODELS, ModelShelf, UserModels};
+use antiphon_engine::live::shelf::{ModelShelf, UserModels};
 use antiphon_engine::midly::num::{u4, u7};
+use antiphon_engine::model::Beams;
+use antiphon_engine::model::beam::MAX_BEAMS;
 use antiphon_engine::phrase::{AfterResponse, PhraseRules};
 use nice_plug::prelude::*;
 
 /// Version of the non-parameter state layout, saved with the song.
-pub const STATE_VERSION: u32 = 1;
+pub const STATE_VERSION: u32 = 2;
 
 /// Phrase Bars' text for 0: the answer is as long as the call.
 const AS_CALL: &str = "as call";
@@ -80,7 +82,11 @@ pub struct AntiphonParams {
     /// 0: a fresh take every phrase; any other value makes takes reproducible.
     #[id = "seed"]
     pub seed: IntParam,
-    /// Which model answers: the shipped drums, or a model folder the user loaded.
+    /// Takes searched side by side for each answer, the likeliest played; 1: a single take.
+    #[id = "beams"]
+    pub beams: IntParam,
+    /// Which model answers: the shipped drums or melody model, or a model folder the user
+    /// loaded.
     #[id = "model"]
     pub model: IntParam,
     /// What ends a call on demand.
@@ -93,7 +99,7 @@ pub struct AntiphonParams {
     #[id = "bypass"]
     pub bypass: BoolParam,
 
-    /// User model folders, in model slot order (slot 1 first).
+    /// User model folders, in model slot order (the first after the shipped models first).
     #[persist = "user-models"]
     pub user_models: UserModels,
     /// Layout version of the saved state.
@@ -191,12 +197,20 @@ impl AntiphonParams {
                         text.parse().ok()
                     }
                 })),
+            beams: IntParam::new(
+                "Beams",
+                1,
+                IntRange::Linear {
+                    min: 1,
+                    max: MAX_BEAMS as i32,
+                },
+            ),
             model: IntParam::new(
                 "Model",
                 0,
                 IntRange::Linear {
                     min: 0,
-                    max: MAX_USER_MODELS as i32,
+                    max: *shelf.slots().end() as i32,
                 },
             )
             // The shelf's texts: hosts show and parse the same ones the editor's menu shows.
@@ -243,6 +257,7 @@ impl AntiphonParams {
                 seed: NonZeroU32::new(self.seed.value() as u32),
                 key: key_choice(self.key.value()),
                 scale: scale_choice(self.scale.value()),
+                beams: Beams::new(self.beams.value() as usize).unwrap_or(Beams::ONE),
             },
             out_channel: u4::new((self.out_channel.value() - 1).clamp(0, 15) as u8),
             velocity: match self.velocity.value() {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use antiphon_engine::live::shelf::{ModelShelf, UserModels};
 
-use crate::{AntiphonParams, SHIPPED_MODEL};
+use crate::{AntiphonParams, SHIPPED_MODELS};
 
 /// A shelf with the shipped model and `folders` (not read) in the user slots, and the folder
 /// list it reads.
@@ -15,7 +15,11 @@ pub fn shelf_with_folders(folders: &[&str]) -> (Arc<ModelShelf>, UserModels) {
     user_models
         .write()
         .extend(folders.iter().map(PathBuf::from));
-    let shelf = ModelShelf::new(SHIPPED_MODEL, user_models.clone(), Arc::new(|_: &str| {}));
+    let shelf = ModelShelf::new(
+        SHIPPED_MODELS.to_vec(),
+        user_models.clone(),
+        Arc::new(|_: &str| {}),
+    );
     (Arc::new(shelf), user_models)
 }
 

@@ -12,6 +12,7 @@ pub mod phrases;
 pub mod scenario;
 pub mod screen;
 pub mod timeline;
+pub mod tunes;
 
 pub use events::{Input, NotePair, Output, TimedInput, TimedOutput, paired_notes};
 pub use host::PluginHost;

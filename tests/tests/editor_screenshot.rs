@@ -3,7 +3,8 @@
 //! back, saves it as a PNG and checks that the call and the answer are drawn.
 //!
 //! Run alone with `cargo test -p antiphon-host-tests --test editor_screenshot`; the pictures land
-//! in `target/screenshots/editor.png` and `editor@2x.png` (a host at 2× scale). Needs Xvfb (see
+//! in `target/screenshots/editor.png`, `editor@2x.png` (a host at 2× scale) and
+//! `editor-melody.png` (the melody model answering a jig). Needs Xvfb (see
 //! `screen::INSTALL_COMMAND`).
 
 use std::time::{Duration, Instant};
@@ -11,6 +12,7 @@ use std::time::{Duration, Instant};
 use antiphon_host_tests::bundle::workspace_root;
 use antiphon_host_tests::phrases::{ROCK_BEAT, play_bars};
 use antiphon_host_tests::screen::{HeadlessDisplay, HostWindow, Screenshot};
+use antiphon_host_tests::tunes::{JIG_G_MAJOR, play_tune};
 use antiphon_host_tests::{PluginHost, Render, Scenario, Timeline};
 use clack_extensions::gui::GuiSize;
 
@@ -105,6 +107,31 @@ fn the_editor_shows_a_call_and_its_answer_at_1x_and_2x() {
     let path = folder.join("editor.png");
     shot.save_png(&path);
     assert_shows_call_and_answer(&shot, 1, &path);
+    host.deactivate();
+
+    // The melody model answering the first two bars of a jig in 6/8, held to G major: the call
+    // and the answer on pitch rows.
+    for (name, value) in [
+        ("Model", "Melody (folk tunes)"),
+        ("Out Channel", "2"),
+        ("Key", "G"),
+        ("Scale", "Major"),
+    ] {
+        host.set_param(name, value);
+    }
+    host.activate(RATE, 512);
+    let size = host.open_editor_x11(window.id(), 1.0);
+    assert_eq!(size, size_1x);
+    let timeline = Timeline::playing(RATE, 0.0, 120.0).with_time_signature(6, 8);
+    let end = timeline.sample_of_ppq(4.5 * timeline.bar_ppq()).unwrap();
+    let mut scenario = Scenario::new(timeline.clone(), 512, end).rendered(Render::Offline);
+    scenario.inputs = play_tune(JIG_G_MAJOR, 24, &timeline, timeline.bar_ppq(), 0);
+    assert!(!host.run(&scenario).is_empty(), "the melody model answered");
+    let shot = capture(&window, size);
+    host.close_editor();
+    let path = folder.join("editor-melody.png");
+    shot.save_png(&path);
+    assert_shows_call_and_answer(&shot, 1, &path);
 
     // Reopened by a high-DPI host: the phrases it was told about, everything twice as large.
     let size_2x = host.open_editor_x11(window.id(), 2.0);
@@ -118,6 +145,5 @@ fn the_editor_shows_a_call_and_its_answer_at_1x_and_2x() {
         "the editor scales with the host"
     );
     assert_shows_call_and_answer(&shot, 2, &path);
-
     host.deactivate();
 }

@@ -281,3 +281,34 @@ fn bypass_mid_answer_closes_the_answer_and_passes_the_player_through() {
             }
         )));
 }
+
+#[test]
+fn a_beam_search_answer_lands_on_the_bar_line_at_every_block_size() {
+    let timeline = Timeline::playing(RATE, 0.0, 120.0);
+    let answer = |beams: &str, block: u32| {
+        let mut host = host(
+            &[
+                ("Max Call Bars", "2"),
+                ("Phrase Bars", "2"),
+                ("Beams", beams),
+            ],
+            Render::Offline,
+        );
+        run(
+            &mut host,
+            &call_scenario(timeline.clone(), block, 6, ROCK_BEAT),
+        )
+    };
+    let searched = answer("8", 64);
+    assert_answer_in_bars(&answer_notes(&searched), &timeline, 3, 2);
+    assert_eq!(
+        answer("8", 4096),
+        searched,
+        "the same search at any block size"
+    );
+    assert_ne!(
+        answer("1", 64),
+        searched,
+        "eight takes searched choose another answer than the single take"
+    );
+}

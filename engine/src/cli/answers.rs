@@ -6,7 +6,7 @@
 
 use antiphon_engine::answer::{answer_call, hits_per_bar, whole_bars};
 use antiphon_engine::dataset::LoadedFile;
-use antiphon_engine::model::{Model, Sampling};
+use antiphon_engine::model::{Beams, Model, Sampling};
 use antiphon_engine::rng::SplitMix64;
 use anyhow::Context;
 
@@ -34,12 +34,13 @@ pub struct AnswerFullness {
     pub log_likelihood_per_step: f64,
 }
 
-/// Cuts the calls of `files` and answers each `takes` times with `model` at `temperature`, the
-/// takes' seeds drawn from `seed`.
+/// Cuts the calls of `files` and answers each `takes` times with `model` at `temperature` over
+/// `beams`, the takes' seeds drawn from `seed`.
 pub fn measure(
     model: &Model,
     files: &[&LoadedFile],
     temperature: f32,
+    beams: Beams,
     seed: u64,
     takes: usize,
 ) -> anyhow::Result<AnswerFullness> {
@@ -73,6 +74,7 @@ pub fn measure(
                 temperature,
                 allowed: None,
                 seed: seeds.next_u64(),
+                beams,
             };
             let answer = answer_call(model, &call, BAR_STEPS, call_steps, sampling)
                 .with_context(|| format!("answering {}", file.path.display()))?;

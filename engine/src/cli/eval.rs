@@ -5,14 +5,16 @@ use std::path::PathBuf;
 use antiphon_engine::baseline::ngram::{NgramModel, max_order};
 use antiphon_engine::dataset::{Split, SplitSource};
 use antiphon_engine::encoding::{EventId, Family};
+use antiphon_engine::model::Beams;
 use antiphon_engine::model::score::score_windows;
+use antiphon_engine::shipped::DRUMS;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
 use crate::cli::{answers, family_arg};
 
 use crate::cli::data::{event_windows, files, load_reported, scored_steps, slices};
-use crate::cli::model_choice::{ModelChoice, SHIPPED};
+use crate::cli::model_choice::ModelChoice;
 use crate::cli::numbers;
 
 /// Windows per forward pass when scoring.
@@ -21,8 +23,8 @@ const EVAL_BATCH_SIZE: usize = 64;
 /// Arguments of `antiphon eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Model to score: `shipped` (the drum model built into the tool) or a model folder.
-    #[arg(long, default_value = SHIPPED, value_parser = ModelChoice::parse, conflicts_with = "baseline")]
+    /// Model to score: `drums` or `melody` (the models built into the tool) or a model folder.
+    #[arg(long, default_value = DRUMS.word, value_parser = ModelChoice::parse, conflicts_with = "baseline")]
     model: ModelChoice,
     /// Folder of MIDI files, searched recursively (a Groove MIDI Dataset folder's info.csv gives
     /// the splits), read as the model's family plays.
@@ -51,9 +53,17 @@ pub struct EvalArgs {
     /// With --answers: the seed the answers' seeds are drawn from.
     #[arg(long, default_value_t = 1, requires = "answers")]
     seed: u64,
+    /// With --answers: takes searched side by side per answer, 1 to 8 (as `respond --beams`).
+    #[arg(long, default_value = "1", value_parser = numbers::beams, requires = "answers")]
+    beams: Beams,
     /// With --answers: answers per call, each with its own seed (1 or more).
     #[arg(long, default_value_t = 8, value_parser = numbers::at_least_one, requires = "answers")]
     takes: usize,
+    /// Melodies: score the files moved by this many semitones, -11 to 11 (notes leaving the
+    /// range fold in by octaves): how well the model answers in keys the tunes were not written
+    /// in. The n-gram baseline is still fitted on the tunes as written.
+    #[arg(long, default_value_t = 0, allow_hyphen_values = true, value_parser = clap::value_parser!(i8).range(-11..=11), conflicts_with = "answers")]
+    transpose: i8,
     /// Window length in 16th-note steps (as in training), 2 to 1024.
     #[arg(long, default_value_t = 64, value_parser = numbers::steps_per_seq)]
     steps_per_seq: usize,
@@ -147,7 +157,14 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             .iter()
             .filter(|file| split.split().is_none_or(|split| file.split == split))
             .collect();
-        let fullness = answers::measure(model, &files, args.temperature, args.seed, args.takes)?;
+        let fullness = answers::measure(
+            model,
+            &files,
+            args.temperature,
+            args.beams,
+            args.seed,
+            args.takes,
+        )?;
         eprintln!(
             "{} calls from {} ({} closing on a struck downbeat), answered {} times each with two \
              bars by {}",
@@ -170,7 +187,14 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         Some(split) => dataset.in_split(split),
         None => dataset.all(),
     };
-    let windows = event_windows(&sequences, args.steps_per_seq);
+    let mut windows = event_windows(&sequences, args.steps_per_seq);
+    anyhow::ensure!(
+        args.transpose == 0 || family == Family::Melody,
+        "--transpose moves melodies; {family} stay as played"
+    );
+    for window in &mut windows {
+        family.transpose(window, args.transpose);
+    }
     if scored_steps(&windows) == 0 {
         let why = match (split, &dataset.split_source) {
             (EvalSplit::Test, SplitSource::PathHash) => {

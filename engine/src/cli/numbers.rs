@@ -3,6 +3,8 @@
 
 use std::ops::RangeInclusive;
 
+use antiphon_engine::model::Beams;
+use antiphon_engine::model::beam::MAX_BEAMS;
 use antiphon_engine::train::options::{HIDDEN_SIZE, NUM_LAYERS, STEPS_PER_SEQ};
 
 /// Bars `respond` may generate: a phrase, not a song (beyond a few bars an answer has long
@@ -12,6 +14,11 @@ pub const RESPONSE_BARS: RangeInclusive<usize> = 1..=64;
 /// `--bars` of `respond`.
 pub fn response_bars(text: &str) -> Result<usize, String> {
     whole_number(text, RESPONSE_BARS)
+}
+
+/// `--beams` of `respond` and `eval --answers`: takes searched side by side, 1 to 8.
+pub fn beams(text: &str) -> Result<Beams, String> {
+    whole_number(text, 1..=MAX_BEAMS).map(|count| Beams::new(count).expect("in range"))
 }
 
 /// `--steps-per-seq` of `train` and `eval`.

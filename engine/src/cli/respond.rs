@@ -12,14 +12,15 @@ use antiphon_engine::encoding::scale::{Scale, Tonic};
 use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::melody_sequence::{MelodySequence, MelodyStep};
 use antiphon_engine::midi_file::{write_drums, write_melody};
-use antiphon_engine::model::Sampling;
+use antiphon_engine::model::{Beams, Sampling};
 use antiphon_engine::performance::Performance;
 use antiphon_engine::sequence::{DrumSequence, DrumStep};
+use antiphon_engine::shipped::DRUMS;
 use anyhow::Context;
 use clap::Args;
 use midly::num::{u4, u7};
 
-use crate::cli::model_choice::{ModelChoice, SHIPPED};
+use crate::cli::model_choice::ModelChoice;
 use crate::cli::numbers;
 use crate::cli::roll::roll;
 
@@ -35,8 +36,8 @@ const DEFAULT_VELOCITY: u8 = 100;
 /// Arguments of `antiphon respond`.
 #[derive(Debug, Args)]
 pub struct RespondArgs {
-    /// Model: `shipped` (the drum model built into the tool) or a model folder.
-    #[arg(long, default_value = SHIPPED, value_parser = ModelChoice::parse)]
+    /// Model: `drums` or `melody` (the models built into the tool) or a model folder.
+    #[arg(long, default_value = DRUMS.word, value_parser = ModelChoice::parse)]
     model: ModelChoice,
     /// The call: a MIDI file, read as the model's family plays (drum notes on any channel; a
     /// melody's top line on any channel but 10), quantized to 16th notes.
@@ -48,6 +49,9 @@ pub struct RespondArgs {
     /// Sampling temperature, 0.05 to 5: below 1 plays safer, above 1 wilder.
     #[arg(long, default_value_t = 1.0, value_parser = numbers::temperature)]
     temperature: f32,
+    /// Beam search: takes sampled side by side, 1 to 8; the likeliest plays (1: a single take).
+    #[arg(long, default_value = "1", value_parser = numbers::beams)]
+    beams: Beams,
     /// Seed for sampling: the same seed gives the same response.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -103,6 +107,7 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
         temperature: args.temperature,
         allowed: allowed.as_deref(),
         seed: args.seed,
+        beams: args.beams,
     };
     let generated = answer_call(&model, &primer, steps_per_bar, steps, sampling)
         .context("generating the response failed")?;

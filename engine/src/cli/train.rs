@@ -27,8 +27,8 @@ pub struct TrainArgs {
     /// model keeps its own.
     #[arg(long, value_parser = family_arg::family)]
     encoding: Option<Family>,
-    /// Continue training this model: `shipped` (the drum model built into the tool) or a model
-    /// folder. Its layer count, size and dropout are kept (--dropout changes the dropout).
+    /// Continue training this model: `drums` or `melody` (the models built into the tool) or a
+    /// model folder. Its layer count, size and dropout are kept (--dropout changes the dropout).
     #[arg(long, value_parser = ModelChoice::parse)]
     init: Option<ModelChoice>,
     /// Output model folder (config.json, model.safetensors, card.json, README.md).

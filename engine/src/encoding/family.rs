@@ -110,12 +110,17 @@ impl Family {
     pub fn augment(self, window: &mut [EventId], rng: &mut SplitMix64) {
         match self {
             Family::Drums => {}
-            Family::Melody => {
-                let semitones = random_transposition(rng);
-                for id in window {
-                    if let Some(event) = MelodyEvent::from_id(*id) {
-                        *id = event.transposed(semitones).id();
-                    }
+            Family::Melody => self.transpose(window, random_transposition(rng)),
+        }
+    }
+
+    /// Moves a melody's notes by `semitones` (folded back into range by octaves); drums stay as
+    /// played.
+    pub fn transpose(self, window: &mut [EventId], semitones: i8) {
+        if self == Family::Melody {
+            for id in window {
+                if let Some(event) = MelodyEvent::from_id(*id) {
+                    *id = event.transposed(semitones).id();
                 }
             }
         }

@@ -7,6 +7,7 @@ use std::time::Instant;
 use crate::encoding::key::KeyChoice;
 use crate::encoding::scale::Scale;
 use crate::encoding::{EventId, Family};
+use crate::model::Beams;
 use crate::phrase::{AnswerRequest, WindowId};
 
 /// Audio thread → model thread.
@@ -40,6 +41,8 @@ pub struct Generation {
     pub key: KeyChoice,
     /// The scale a melodic answer's notes are held to (`Off`: any note).
     pub scale: Scale,
+    /// Takes searched side by side for each answer; one streams a single take step by step.
+    pub beams: Beams,
 }
 
 /// Model thread → audio thread.

@@ -7,7 +7,7 @@
 //! is what a bounce needs).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use midly::num::{u4, u7};
@@ -306,10 +306,11 @@ impl Performer {
         let grid = BlockGrid::new(position, self.sample_rate_hz, len_samples);
         self.block = Some((grid, Instant::now()));
         self.turns.set_rules(settings.rules);
-        let compute_secs = f64::from(self.worker_stats.step_micros.load(Ordering::Relaxed)) * 1e-6;
+        let micros = |stat: &AtomicU32| f64::from(stat.load(Ordering::Relaxed)) * 1e-6;
         let lead = lead_steps(
             self.offline,
-            compute_secs,
+            micros(&self.worker_stats.step_micros),
+            micros(&self.worker_stats.first_step_micros),
             grid.samples_per_step(),
             self.sample_rate_hz,
         );
@@ -585,11 +586,13 @@ mod tests {
     fn shelf() -> Arc<ModelShelf> {
         let (config, weights) = tiny_model_files();
         Arc::new(ModelShelf::new(
-            ShippedModel {
+            vec![ShippedModel {
                 name: "tiny",
+                word: "tiny",
                 config_json: Box::leak(config.into_boxed_slice()),
                 weights: Box::leak(weights.into_boxed_slice()),
-            },
+                card_json: b"{}",
+            }],
             UserModels::default(),
             Arc::new(|_: &str| {}),
         ))
@@ -606,6 +609,7 @@ mod tests {
                 seed: NonZeroU32::new(7),
                 key: KeyChoice::Auto,
                 scale: Scale::Off,
+                beams: crate::model::Beams::ONE,
             },
             out_channel: u4::new(9),
             velocity: Some(u7::new(100)),

@@ -1,5 +1,5 @@
-//! The models an instance can answer with: the shipped model in slot 0, then model folders the
-//! user loaded. The audio thread asks for a slot (the Model parameter) in its messages to the
+//! The models an instance can answer with: the shipped models in the first slots, then model
+//! folders the user loaded. The audio thread asks for a slot (the Model parameter) in its messages to the
 //! model thread, which loads it and publishes what it has here for the editor.
 
 use std::ops::RangeInclusive;
@@ -11,25 +11,22 @@ use parking_lot::{Mutex, RwLock};
 use crate::encoding::Family;
 use crate::model::{Model, ModelConfig, ModelError};
 
-/// Slot of the shipped model.
-pub const SHIPPED_SLOT: u32 = 0;
 /// How many user model folders an instance keeps.
 pub const MAX_USER_MODELS: usize = 8;
 
-/// Every model slot: the shipped model's, then one per user folder.
-pub fn slots() -> RangeInclusive<u32> {
-    SHIPPED_SLOT..=MAX_USER_MODELS as u32
-}
-
-/// The shipped model's files, embedded in the binary.
+/// A shipped model's files, embedded in the binary.
 #[derive(Debug, Clone, Copy)]
 pub struct ShippedModel {
     /// Display name.
     pub name: &'static str,
+    /// The word that names it on the command line (`--model drums`).
+    pub word: &'static str,
     /// `config.json`.
     pub config_json: &'static [u8],
     /// `model.safetensors`.
     pub weights: &'static [u8],
+    /// `card.json`: how it was trained and what it scored.
+    pub card_json: &'static [u8],
 }
 
 impl ShippedModel {
@@ -38,6 +35,11 @@ impl ShippedModel {
     pub fn family(&self) -> Family {
         serde_json::from_slice::<ModelConfig>(self.config_json)
             .map_or(Family::Drums, |config| config.family())
+    }
+
+    /// The model, ready to play or score.
+    pub fn load(&self) -> Result<Model, ModelError> {
+        Model::from_bytes(self.config_json, self.weights)
     }
 }
 
@@ -65,7 +67,8 @@ pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// The shelf of models, shared by the main thread and the model thread (never the audio thread).
 pub struct ModelShelf {
-    shipped: ShippedModel,
+    /// Never empty: the first is the fallback.
+    shipped: Vec<ShippedModel>,
     user_models: UserModels,
     status: Mutex<ModelStatus>,
     log: Log,
@@ -74,7 +77,10 @@ pub struct ModelShelf {
 impl std::fmt::Debug for ModelShelf {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ModelShelf")
-            .field("shipped", &self.shipped.name)
+            .field(
+                "shipped",
+                &self.shipped.iter().map(|m| m.name).collect::<Vec<_>>(),
+            )
             .field("user_models", &self.user_models)
             .field("status", &self.status)
             .finish_non_exhaustive()
@@ -82,33 +88,56 @@ impl std::fmt::Debug for ModelShelf {
 }
 
 impl ModelShelf {
-    /// A shelf with the shipped model and the user folders in `user_models`; problems go to
-    /// `log` as well as to [`ModelShelf::status`].
-    pub fn new(shipped: ShippedModel, user_models: UserModels, log: Log) -> ModelShelf {
+    /// A shelf with the `shipped` models (slots 0, 1, …) and the user folders in `user_models`
+    /// after them; problems go to `log` as well as to [`ModelShelf::status`].
+    ///
+    /// # Panics
+    /// When `shipped` is empty: a shelf always has a model to fall back to.
+    pub fn new(shipped: Vec<ShippedModel>, user_models: UserModels, log: Log) -> ModelShelf {
+        let first = *shipped.first().expect("a shelf has a shipped model");
         ModelShelf {
             shipped,
             user_models,
             log,
             status: Mutex::new(ModelStatus {
-                slot: SHIPPED_SLOT,
-                name: shipped.name.to_owned(),
-                family: shipped.family(),
+                slot: 0,
+                name: first.name.to_owned(),
+                family: first.family(),
                 error: None,
                 fault: None,
             }),
         }
     }
 
-    /// The folder of `slot` (`None` for the shipped model or an empty slot).
-    pub fn folder(&self, slot: u32) -> Option<PathBuf> {
-        let index = (slot as usize).checked_sub(1)?;
-        self.user_models.read().get(index).cloned()
+    /// Every model slot: the shipped models', then one per user folder.
+    pub fn slots(&self) -> RangeInclusive<u32> {
+        0..=self.last_slot(MAX_USER_MODELS)
     }
 
-    /// The slots that hold a model: the shipped model's, then one per user folder.
+    /// The slots that hold a model: the shipped models', then one per user folder.
     pub fn filled_slots(&self) -> RangeInclusive<u32> {
-        let folders = self.user_models.read().len().min(MAX_USER_MODELS);
-        SHIPPED_SLOT..=folders as u32
+        0..=self.last_slot(self.user_models.read().len().min(MAX_USER_MODELS))
+    }
+
+    fn last_slot(&self, folders: usize) -> u32 {
+        (self.shipped.len() + folders) as u32 - 1
+    }
+
+    /// The shipped model in `slot`, if it is one.
+    pub fn shipped(&self, slot: u32) -> Option<&ShippedModel> {
+        self.shipped.get(slot as usize)
+    }
+
+    /// The slot of the first shipped model of `family`, if one is.
+    pub fn shipped_slot_of(&self, family: Family) -> Option<u32> {
+        let index = self.shipped.iter().position(|m| m.family() == family)?;
+        Some(index as u32)
+    }
+
+    /// The folder of `slot` (`None` for a shipped model or an empty slot).
+    pub fn folder(&self, slot: u32) -> Option<PathBuf> {
+        let index = (slot as usize).checked_sub(self.shipped.len())?;
+        self.user_models.read().get(index).cloned()
     }
 
     /// The user folder added last, if any.
@@ -128,13 +157,13 @@ impl ModelShelf {
             }
             None => return None,
         };
-        Some(index as u32 + 1)
+        Some((self.shipped.len() + index) as u32)
     }
 
-    /// Name of the model in `slot`: the shipped model's, or its folder's.
+    /// Name of the model in `slot`: a shipped model's, or its folder's.
     pub fn slot_name(&self, slot: u32) -> String {
-        if slot == SHIPPED_SLOT {
-            return self.shipped.name.to_owned();
+        if let Some(shipped) = self.shipped(slot) {
+            return shipped.name.to_owned();
         }
         match self.folder(slot) {
             Some(folder) => folder.file_name().map_or_else(
@@ -150,7 +179,9 @@ impl ModelShelf {
     /// `drums`), so that each slot's text is its own.
     pub fn slot_text(&self, slot: u32) -> String {
         let name = self.slot_name(slot);
-        let shared = slots().any(|other| other != slot && self.slot_name(other) == name);
+        let shared = self
+            .slots()
+            .any(|other| other != slot && self.slot_name(other) == name);
         if shared {
             format!("{name} (slot {slot})")
         } else {
@@ -161,9 +192,9 @@ impl ModelShelf {
     /// The slot `text` names: the slot whose [`ModelShelf::slot_text`] it is, or else a slot
     /// number typed in. Hosts parse the texts they show for typed values and automation lanes.
     pub fn slot_of_text(&self, text: &str) -> Option<u32> {
-        slots()
+        self.slots()
             .find(|&slot| self.slot_text(slot) == text)
-            .or_else(|| text.parse().ok().filter(|slot| slots().contains(slot)))
+            .or_else(|| text.parse().ok().filter(|slot| self.slots().contains(slot)))
     }
 
     /// What is loaded now.
@@ -177,104 +208,115 @@ impl ModelShelf {
         self.status.lock().fault = Some(fault);
     }
 
-    /// Loads `slot`. A user model that cannot be loaded falls back to the shipped model, and the
-    /// status says why.
+    /// Loads `slot`. A user model that cannot be loaded falls back to the first shipped model,
+    /// and the status says why.
     pub fn load(&self, slot: u32) -> Result<Model, ModelError> {
-        let (model, status) = match (slot, self.folder(slot)) {
-            (SHIPPED_SLOT, _) => (self.load_shipped()?, None),
-            (_, None) => (
-                self.load_shipped()?,
-                Some(format!(
-                    "model slot {slot} is empty; answering with the shipped model"
-                )),
+        if let Some(shipped) = self.shipped(slot) {
+            let model = shipped.load()?;
+            self.set_status(slot, model.family(), None);
+            return Ok(model);
+        }
+        let fallback = &self.shipped[0];
+        let error = match self.folder(slot) {
+            None => format!(
+                "model slot {slot} is empty; answering with {}",
+                fallback.name
             ),
-            (_, Some(folder)) => match Model::load(&folder) {
+            Some(folder) => match Model::load(&folder) {
                 Ok(model) => {
-                    *self.status.lock() = ModelStatus {
-                        slot,
-                        name: self.slot_name(slot),
-                        family: model.family(),
-                        error: None,
-                        fault: None,
-                    };
+                    self.set_status(slot, model.family(), None);
                     return Ok(model);
                 }
-                Err(error) => (
-                    self.load_shipped()?,
-                    Some(format!("{error} — answering with the shipped model")),
-                ),
+                Err(error) => format!("{error} — answering with {}", fallback.name),
             },
         };
-        if let Some(error) = &status {
-            (self.log)(&format!("Antiphon: {error}"));
-        }
-        *self.status.lock() = ModelStatus {
-            slot: SHIPPED_SLOT,
-            name: self.shipped.name.to_owned(),
-            family: model.family(),
-            error: status,
-            fault: None,
-        };
+        (self.log)(&format!("Antiphon: {error}"));
+        let model = fallback.load()?;
+        self.set_status(0, model.family(), Some(error));
         Ok(model)
     }
 
-    fn load_shipped(&self) -> Result<Model, ModelError> {
-        Model::from_bytes(self.shipped.config_json, self.shipped.weights)
+    fn set_status(&self, slot: u32, family: Family, error: Option<String>) {
+        *self.status.lock() = ModelStatus {
+            slot,
+            name: self.slot_name(slot),
+            family,
+            error,
+            fault: None,
+        };
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shipped::SHIPPED_MODEL;
+    use crate::shipped::{DRUMS, MELODY, SHIPPED_MODELS};
 
     fn shelf_with_folders(folders: &[&str]) -> ModelShelf {
         let user_models = UserModels::default();
         user_models
             .write()
             .extend(folders.iter().map(PathBuf::from));
-        ModelShelf::new(SHIPPED_MODEL, user_models, Arc::new(|_: &str| {}))
+        ModelShelf::new(SHIPPED_MODELS.to_vec(), user_models, Arc::new(|_: &str| {}))
     }
 
     #[test]
-    fn slots_map_to_their_folders_after_the_shipped_model() {
+    fn slots_map_to_their_folders_after_the_shipped_models() {
         let shelf = shelf_with_folders(&["/songs/groove", "/songs/fills"]);
-        assert_eq!(shelf.folder(SHIPPED_SLOT), None);
-        assert_eq!(shelf.folder(2), Some(PathBuf::from("/songs/fills")));
-        assert_eq!(shelf.folder(3), None);
-        assert_eq!(shelf.filled_slots(), 0..=2);
+        assert_eq!(shelf.folder(0), None);
+        assert_eq!(shelf.folder(1), None);
+        assert_eq!(shelf.folder(3), Some(PathBuf::from("/songs/fills")));
+        assert_eq!(shelf.folder(4), None);
+        assert_eq!(shelf.filled_slots(), 0..=3);
+        assert_eq!(shelf.slots(), 0..=9);
         assert_eq!(shelf.latest_folder(), Some(PathBuf::from("/songs/fills")));
-        assert_eq!(shelf.slot_text(SHIPPED_SLOT), SHIPPED_MODEL.name);
-        assert_eq!(shelf.slot_text(3), "(empty slot 3)");
+        assert_eq!(shelf.slot_text(0), DRUMS.name);
+        assert_eq!(shelf.slot_text(1), MELODY.name);
+        assert_eq!(shelf.slot_text(4), "(empty slot 4)");
+        assert_eq!(shelf.shipped_slot_of(Family::Drums), Some(0));
+        assert_eq!(shelf.shipped_slot_of(Family::Melody), Some(1));
+    }
+
+    #[test]
+    fn the_shipped_models_load_in_their_families() {
+        let shelf = shelf_with_folders(&[]);
+        for slot in 0..2 {
+            let model = shelf.load(slot).unwrap();
+            assert_eq!(model.family(), SHIPPED_MODELS[slot as usize].family());
+            let status = shelf.status();
+            assert_eq!((status.slot, status.family), (slot, model.family()));
+            assert_eq!(status.error, None);
+        }
+        assert_eq!(shelf.status().family, Family::Melody);
     }
 
     #[test]
     fn a_folder_added_twice_keeps_its_slot_and_a_full_shelf_refuses_more() {
         let shelf = shelf_with_folders(&[]);
-        assert_eq!(shelf.add_user_model(Path::new("/a")), Some(1));
-        assert_eq!(shelf.add_user_model(Path::new("/b")), Some(2));
-        assert_eq!(shelf.add_user_model(Path::new("/a")), Some(1));
+        assert_eq!(shelf.add_user_model(Path::new("/a")), Some(2));
+        assert_eq!(shelf.add_user_model(Path::new("/b")), Some(3));
+        assert_eq!(shelf.add_user_model(Path::new("/a")), Some(2));
         for n in 3..=MAX_USER_MODELS {
             let slot = shelf.add_user_model(Path::new(&format!("/{n}")));
-            assert_eq!(slot, Some(n as u32));
+            assert_eq!(slot, Some(n as u32 + 1));
         }
         assert_eq!(shelf.add_user_model(Path::new("/one-too-many")), None);
-        assert_eq!(shelf.filled_slots(), slots());
+        assert_eq!(shelf.filled_slots(), shelf.slots());
     }
 
     #[test]
     fn model_names_shared_by_two_slots_show_the_slot() {
         let shelf = shelf_with_folders(&["/songs/groove", "/backup/groove", "/songs/fills"]);
-        assert_eq!(shelf.slot_text(1), "groove (slot 1)");
         assert_eq!(shelf.slot_text(2), "groove (slot 2)");
-        assert_eq!(shelf.slot_text(3), "fills");
+        assert_eq!(shelf.slot_text(3), "groove (slot 3)");
+        assert_eq!(shelf.slot_text(4), "fills");
     }
 
     #[test]
     fn every_slot_text_names_its_slot() {
         // Two folders share a name, "/" has none; the slots after them are empty.
         let shelf = shelf_with_folders(&["/songs/groove", "/backup/groove", "/"]);
-        for slot in slots() {
+        for slot in shelf.slots() {
             let text = shelf.slot_text(slot);
             assert_eq!(shelf.slot_of_text(&text), Some(slot), "{text:?}");
         }
@@ -282,10 +324,10 @@ mod tests {
 
     #[test]
     fn a_typed_slot_number_selects_its_slot_unless_a_model_has_that_name() {
-        let shelf = shelf_with_folders(&["/models/3"]);
-        assert_eq!(shelf.slot_of_text("2"), Some(2));
-        assert_eq!(shelf.slot_of_text("3"), Some(1));
-        assert_eq!(shelf.slot_of_text("9"), None);
+        let shelf = shelf_with_folders(&["/models/4"]);
+        assert_eq!(shelf.slot_of_text("3"), Some(3));
+        assert_eq!(shelf.slot_of_text("4"), Some(2));
+        assert_eq!(shelf.slot_of_text("10"), None);
         assert_eq!(shelf.slot_of_text("-1"), None);
         assert_eq!(shelf.slot_of_text("drums"), None);
     }

@@ -17,8 +17,9 @@ use crate::live::feed::{Answered, FeedSender};
 use crate::live::listener::{CallListener, Primed};
 use crate::live::messages::{FromWorker, Generation, ToWorker};
 use crate::live::shelf::ModelShelf;
-use crate::model::{Model, ModelError, Sampler};
-use crate::phrase::{AnswerRequest, Heard, WindowId};
+use crate::model::beam;
+use crate::model::{Beams, Model, ModelError, Sampler, Sampling};
+use crate::phrase::{AnswerRequest, Heard, StepSpan, WindowId};
 use crate::rng::SplitMix64;
 
 /// How long the idle model thread sleeps between looks at its ring.
@@ -34,6 +35,9 @@ const OFFLINE_FRESH_SEED: u64 = 0x616E_7469_7068_6F6E;
 pub struct WorkerStats {
     /// Recent time per LSTM step (exponential average), in microseconds.
     pub step_micros: AtomicU32,
+    /// For the last answer: microseconds from starting it to its first step being ready (the
+    /// steps run on through a gap, or a whole beam search, come before it).
+    pub first_step_micros: AtomicU32,
     /// Responses generated since start.
     pub responses: AtomicU32,
     /// For the last answer: microseconds between its first step being ready and the deadline
@@ -277,37 +281,34 @@ impl Worker {
             }
             None => self.fresh_seeds.next_u64(),
         };
-        let mut sampler = Sampler::new(seed);
-        let Primed {
-            mut state,
-            mut last,
-            mut position_steps,
-            log_likelihood: call_log_likelihood,
-        } = primed;
-        let mut log_likelihood = 0.0;
-        let total_steps = skip_steps as usize + response.len_steps();
-        let mut events = Vec::with_capacity(response.len_steps());
-        let started = Instant::now();
-        for index in 0..total_steps {
-            let log_probs = model.step(&mut state, last, position_steps)?;
-            let (event, log_prob) = sampler.sample(log_probs, generation.temperature, allowed);
-            last = event;
-            position_steps += 1;
-            let Some(played) = index.checked_sub(skip_steps as usize) else {
-                continue;
-            };
-            if played == 0 {
-                self.record_margin(deadline);
-            }
-            log_likelihood += log_prob;
-            events.push(event);
-            self.send(FromWorker::Step {
+        let sampling = Sampling {
+            temperature: generation.temperature,
+            allowed,
+            seed,
+            beams: generation.beams,
+        };
+        let call_log_likelihood = primed.log_likelihood;
+        let (events, log_likelihood) = if generation.beams == Beams::ONE {
+            self.stream(
                 id,
-                step: response.start + played as i64,
-                event,
-            });
-        }
-        self.record_step_time(started.elapsed(), total_steps as u64);
+                &model,
+                primed,
+                skip_steps as usize,
+                response,
+                sampling,
+                deadline,
+            )?
+        } else {
+            self.search(
+                id,
+                &model,
+                primed,
+                skip_steps as usize,
+                response,
+                sampling,
+                deadline,
+            )?
+        };
         self.send(FromWorker::Finished { id });
         self.answers.send(Answered {
             id,
@@ -322,6 +323,96 @@ impl Worker {
         }
         self.recent.push_back((id, events));
         Ok(())
+    }
+
+    /// Samples one take, sending each step as it is drawn: the answer can start playing while
+    /// the rest is computed.
+    #[allow(clippy::too_many_arguments)]
+    fn stream(
+        &mut self,
+        id: WindowId,
+        model: &Model,
+        primed: Primed,
+        skip_steps: usize,
+        response: StepSpan,
+        sampling: Sampling<'_>,
+        deadline: Instant,
+    ) -> Result<(Vec<EventId>, f32), ModelError> {
+        let Primed {
+            mut state,
+            mut last,
+            mut position_steps,
+            ..
+        } = primed;
+        let mut sampler = Sampler::new(sampling.seed);
+        let mut log_likelihood = 0.0;
+        let total_steps = skip_steps + response.len_steps();
+        let mut events = Vec::with_capacity(response.len_steps());
+        let started = Instant::now();
+        for index in 0..total_steps {
+            let log_probs = model.step(&mut state, last, position_steps)?;
+            let (event, log_prob) =
+                sampler.sample(log_probs, sampling.temperature, sampling.allowed);
+            last = event;
+            position_steps += 1;
+            let Some(played) = index.checked_sub(skip_steps) else {
+                continue;
+            };
+            if played == 0 {
+                self.record_first_step(started.elapsed(), deadline);
+            }
+            log_likelihood += log_prob;
+            events.push(event);
+            self.send(FromWorker::Step {
+                id,
+                step: response.start + played as i64,
+                event,
+            });
+        }
+        self.record_step_time(started.elapsed(), total_steps as u64);
+        Ok((events, log_likelihood))
+    }
+
+    /// Searches the whole answer over several takes, then sends its steps: nothing can play
+    /// before the search ends (the lead grows to cover it).
+    #[allow(clippy::too_many_arguments)]
+    fn search(
+        &mut self,
+        id: WindowId,
+        model: &Model,
+        primed: Primed,
+        skip_steps: usize,
+        response: StepSpan,
+        sampling: Sampling<'_>,
+        deadline: Instant,
+    ) -> Result<(Vec<EventId>, f32), ModelError> {
+        let started = Instant::now();
+        let generated = beam::search(
+            model,
+            &primed.state,
+            primed.last,
+            primed.position_steps,
+            skip_steps,
+            response.len_steps(),
+            sampling,
+        )?;
+        self.record_first_step(started.elapsed(), deadline);
+        for (played, &event) in generated.events.iter().enumerate() {
+            self.send(FromWorker::Step {
+                id,
+                step: response.start + played as i64,
+                event,
+            });
+        }
+        Ok((generated.events, generated.log_likelihood))
+    }
+
+    fn record_first_step(&self, elapsed: Duration, deadline: Instant) {
+        let micros = elapsed.as_micros().min(u128::from(u32::MAX)) as u32;
+        self.stats
+            .first_step_micros
+            .store(micros, Ordering::Relaxed);
+        self.record_margin(deadline);
     }
 
     fn record_margin(&self, deadline: Instant) {

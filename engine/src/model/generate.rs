@@ -1,9 +1,9 @@
 //! Continuing a primer (the musician's call) with a sampled response.
 
 use crate::encoding::EventId;
+use crate::model::beam::{Beams, search};
 use crate::model::error::ModelError;
 use crate::model::loaded::Model;
-use crate::model::sample::Sampler;
 
 /// A generated response.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +24,8 @@ pub struct Sampling<'a> {
     pub allowed: Option<&'a [bool]>,
     /// The sampler's seed: the same seed gives the same response.
     pub seed: u64,
+    /// Takes searched side by side (see [`crate::model::beam`]); one is plain sampling.
+    pub beams: Beams,
 }
 
 /// Feeds `primer` (step 0 on a bar line) through `model`, samples `skip_steps` events it leaves
@@ -36,13 +38,7 @@ pub fn generate(
     steps: usize,
     sampling: Sampling<'_>,
 ) -> Result<Generated, ModelError> {
-    let Sampling {
-        temperature,
-        allowed,
-        seed,
-    } = sampling;
     let mut state = model.initial_state();
-    let mut sampler = Sampler::new(seed);
     // Step 0 of the primer is context only (as in training); with no primer at all, the model
     // predicts step 0 from a rest.
     let mut prev = EventId::QUIET;
@@ -52,21 +48,15 @@ pub fn generate(
         }
         prev = event;
     }
-    let mut events = Vec::with_capacity(steps);
-    let mut log_likelihood = 0.0;
-    for index in 0..skip_steps + steps {
-        let log_probs = model.step(&mut state, prev, primer.len() + index)?;
-        let (event, log_prob) = sampler.sample(log_probs, temperature, allowed);
-        prev = event;
-        if index >= skip_steps {
-            log_likelihood += log_prob;
-            events.push(event);
-        }
-    }
-    Ok(Generated {
-        events,
-        log_likelihood,
-    })
+    search(
+        model,
+        &state,
+        prev,
+        primer.len(),
+        skip_steps,
+        steps,
+        sampling,
+    )
 }
 
 #[cfg(test)]
@@ -79,6 +69,7 @@ mod tests {
             temperature: 1.0,
             allowed,
             seed,
+            beams: Beams::ONE,
         }
     }
 
@@ -125,6 +116,7 @@ mod tests {
                 temperature: 1.5,
                 allowed: Some(&mask),
                 seed: 3,
+                beams: Beams::new(4).unwrap(),
             },
         )
         .unwrap();
@@ -152,6 +144,7 @@ mod tests {
                 temperature: 1.5,
                 allowed: None,
                 seed: 3,
+                beams: Beams::ONE,
             },
         )
         .unwrap();

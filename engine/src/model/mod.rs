@@ -2,6 +2,7 @@
 //! sampling. It reads and writes event ids; what they mean is the family's.
 
 pub mod batch;
+pub mod beam;
 pub mod config;
 pub mod dropout;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod net;
 pub mod sample;
 pub mod score;
 
+pub use beam::Beams;
 pub use config::ModelConfig;
 pub use error::ModelError;
 pub use fused::{BeamStates, FusedState, StepError, StepWeights};

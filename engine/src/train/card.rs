@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::encoding::Family;
 use crate::model::ModelConfig;
 use crate::train::error::TrainError;
 use crate::train::options::TrainOptions;
@@ -98,12 +99,16 @@ impl ModelCard {
         let o = &self.options;
         let nats = |x: Option<f64>| x.map_or("—".to_owned(), |x| format!("{x:.4}"));
         // Writing to a String cannot fail.
-        let _ = writeln!(md, "# Antiphon drum model\n");
+        let (title, encoding) = match m.family() {
+            Family::Drums => ("drum", "`drum_kit` encoding (512 step events"),
+            Family::Melody => ("melody", "melody encoding (38 step events"),
+        };
+        let _ = writeln!(md, "# Antiphon {title} model\n");
         let _ = writeln!(
             md,
-            "A {}-layer × {}-unit LSTM over Magenta's `drum_kit` encoding (512 step events, {} \
-             binary counters), trained with `antiphon train`. Load the folder with \
-             `antiphon eval|respond --model <this folder>` or in the plugin.\n",
+            "A {}-layer × {}-unit LSTM over Magenta's {encoding}, {} binary counters), trained \
+             with `antiphon train`. Load the folder with `antiphon eval|respond --model <this \
+             folder>` or in the plugin.\n",
             m.num_layers, m.hidden_size, m.counter_bits
         );
         let _ = writeln!(md, "## Results (validation split)\n");

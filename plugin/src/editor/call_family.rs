@@ -7,27 +7,29 @@ use antiphon_engine::midi_file::{GM_DRUM_CHANNEL, KitCheck};
 use antiphon_engine::midly::num::{u4, u7};
 
 /// What the header says about the call's keys (struck on any channel) for a model of `family`,
-/// if anything. `drum_model` names a drum model on the shelf to point to, when there is one.
-pub fn call_notice(family: Family, keys: &[(u4, u7)], drum_model: Option<&str>) -> Option<String> {
+/// if anything. `other_model` names a model of the other family on the shelf to point to, when
+/// there is one.
+pub fn call_notice(family: Family, keys: &[(u4, u7)], other_model: Option<&str>) -> Option<String> {
     match family {
-        Family::Drums => drum_model_notice(keys),
-        Family::Melody => melody_model_notice(keys, drum_model),
+        Family::Drums => drum_model_notice(keys, other_model),
+        Family::Melody => melody_model_notice(keys, other_model),
     }
 }
 
 /// The drum model hears any key as the drum its pitch maps to: stray keys are told, and a call
 /// mostly of them is a melody.
-fn drum_model_notice(keys: &[(u4, u7)]) -> Option<String> {
+fn drum_model_notice(keys: &[(u4, u7)], melody_model: Option<&str>) -> Option<String> {
     let mut check = KitCheck::default();
     for &(channel, key) in keys {
         check.count(channel, key);
     }
     let summary = check.summary()?;
     Some(if 2 * check.not_kit_notes() > check.notes {
-        format!(
-            "the call looks like a melody: {summary} — choose a melody model in Model (Load \
-             model… adds one)"
-        )
+        let choose = match melody_model {
+            Some(name) => format!("choose {name} in Model"),
+            None => "choose a melody model in Model (Load model… adds one)".to_owned(),
+        };
+        format!("the call looks like a melody: {summary} — {choose}")
     } else {
         format!("the call: {summary}")
     })
@@ -83,6 +85,8 @@ mod tests {
         );
         assert!(notice.contains("pitch 60 as mid tom"), "{notice}");
         assert!(notice.ends_with("choose a melody model in Model (Load model… adds one)"));
+        let named = call_notice(Family::Drums, &tune(), Some("Melody (folk)")).unwrap();
+        assert!(named.ends_with("choose Melody (folk) in Model"), "{named}");
     }
 
     #[test]

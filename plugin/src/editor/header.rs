@@ -3,7 +3,6 @@
 //! model-thread fault, what the last preset did).
 
 use antiphon_engine::encoding::Family;
-use antiphon_engine::live::shelf::SHIPPED_SLOT;
 use antiphon_engine::phrase::TurnState;
 use egui::{Align, CornerRadius, Frame, Layout, Margin, RichText, Ui};
 use nice_plug::prelude::ParamSetter;
@@ -62,12 +61,17 @@ pub fn draw(
             );
         });
     });
-    // The drum model a drum call played to a melody model is pointed to.
-    let drum_model = (session.family() == Family::Melody
-        && crate::SHIPPED_MODEL.family() == Family::Drums)
-        .then(|| link.shelf.slot_text(SHIPPED_SLOT));
+    // The shipped model of the other family, pointed to when the call suits it.
+    let other_family = match session.family() {
+        Family::Drums => Family::Melody,
+        Family::Melody => Family::Drums,
+    };
+    let other_model = link
+        .shelf
+        .shipped_slot_of(other_family)
+        .map(|slot| link.shelf.slot_text(slot));
     let keys = session.call_keys();
-    if let Some(notice) = call_notice(session.family(), &keys, drum_model.as_deref()) {
+    if let Some(notice) = call_notice(session.family(), &keys, other_model.as_deref()) {
         ui.label(RichText::new(notice).color(theme::ALERT).small());
     }
     if let Some(fault) = link.shelf.status().fault {
@@ -127,7 +131,10 @@ mod tests {
             "{notice}"
         );
         assert!(
-            notice.contains("choose a melody model in Model"),
+            notice.ends_with(&format!(
+                "choose {} in Model",
+                antiphon_engine::shipped::MELODY.name
+            )),
             "{notice}"
         );
     }
@@ -146,7 +153,10 @@ mod tests {
             "{notice}"
         );
         assert!(
-            notice.ends_with(&format!("choose {} in Model", crate::SHIPPED_MODEL.name)),
+            notice.ends_with(&format!(
+                "choose {} in Model",
+                antiphon_engine::shipped::DRUMS.name
+            )),
             "{notice}"
         );
         std::fs::remove_dir_all(&folder).unwrap();

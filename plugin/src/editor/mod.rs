@@ -58,8 +58,6 @@ pub mod window;
 pub use app::EditorApp;
 pub use window::AntiphonEditor;
 
-include!(concat!(env!("OUT_DIR"), "/shipped_card.rs"));
-
 /// What the plugin shares with its editor.
 #[derive(Clone)]
 pub struct EditorLink {

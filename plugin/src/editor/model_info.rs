@@ -150,7 +150,7 @@ mod tests {
 
     #[test]
     fn the_shipped_model_has_a_size() {
-        let info = ModelInfo::from_bytes(crate::SHIPPED_MODEL.config_json, None);
+        let info = ModelInfo::from_bytes(antiphon_engine::shipped::DRUMS.config_json, None);
         assert!(info.size.contains("units"), "{}", info.size);
     }
 }

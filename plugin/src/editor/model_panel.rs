@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use antiphon_engine::live::shelf::{MAX_USER_MODELS, ModelShelf, ModelStatus, SHIPPED_SLOT};
+use antiphon_engine::live::shelf::{MAX_USER_MODELS, ModelShelf, ModelStatus};
 use egui::{ComboBox, RichText, Ui};
 use nice_plug::prelude::{Param, ParamSetter};
 
@@ -133,8 +133,8 @@ pub fn slot_menu_row(ui: &mut Ui, link: &EditorLink, setter: &ParamSetter) {
 
 /// Size and card of the model `status` says is loaded.
 fn describe(shelf: &ModelShelf, status: &ModelStatus) -> ModelInfo {
-    if status.slot == SHIPPED_SLOT {
-        return ModelInfo::from_bytes(crate::SHIPPED_MODEL.config_json, super::SHIPPED_CARD);
+    if let Some(shipped) = shelf.shipped(status.slot) {
+        return ModelInfo::from_bytes(shipped.config_json, Some(shipped.card_json));
     }
     match shelf.folder(status.slot) {
         Some(folder) => ModelInfo::from_folder(&folder),
@@ -153,8 +153,8 @@ mod tests {
     use antiphon_engine::transport::Transport;
 
     use super::*;
-    use crate::SHIPPED_MODEL;
     use crate::editor::test_support::{TestEditor, running_plugin, texts};
+    use antiphon_engine::shipped::DRUMS as SHIPPED_MODEL;
 
     #[test]
     fn a_model_is_picked_in_the_folder_browser_and_its_load_error_is_shown() {
@@ -185,10 +185,11 @@ mod tests {
         );
         assert_eq!(*user_models.read(), std::slice::from_ref(&model));
 
-        // The host moves the model parameter to slot 1; the audio thread asks the model thread
-        // for it, which fails to load it and falls back, and the editor says why.
+        // The host moves the model parameter to slot 2, the first user slot; the audio thread
+        // asks the model thread for it, which fails to load it and falls back, and the editor
+        // says why.
         let settings = Settings {
-            model_slot: 1,
+            model_slot: 2,
             ..params.settings()
         };
         performer.process(Transport::Stopped, 64, &[], &settings, |_| {});
@@ -200,7 +201,7 @@ mod tests {
         let drawn = texts(&editor.frame());
         assert!(drawn.contains(&error), "{error:?} not in {drawn:?}");
         assert!(
-            drawn.iter().any(|t| t.starts_with("slot 1: ")),
+            drawn.iter().any(|t| t.starts_with("slot 2: ")),
             "the pick is confirmed: {drawn:?}"
         );
         std::fs::remove_dir_all(&root).unwrap();

@@ -29,6 +29,7 @@ pub fn draw(ui: &mut Ui, link: &EditorLink, setter: &ParamSetter) {
     param_grid(ui, "Answer", "answer_params", |ui| {
         slider_row(ui, setter, &params.temperature);
         slider_row(ui, setter, &params.seed);
+        slider_row(ui, setter, &params.beams);
         model_panel::slot_menu_row(ui, link, setter);
         let drums = link.shelf.status().family == Family::Drums;
         int_menu_row(ui, setter, &params.key, drums);
@@ -83,7 +84,7 @@ mod tests {
         let params = link.params.clone();
         let drawn = TestEditor::open(link).settled_texts();
         let params = nice_plug::prelude::Params::param_map(params.as_ref());
-        assert_eq!(params.len(), 17);
+        assert_eq!(params.len(), 18);
         for (id, param, _) in params {
             // SAFETY: `params` is alive.
             let name = unsafe { param.name() };

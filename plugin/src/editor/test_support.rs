@@ -55,12 +55,14 @@ pub fn running_plugin() -> (EditorLink, Performer) {
     start_plugin(&[], 0)
 }
 
-/// A plugin's worth of shared state, with the performer running a tiny melody model (in user
-/// slot 1, the Model parameter on it; its folder, to remove, is returned) and the editor open.
+/// A plugin's worth of shared state, with the performer running a tiny melody model (in the
+/// first user slot, the Model parameter on it; its folder, to remove, is returned) and the
+/// editor open.
 pub fn running_melody_plugin(name: &str) -> (EditorLink, Performer, PathBuf) {
+    const FIRST_USER_SLOT: u32 = 2;
     let folder = melody_model_folder(name);
-    let (link, performer) = start_plugin(&[folder.to_str().unwrap()], 1);
-    set_param(&link.params.model, 1);
+    let (link, performer) = start_plugin(&[folder.to_str().unwrap()], FIRST_USER_SLOT);
+    set_param(&link.params.model, FIRST_USER_SLOT as i32);
     let started = Instant::now();
     while link.shelf.status().family != Family::Melody
         && started.elapsed() < Duration::from_secs(20)

@@ -2,9 +2,10 @@
 //! is that note's note-on (of several, the highest); the step where the line's last note is
 //! released, with nothing new started, is a note-off; every other step is "no event".
 //!
-//! The model plays pitches 48–83. The call is moved by whole octaves so that its first note sits
-//! near the middle of that range (notes still outside fold in by octaves), and the answer is
-//! moved back: it sounds where the player plays.
+//! The model plays pitches 48–83. A call whose first note is well inside that range is heard as
+//! played, as the training tunes were; one that starts near or beyond its edges is moved by whole
+//! octaves so that its first note sits near the middle (notes still outside fold in by octaves),
+//! and the answer is moved back: it sounds where the player plays.
 
 use midly::num::u7;
 
@@ -89,8 +90,15 @@ impl MelodyQuantizer {
     }
 }
 
-/// The whole octaves that move `key` nearest to the middle of the model's range.
+/// Half an octave: how far inside the model's range a first note must be to stay where it is.
+const MARGIN: u8 = 6;
+
+/// Nothing for a `key` well inside the model's range, or else the whole octaves that move it
+/// nearest to the range's middle.
 fn register_of(key: u7) -> i8 {
+    if (MIN_PITCH + MARGIN..=MAX_PITCH - MARGIN).contains(&key.as_int()) {
+        return 0;
+    }
     let middle = f64::from(MIN_PITCH + MAX_PITCH) / 2.0;
     let octaves = ((f64::from(key.as_int()) - middle) / 12.0).round();
     (octaves * 12.0) as i8
@@ -153,10 +161,17 @@ mod tests {
                 velocity: u7::new(75)
             }
         );
-        // A call in the middle of the range stays where it is.
+        // A call well inside the range stays where it is, as the training tunes did.
+        for first in [54, 67, 77] {
+            melody.start_call();
+            melody.press(2, u7::new(first), u7::new(100));
+            assert_eq!(melody.close(2), note_on(first));
+            assert_eq!(melody.voicing().transpose_semitones, 0);
+        }
+        // One starting near the top is moved down an octave.
         melody.start_call();
-        melody.press(2, u7::new(67), u7::new(100));
-        assert_eq!(melody.close(2), note_on(67));
-        assert_eq!(melody.voicing().transpose_semitones, 0);
+        melody.press(3, u7::new(79), u7::new(100));
+        assert_eq!(melody.close(3), note_on(67));
+        assert_eq!(melody.voicing().transpose_semitones, 12);
     }
 }

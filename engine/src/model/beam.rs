@@ -1,0 +1,189 @@
+//! Beam search over an answer, as Magenta's sequence generators search: several takes sampled
+//! side by side (one pass over the weights steps them all), every few steps the better half kept
+//! and each of them branched in two, and in the end the take the model finds likeliest plays.
+//! Temperature still shapes every draw; the search only chooses among the draws.
+
+use crate::encoding::EventId;
+use crate::model::error::ModelError;
+use crate::model::fused::FusedState;
+use crate::model::generate::{Generated, Sampling};
+use crate::model::loaded::Model;
+use crate::model::sample::Sampler;
+
+/// The most takes searched side by side: the fused step serves eight in one pass.
+pub const MAX_BEAMS: usize = 8;
+/// Steps each take runs between prunings: a beat, long enough for a figure to show its worth.
+const STEPS_PER_ITERATION: usize = 4;
+
+/// How many takes a search keeps: 1 (plain sampling) to [`MAX_BEAMS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Beams(u8);
+
+impl Beams {
+    /// One take: plain sampling.
+    pub const ONE: Beams = Beams(1);
+
+    /// `count` takes, when it is 1 to [`MAX_BEAMS`].
+    pub fn new(count: usize) -> Option<Beams> {
+        (1..=MAX_BEAMS)
+            .contains(&count)
+            .then_some(Beams(count as u8))
+    }
+
+    /// How many takes.
+    pub fn get(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+/// Runs on from `state` (fed up to `prev`, the next step at `position`): `skip_steps` sampled
+/// and left out (the model running on through a gap), then `steps` of answer, searched over
+/// `sampling.beams` takes. Takes are ranked by the log-likelihood of everything they sampled; the
+/// answer's own log-likelihood is returned. One take is exactly plain sampling.
+pub fn search(
+    model: &Model,
+    state: &FusedState,
+    prev: EventId,
+    position: usize,
+    skip_steps: usize,
+    steps: usize,
+    sampling: Sampling<'_>,
+) -> Result<Generated, ModelError> {
+    let count = sampling.beams.get();
+    let vocab = model.config().vocab_size;
+    let total = skip_steps + steps;
+    let mut states = model.beams(state, count);
+    let mut sampler = Sampler::new(sampling.seed);
+    let mut takes = vec![Take::new(prev, total); count];
+    for index in 0..total {
+        let prevs: Vec<EventId> = takes.iter().map(|take| take.last).collect();
+        let log_probs = model.step_beams(&mut states, &prevs, position + index)?;
+        for (take, log_probs) in takes.iter_mut().zip(log_probs.chunks_exact(vocab)) {
+            let (event, log_prob) =
+                sampler.sample(log_probs, sampling.temperature, sampling.allowed);
+            take.push(event, log_prob, index >= skip_steps);
+        }
+        let iteration_done = (index + 1) % STEPS_PER_ITERATION == 0 && index + 1 < total;
+        if count > 1 && iteration_done {
+            let parents = survivors(&takes);
+            states.reorder(&parents)?;
+            takes = parents
+                .iter()
+                .map(|&parent| takes[parent].clone())
+                .collect();
+        }
+    }
+    let best = ranked(&takes)[0];
+    let take = &takes[best];
+    Ok(Generated {
+        events: take.events[skip_steps..].to_vec(),
+        log_likelihood: take.answer_log_likelihood,
+    })
+}
+
+/// One take's events and how likely the model finds them.
+#[derive(Debug, Clone)]
+struct Take {
+    events: Vec<EventId>,
+    last: EventId,
+    log_likelihood: f64,
+    answer_log_likelihood: f32,
+}
+
+impl Take {
+    fn new(prev: EventId, steps: usize) -> Take {
+        Take {
+            events: Vec::with_capacity(steps),
+            last: prev,
+            log_likelihood: 0.0,
+            answer_log_likelihood: 0.0,
+        }
+    }
+
+    fn push(&mut self, event: EventId, log_prob: f32, in_answer: bool) {
+        self.events.push(event);
+        self.last = event;
+        self.log_likelihood += f64::from(log_prob);
+        if in_answer {
+            self.answer_log_likelihood += log_prob;
+        }
+    }
+}
+
+/// Take indices, likeliest first (ties: the earlier take).
+fn ranked(takes: &[Take]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..takes.len()).collect();
+    order.sort_by(|&a, &b| {
+        takes[b]
+            .log_likelihood
+            .total_cmp(&takes[a].log_likelihood)
+            .then(a.cmp(&b))
+    });
+    order
+}
+
+/// The parent of each take after a pruning: the likelier half, each continued twice.
+fn survivors(takes: &[Take]) -> Vec<usize> {
+    let order = ranked(takes);
+    let keep = takes.len().div_ceil(2);
+    (0..takes.len()).map(|take| order[take % keep]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::generate::generate;
+    use crate::model::loaded::tests::tiny_model_files;
+
+    fn sampling(beams: usize, seed: u64) -> Sampling<'static> {
+        Sampling {
+            temperature: 1.0,
+            allowed: None,
+            seed,
+            beams: Beams::new(beams).unwrap(),
+        }
+    }
+
+    #[test]
+    fn beams_count_one_to_eight() {
+        assert_eq!(Beams::new(0), None);
+        assert_eq!(Beams::new(1), Some(Beams::ONE));
+        assert_eq!(Beams::new(8).map(Beams::get), Some(8));
+        assert_eq!(Beams::new(9), None);
+    }
+
+    #[test]
+    fn a_search_finds_answers_the_model_finds_likelier_than_single_takes() {
+        let (config, weights) = tiny_model_files();
+        let model = Model::from_bytes(&config, &weights).unwrap();
+        let primer = [EventId::new(5), EventId::QUIET, EventId::new(9)];
+        let mean = |beams: usize| {
+            let total: f32 = (0..24)
+                .map(|seed| {
+                    let answer = generate(&model, &primer, 3, 32, sampling(beams, seed)).unwrap();
+                    assert_eq!(answer.events.len(), 32);
+                    answer.log_likelihood
+                })
+                .sum();
+            total / 24.0
+        };
+        let (one, eight) = (mean(1), mean(8));
+        assert!(eight > one + 1.0, "8 beams {eight} vs 1 beam {one}");
+        let again = generate(&model, &primer, 3, 32, sampling(8, 5)).unwrap();
+        assert_eq!(
+            again,
+            generate(&model, &primer, 3, 32, sampling(8, 5)).unwrap()
+        );
+    }
+
+    #[test]
+    fn survivors_are_the_likelier_half_each_twice() {
+        let take = |log_likelihood| Take {
+            log_likelihood,
+            ..Take::new(EventId::QUIET, 0)
+        };
+        let takes = [take(-3.0), take(-1.0), take(-5.0), take(-2.0), take(-1.0)];
+        assert_eq!(ranked(&takes), [1, 4, 3, 0, 2]);
+        assert_eq!(survivors(&takes), [1, 4, 3, 1, 4]);
+    }
+}
