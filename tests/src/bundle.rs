@@ -15,11 +15,19 @@ pub fn workspace_root() -> &'static Path {
         .expect("the host-test crate sits inside the workspace")
 }
 
-/// Path of `Antiphon.clap`, built (incrementally, once per test process) before it is returned.
-/// Panics with the command to run by hand when the build fails.
+/// Names a bundle a parent process built for its children: they load it as it is, for a child
+/// rebuilding it would rewrite the file another child is loading.
+pub const PREBUILT_BUNDLE_VAR: &str = "ANTIPHON_PREBUILT_BUNDLE";
+
+/// Path of `Antiphon.clap`, built (incrementally, once per test process) before it is returned,
+/// unless [`PREBUILT_BUNDLE_VAR`] names one. Panics with the command to run by hand when the
+/// build fails.
 pub fn clap_bundle() -> &'static Path {
     static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
     BUNDLE.get_or_init(|| {
+        if let Some(bundle) = std::env::var_os(PREBUILT_BUNDLE_VAR) {
+            return PathBuf::from(bundle);
+        }
         let root = workspace_root();
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let status = Command::new(cargo)

@@ -4,6 +4,7 @@
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 
+use crate::bundle::{PREBUILT_BUNDLE_VAR, clap_bundle};
 use crate::fuzz::invariants::check;
 use crate::fuzz::session::FuzzSession;
 use crate::host::PluginHost;
@@ -85,6 +86,8 @@ pub fn run_sessions_in_children(count: u64, parallel: u64, child_test: &str) -> 
     // Enough children that a crash costs little, few enough that loading the plugin is cheap.
     const SESSIONS_PER_CHILD: u64 = 50;
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the test binary: {e}"))?;
+    // Built once here: children building it themselves would race each other's loads.
+    let bundle = clap_bundle();
     let mut next = 0;
     while next < count {
         let mut children: Vec<(u64, Child)> = Vec::new();
@@ -100,6 +103,7 @@ pub fn run_sessions_in_children(count: u64, parallel: u64, child_test: &str) -> 
                 ])
                 .env(FIRST_SEED_VAR, next.to_string())
                 .env(COUNT_VAR, batch.to_string())
+                .env(PREBUILT_BUNDLE_VAR, bundle)
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()
