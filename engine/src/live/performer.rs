@@ -35,8 +35,8 @@ const TO_WORKER_CAPACITY: usize = 4096;
 const FROM_WORKER_CAPACITY: usize = 2048;
 /// A jump in song position larger than this (quarter notes) is a relocation or loop wrap.
 const JUMP_TOLERANCE_PPQ: f64 = 0.01;
-/// The longest an offline render waits for one step, or for a model to load, before playing on
-/// without it.
+/// The longest an offline render waits for a model to load, or for a step while the model thread
+/// computes nothing, before playing on without it.
 const OFFLINE_WAIT_LIMIT: Duration = Duration::from_secs(10);
 
 /// Settings the plugin copies from its parameters each block.
@@ -391,12 +391,22 @@ impl Performer {
 
     /// Offline render only: waits for the model to deliver `step`, whose grid line lies at
     /// `offset`.
+    /// As long as the model thread computes (a long beam search sends nothing until it ends),
+    /// the wait goes on: a bounce must not depend on how fast the machine is.
     fn wait_for(&mut self, step: i64, offset: u32) -> Cue {
-        let deadline = Instant::now() + OFFLINE_WAIT_LIMIT;
+        let mut last_beat = self.worker_stats.heartbeat.load(Ordering::Relaxed);
+        let mut deadline = Instant::now() + OFFLINE_WAIT_LIMIT;
         loop {
             self.drain_inbox(offset);
             let cue = self.schedule.cue(step);
-            if cue != Cue::Pending || Instant::now() >= deadline {
+            if cue != Cue::Pending {
+                return cue;
+            }
+            let beat = self.worker_stats.heartbeat.load(Ordering::Relaxed);
+            if beat != last_beat {
+                last_beat = beat;
+                deadline = Instant::now() + OFFLINE_WAIT_LIMIT;
+            } else if Instant::now() >= deadline {
                 return cue;
             }
             std::thread::sleep(Duration::from_micros(100));

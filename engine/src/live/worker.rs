@@ -47,6 +47,9 @@ pub struct WorkerStats {
     pub late_answers: AtomicU32,
     /// LSTM steps computed since start (hearing calls and answering).
     pub steps: AtomicU64,
+    /// Counts up with every answer step computed, as it is computed (a beam search's steps
+    /// included): an offline render waits for the model as long as this moves.
+    pub heartbeat: AtomicU64,
 }
 
 /// The running model thread. Dropping it stops and joins the thread.
@@ -353,6 +356,7 @@ impl Worker {
             let log_probs = model.step(&mut state, last, position_steps)?;
             let (event, log_prob) =
                 sampler.sample(log_probs, sampling.temperature, sampling.allowed);
+            self.stats.heartbeat.fetch_add(1, Ordering::Relaxed);
             last = event;
             position_steps += 1;
             let Some(played) = index.checked_sub(skip_steps) else {
@@ -387,6 +391,7 @@ impl Worker {
         deadline: Instant,
     ) -> Result<(Vec<EventId>, f32), ModelError> {
         let started = Instant::now();
+        let stats = self.stats.clone();
         let generated = beam::search(
             model,
             &primed.state,
@@ -395,6 +400,9 @@ impl Worker {
             skip_steps,
             response.len_steps(),
             sampling,
+            &mut || {
+                stats.heartbeat.fetch_add(1, Ordering::Relaxed);
+            },
         )?;
         self.record_first_step(started.elapsed(), deadline);
         for (played, &event) in generated.events.iter().enumerate() {

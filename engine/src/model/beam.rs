@@ -39,7 +39,9 @@ impl Beams {
 /// Runs on from `state` (fed up to `prev`, the next step at `position`): `skip_steps` sampled
 /// and left out (the model running on through a gap), then `steps` of answer, searched over
 /// `sampling.beams` takes. Takes are ranked by the log-likelihood of everything they sampled; the
-/// answer's own log-likelihood is returned. One take is exactly plain sampling.
+/// answer's own log-likelihood is returned. One take is exactly plain sampling. `progress` is
+/// called after every step (of all takes at once), for whoever waits on a long search.
+#[allow(clippy::too_many_arguments)]
 pub fn search(
     model: &Model,
     state: &FusedState,
@@ -48,6 +50,7 @@ pub fn search(
     skip_steps: usize,
     steps: usize,
     sampling: Sampling<'_>,
+    progress: &mut dyn FnMut(),
 ) -> Result<Generated, ModelError> {
     let count = sampling.beams.get();
     let vocab = model.config().vocab_size;
@@ -63,6 +66,7 @@ pub fn search(
                 sampler.sample(log_probs, sampling.temperature, sampling.allowed);
             take.push(event, log_prob, index >= skip_steps);
         }
+        progress();
         let iteration_done = (index + 1) % STEPS_PER_ITERATION == 0 && index + 1 < total;
         if count > 1 && iteration_done {
             let parents = survivors(&takes);

@@ -56,6 +56,7 @@ pub fn generate(
         skip_steps,
         steps,
         sampling,
+        &mut || {},
     )
 }
 
