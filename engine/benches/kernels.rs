@@ -24,6 +24,7 @@ use std::time::Instant;
 use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::model::batch::WindowBatch;
 use antiphon_engine::model::dropout::Dropout;
+use antiphon_engine::model::fused::agreement::relative_error;
 use antiphon_engine::model::fused::{ParamLayout, SHARD_WINDOWS, TrainPass};
 use antiphon_engine::model::lstm::{LstmState, LstmStepWeights};
 use antiphon_engine::model::net::Net;
@@ -141,20 +142,6 @@ fn groove_windows(steps: usize) -> BenchResult<Vec<Vec<EventId>>> {
         );
     }
     Ok(windows)
-}
-
-/// Largest absolute difference over the reference's largest magnitude.
-fn relative_error(actual: &[f32], reference: &[f32]) -> f64 {
-    let scale = reference
-        .iter()
-        .map(|&x| f64::from(x).abs())
-        .fold(0.0, f64::max);
-    let difference = actual
-        .iter()
-        .zip(reference)
-        .map(|(&a, &b)| (f64::from(a) - f64::from(b)).abs())
-        .fold(0.0, f64::max);
-    difference / scale.max(f64::MIN_POSITIVE)
 }
 
 fn median(mut values: Vec<f64>) -> f64 {

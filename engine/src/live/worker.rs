@@ -52,6 +52,19 @@ pub struct WorkerStats {
     pub heartbeat: AtomicU64,
 }
 
+/// An answer to compute: what the model heard, where the answer plays, how to sample it.
+struct AnswerJob<'a> {
+    id: WindowId,
+    model: &'a Model,
+    primed: Primed,
+    /// Steps run on through a gap before the answer, sampled and left out.
+    skip_steps: usize,
+    response: StepSpan,
+    sampling: Sampling<'a>,
+    /// When the answer's first step must be ready.
+    deadline: Instant,
+}
+
 /// The running model thread. Dropping it stops and joins the thread.
 #[derive(Debug)]
 pub struct WorkerHandle {
@@ -291,26 +304,19 @@ impl Worker {
             beams: generation.beams,
         };
         let call_log_likelihood = primed.log_likelihood;
+        let job = AnswerJob {
+            id,
+            model: &model,
+            primed,
+            skip_steps: skip_steps as usize,
+            response,
+            sampling,
+            deadline,
+        };
         let (events, log_likelihood) = if generation.beams == Beams::ONE {
-            self.stream(
-                id,
-                &model,
-                primed,
-                skip_steps as usize,
-                response,
-                sampling,
-                deadline,
-            )?
+            self.stream(job)?
         } else {
-            self.search(
-                id,
-                &model,
-                primed,
-                skip_steps as usize,
-                response,
-                sampling,
-                deadline,
-            )?
+            self.search(job)?
         };
         self.send(FromWorker::Finished { id });
         self.answers.send(Answered {
@@ -330,17 +336,16 @@ impl Worker {
 
     /// Samples one take, sending each step as it is drawn: the answer can start playing while
     /// the rest is computed.
-    #[allow(clippy::too_many_arguments)]
-    fn stream(
-        &mut self,
-        id: WindowId,
-        model: &Model,
-        primed: Primed,
-        skip_steps: usize,
-        response: StepSpan,
-        sampling: Sampling<'_>,
-        deadline: Instant,
-    ) -> Result<(Vec<EventId>, f32), ModelError> {
+    fn stream(&mut self, job: AnswerJob<'_>) -> Result<(Vec<EventId>, f32), ModelError> {
+        let AnswerJob {
+            id,
+            model,
+            primed,
+            skip_steps,
+            response,
+            sampling,
+            deadline,
+        } = job;
         let Primed {
             mut state,
             mut last,
@@ -367,11 +372,7 @@ impl Worker {
             }
             log_likelihood += log_prob;
             events.push(event);
-            self.send(FromWorker::Step {
-                id,
-                step: response.start + played as i64,
-                event,
-            });
+            self.send_step(id, response, played, event);
         }
         self.record_step_time(started.elapsed(), total_steps as u64);
         Ok((events, log_likelihood))
@@ -379,40 +380,35 @@ impl Worker {
 
     /// Searches the whole answer over several takes, then sends its steps: nothing can play
     /// before the search ends (the lead grows to cover it).
-    #[allow(clippy::too_many_arguments)]
-    fn search(
-        &mut self,
-        id: WindowId,
-        model: &Model,
-        primed: Primed,
-        skip_steps: usize,
-        response: StepSpan,
-        sampling: Sampling<'_>,
-        deadline: Instant,
-    ) -> Result<(Vec<EventId>, f32), ModelError> {
+    fn search(&mut self, job: AnswerJob<'_>) -> Result<(Vec<EventId>, f32), ModelError> {
         let started = Instant::now();
         let stats = self.stats.clone();
         let generated = beam::search(
-            model,
-            &primed.state,
-            primed.last,
-            primed.position_steps,
-            skip_steps,
-            response.len_steps(),
-            sampling,
+            job.model,
+            &job.primed.state,
+            job.primed.last,
+            job.primed.position_steps,
+            job.skip_steps,
+            job.response.len_steps(),
+            job.sampling,
             &mut || {
                 stats.heartbeat.fetch_add(1, Ordering::Relaxed);
             },
         )?;
-        self.record_first_step(started.elapsed(), deadline);
+        self.record_first_step(started.elapsed(), job.deadline);
         for (played, &event) in generated.events.iter().enumerate() {
-            self.send(FromWorker::Step {
-                id,
-                step: response.start + played as i64,
-                event,
-            });
+            self.send_step(job.id, job.response, played, event);
         }
         Ok((generated.events, generated.log_likelihood))
+    }
+
+    /// Sends the answer's `played`-th step.
+    fn send_step(&mut self, id: WindowId, response: StepSpan, played: usize, event: EventId) {
+        self.send(FromWorker::Step {
+            id,
+            step: response.start + played as i64,
+            event,
+        });
     }
 
     fn record_first_step(&self, elapsed: Duration, deadline: Instant) {

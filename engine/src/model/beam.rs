@@ -58,8 +58,10 @@ pub fn search(
     let mut states = model.beams(state, count);
     let mut sampler = Sampler::new(sampling.seed);
     let mut takes = vec![Take::new(prev, total); count];
+    let mut prevs = Vec::with_capacity(count);
     for index in 0..total {
-        let prevs: Vec<EventId> = takes.iter().map(|take| take.last).collect();
+        prevs.clear();
+        prevs.extend(takes.iter().map(|take| take.last));
         let log_probs = model.step_beams(&mut states, &prevs, position + index)?;
         for (take, log_probs) in takes.iter_mut().zip(log_probs.chunks_exact(vocab)) {
             let (event, log_prob) =

@@ -104,12 +104,10 @@ mod tests {
         MELODY, TestEditor, play, play_melody, running_melody_plugin, running_plugin, set_param,
     };
 
-    #[test]
-    fn the_export_buttons_write_the_last_call_and_response_at_the_host_tempo() {
-        let (link, mut performer) = running_plugin();
-        play(&link, &mut performer, 70);
-        let mut editor = TestEditor::open(link);
-        let folder = std::env::temp_dir().join(format!("antiphon-exports-{}", std::process::id()));
+    /// Once the answer is in, clicks both export buttons with the export folder set to a new
+    /// temporary folder named after `name`, and returns that folder.
+    fn export_both(editor: &mut TestEditor, name: &str) -> std::path::PathBuf {
+        let folder = std::env::temp_dir().join(format!("antiphon-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&folder).unwrap();
         editor.app.export.folder = folder.clone();
         editor.frames_until_answered();
@@ -117,6 +115,15 @@ mod tests {
         let output = editor.frame();
         let output = editor.click(&output, "Export last response");
         editor.click(&output, "Export last call");
+        folder
+    }
+
+    #[test]
+    fn the_export_buttons_write_the_last_call_and_response_at_the_host_tempo() {
+        let (link, mut performer) = running_plugin();
+        play(&link, &mut performer, 70);
+        let mut editor = TestEditor::open(link);
+        let folder = export_both(&mut editor, "exports");
 
         let read = |name: &str| {
             let bytes = std::fs::read(folder.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -179,15 +186,7 @@ mod tests {
         set_param(&params.out_channel, 1);
         play_melody(&link, &mut performer, 70);
         let mut editor = TestEditor::open(link);
-        let folder =
-            std::env::temp_dir().join(format!("antiphon-melody-exports-{}", std::process::id()));
-        std::fs::create_dir_all(&folder).unwrap();
-        editor.app.export.folder = folder.clone();
-        editor.frames_until_answered();
-        editor.frame();
-        let output = editor.frame();
-        let output = editor.click(&output, "Export last response");
-        editor.click(&output, "Export last call");
+        let folder = export_both(&mut editor, "melody-exports");
 
         // The call as it was played, every note at its mean velocity (64, as played).
         let call: Vec<_> = MELODY

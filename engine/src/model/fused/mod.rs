@@ -6,6 +6,7 @@
 
 mod activation;
 mod activations;
+pub mod agreement;
 mod backward;
 mod forward;
 mod gemm;

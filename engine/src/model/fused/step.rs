@@ -163,9 +163,8 @@ mod tests {
     use crate::encoding::Family;
     use crate::model::batch::WindowBatch;
     use crate::model::config::ModelConfig;
-    use crate::model::fused::testing::{
-        allocations_during, fixture_windows, random_net, relative_error,
-    };
+    use crate::model::fused::agreement::relative_error;
+    use crate::model::fused::testing::{allocations_during, fixture_windows, random_net};
     use crate::model::loaded::Model;
     use crate::model::net::Net;
 

@@ -75,26 +75,6 @@ pub(crate) fn fixture_windows(family: Family, steps: usize, per_file: usize) -> 
         .collect()
 }
 
-/// The normwise relative error of `actual` against `reference`: the largest absolute difference
-/// over the largest magnitude of the reference.
-pub(crate) fn relative_error(actual: &[f32], reference: &[f32]) -> f64 {
-    assert_eq!(actual.len(), reference.len());
-    let scale = reference
-        .iter()
-        .map(|&x| f64::from(x).abs())
-        .fold(0.0, f64::max);
-    let difference = actual
-        .iter()
-        .zip(reference)
-        .map(|(&a, &b)| (f64::from(a) - f64::from(b)).abs())
-        .fold(0.0, f64::max);
-    if scale == 0.0 {
-        difference
-    } else {
-        difference / scale
-    }
-}
-
 /// The system allocator, counting the allocations each thread makes: the test build's global
 /// allocator, so a test can show that a step allocates nothing.
 struct CountingAllocator;

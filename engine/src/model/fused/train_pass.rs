@@ -260,7 +260,8 @@ mod tests {
     use crate::model::batch::WindowBatch;
     use crate::model::config::ModelConfig;
     use crate::model::dropout::Dropout;
-    use crate::model::fused::testing::{fixture_windows, random_tensors, relative_error};
+    use crate::model::fused::agreement::relative_error;
+    use crate::model::fused::testing::{fixture_windows, random_tensors};
     use crate::model::net::Net;
 
     /// candle autograd's loss per scored step and gradients, by weight name.
