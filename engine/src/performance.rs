@@ -5,10 +5,19 @@ use std::fmt;
 use std::path::Path;
 
 use crate::dataset::windows;
+use midly::num::u7;
+
+use crate::encoding::drums::DrumEvent;
+use crate::encoding::melody::MelodyEvent;
 use crate::encoding::{EventId, Family};
-use crate::melody_sequence::MelodySequence;
-use crate::midi_file::{KitCheck, MidiFileError, read_drums, read_melody};
-use crate::sequence::DrumSequence;
+use crate::melody_sequence::{MelodySequence, MelodyStep};
+use crate::midi_file::{
+    KitCheck, MidiFileError, WrittenNote, drum_notes, melody_notes, read_drums, read_melody,
+};
+use crate::sequence::{DrumSequence, DrumStep};
+
+/// Velocity of an answer to a call with no notes to take it from.
+const DEFAULT_VELOCITY: u8 = 100;
 
 /// A performance quantized to 16th steps, step 0 on a bar line.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +70,24 @@ impl fmt::Display for ReadReport {
 }
 
 impl Performance {
+    /// A performance of `family` with no steps yet, in bars of `steps_per_bar` at `tempo_bpm`:
+    /// what answers take their tempo and meter from when there is no call.
+    pub fn empty(family: Family, steps_per_bar: u32, tempo_bpm: f64) -> Performance {
+        match family {
+            Family::Drums => Performance::Drums(DrumSequence {
+                steps: Vec::new(),
+                steps_per_bar,
+                tempo_bpm,
+            }),
+            Family::Melody => Performance::Melody(MelodySequence {
+                steps: Vec::new(),
+                steps_per_bar,
+                tempo_bpm,
+                octave_shift_semitones: 0,
+            }),
+        }
+    }
+
     /// Reads a Standard MIDI File as a performance of `family`.
     pub fn read(family: Family, bytes: &[u8]) -> Result<(Performance, ReadReport), MidiFileError> {
         match family {
@@ -114,6 +141,14 @@ impl Performance {
         }
     }
 
+    /// Its length in steps.
+    pub fn len_steps(&self) -> usize {
+        match self {
+            Performance::Drums(drums) => drums.steps.len(),
+            Performance::Melody(melody) => melody.steps.len(),
+        }
+    }
+
     /// Steps in one bar.
     pub fn steps_per_bar(&self) -> u32 {
         match self {
@@ -127,6 +162,51 @@ impl Performance {
         match self {
             Performance::Drums(drums) => drums.tempo_bpm,
             Performance::Melody(melody) => melody.tempo_bpm,
+        }
+    }
+
+    /// `events` (of this performance's family) played as an answer to it: in its tempo and
+    /// meter, at its mean velocity, a melody in its register.
+    pub fn answer(&self, events: &[EventId]) -> Performance {
+        match self {
+            Performance::Drums(drums) => {
+                let velocity = drums.mean_velocity().unwrap_or(u7::new(DEFAULT_VELOCITY));
+                Performance::Drums(DrumSequence {
+                    steps: events
+                        .iter()
+                        .map(|&id| {
+                            let event = DrumEvent::from_id(id).unwrap_or_default();
+                            DrumStep::from_event(event, velocity)
+                        })
+                        .collect(),
+                    steps_per_bar: drums.steps_per_bar,
+                    tempo_bpm: drums.tempo_bpm,
+                })
+            }
+            Performance::Melody(melody) => {
+                let velocity = melody.mean_velocity().unwrap_or(u7::new(DEFAULT_VELOCITY));
+                Performance::Melody(MelodySequence {
+                    steps: events
+                        .iter()
+                        .map(|&id| {
+                            MelodyStep::new(MelodyEvent::from_id(id).unwrap_or_default(), velocity)
+                        })
+                        .collect(),
+                    steps_per_bar: melody.steps_per_bar,
+                    tempo_bpm: melody.tempo_bpm,
+                    octave_shift_semitones: melody.octave_shift_semitones,
+                })
+            }
+        }
+    }
+
+    /// Its notes as a MIDI file plays them, step 0 at tick 0 (see
+    /// [`write_drums`](crate::midi_file::write_drums) and
+    /// [`write_melody`](crate::midi_file::write_melody)).
+    pub fn notes(&self) -> Vec<WrittenNote> {
+        match self {
+            Performance::Drums(drums) => drum_notes(drums),
+            Performance::Melody(melody) => melody_notes(melody),
         }
     }
 

@@ -2,100 +2,17 @@
 //! command runs in a scratch folder outside the checkout, as an installed tool would, with
 //! `RUST_BACKTRACE=1` as many developers' shells set it.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
+
+use std::path::Path;
+
+use support::{Run, Scratch, antiphon, demo_call, fixtures, model_folder, text};
 
 use antiphon_engine::midi_file::read_drums_file;
 use antiphon_engine::midly::num::{u4, u7, u15, u28};
 use antiphon_engine::midly::{
     Format, Header, MetaMessage, MidiMessage, Smf, Timing, TrackEvent, TrackEventKind,
 };
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn fixtures() -> PathBuf {
-    repo().join("tests/fixtures/groove")
-}
-
-fn demo_call() -> PathBuf {
-    repo().join("assets/demo-call.mid")
-}
-
-/// The folder the shipped model is built from. Tests about something else name it with
-/// `--model`, so that they test that other thing whatever the default model is.
-fn model_folder() -> PathBuf {
-    repo().join("models/drums")
-}
-
-/// A fresh, empty folder for one test, removed when the test ends.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("antiphon-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// What a run of the tool left behind.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// The run, for assertion messages.
-    fn show(&self) -> String {
-        format!(
-            "exit {:?}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-
-    /// The number after `key: ` on stdout.
-    fn value(&self, key: &str) -> f64 {
-        self.stdout
-            .lines()
-            .find_map(|line| line.strip_prefix(&format!("{key}: ")))
-            .unwrap_or_else(|| panic!("no {key} in\n{}", self.show()))
-            .parse()
-            .unwrap()
-    }
-}
-
-/// Runs `antiphon` with `args` in the folder `cwd`.
-fn antiphon(cwd: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_antiphon"))
-        .args(args)
-        .current_dir(cwd)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-fn text(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
 
 /// A one-track SMF: each `(channel, pitch)` a quarter note after the last, at 120 bpm in 4/4.
 fn smf_with_notes(notes: &[(u8, u8)]) -> Vec<u8> {

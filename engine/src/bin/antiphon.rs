@@ -25,6 +25,9 @@ enum Command {
     Eval(cli::eval::EvalArgs),
     /// Answer a call: prime the model with a MIDI file and write the generated response.
     Respond(cli::respond::RespondArgs),
+    /// Two models answer each other phrase by phrase, from a call or from a phrase the first
+    /// opens with; one MIDI track per model.
+    Jam(cli::jam::JamArgs),
 }
 
 /// Runs the command. A failure the user can fix is one line on stderr and exit code 1 (clap's
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
         Command::Train(args) => cli::train::run(args),
         Command::Eval(args) => cli::eval::run(args),
         Command::Respond(args) => cli::respond::run(args),
+        Command::Jam(args) => cli::jam::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

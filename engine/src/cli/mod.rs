@@ -5,6 +5,7 @@ pub mod data;
 pub mod error_line;
 pub mod eval;
 pub mod family_arg;
+pub mod jam;
 pub mod model_choice;
 pub mod numbers;
 pub mod progress_bar;

@@ -16,6 +16,20 @@ pub fn response_bars(text: &str) -> Result<usize, String> {
     whole_number(text, RESPONSE_BARS)
 }
 
+/// Bars `jam` may play: a set, not a day (each phrase answers only the one before it, so
+/// length costs time, not memory).
+pub const JAM_BARS: RangeInclusive<usize> = 1..=512;
+
+/// `--bars` of `jam`.
+pub fn jam_bars(text: &str) -> Result<usize, String> {
+    whole_number(text, JAM_BARS)
+}
+
+/// `--tempo` of `jam` without a call, in quarter notes per minute.
+pub fn tempo(text: &str) -> Result<f64, String> {
+    FiniteRange::Closed(20.0, 400.0).parse(text)
+}
+
 /// `--beams` of `respond` and `eval --answers`: takes searched side by side, 1 to 8.
 pub fn beams(text: &str) -> Result<Beams, String> {
     whole_number(text, 1..=MAX_BEAMS).map(|count| Beams::new(count).expect("in range"))

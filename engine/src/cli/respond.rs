@@ -5,33 +5,25 @@
 use std::path::PathBuf;
 
 use antiphon_engine::answer::{answer_call, whole_bars};
-use antiphon_engine::encoding::drums::DrumEvent;
 use antiphon_engine::encoding::key::KeyChoice;
-use antiphon_engine::encoding::melody::MelodyEvent;
 use antiphon_engine::encoding::scale::{Scale, Tonic};
 use antiphon_engine::encoding::{EventId, Family};
-use antiphon_engine::melody_sequence::{MelodySequence, MelodyStep};
-use antiphon_engine::midi_file::{write_drums, write_melody};
+use antiphon_engine::midi_file::{GM_DRUM_CHANNEL, write_drums, write_melody};
 use antiphon_engine::model::{Beams, Sampling};
 use antiphon_engine::performance::Performance;
-use antiphon_engine::sequence::{DrumSequence, DrumStep};
 use antiphon_engine::shipped::DRUMS;
 use anyhow::Context;
 use clap::Args;
-use midly::num::{u4, u7};
+use midly::num::u4;
 
 use crate::cli::model_choice::ModelChoice;
 use crate::cli::numbers;
 use crate::cli::roll::roll;
 
-/// General MIDI drums: channel 10, numbered 9 from zero.
-const DRUM_CHANNEL: u8 = 9;
 /// A melody's answer: channel 1.
 const MELODY_CHANNEL: u8 = 0;
 /// Bars of the call shown above the response, for comparison.
 const CALL_BARS_SHOWN: usize = 2;
-/// Velocity of the answer when the call has no notes to take it from.
-const DEFAULT_VELOCITY: u8 = 100;
 
 /// Arguments of `antiphon respond`.
 #[derive(Debug, Args)]
@@ -165,37 +157,12 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
 /// where the call was played. Also returns the semitones from the model's pitches to the
 /// written ones.
 fn write_answer(call: &Performance, answer: &[EventId]) -> (Vec<u8>, i8) {
-    match call {
-        Performance::Drums(drums) => {
-            let velocity = drums.mean_velocity().unwrap_or(u7::new(DEFAULT_VELOCITY));
-            let response = DrumSequence {
-                steps: answer
-                    .iter()
-                    .map(|&id| {
-                        DrumStep::from_event(DrumEvent::from_id(id).unwrap_or_default(), velocity)
-                    })
-                    .collect(),
-                steps_per_bar: drums.steps_per_bar,
-                tempo_bpm: drums.tempo_bpm,
-            };
-            (write_drums(&response, u4::new(DRUM_CHANNEL)), 0)
-        }
-        Performance::Melody(melody) => {
-            let velocity = melody.mean_velocity().unwrap_or(u7::new(DEFAULT_VELOCITY));
-            let response = MelodySequence {
-                steps: answer
-                    .iter()
-                    .map(|&id| {
-                        MelodyStep::new(MelodyEvent::from_id(id).unwrap_or_default(), velocity)
-                    })
-                    .collect(),
-                ..melody.clone()
-            };
-            (
-                write_melody(&response, u4::new(MELODY_CHANNEL)),
-                -melody.octave_shift_semitones,
-            )
-        }
+    match call.answer(answer) {
+        Performance::Drums(drums) => (write_drums(&drums, u4::new(GM_DRUM_CHANNEL)), 0),
+        Performance::Melody(melody) => (
+            write_melody(&melody, u4::new(MELODY_CHANNEL)),
+            -melody.octave_shift_semitones,
+        ),
     }
 }
 

@@ -1,5 +1,6 @@
-//! What every writer shares: a format-0 file at [`TICKS_PER_QUARTER`] with the sequence's tempo
-//! and time signature, its notes in playing order, and an end of track at the sequence's end.
+//! What every writer shares: a file at [`TICKS_PER_QUARTER`] with the sequence's tempo and
+//! time signature, its notes in playing order, and an end of track at the sequence's end; and
+//! the format-0 file of one sequence.
 
 use midly::num::{u4, u7, u15, u24, u28};
 use midly::{Format, Header, MetaMessage, MidiMessage, Smf, Timing, TrackEvent, TrackEventKind};
@@ -13,23 +14,40 @@ pub(super) const TICKS_PER_STEP: u64 = TICKS_PER_QUARTER as u64 / STEPS_PER_QUAR
 /// Written when the sequence's own tempo is not a positive finite number.
 const FALLBACK_TEMPO_BPM: f64 = 120.0;
 
-/// A note to write: a note-on at `on_tick` and its note-off at `off_tick`.
+/// A note to write: a note-on at `on_tick` and its note-off at `off_tick`, in ticks of
+/// [`TICKS_PER_QUARTER`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct WrittenNote {
-    pub(super) on_tick: u64,
-    pub(super) off_tick: u64,
-    pub(super) key: u7,
-    pub(super) velocity: u7,
+pub struct WrittenNote {
+    pub on_tick: u64,
+    pub off_tick: u64,
+    pub key: u7,
+    pub velocity: u7,
 }
+
+impl WrittenNote {
+    /// The note `steps` 16th steps later.
+    pub fn later_by(self, steps: usize) -> WrittenNote {
+        let ticks = steps as u64 * TICKS_PER_STEP;
+        WrittenNote {
+            on_tick: self.on_tick + ticks,
+            off_tick: self.off_tick + ticks,
+            ..self
+        }
+    }
+}
+
+/// A track's events before delta times: `(tick, rank, event)`, where at one tick meta events
+/// (rank 0) come first, then note-offs (1), then note-ons (2), so a note-off never silences a
+/// note struck on the same tick.
+pub(super) type TimedEvents<'a> = Vec<(u64, u8, TrackEventKind<'a>)>;
 
 /// Writes `notes` on `channel` as a format-0 Standard MIDI File of `len_steps` steps.
 ///
 /// The file starts with the tempo (120 bpm when `tempo_bpm` is not a positive finite number) and
 /// the time signature of a `steps_per_bar` bar (written as n/4 when a bar holds whole quarters,
 /// n/8 when it holds whole eighths, else n/16; left out when the numerator would not fit a
-/// byte, so players assume 4/4). At one tick note-offs come before note-ons, so a note-off never
-/// silences a note struck on the same tick. The track ends at the end of the sequence (or of
-/// its last note), so a DAW sees its whole length.
+/// byte, so players assume 4/4). At one tick note-offs come before note-ons. The track ends at
+/// the end of the sequence (or of its last note), so a DAW sees its whole length.
 ///
 /// # Panics
 /// If a delta time exceeds the SMF's 28 bits: a sequence over two million steps long.
@@ -40,9 +58,14 @@ pub(super) fn format0_bytes(
     channel: u4,
     notes: &[WrittenNote],
 ) -> Vec<u8> {
-    // (tick, rank, event): at one tick, meta events first, then note-offs, then note-ons.
-    let mut events: Vec<(u64, u8, TrackEventKind<'static>)> = Vec::with_capacity(notes.len() * 2);
+    let mut events = meter_events(tempo_bpm, steps_per_bar);
+    events.extend(note_events(notes, channel));
+    smf_bytes(Format::SingleTrack, vec![track_from(events, len_steps)])
+}
 
+/// The tempo (120 bpm when `tempo_bpm` is not a positive finite number) and time signature
+/// events at tick 0.
+pub(super) fn meter_events(tempo_bpm: f64, steps_per_bar: u32) -> TimedEvents<'static> {
     let tempo_bpm = if tempo_bpm.is_finite() && tempo_bpm > 0.0 {
         tempo_bpm
     } else {
@@ -51,11 +74,11 @@ pub(super) fn format0_bytes(
     let micros_per_quarter = (60_000_000.0 / tempo_bpm)
         .round()
         .clamp(1.0, f64::from(u24::max_value().as_int())) as u32;
-    events.push((
+    let mut events = vec![(
         0,
         0,
         TrackEventKind::Meta(MetaMessage::Tempo(u24::new(micros_per_quarter))),
-    ));
+    )];
     if let Some((numerator, power)) = time_signature(steps_per_bar) {
         events.push((
             0,
@@ -63,8 +86,13 @@ pub(super) fn format0_bytes(
             TrackEventKind::Meta(MetaMessage::TimeSignature(numerator, power, 24, 8)),
         ));
     }
+    events
+}
 
+/// Each note's note-on and note-off on `channel`.
+pub(super) fn note_events(notes: &[WrittenNote], channel: u4) -> TimedEvents<'static> {
     let message = |message| TrackEventKind::Midi { channel, message };
+    let mut events = Vec::with_capacity(notes.len() * 2);
     for note in notes {
         events.push((
             note.on_tick,
@@ -83,8 +111,15 @@ pub(super) fn format0_bytes(
             }),
         ));
     }
-    events.sort_by_key(|&(tick, rank, _)| (tick, rank));
+    events
+}
 
+/// `events` in order with delta times, ending at `len_steps` (or at the last event).
+///
+/// # Panics
+/// If a delta time exceeds the SMF's 28 bits: a sequence over two million steps long.
+pub(super) fn track_from(mut events: TimedEvents<'_>, len_steps: usize) -> Vec<TrackEvent<'_>> {
+    events.sort_by_key(|&(tick, rank, _)| (tick, rank));
     let end_tick = events
         .last()
         .map_or(0, |&(tick, _, _)| tick)
@@ -103,13 +138,14 @@ pub(super) fn format0_bytes(
         track.push(TrackEvent { delta, kind });
         last_tick = tick;
     }
+    track
+}
 
+/// A Standard MIDI File of `tracks` at [`TICKS_PER_QUARTER`].
+pub(super) fn smf_bytes(format: Format, tracks: Vec<Vec<TrackEvent<'_>>>) -> Vec<u8> {
     let smf = Smf {
-        header: Header::new(
-            Format::SingleTrack,
-            Timing::Metrical(u15::new(TICKS_PER_QUARTER)),
-        ),
-        tracks: vec![track],
+        header: Header::new(format, Timing::Metrical(u15::new(TICKS_PER_QUARTER))),
+        tracks,
     };
     let mut bytes = Vec::new();
     smf.write_std(&mut bytes)

@@ -11,13 +11,15 @@ mod read;
 mod read_melody;
 mod tick_clock;
 mod timeline;
+mod tracks;
 mod write;
 mod write_melody;
 
 pub use error::MidiFileError;
-pub use format0::TICKS_PER_QUARTER;
+pub use format0::{TICKS_PER_QUARTER, WrittenNote};
 pub use kit_check::{GM_DRUM_CHANNEL, GM_KIT_PITCHES, KitCheck, is_kit_note};
 pub use read::{DrumRead, MAX_STEPS, read_drums, read_drums_file};
 pub use read_melody::{MelodyRead, read_melody, read_melody_file};
-pub use write::write_drums;
-pub use write_melody::write_melody;
+pub use tracks::{NoteTrack, write_tracks};
+pub use write::{drum_notes, write_drums};
+pub use write_melody::{melody_notes, write_melody};

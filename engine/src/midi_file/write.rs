@@ -24,6 +24,17 @@ const NOTE_LENGTH_TICKS: u64 = TICKS_PER_STEP / 2;
 /// # Panics
 /// If a delta time exceeds the SMF's 28 bits: a sequence over two million steps long.
 pub fn write_drums(sequence: &DrumSequence, channel: u4) -> Vec<u8> {
+    format0_bytes(
+        sequence.tempo_bpm,
+        sequence.steps_per_bar,
+        sequence.steps.len(),
+        channel,
+        &drum_notes(sequence),
+    )
+}
+
+/// The notes [`write_drums`] writes for `sequence`, from its step 0 at tick 0.
+pub fn drum_notes(sequence: &DrumSequence) -> Vec<WrittenNote> {
     // Note-on ticks per pitch, in time order, to cut each note short of the next one.
     let mut onsets: BTreeMap<u7, Vec<(u64, u7)>> = BTreeMap::new();
     for hit in sequence.played_hits() {
@@ -48,13 +59,7 @@ pub fn write_drums(sequence: &DrumSequence, channel: u4) -> Vec<u8> {
             });
         }
     }
-    format0_bytes(
-        sequence.tempo_bpm,
-        sequence.steps_per_bar,
-        sequence.steps.len(),
-        channel,
-        &notes,
-    )
+    notes
 }
 
 #[cfg(test)]

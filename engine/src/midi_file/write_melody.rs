@@ -19,7 +19,18 @@ use crate::melody_sequence::MelodySequence;
 /// # Panics
 /// If a delta time exceeds the SMF's 28 bits: a sequence over two million steps long.
 pub fn write_melody(sequence: &MelodySequence, channel: u4) -> Vec<u8> {
-    let notes: Vec<WrittenNote> = sequence
+    format0_bytes(
+        sequence.tempo_bpm,
+        sequence.steps_per_bar,
+        sequence.steps.len(),
+        channel,
+        &melody_notes(sequence),
+    )
+}
+
+/// The notes [`write_melody`] writes for `sequence`, from its step 0 at tick 0.
+pub fn melody_notes(sequence: &MelodySequence) -> Vec<WrittenNote> {
+    sequence
         .notes()
         .map(|note| {
             let start = note.span.start_step as u64;
@@ -32,14 +43,7 @@ pub fn write_melody(sequence: &MelodySequence, channel: u4) -> Vec<u8> {
                 velocity: note.velocity,
             }
         })
-        .collect();
-    format0_bytes(
-        sequence.tempo_bpm,
-        sequence.steps_per_bar,
-        sequence.steps.len(),
-        channel,
-        &notes,
-    )
+        .collect()
 }
 
 /// `pitch` moved by octaves into MIDI's key range.
