@@ -5,6 +5,7 @@
 pub mod answers;
 pub mod bundle;
 pub mod calls;
+pub mod chain;
 pub mod events;
 pub mod fuzz;
 pub mod host;
