@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 /// The command that builds the bundle the host tests load (a debug build, so nice-plug's
 /// `assert_process_allocs` aborts on any allocation inside `process()`).
-pub const BUILD_COMMAND: &str = "cargo xtask bundle antiphon";
+pub const BUILD_COMMAND: &str = "cargo xtask bundle antiphon-plugin";
 
 /// The workspace root (this crate lives in `tests/`).
 pub fn workspace_root() -> &'static Path {
@@ -31,7 +31,7 @@ pub fn clap_bundle() -> &'static Path {
         let root = workspace_root();
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let status = Command::new(cargo)
-            .args(["xtask", "bundle", "antiphon"])
+            .args(["xtask", "bundle", "antiphon-plugin"])
             .current_dir(root)
             .status();
         match status {

@@ -1,4 +1,4 @@
-//! `cargo xtask bundle antiphon [--release]`: builds the CLAP and VST3 bundles.
+//! `cargo xtask bundle antiphon-plugin [--release]`: builds the CLAP and VST3 bundles.
 
 fn main() -> nice_plug_xtask::Result<()> {
     nice_plug_xtask::main()
