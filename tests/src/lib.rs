@@ -9,6 +9,7 @@ pub mod chain;
 pub mod events;
 pub mod fuzz;
 pub mod host;
+pub mod jack_session;
 pub mod phrases;
 pub mod scenario;
 pub mod screen;

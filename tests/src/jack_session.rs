@@ -1,0 +1,250 @@
+//! A JACK session for the standalone Antiphon: Debian's `jackd` with its dummy driver (no sound
+//! card), the standalone built by `cargo xtask bundle` running against it, and a JACK client
+//! that plays MIDI into it and records what it sends, stamped with JACK transport frames.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jack::{
+    AsyncClient, Client, ClientOptions, Control, MidiIn, MidiOut, ProcessScope, RawMidi,
+    TransportState,
+};
+use parking_lot::Mutex;
+
+use crate::bundle::workspace_root;
+
+/// The JACK server's sample rate.
+pub const RATE: u32 = 48_000;
+/// Frames per JACK period.
+const PERIOD: u32 = 256;
+/// How long the server and the standalone may take to come up.
+const STARTUP: Duration = Duration::from_secs(20);
+
+/// A MIDI message at a transport frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FramedMidi {
+    /// JACK transport frame.
+    pub frame: u64,
+    /// The message's three bytes.
+    pub bytes: [u8; 3],
+}
+
+/// A process killed when dropped.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `jackd` on a server name of its own, the standalone Antiphon on it, and this test's two
+/// clients: one plays into Antiphon, the other records it (one client doing both would make a
+/// cycle in JACK's graph, which JACK breaks with a period of delay).
+pub struct JackSession {
+    // Dropped in this order: the clients, the standalone, then the server.
+    player: Option<AsyncClient<(), Player>>,
+    recorder: Option<AsyncClient<(), Recorder>>,
+    recorded: Arc<Mutex<Vec<FramedMidi>>>,
+    _standalone: Running,
+    _server: Running,
+}
+
+/// The standalone built by `cargo xtask bundle antiphon-plugin --features standalone`, built
+/// (incrementally) first.
+pub fn standalone_binary() -> PathBuf {
+    let root = workspace_root();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args([
+            "xtask",
+            "bundle",
+            "antiphon-plugin",
+            "--features",
+            "standalone",
+        ])
+        .current_dir(root)
+        .status()
+        .expect("cargo runs");
+    assert!(
+        status.success(),
+        "building the standalone failed: run `cargo xtask bundle antiphon-plugin --features \
+         standalone` in {}",
+        root.display()
+    );
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    target.join("bundled/Antiphon")
+}
+
+impl JackSession {
+    /// Starts `jackd` (server `server_name`), then `standalone` against it with `args`, then the
+    /// clients that play `call` (rolling the transport from frame 0) into the standalone's MIDI
+    /// input and record its MIDI output.
+    pub fn start(
+        server_name: &str,
+        standalone: &Path,
+        args: &[&str],
+        call: Vec<FramedMidi>,
+    ) -> JackSession {
+        let server = Running(
+            Command::new("jackd")
+                .args(["--no-realtime", "--name", server_name, "-d", "dummy"])
+                .args(["-r", &RATE.to_string(), "-p", &PERIOD.to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| {
+                    panic!("cannot start jackd ({e}): install Debian's jackd2 (scripts/test does)")
+                }),
+        );
+        // SAFETY: this test binary runs one test, and sets the variable before it starts a
+        // JACK client (the only readers).
+        unsafe { std::env::set_var("JACK_DEFAULT_SERVER", server_name) };
+        let client = |name| {
+            wait_for(|| Client::new(name, ClientOptions::NO_START_SERVER).ok())
+                .expect("jackd comes up")
+                .0
+        };
+        let (player, recorder) = (client("antiphon-call"), client("antiphon-listen"));
+        let standalone = Running(
+            Command::new(standalone)
+                .args(["--backend", "jack"])
+                .args(args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("the standalone starts"),
+        );
+        wait_for(|| player.port_by_name("antiphon:midi_output")).expect("Antiphon's ports appear");
+
+        let recorded = Arc::new(Mutex::new(Vec::with_capacity(4096)));
+        let player_handler = Player {
+            out: player
+                .register_port("out", MidiOut::default())
+                .expect("a MIDI out port"),
+            call,
+        };
+        let recorder_handler = Recorder {
+            input: recorder
+                .register_port("in", MidiIn::default())
+                .expect("a MIDI in port"),
+            recorded: recorded.clone(),
+        };
+        player.transport().locate(0).expect("the transport moves");
+        let player = player
+            .activate_async((), player_handler)
+            .expect("the player runs");
+        let recorder = recorder
+            .activate_async((), recorder_handler)
+            .expect("the recorder runs");
+        let ours = player.as_client();
+        ours.connect_ports_by_name("antiphon-call:out", "antiphon:midi_input")
+            .expect("the call goes into Antiphon");
+        ours.connect_ports_by_name("antiphon:midi_output", "antiphon-listen:in")
+            .expect("Antiphon's output is recorded");
+        ours.transport().start().expect("the transport rolls");
+        JackSession {
+            player: Some(player),
+            recorder: Some(recorder),
+            recorded,
+            _standalone: standalone,
+            _server: server,
+        }
+    }
+
+    /// Waits until the transport has passed `frame`, then returns everything recorded.
+    pub fn record_until(&mut self, frame: u64) -> Vec<FramedMidi> {
+        let player = self.player.as_ref().expect("running");
+        let rolled = wait_for_within(
+            Duration::from_secs_f64(frame as f64 / f64::from(RATE) + 20.0),
+            || {
+                let position = player.as_client().transport().query().ok()?;
+                (u64::from(position.pos.frame()) > frame).then_some(())
+            },
+        );
+        assert!(rolled.is_some(), "the JACK transport reached frame {frame}");
+        if let Some(player) = self.player.take() {
+            let _ = player.deactivate();
+        }
+        if let Some(recorder) = self.recorder.take() {
+            let _ = recorder.deactivate();
+        }
+        self.recorded.lock().clone()
+    }
+}
+
+/// The transport frame at the start of this period, if the transport rolls.
+fn rolling_frame(client: &Client) -> Option<u64> {
+    let transport = client.transport().query().ok()?;
+    (transport.state == TransportState::Rolling).then(|| u64::from(transport.pos.frame()))
+}
+
+/// Plays the call's messages in the periods whose transport frames hold them.
+pub struct Player {
+    out: jack::Port<MidiOut>,
+    call: Vec<FramedMidi>,
+}
+
+impl jack::ProcessHandler for Player {
+    fn process(&mut self, client: &Client, scope: &ProcessScope) -> Control {
+        let Some(start) = rolling_frame(client) else {
+            return Control::Continue;
+        };
+        let end = start + u64::from(scope.n_frames());
+        let mut writer = self.out.writer(scope);
+        for message in self.call.iter().filter(|m| (start..end).contains(&m.frame)) {
+            let _ = writer.write(&RawMidi {
+                time: (message.frame - start) as u32,
+                bytes: &message.bytes,
+            });
+        }
+        Control::Continue
+    }
+}
+
+/// Records what Antiphon sends, at transport frames.
+pub struct Recorder {
+    input: jack::Port<MidiIn>,
+    recorded: Arc<Mutex<Vec<FramedMidi>>>,
+}
+
+impl jack::ProcessHandler for Recorder {
+    fn process(&mut self, client: &Client, scope: &ProcessScope) -> Control {
+        let Some(start) = rolling_frame(client) else {
+            return Control::Continue;
+        };
+        let mut recorded = self.recorded.lock();
+        for message in self.input.iter(scope) {
+            if let [status, data1, data2] = *message.bytes {
+                recorded.push(FramedMidi {
+                    frame: start + u64::from(message.time),
+                    bytes: [status, data1, data2],
+                });
+            }
+        }
+        Control::Continue
+    }
+}
+
+/// `probe` polled until it gives a value, for at most [`STARTUP`].
+fn wait_for<T>(probe: impl FnMut() -> Option<T>) -> Option<T> {
+    wait_for_within(STARTUP, probe)
+}
+
+fn wait_for_within<T>(limit: Duration, mut probe: impl FnMut() -> Option<T>) -> Option<T> {
+    let started = Instant::now();
+    loop {
+        if let Some(value) = probe() {
+            return Some(value);
+        }
+        if started.elapsed() > limit {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -1,0 +1,99 @@
+//! The standalone Antiphon with no DAW: Debian's `jackd` runs with its dummy driver, the
+//! standalone built by `cargo xtask bundle` joins it, and a JACK client plays a real GMD call
+//! into its MIDI input and records its MIDI output against the JACK transport.
+
+use antiphon_host_tests::answers::{answer_notes, assert_answer_in_bars};
+use antiphon_host_tests::jack_session::{FramedMidi, JackSession, RATE, standalone_binary};
+use antiphon_host_tests::phrases::{ROCK_BEAT, play_bars};
+use antiphon_host_tests::{Input, Output, TimedOutput, Timeline, paired_notes};
+
+/// The player's channel (channel 1).
+const CALL_CHANNEL: u8 = 0;
+/// The answer's channel: the default Out Channel, 10.
+const ANSWER_CHANNEL: u8 = 9;
+const TEMPO_BPM: f64 = 180.0;
+
+#[test]
+fn a_real_call_through_jack_is_answered_on_the_bar_line_of_the_jack_transport() {
+    let standalone = standalone_binary();
+    // The standalone keeps time at --tempo in 4/4 from the JACK transport's frame.
+    let timeline = Timeline::playing(f64::from(RATE), 0.0, TEMPO_BPM);
+    // Four bars of a real drummer from bar 1 (bar 0 lets everything settle): with the default
+    // settings (Max Call Bars 4, Phrase Bars "as call") the call ends on bar 5's line and is
+    // answered over bars 5–8.
+    let played = play_bars(ROCK_BEAT, 4, &timeline, timeline.bar_ppq(), CALL_CHANNEL);
+    let mut call: Vec<FramedMidi> = played
+        .iter()
+        .map(|input| FramedMidi {
+            frame: input.sample,
+            bytes: match input.input {
+                Input::NoteOn {
+                    channel,
+                    key,
+                    velocity,
+                } => [0x90 | channel, key, (velocity * 127.0).round() as u8],
+                Input::NoteOff { channel, key } => [0x80 | channel, key, 0],
+                other => panic!("a call is notes: {other:?}"),
+            },
+        })
+        .collect();
+    // JACK takes a period's messages in time order; at one frame a release before a strike.
+    call.sort_by_key(|m| (m.frame, m.bytes[0] & 0xf0 == 0x90));
+    let server = format!("antiphon-test-{}", std::process::id());
+    let mut session = JackSession::start(
+        &server,
+        &standalone,
+        &[
+            "--tempo",
+            "180",
+            "--timesig-num",
+            "4",
+            "--timesig-denom",
+            "4",
+        ],
+        call.clone(),
+    );
+    let end = timeline.sample_of_bar(9).expect("bar 9 is played");
+    let recorded = session.record_until(end + 4_000);
+    drop(session);
+
+    let outputs: Vec<TimedOutput> = recorded
+        .iter()
+        .filter_map(|message| {
+            let [status, key, velocity] = message.bytes;
+            let channel = status & 0x0f;
+            let output = match status & 0xf0 {
+                0x90 if velocity > 0 => Output::NoteOn {
+                    channel,
+                    key,
+                    velocity: f64::from(velocity) / 127.0,
+                },
+                0x80 | 0x90 => Output::NoteOff { channel, key },
+                _ => return None,
+            };
+            Some(TimedOutput {
+                sample: message.frame,
+                output,
+            })
+        })
+        .collect();
+    let pairs = paired_notes(&outputs).unwrap_or_else(|e| panic!("{e}"));
+    // Passthrough (on by default): the player's notes come back at the frames they were played.
+    let echoed: Vec<u64> = pairs
+        .iter()
+        .filter(|p| p.channel == CALL_CHANNEL)
+        .map(|p| p.on_sample)
+        .collect();
+    let sent: Vec<u64> = call
+        .iter()
+        .filter(|m| m.bytes[0] & 0xf0 == 0x90)
+        .map(|m| m.frame)
+        .collect();
+    assert_eq!(echoed, sent, "the call passes through sample for sample");
+    let answer: Vec<TimedOutput> = outputs
+        .iter()
+        .copied()
+        .filter(|o| o.note_on().or(o.note_off()).map(|(c, _)| c) == Some(ANSWER_CHANNEL))
+        .collect();
+    assert_answer_in_bars(&answer_notes(&answer, ANSWER_CHANNEL), &timeline, 5, 4);
+}
