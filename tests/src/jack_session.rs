@@ -1,8 +1,8 @@
 //! A JACK session for the standalone Antiphon: Debian's `jackd` with its dummy driver (no sound
-//! card), the standalone built by `cargo xtask bundle` running against it, and a JACK client
-//! that plays MIDI into it and records what it sends, stamped with JACK transport frames.
+//! card), the standalone running against it, and JACK clients that play MIDI into it and record
+//! what it sends, stamped with JACK transport frames.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,14 +13,15 @@ use jack::{
 };
 use parking_lot::Mutex;
 
-use crate::bundle::workspace_root;
-
 /// The JACK server's sample rate.
 pub const RATE: u32 = 48_000;
 /// Frames per JACK period.
 const PERIOD: u32 = 256;
 /// How long the server and the standalone may take to come up.
 const STARTUP: Duration = Duration::from_secs(20);
+/// How long the standalone is given to load its model after its ports appear, before the
+/// transport rolls: notes played while the model loads pass through unheard.
+const SETTLE: Duration = Duration::from_secs(5);
 
 /// A MIDI message at a transport frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,13 +32,20 @@ pub struct FramedMidi {
     pub bytes: [u8; 3],
 }
 
-/// A process killed when dropped.
-struct Running(Child);
+/// A process stopped when dropped: asked to terminate (so that `jackd` unregisters its server
+/// from JACK's shared-memory registry, which holds only a few), killed if it lingers.
+pub(crate) struct Running(pub(crate) Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let exited = wait_for_within(Duration::from_secs(5), || self.0.try_wait().ok().flatten());
+        if exited.is_none() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
     }
 }
 
@@ -51,34 +59,6 @@ pub struct JackSession {
     recorded: Arc<Mutex<Vec<FramedMidi>>>,
     _standalone: Running,
     _server: Running,
-}
-
-/// The standalone built by `cargo xtask bundle antiphon-plugin --features standalone`, built
-/// (incrementally) first.
-pub fn standalone_binary() -> PathBuf {
-    let root = workspace_root();
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .args([
-            "xtask",
-            "bundle",
-            "antiphon-plugin",
-            "--features",
-            "standalone",
-        ])
-        .current_dir(root)
-        .status()
-        .expect("cargo runs");
-    assert!(
-        status.success(),
-        "building the standalone failed: run `cargo xtask bundle antiphon-plugin --features \
-         standalone` in {}",
-        root.display()
-    );
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    target.join("bundled/Antiphon")
 }
 
 impl JackSession {
@@ -147,6 +127,7 @@ impl JackSession {
             .expect("the call goes into Antiphon");
         ours.connect_ports_by_name("antiphon:midi_output", "antiphon-listen:in")
             .expect("Antiphon's output is recorded");
+        std::thread::sleep(SETTLE);
         ours.transport().start().expect("the transport rolls");
         JackSession {
             player: Some(player),

@@ -1,27 +1,44 @@
-//! The standalone Antiphon with no DAW: Debian's `jackd` runs with its dummy driver, the
-//! standalone built by `cargo xtask bundle` joins it, and a JACK client plays a real GMD call
-//! into its MIDI input and records its MIDI output against the JACK transport.
+//! The standalone Antiphon with no DAW: it saves its settings to a state file on Ctrl-C; then
+//! Debian's `jackd` runs with its dummy driver, the standalone built by `cargo xtask bundle` joins
+//! it with those settings changed, and a JACK client plays a real GMD call into its MIDI input
+//! and records its MIDI output against the JACK transport.
 
 use antiphon_host_tests::answers::{answer_notes, assert_answer_in_bars};
-use antiphon_host_tests::jack_session::{FramedMidi, JackSession, RATE, standalone_binary};
+use antiphon_host_tests::jack_session::{FramedMidi, JackSession, RATE};
 use antiphon_host_tests::phrases::{ROCK_BEAT, play_bars};
+use antiphon_host_tests::standalone::{saved_state, standalone_binary};
 use antiphon_host_tests::{Input, Output, TimedOutput, Timeline, paired_notes};
 
 /// The player's channel (channel 1).
 const CALL_CHANNEL: u8 = 0;
-/// The answer's channel: the default Out Channel, 10.
-const ANSWER_CHANNEL: u8 = 9;
+/// The answer's channel: Out Channel 11, from the state file.
+const ANSWER_CHANNEL: u8 = 10;
 const TEMPO_BPM: f64 = 180.0;
 
 #[test]
 fn a_real_call_through_jack_is_answered_on_the_bar_line_of_the_jack_transport() {
     let standalone = standalone_binary();
+    let state_file = std::env::temp_dir().join(format!(
+        "antiphon-standalone-state-{}.json",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&state_file);
+    // A first run saves the defaults; the second loads them changed: two-bar calls and answers,
+    // on channel 11.
+    let mut state = saved_state(&standalone, &state_file);
+    assert_eq!(state["params"]["max_call_bars"]["i32"], 4, "{state}");
+    assert_eq!(state["params"]["phrase_bars"]["i32"], 0, "{state}");
+    let params = &mut state["params"];
+    params["max_call_bars"]["i32"] = 2.into();
+    params["phrase_bars"]["i32"] = 2.into();
+    params["out_channel"]["i32"] = 11.into();
+    std::fs::write(&state_file, state.to_string()).unwrap();
+
     // The standalone keeps time at --tempo in 4/4 from the JACK transport's frame.
     let timeline = Timeline::playing(f64::from(RATE), 0.0, TEMPO_BPM);
-    // Four bars of a real drummer from bar 1 (bar 0 lets everything settle): with the default
-    // settings (Max Call Bars 4, Phrase Bars "as call") the call ends on bar 5's line and is
-    // answered over bars 5–8.
-    let played = play_bars(ROCK_BEAT, 4, &timeline, timeline.bar_ppq(), CALL_CHANNEL);
+    // Two bars of a real drummer from bar 1 (bar 0 lets everything settle): with Max Call Bars 2
+    // the call ends on bar 3's line and is answered over bars 3–4.
+    let played = play_bars(ROCK_BEAT, 2, &timeline, timeline.bar_ppq(), CALL_CHANNEL);
     let mut call: Vec<FramedMidi> = played
         .iter()
         .map(|input| FramedMidi {
@@ -50,12 +67,15 @@ fn a_real_call_through_jack_is_answered_on_the_bar_line_of_the_jack_transport() 
             "4",
             "--timesig-denom",
             "4",
+            "--state",
+            state_file.to_str().unwrap(),
         ],
         call.clone(),
     );
-    let end = timeline.sample_of_bar(9).expect("bar 9 is played");
+    let end = timeline.sample_of_bar(5).expect("bar 5 is played");
     let recorded = session.record_until(end + 4_000);
     drop(session);
+    let _ = std::fs::remove_file(&state_file);
 
     let outputs: Vec<TimedOutput> = recorded
         .iter()
@@ -95,5 +115,5 @@ fn a_real_call_through_jack_is_answered_on_the_bar_line_of_the_jack_transport() 
         .copied()
         .filter(|o| o.note_on().or(o.note_off()).map(|(c, _)| c) == Some(ANSWER_CHANNEL))
         .collect();
-    assert_answer_in_bars(&answer_notes(&answer, ANSWER_CHANNEL), &timeline, 5, 4);
+    assert_answer_in_bars(&answer_notes(&answer, ANSWER_CHANNEL), &timeline, 3, 2);
 }

@@ -190,6 +190,8 @@ pub fn nice_export_standalone_with_args<P: Plugin, Args: IntoIterator<Item = Str
 }
 
 fn run_wrapper<P: Plugin, B: Backend<P>>(backend: B, config: WrapperConfig) -> bool {
+    // PATCH (Antiphon): `--state FILE` is loaded before processing starts and saved on exit.
+    let state_file = config.state.clone();
     let wrapper = match Wrapper::<P, _>::new(backend, config) {
         Ok(wrapper) => wrapper,
         Err(err) => {
@@ -197,13 +199,29 @@ fn run_wrapper<P: Plugin, B: Backend<P>>(backend: B, config: WrapperConfig) -> b
             return false;
         }
     };
+    if let Some(path) = &state_file {
+        if path.exists() {
+            if let Err(err) = wrapper.load_state_file(path) {
+                crate::nice_error!("Could not load the state in '{}': {err}", path.display());
+                return false;
+            }
+            crate::nice_log!("Loaded the state in '{}'", path.display());
+        }
+    }
 
     // TODO: Add a repl while the application is running to interact with parameters
-    match wrapper.run() {
+    let ran = match wrapper.clone().run() {
         Ok(()) => true,
         Err(err) => {
             crate::nice_error!("Failed to open editor: {}", err);
             false
         }
+    };
+    if let Some(path) = &state_file {
+        if let Err(err) = wrapper.save_state_file(path) {
+            crate::nice_error!("Could not save the state to '{}': {err}", path.display());
+            return false;
+        }
     }
+    ran
 }

@@ -131,6 +131,12 @@ pub struct WrapperConfig {
     /// The default value is `4`.
     #[clap(value_parser, long, default_value = "4")]
     pub timesig_denom: u32,
+    // PATCH (Antiphon): a standalone keeps its settings in a file, as a DAW keeps a plugin's in
+    // its project.
+    /// A file with the plugin's state (its parameters and settings, as JSON): loaded at start when
+    /// it exists, and written when the standalone exits (closing its window, or Ctrl-C).
+    #[clap(value_parser, long)]
+    pub state: Option<std::path::PathBuf>,
 }
 
 /// Determines which audio and MIDI backend should be used.

@@ -377,6 +377,34 @@ impl<P: Plugin, B: Backend<P>> Wrapper<P, B> {
         res
     }
 
+    // PATCH (Antiphon): the standalone's `--state FILE`.
+    /// Loads the plugin state saved in `path` (as [`Self::save_state_file`] writes it, through
+    /// the plugin's own migration of older states), before the audio thread starts.
+    pub fn load_state_file(&self, path: &std::path::Path) -> Result<(), String> {
+        let bytes = std::fs::read(path).map_err(|err| err.to_string())?;
+        let mut state = unsafe { state::deserialize_json(&bytes) }
+            .ok_or_else(|| "it is not a saved plugin state".to_owned())?;
+        if self.set_state_inner(&mut state) {
+            Ok(())
+        } else {
+            Err("the plugin refused it".to_owned())
+        }
+    }
+
+    /// Writes the plugin's state (parameters and persisted fields) to `path` as JSON.
+    pub fn save_state_file(&self, path: &std::path::Path) -> Result<(), String> {
+        let json = unsafe {
+            state::serialize_json::<P>(
+                self.params.clone(),
+                self.param_id_to_ptr
+                    .iter()
+                    .map(|(param_id, param_ptr)| (param_id, *param_ptr)),
+            )
+        }
+        .map_err(|err| err.to_string())?;
+        std::fs::write(path, json).map_err(|err| err.to_string())
+    }
+
     /// Get a parameter's ID based on a `ParamPtr`. Used in the `GuiContext` implementation for the
     /// gesture checks.
     #[allow(unused)]

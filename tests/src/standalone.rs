@@ -1,0 +1,62 @@
+//! The standalone Antiphon as the tests run it: built by `cargo xtask bundle`, and the state file
+//! it keeps with `--state`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::bundle::workspace_root;
+use crate::jack_session::Running;
+
+/// The standalone built by `cargo xtask bundle antiphon-plugin --features standalone`, built
+/// (incrementally) first.
+pub fn standalone_binary() -> PathBuf {
+    let root = workspace_root();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args([
+            "xtask",
+            "bundle",
+            "antiphon-plugin",
+            "--features",
+            "standalone",
+        ])
+        .current_dir(root)
+        .status()
+        .expect("cargo runs");
+    assert!(
+        status.success(),
+        "building the standalone failed: run `cargo xtask bundle antiphon-plugin --features \
+         standalone` in {}",
+        root.display()
+    );
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    target.join("bundled/Antiphon")
+}
+
+/// Runs `standalone` without audio or MIDI (`--backend dummy`) with `--state path`, then asks it
+/// to quit as Ctrl-C does, and returns the state it saved on its way out.
+pub fn saved_state(standalone: &Path, path: &Path) -> serde_json::Value {
+    let mut running = Running(
+        Command::new(standalone)
+            .args(["--backend", "dummy", "--state"])
+            .arg(path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the standalone starts"),
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    let interrupted = Command::new("kill")
+        .args(["-INT", &running.0.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(interrupted.success());
+    let exited = running.0.wait().expect("the standalone exits");
+    assert!(exited.success(), "the standalone quits on Ctrl-C: {exited}");
+    let bytes = std::fs::read(path)
+        .unwrap_or_else(|e| panic!("the standalone saved no state to {}: {e}", path.display()));
+    serde_json::from_slice(&bytes).expect("the saved state is JSON")
+}
