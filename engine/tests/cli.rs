@@ -292,6 +292,59 @@ fn eval_needs_a_data_folder_and_scores_the_shipped_model_by_default() {
 }
 
 #[test]
+fn the_groove_baseline_scores_every_hit_of_the_validation_split_and_only_drums() {
+    let scratch = Scratch::new("groove-baseline");
+    let data = fixtures();
+    let run = antiphon(
+        &scratch.0,
+        &["eval", "--baseline", "groove", "--data", text(&data)],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.show());
+    // Every hit of the validation files info.csv names, as the drum reader quantizes them.
+    let info = std::fs::read_to_string(data.join("info.csv")).unwrap();
+    let hits: usize = info
+        .lines()
+        .filter(|line| line.contains(",validation"))
+        .map(|line| {
+            let file = line.split(',').find(|f| f.ends_with(".mid")).unwrap();
+            let sequence = read_drums_file(&data.join(file)).unwrap().sequence;
+            sequence.played_hits().count()
+        })
+        .sum();
+    assert_eq!(run.value("hits"), hits as f64, "{}", run.show());
+    for key in [
+        "velocity_mae_class_mean",
+        "velocity_mae_class_position_mean",
+    ] {
+        let mae = run.value(key);
+        assert!(mae > 0.0 && mae < 127.0, "{key}: {}", run.show());
+    }
+    for key in ["timing_mae_class_mean", "timing_mae_class_position_mean"] {
+        let mae = run.value(key);
+        assert!(mae > 0.0 && mae < 1.0, "{key}: {}", run.show());
+    }
+
+    let melody = antiphon(
+        &scratch.0,
+        &[
+            "eval",
+            "--baseline",
+            "groove",
+            "--encoding",
+            "melody",
+            "--data",
+            text(&data),
+        ],
+    );
+    assert_eq!(melody.code, Some(1), "{}", melody.show());
+    assert!(
+        melody.stderr.contains("predicts drum hits"),
+        "{}",
+        melody.show()
+    );
+}
+
+#[test]
 fn eval_scores_the_test_split_of_an_info_csv() {
     let scratch = Scratch::new("test-split");
     let held_out = "drummer3-session2-26_hiphop_92_beat_4-4.mid";

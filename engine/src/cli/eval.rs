@@ -2,11 +2,14 @@
 
 use std::path::PathBuf;
 
+use antiphon_engine::baseline::groove::GrooveMeans;
 use antiphon_engine::baseline::ngram::{NgramModel, max_order};
 use antiphon_engine::dataset::{Split, SplitSource};
 use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::model::Beams;
 use antiphon_engine::model::score::score_windows;
+use antiphon_engine::performance::Performance;
+use antiphon_engine::sequence::DrumSequence;
 use antiphon_engine::shipped::DRUMS;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
@@ -32,7 +35,9 @@ pub struct EvalArgs {
     data: PathBuf,
     /// Score a baseline instead of a model, fitted on the folder's training split: `ngramN`,
     /// an N-gram over step events with Witten–Bell back-off, N from 1 to 8 for drums and to 11
-    /// for melodies (`ngram4`).
+    /// for melodies (`ngram4`); or `groove`, drum hits' velocity and timing predicted by each
+    /// class's mean and each class's mean on each 16th of the bar (prints `velocity_mae_*` in
+    /// MIDI velocity units and `timing_mae_*` in fractions of a 16th, per hit).
     #[arg(long, value_parser = parse_baseline)]
     baseline: Option<Baseline>,
     /// The family a baseline is for: `drum_kit` (the default) or `melody`. A model says its own.
@@ -74,6 +79,8 @@ pub struct EvalArgs {
 enum Baseline {
     /// An n-gram of this order over step events, with Witten–Bell back-off.
     Ngram(usize),
+    /// Drum hits' velocity and offset predicted by class means.
+    Groove,
 }
 
 /// What `eval` scores.
@@ -86,11 +93,14 @@ enum Scorer {
 
 /// Reads a `--baseline` value (its order is checked against the vocabulary once it is known).
 fn parse_baseline(text: &str) -> Result<Baseline, String> {
+    if text == "groove" {
+        return Ok(Baseline::Groove);
+    }
     text.strip_prefix("ngram")
         .and_then(|order| order.parse().ok())
         .filter(|&order| order >= 1)
         .map(Baseline::Ngram)
-        .ok_or_else(|| "expected ngram followed by an order: ngram4".to_owned())
+        .ok_or_else(|| "expected groove, or ngram followed by an order: ngram4".to_owned())
 }
 
 /// Which files `eval` scores.
@@ -139,6 +149,10 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         Scorer::Model(model) => model.family(),
         Scorer::Baseline(_) => args.encoding.unwrap_or(Family::Drums),
     };
+    anyhow::ensure!(
+        !(matches!(scorer, Scorer::Baseline(Baseline::Groove)) && family != Family::Drums),
+        "--baseline groove predicts drum hits, and {family} has none"
+    );
     if let Scorer::Baseline(Baseline::Ngram(order)) = scorer {
         let max = max_order(family.vocab_size());
         anyhow::ensure!(
@@ -216,6 +230,9 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     );
 
     let (nll_per_step, steps, accuracy) = match scorer {
+        Scorer::Baseline(Baseline::Groove) => {
+            return print_groove_baseline(&dataset.train(), &sequences, split);
+        }
         Scorer::Baseline(Baseline::Ngram(order)) => {
             if matches!(split, EvalSplit::Train | EvalSplit::All) {
                 eprintln!(
@@ -245,6 +262,49 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     println!("nll_per_step: {nll_per_step:.4}");
     println!("steps: {steps}");
     println!("accuracy: {accuracy:.4}");
+    Ok(())
+}
+
+/// The drum performances among `performances`.
+fn drum_sequences<'a>(performances: &[&'a Performance]) -> Vec<&'a DrumSequence> {
+    performances
+        .iter()
+        .filter_map(|performance| match performance {
+            Performance::Drums(drums) => Some(drums),
+            Performance::Melody(_) => None,
+        })
+        .collect()
+}
+
+/// Prints how the groove baseline, fitted on `train`, predicts the hits of `scored`.
+fn print_groove_baseline(
+    train: &[&Performance],
+    scored: &[&Performance],
+    split: EvalSplit,
+) -> anyhow::Result<()> {
+    let (train, scored) = (drum_sequences(train), drum_sequences(scored));
+    let errors = GrooveMeans::fit(&train).errors(&scored);
+    anyhow::ensure!(errors.hits > 0, "{} has no drum hits", split.describe());
+    eprintln!(
+        "groove baseline fitted on {} of the train split, scored on {} hits of {}",
+        files(train.len()),
+        errors.hits,
+        split.describe()
+    );
+    println!("hits: {}", errors.hits);
+    println!(
+        "velocity_mae_class_mean: {:.3}",
+        errors.class_mean.velocity_mae
+    );
+    println!("timing_mae_class_mean: {:.4}", errors.class_mean.timing_mae);
+    println!(
+        "velocity_mae_class_position_mean: {:.3}",
+        errors.class_position_mean.velocity_mae
+    );
+    println!(
+        "timing_mae_class_position_mean: {:.4}",
+        errors.class_position_mean.timing_mae
+    );
     Ok(())
 }
 
