@@ -225,6 +225,7 @@ fn main() -> Result<(), String> {
         passthrough: false,
         trigger: None,
         model_slot: 0,
+        jam_slot: None,
     };
     let samples_per_quarter = RATE * 60.0 / args.tempo_bpm;
     let samples_per_step = samples_per_quarter / 4.0;

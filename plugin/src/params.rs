@@ -64,6 +64,13 @@ pub struct AntiphonParams {
     /// The model answers its own last answer (wins over Loop when both are on).
     #[id = "mutate"]
     pub mutate: BoolParam,
+    /// While the player is silent, the Jam Model answers the model's answers and the model
+    /// answers back (wins over Mutate and Loop).
+    #[id = "jam"]
+    pub jam: BoolParam,
+    /// The model slot that jams with the Model.
+    #[id = "jam_model"]
+    pub jam_model: IntParam,
     /// The player's notes also go to the output.
     #[id = "passthrough"]
     pub passthrough: BoolParam,
@@ -111,7 +118,6 @@ impl AntiphonParams {
     /// The parameters with their defaults. `shelf` names the model slots; `user_models` is the
     /// list the shelf reads, saved with the song.
     pub fn new(shelf: Arc<ModelShelf>, user_models: UserModels) -> Self {
-        let text_shelf = shelf.clone();
         Self {
             temperature: FloatParam::new(
                 "Temperature",
@@ -141,6 +147,7 @@ impl AntiphonParams {
             overlap: BoolParam::new("Overlap", false),
             loop_answer: BoolParam::new("Loop", false),
             mutate: BoolParam::new("Mutate", false),
+            jam: BoolParam::new("Jam", false),
             passthrough: BoolParam::new("Passthrough", true),
             out_channel: IntParam::new("Out Channel", 10, IntRange::Linear { min: 1, max: 16 }),
             velocity: IntParam::new("Velocity", 0, IntRange::Linear { min: 0, max: 127 })
@@ -205,19 +212,8 @@ impl AntiphonParams {
                     max: MAX_BEAMS as i32,
                 },
             ),
-            model: IntParam::new(
-                "Model",
-                0,
-                IntRange::Linear {
-                    min: 0,
-                    max: *shelf.slots().end() as i32,
-                },
-            )
-            // The shelf's texts: hosts show and parse the same ones the editor's menu shows.
-            .with_value_to_string(Arc::new(move |slot| text_shelf.slot_text(slot as u32)))
-            .with_string_to_value(Arc::new(move |text| {
-                shelf.slot_of_text(text).map(|slot| slot as i32)
-            })),
+            model: slot_param("Model", &shelf),
+            jam_model: slot_param("Jam Model", &shelf),
             end_call_trigger: EnumParam::new("End Call Trigger", EndCallTrigger::Off),
             end_call_number: IntParam::new(
                 "End Call Number",
@@ -233,7 +229,10 @@ impl AntiphonParams {
     /// The performer's settings as the parameters stand now. Allocation-free: called from
     /// `process()`.
     pub fn settings(&self) -> Settings {
-        let after_response = if self.mutate.value() {
+        let jam = self.jam.value();
+        let after_response = if jam {
+            AfterResponse::Jam
+        } else if self.mutate.value() {
             AfterResponse::Mutate
         } else if self.loop_answer.value() {
             AfterResponse::Loop
@@ -271,6 +270,7 @@ impl AntiphonParams {
                 EndCallTrigger::Cc => Some(Trigger::Cc(number)),
             },
             model_slot: self.model.value() as u32,
+            jam_slot: jam.then(|| self.jam_model.value() as u32),
         }
     }
 }
@@ -289,6 +289,24 @@ fn scale_choice(value: i32) -> Scale {
         .ok()
         .and_then(|index| Scale::ALL.get(index).copied())
         .unwrap_or(Scale::Off)
+}
+
+/// A model-slot parameter over the shelf's slots, shown and parsed with the shelf's texts: hosts
+/// show and parse the same ones the editor's menu shows.
+fn slot_param(name: &str, shelf: &Arc<ModelShelf>) -> IntParam {
+    let (to_text, from_text) = (shelf.clone(), shelf.clone());
+    IntParam::new(
+        name,
+        0,
+        IntRange::Linear {
+            min: 0,
+            max: *shelf.slots().end() as i32,
+        },
+    )
+    .with_value_to_string(Arc::new(move |slot| to_text.slot_text(slot as u32)))
+    .with_string_to_value(Arc::new(move |text| {
+        from_text.slot_of_text(text).map(|slot| slot as i32)
+    }))
 }
 
 /// A call length in bars, 1–16, shown as "1 bar", "2 bars"….

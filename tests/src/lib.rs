@@ -13,6 +13,7 @@ pub mod jack_session;
 pub mod phrases;
 pub mod scenario;
 pub mod screen;
+pub mod song;
 pub mod standalone;
 pub mod timeline;
 pub mod tunes;

@@ -2,15 +2,10 @@
 //! naming a model folder that has gone keeps everything it can.
 
 use antiphon_host_tests::phrases::{ROCK_BEAT, play_bars};
+use antiphon_host_tests::song::state_bytes;
 use antiphon_host_tests::{PluginHost, Render, Scenario, Timeline, paired_notes};
 
 /// nice-plug's state layout: a little-endian length, then JSON.
-fn state_bytes(json: &str) -> Vec<u8> {
-    let mut bytes = (json.len() as u64).to_le_bytes().to_vec();
-    bytes.extend_from_slice(json.as_bytes());
-    bytes
-}
-
 fn answers(host: &mut PluginHost) -> usize {
     let timeline = Timeline::playing(48_000.0, 0.0, 120.0);
     let mut scenario = Scenario::new(timeline.clone(), 512, 5 * 96_000).rendered(Render::Offline);

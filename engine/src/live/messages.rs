@@ -17,6 +17,9 @@ pub enum ToWorker {
     Reset,
     /// Answer with the model in this slot from now on (the Model parameter moved).
     UseModel { slot: u32 },
+    /// The jam model: the slot whose model answers the model's answers in a jam (`None`: no
+    /// jam).
+    UseJamModel { slot: Option<u32> },
     /// A call started at bar line `start`; `steps_per_bar` places the model's bar snapshots.
     CallStarted { start: i64, steps_per_bar: u32 },
     /// Step `step` of the call closed with `event`. Steps arrive in order; a gap is rests.

@@ -56,6 +56,9 @@ pub struct Settings {
     pub trigger: Option<Trigger>,
     /// The model slot to answer with.
     pub model_slot: u32,
+    /// The slot of the model that jams with it (`rules.after_response` is then
+    /// [`AfterResponse::Jam`](crate::phrase::AfterResponse::Jam)); `None` when there is no jam.
+    pub jam_slot: Option<u32>,
 }
 
 /// Where the model thread stands, as the audio thread knows it.
@@ -79,6 +82,8 @@ pub struct Performer {
     offline: bool,
     /// The model slot the model thread was last asked for.
     model_slot: u32,
+    /// The jam slot the model thread was last told.
+    jam_slot: Option<u32>,
     model: Model,
     inbox: Consumer<FromWorker>,
     outbox: Producer<ToWorker>,
@@ -132,6 +137,7 @@ impl Performer {
             sample_rate_hz,
             offline,
             model_slot,
+            jam_slot: None,
             model: Model::Loading,
             inbox,
             outbox,
@@ -174,6 +180,12 @@ impl Performer {
         self.out.clear();
         if settings.model_slot != self.model_slot {
             self.swap_model(settings.model_slot);
+        }
+        if settings.jam_slot != self.jam_slot {
+            self.jam_slot = settings.jam_slot;
+            self.send(ToWorker::UseJamModel {
+                slot: settings.jam_slot,
+            });
         }
         self.drain_inbox(0);
         if self.offline && matches!(self.model, Model::Loading) {
@@ -626,6 +638,7 @@ mod tests {
             passthrough: false,
             trigger: None,
             model_slot: 0,
+            jam_slot: None,
         }
     }
 

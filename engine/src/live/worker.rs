@@ -19,7 +19,7 @@ use crate::live::messages::{FromWorker, Generation, ToWorker};
 use crate::live::shelf::ModelShelf;
 use crate::model::beam;
 use crate::model::{Beams, Model, ModelError, Sampler, Sampling};
-use crate::phrase::{AnswerRequest, Heard, StepSpan, WindowId};
+use crate::phrase::{AnswerRequest, Heard, Responder, StepSpan, WindowId};
 use crate::rng::SplitMix64;
 
 /// How long the idle model thread sleeps between looks at its ring.
@@ -121,6 +121,8 @@ pub fn spawn(
                 slot: start.slot,
                 model: None,
                 loaded: None,
+                jam_slot: None,
+                jam: None,
                 listener: None,
                 recent: VecDeque::with_capacity(RECENT_WINDOWS),
                 fresh_seeds: SplitMix64::new(fresh_seed),
@@ -139,6 +141,9 @@ fn clock_seed() -> u64 {
         .map_or(0, |d| d.as_nanos() as u64)
 }
 
+/// Where a loaded model came from: its slot, and the folder in it (none for a shipped model).
+type SlotSource = (u32, Option<PathBuf>);
+
 struct Worker {
     shelf: Arc<ModelShelf>,
     inbox: Consumer<ToWorker>,
@@ -151,7 +156,11 @@ struct Worker {
     /// Shared so a phrase in progress can hold it while the worker sends.
     model: Option<Arc<Model>>,
     /// Slot and folder of the loaded model.
-    loaded: Option<(u32, Option<PathBuf>)>,
+    loaded: Option<SlotSource>,
+    /// The slot the audio thread asked to jam with, if any.
+    jam_slot: Option<u32>,
+    /// The jam model, and the slot and folder it was loaded from.
+    jam: Option<(Arc<Model>, SlotSource)>,
     listener: Option<CallListener>,
     recent: VecDeque<(WindowId, Vec<EventId>)>,
     fresh_seeds: SplitMix64,
@@ -162,6 +171,7 @@ impl Worker {
         while !self.stop.load(Ordering::Acquire) {
             // A song's state loaded while playing may put another folder under the slot in use.
             self.sync_model();
+            self.sync_jam_model();
             let mut busy = false;
             while let Ok(message) = self.inbox.pop() {
                 busy = true;
@@ -200,18 +210,79 @@ impl Worker {
         self.loaded = Some(wanted);
     }
 
+    /// Loads the jam model of the slot asked for when it is not the one loaded (or drops it when
+    /// the jam ends). A jam model of another family than the model's cannot hear it: the model
+    /// then answers itself, and the editor says why.
+    fn sync_jam_model(&mut self) {
+        let Some(slot) = self.jam_slot else {
+            self.jam = None;
+            return;
+        };
+        let wanted = (slot, self.shelf.folder(slot));
+        if self
+            .jam
+            .as_ref()
+            .is_some_and(|(_, loaded)| *loaded == wanted)
+        {
+            return;
+        }
+        let model = if self.loaded.as_ref() == Some(&wanted) {
+            self.model.clone()
+        } else {
+            match self.shelf.load(slot) {
+                Ok(model) => Some(Arc::new(model)),
+                Err(error) => {
+                    self.shelf
+                        .report_fault(format!("the jam model failed to load: {error}"));
+                    None
+                }
+            }
+        };
+        if let (Some(jam), Some(model)) = (&model, &self.model)
+            && jam.family() != model.family()
+        {
+            self.shelf.report_fault(format!(
+                "the jam model plays {} and the model {}: the model answers itself",
+                jam.family(),
+                model.family()
+            ));
+        }
+        self.jam = model.map(|model| (model, wanted));
+    }
+
+    /// The model that answers for `responder`: the jam model when one of the model's family is
+    /// loaded, else the model.
+    fn answering(&self, responder: Responder, model: &Arc<Model>) -> Arc<Model> {
+        match (responder, &self.jam) {
+            (Responder::JamModel, Some((jam, _))) if jam.family() == model.family() => jam.clone(),
+            _ => model.clone(),
+        }
+    }
+
     fn handle(&mut self, message: ToWorker) -> Result<(), ModelError> {
-        if let ToWorker::UseModel { slot } = message {
-            self.slot = slot;
-            self.sync_model();
-            return Ok(());
+        match message {
+            ToWorker::UseModel { slot } => {
+                self.slot = slot;
+                self.sync_model();
+                return Ok(());
+            }
+            ToWorker::UseJamModel { slot } => {
+                self.jam_slot = slot;
+                self.sync_jam_model();
+                return Ok(());
+            }
+            _ => {}
         }
         let Some(model) = self.model.clone() else {
             return Ok(());
         };
+        let answering = match &message {
+            ToWorker::Answer { request, .. } => self.answering(request.responder, &model),
+            _ => model.clone(),
+        };
         let model = model.as_ref();
         match message {
-            ToWorker::UseModel { .. } => {}
+            ToWorker::UseModel { .. } | ToWorker::UseJamModel { .. } => {}
             ToWorker::Reset => self.listener = None,
             ToWorker::CallStarted {
                 start,
@@ -256,11 +327,12 @@ impl Worker {
                         };
                         let source = source.clone();
                         let started = Instant::now();
-                        let mut listener = CallListener::new(model, 0, 1)?;
+                        let answering = answering.as_ref();
+                        let mut listener = CallListener::new(answering, 0, 1)?;
                         for (position, &event) in source.iter().enumerate() {
-                            listener.hear(model, position as i64, event)?;
+                            listener.hear(answering, position as i64, event)?;
                         }
-                        let primed = listener.primed_until(model, source.len() as i64)?;
+                        let primed = listener.primed_until(answering, source.len() as i64)?;
                         self.record_step_time(started.elapsed(), listener.computed_steps());
                         (primed, source)
                     }
@@ -268,7 +340,14 @@ impl Worker {
                 let allowed = model
                     .family()
                     .answer_mask(generation.key, generation.scale, &heard);
-                self.answer(request, generation, deadline, primed, allowed.as_deref())?;
+                self.answer(
+                    &answering,
+                    request,
+                    generation,
+                    deadline,
+                    primed,
+                    allowed.as_deref(),
+                )?;
             }
         }
         Ok(())
@@ -276,6 +355,7 @@ impl Worker {
 
     fn answer(
         &mut self,
+        model: &Model,
         request: AnswerRequest,
         generation: Generation,
         deadline: Instant,
@@ -286,9 +366,6 @@ impl Worker {
         let skip_steps = match request.heard {
             Heard::Call { skip_steps, .. } => skip_steps,
             Heard::Window { .. } => 0,
-        };
-        let Some(model) = self.model.clone() else {
-            return Ok(());
         };
         let seed = match generation.seed {
             // Reproducible: the same seed and the same bar give the same take.
@@ -306,7 +383,7 @@ impl Worker {
         let call_log_likelihood = primed.log_likelihood;
         let job = AnswerJob {
             id,
-            model: &model,
+            model,
             primed,
             skip_steps: skip_steps as usize,
             response,

@@ -12,7 +12,7 @@ pub mod state;
 pub use actions::{Action, Actions, WindowId};
 pub use ending::{Ending, LastBar, ending};
 pub use meter::Meter;
-pub use request::{AnswerRequest, Heard};
+pub use request::{AnswerRequest, Heard, Responder};
 pub use rules::{AfterResponse, PhraseRules};
 pub use span::StepSpan;
 pub use state::{TurnState, Turns};

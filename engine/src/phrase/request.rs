@@ -13,6 +13,28 @@ pub struct AnswerRequest {
     pub heard: Heard,
     /// Where the answer plays.
     pub response: StepSpan,
+    /// Which model answers.
+    pub responder: Responder,
+}
+
+/// Which of the performer's two models answers: the model, or (in a jam) the jam model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Responder {
+    /// The model the player chose.
+    #[default]
+    Model,
+    /// The second model of a jam.
+    JamModel,
+}
+
+impl Responder {
+    /// The one who answers this one in a jam.
+    pub fn other(self) -> Responder {
+        match self {
+            Responder::Model => Responder::JamModel,
+            Responder::JamModel => Responder::Model,
+        }
+    }
 }
 
 /// What an answer responds to.

@@ -9,6 +9,9 @@ pub enum AfterResponse {
     Loop,
     /// The model answers its own last response, again and again, until the player plays.
     Mutate,
+    /// Two models take turns: the jam model answers the model's last response, the model
+    /// answers that, and so on, until the player plays.
+    Jam,
 }
 
 /// Turn-taking settings.

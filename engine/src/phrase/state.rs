@@ -8,8 +8,8 @@
 //! the call (see [`super::ending`]). A response window starts on the bar line after the call.
 
 use super::{
-    Action, Actions, AfterResponse, AnswerRequest, Heard, LastBar, Meter, PhraseRules, StepSpan,
-    WindowId, ending,
+    Action, Actions, AfterResponse, AnswerRequest, Heard, LastBar, Meter, PhraseRules, Responder,
+    StepSpan, WindowId, ending,
 };
 
 /// The longest response the performer schedules, in steps (16 bars of 8/4).
@@ -46,6 +46,8 @@ enum Call {
 struct Window {
     id: WindowId,
     span: StepSpan,
+    /// Who plays it (a loop's repeat is played as its source was).
+    responder: Responder,
 }
 
 /// Turn-taking between the player and the model.
@@ -219,7 +221,11 @@ impl Turns {
         let skip_steps =
             ending.skip_steps + u32::try_from(ending.primer.end - primer.end).unwrap_or(0);
         let id = self.new_id();
-        self.next = Some(Window { id, span: response });
+        self.next = Some(Window {
+            id,
+            span: response,
+            responder: Responder::Model,
+        });
         self.listen_from = if self.rules.overlap {
             bar_end
         } else {
@@ -229,6 +235,7 @@ impl Turns {
             id,
             heard: Heard::Call { primer, skip_steps },
             response,
+            responder: Responder::Model,
         }));
         actions
     }
@@ -261,7 +268,11 @@ impl Turns {
         {
             let id = self.new_id();
             let response = ending.span.moved_to(step);
-            self.next = Some(Window { id, span: response });
+            self.next = Some(Window {
+                id,
+                span: response,
+                responder: ending.responder,
+            });
             actions.push(Action::Repeat {
                 id,
                 source_id: ending.id,
@@ -283,10 +294,19 @@ impl Turns {
                 id: window.id,
                 span: window.span,
             });
-            if self.rules.after_response == AfterResponse::Mutate {
+            let responder = match self.rules.after_response {
+                AfterResponse::Mutate => Some(Responder::Model),
+                AfterResponse::Jam => Some(window.responder.other()),
+                AfterResponse::Listen | AfterResponse::Loop => None,
+            };
+            if let Some(responder) = responder {
                 let id = self.new_id();
                 let response = window.span.moved_to(window.span.end);
-                self.next = Some(Window { id, span: response });
+                self.next = Some(Window {
+                    id,
+                    span: response,
+                    responder,
+                });
                 actions.push(Action::Respond(AnswerRequest {
                     id,
                     heard: Heard::Window {
@@ -294,6 +314,7 @@ impl Turns {
                         source: window.span,
                     },
                     response,
+                    responder,
                 }));
             }
         }
@@ -335,6 +356,7 @@ mod tests {
             id,
             heard: Heard::Call { primer, skip_steps },
             response,
+            responder: Responder::Model,
         })
     }
 
@@ -518,7 +540,8 @@ mod tests {
                     source_id: 1,
                     source: StepSpan::new(32, 48)
                 },
-                response: StepSpan::new(48, 64)
+                response: StepSpan::new(48, 64),
+                responder: Responder::Model,
             })
         )));
         assert!(actions.contains(&(
@@ -528,6 +551,41 @@ mod tests {
                 span: StepSpan::new(48, 64)
             }
         )));
+    }
+
+    #[test]
+    fn a_jam_hands_each_window_to_the_other_model_until_the_player_plays() {
+        let mut t = turns(PhraseRules {
+            after_response: AfterResponse::Jam,
+            ..PhraseRules::default()
+        });
+        // A one-bar call in bar 0, silent bar 1: the model answers in bar 2, then the two take
+        // turns bar by bar.
+        let actions = run(&mut t, 0, 6 * BAR, &[0]);
+        let turns: Vec<(i64, Responder)> = actions
+            .iter()
+            .filter_map(|(_, action)| match action {
+                Action::Respond(request) => Some((request.response.start, request.responder)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            turns,
+            [
+                (2 * BAR, Responder::Model),
+                (3 * BAR, Responder::JamModel),
+                (4 * BAR, Responder::Model),
+                (5 * BAR, Responder::JamModel),
+                (6 * BAR, Responder::Model),
+            ]
+        );
+        // The player plays again: a new call, answered by the model.
+        let actions = run(&mut t, 6 * BAR, 10 * BAR, &[6 * BAR + 1]);
+        let answered = actions.iter().any(|(_, a)| {
+            matches!(a, Action::Respond(request)
+                if request.call().is_some() && request.responder == Responder::Model)
+        });
+        assert!(answered, "{actions:?}");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use antiphon_engine::live::shelf::{MAX_USER_MODELS, ModelShelf, ModelStatus};
 use egui::{ComboBox, RichText, Ui};
-use nice_plug::prelude::{Param, ParamSetter};
+use nice_plug::prelude::{IntParam, Param, ParamSetter};
 
 use super::EditorLink;
 use super::export;
@@ -110,12 +110,12 @@ impl ModelPanel {
     }
 }
 
-/// A grid row: the Model parameter and a menu of the slots that hold a model.
-pub fn slot_menu_row(ui: &mut Ui, link: &EditorLink, setter: &ParamSetter) {
-    let param = &link.params.model;
+/// A grid row: a model-slot parameter (Model, Jam Model) and a menu of the slots that hold a
+/// model.
+pub fn slot_menu_row(ui: &mut Ui, link: &EditorLink, setter: &ParamSetter, param: &IntParam) {
     ui.label(param.name());
     let current = param.value();
-    ComboBox::from_id_salt("model_slot")
+    ComboBox::from_id_salt(param.name())
         .selected_text(param.to_string())
         .width(140.0)
         .truncate()

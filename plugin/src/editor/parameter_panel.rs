@@ -23,6 +23,8 @@ pub fn draw(ui: &mut Ui, link: &EditorLink, setter: &ParamSetter) {
         toggle_row(ui, setter, &params.overlap);
         toggle_row(ui, setter, &params.loop_answer);
         toggle_row(ui, setter, &params.mutate);
+        toggle_row(ui, setter, &params.jam);
+        model_panel::slot_menu_row(ui, link, setter, &params.jam_model);
         enum_row(ui, setter, &params.end_call_trigger);
         slider_row(ui, setter, &params.end_call_number);
     });
@@ -30,7 +32,7 @@ pub fn draw(ui: &mut Ui, link: &EditorLink, setter: &ParamSetter) {
         slider_row(ui, setter, &params.temperature);
         slider_row(ui, setter, &params.seed);
         slider_row(ui, setter, &params.beams);
-        model_panel::slot_menu_row(ui, link, setter);
+        model_panel::slot_menu_row(ui, link, setter, &params.model);
         let drums = link.shelf.status().family == Family::Drums;
         int_menu_row(ui, setter, &params.key, drums);
         int_menu_row(ui, setter, &params.scale, drums);
@@ -84,7 +86,7 @@ mod tests {
         let params = link.params.clone();
         let drawn = TestEditor::open(link).settled_texts();
         let params = nice_plug::prelude::Params::param_map(params.as_ref());
-        assert_eq!(params.len(), 18);
+        assert_eq!(params.len(), 20);
         for (id, param, _) in params {
             // SAFETY: `params` is alive.
             let name = unsafe { param.name() };
