@@ -62,6 +62,10 @@ pub struct TrainArgs {
     /// AdamW weight decay (0 or more).
     #[arg(long, default_value_t = TrainOptions::default().weight_decay, value_parser = numbers::weight_decay)]
     weight_decay: f64,
+    /// Epochs in a row without validation gain that halve the learning rate (1 or more; a deep
+    /// model stalling on its first plateau wants 2 or 3).
+    #[arg(long, default_value_t = TrainOptions::default().plateau_epochs, value_parser = numbers::at_least_one)]
+    plateau_epochs: usize,
     /// Seed for initial weights, shuffling and dropout.
     #[arg(long, default_value_t = TrainOptions::default().seed)]
     seed: u64,
@@ -139,6 +143,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         epochs: args.epochs,
         learning_rate: args.lr,
         weight_decay: args.weight_decay,
+        plateau_epochs: args.plateau_epochs,
         max_train_secs: args.max_minutes.map(|minutes| minutes * 60.0),
         seed: args.seed,
         ..TrainOptions::default()

@@ -148,13 +148,14 @@ impl ModelCard {
         }
         let _ = writeln!(
             md,
-            "- {} training windows ({} steps per epoch), batch {}, AdamW lr {} (halved after an \
-             epoch without validation gain: {}), weight decay {}, dropout {}, gradient clip {}, \
-             seed {}",
+            "- {} training windows ({} steps per epoch), batch {}, AdamW lr {} (halved after {} \
+             epoch(s) in a row without validation gain: {}), weight decay {}, dropout {}, \
+             gradient clip {}, seed {}",
             self.train_windows,
             self.train_steps,
             o.batch_size,
             o.learning_rate,
+            o.plateau_epochs,
             o.halve_lr_on_plateau,
             o.weight_decay,
             o.dropout,

@@ -9,6 +9,7 @@ pub mod continued;
 pub mod error;
 pub mod init;
 pub mod options;
+pub mod plateau;
 pub mod progress;
 pub mod trainer;
 

@@ -34,8 +34,13 @@ pub struct TrainOptions {
     pub weight_decay: f64,
     /// Global gradient-norm limit.
     pub clip_norm: f64,
-    /// The learning rate is halved after an epoch that does not improve validation NLL.
+    /// The learning rate is halved after `plateau_epochs` epochs in a row that do not improve
+    /// validation NLL.
     pub halve_lr_on_plateau: bool,
+    /// Epochs in a row without validation gain that halve the rate (at least one). Cards from
+    /// before it was an option read as 1, which is what those runs did.
+    #[serde(default = "one_epoch")]
+    pub plateau_epochs: usize,
     /// Stop after the epoch during which this much wall time has passed, in seconds.
     pub max_train_secs: Option<f64>,
     /// Seed for initial weights, shuffling and dropout.
@@ -55,10 +60,15 @@ impl Default for TrainOptions {
             weight_decay: 1e-4,
             clip_norm: 3.0,
             halve_lr_on_plateau: true,
+            plateau_epochs: 1,
             max_train_secs: None,
             seed: 1,
         }
     }
+}
+
+fn one_epoch() -> usize {
+    1
 }
 
 impl TrainOptions {
@@ -78,6 +88,7 @@ impl TrainOptions {
             .or_else(|| outside("hidden_size", self.hidden_size, &HIDDEN_SIZE))
             .or_else(|| outside("steps_per_seq", self.steps_per_seq, &STEPS_PER_SEQ))
             .or_else(|| outside("batch_size", self.batch_size, &(1..=usize::MAX)))
+            .or_else(|| outside("plateau_epochs", self.plateau_epochs, &(1..=usize::MAX)))
             .or_else(|| outside("epochs", self.epochs, &(1..=usize::MAX)))
             .or_else(|| {
                 let positive = |x: f64| x.is_finite() && x > 0.0;

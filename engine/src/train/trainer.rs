@@ -21,6 +21,7 @@ use crate::train::continued::Start;
 use crate::train::error::TrainError;
 use crate::train::init::init_weights;
 use crate::train::options::TrainOptions;
+use crate::train::plateau::Plateau;
 use crate::train::progress::{EpochRecord, TrainEvent};
 
 /// What a finished run produced.
@@ -116,6 +117,7 @@ fn run(
     let layout = ParamLayout::new(&config);
     let mut pass = TrainPass::new(layout.clone());
     let mut optimizer = AdamW::new(layout.len(), options.learning_rate, options.weight_decay);
+    let mut plateau = Plateau::new(options.plateau_epochs);
 
     let batch_size = options.batch_size;
     let batches_per_epoch = train_windows.len().div_ceil(batch_size);
@@ -212,7 +214,7 @@ fn run(
         };
         on_event(&TrainEvent::Epoch(record.clone()));
         history.push(record);
-        if !improved && options.halve_lr_on_plateau {
+        if plateau.halves_after(improved) && options.halve_lr_on_plateau {
             optimizer.set_learning_rate(optimizer.learning_rate() / 2.0);
         }
         if out_of_time(options, &started) {
