@@ -15,6 +15,7 @@ use anyhow::Context;
 use clap::Args;
 use midly::num::u4;
 
+use crate::cli::call_file::read_call;
 use crate::cli::model_choice::ModelChoice;
 use crate::cli::numbers;
 
@@ -62,16 +63,11 @@ pub fn run(args: JamArgs) -> anyhow::Result<()> {
     let a = args.a.load()?;
     let b = args.b.load()?;
     let family = a.family();
-    let call = match &args.call {
-        Some(path) => {
-            let (call, report) = Performance::read_file(family, path)?;
-            for line in report.to_string().lines() {
-                eprintln!("warning: {}: {line}", path.display());
-            }
-            Some(call)
-        }
-        None => None,
-    };
+    let call = args
+        .call
+        .as_deref()
+        .map(|path| read_call(family, path))
+        .transpose()?;
     // Answers take the call's tempo, meter, velocity and register.
     let template = call
         .clone()

@@ -1,6 +1,7 @@
 //! The `antiphon` tool's subcommands, one file each, and what they share.
 
 pub mod answers;
+pub mod call_file;
 pub mod data;
 pub mod error_line;
 pub mod eval;

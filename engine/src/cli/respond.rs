@@ -16,6 +16,7 @@ use anyhow::Context;
 use clap::Args;
 use midly::num::u4;
 
+use crate::cli::call_file::read_call;
 use crate::cli::model_choice::ModelChoice;
 use crate::cli::numbers;
 use crate::cli::roll::roll;
@@ -86,10 +87,7 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
             args.model
         );
     }
-    let (call, report) = Performance::read_file(family, &args.call)?;
-    for line in report.to_string().lines() {
-        eprintln!("warning: {}: {line}", args.call.display());
-    }
+    let call = read_call(family, &args.call)?;
     let steps_per_bar = call.steps_per_bar() as usize;
     // The response starts on the bar line after the call.
     let primer = whole_bars(call.ids(), steps_per_bar);
