@@ -3,9 +3,10 @@
 //! what it sends, stamped with JACK transport frames.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use jack::{
     AsyncClient, Client, ClientOptions, Control, MidiIn, MidiOut, ProcessScope, RawMidi,
@@ -13,15 +14,26 @@ use jack::{
 };
 use parking_lot::Mutex;
 
+use crate::running::{Running, wait_for_within};
+
 /// The JACK server's sample rate.
 pub const RATE: u32 = 48_000;
-/// Frames per JACK period.
-const PERIOD: u32 = 256;
+/// Frames per JACK period: 21 ms, so that without realtime scheduling a client woken late on a
+/// busy two-core machine still finishes its period (at 256 frames CI lost a period's messages).
+const PERIOD: u32 = 1024;
 /// How long the server and the standalone may take to come up.
 const STARTUP: Duration = Duration::from_secs(20);
 /// How long the standalone is given to load its model after its ports appear, before the
 /// transport rolls: notes played while the model loads pass through unheard.
 const SETTLE: Duration = Duration::from_secs(5);
+
+/// What the recorder heard, and how many periods JACK's graph missed while the transport rolled
+/// (an xrun: a client did not finish its period in time, so messages of that period may be lost).
+#[derive(Debug, Clone)]
+pub struct Recording {
+    pub messages: Vec<FramedMidi>,
+    pub xruns: usize,
+}
 
 /// A MIDI message at a transport frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,31 +44,15 @@ pub struct FramedMidi {
     pub bytes: [u8; 3],
 }
 
-/// A process stopped when dropped: asked to terminate (so that `jackd` unregisters its server
-/// from JACK's shared-memory registry, which holds only a few), killed if it lingers.
-pub(crate) struct Running(pub(crate) Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.0.id().to_string()])
-            .status();
-        let exited = wait_for_within(Duration::from_secs(5), || self.0.try_wait().ok().flatten());
-        if exited.is_none() {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-}
-
 /// `jackd` on a server name of its own, the standalone Antiphon on it, and this test's two
 /// clients: one plays into Antiphon, the other records it (one client doing both would make a
 /// cycle in JACK's graph, which JACK breaks with a period of delay).
 pub struct JackSession {
     // Dropped in this order: the clients, the standalone, then the server.
     player: Option<AsyncClient<(), Player>>,
-    recorder: Option<AsyncClient<(), Recorder>>,
+    recorder: Option<AsyncClient<XrunCounter, Recorder>>,
     recorded: Arc<Mutex<Vec<FramedMidi>>>,
+    xruns: Arc<AtomicUsize>,
     _standalone: Running,
     _server: Running,
 }
@@ -115,12 +111,18 @@ impl JackSession {
                 .expect("a MIDI in port"),
             recorded: recorded.clone(),
         };
+        let xruns = Arc::new(AtomicUsize::new(0));
         player.transport().locate(0).expect("the transport moves");
         let player = player
             .activate_async((), player_handler)
             .expect("the player runs");
         let recorder = recorder
-            .activate_async((), recorder_handler)
+            .activate_async(
+                XrunCounter {
+                    xruns: xruns.clone(),
+                },
+                recorder_handler,
+            )
             .expect("the recorder runs");
         let ours = player.as_client();
         ours.connect_ports_by_name("antiphon-call:out", "antiphon:midi_input")
@@ -133,13 +135,14 @@ impl JackSession {
             player: Some(player),
             recorder: Some(recorder),
             recorded,
+            xruns,
             _standalone: standalone,
             _server: server,
         }
     }
 
     /// Waits until the transport has passed `frame`, then returns everything recorded.
-    pub fn record_until(&mut self, frame: u64) -> Vec<FramedMidi> {
+    pub fn record_until(&mut self, frame: u64) -> Recording {
         let player = self.player.as_ref().expect("running");
         let rolled = wait_for_within(
             Duration::from_secs_f64(frame as f64 / f64::from(RATE) + 20.0),
@@ -155,7 +158,10 @@ impl JackSession {
         if let Some(recorder) = self.recorder.take() {
             let _ = recorder.deactivate();
         }
-        self.recorded.lock().clone()
+        Recording {
+            messages: self.recorded.lock().clone(),
+            xruns: self.xruns.load(Ordering::Relaxed),
+        }
     }
 }
 
@@ -163,6 +169,20 @@ impl JackSession {
 fn rolling_frame(client: &Client) -> Option<u64> {
     let transport = client.transport().query().ok()?;
     (transport.state == TransportState::Rolling).then(|| u64::from(transport.pos.frame()))
+}
+
+/// Counts the xruns JACK reports while the transport rolls.
+struct XrunCounter {
+    xruns: Arc<AtomicUsize>,
+}
+
+impl jack::NotificationHandler for XrunCounter {
+    fn xrun(&mut self, client: &Client) -> Control {
+        if rolling_frame(client).is_some() {
+            self.xruns.fetch_add(1, Ordering::Relaxed);
+        }
+        Control::Continue
+    }
 }
 
 /// Plays the call's messages in the periods whose transport frames hold them.
@@ -215,17 +235,4 @@ impl jack::ProcessHandler for Recorder {
 /// `probe` polled until it gives a value, for at most [`STARTUP`].
 fn wait_for<T>(probe: impl FnMut() -> Option<T>) -> Option<T> {
     wait_for_within(STARTUP, probe)
-}
-
-fn wait_for_within<T>(limit: Duration, mut probe: impl FnMut() -> Option<T>) -> Option<T> {
-    let started = Instant::now();
-    loop {
-        if let Some(value) = probe() {
-            return Some(value);
-        }
-        if started.elapsed() > limit {
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }

@@ -11,6 +11,7 @@ pub mod fuzz;
 pub mod host;
 pub mod jack_session;
 pub mod phrases;
+mod running;
 pub mod scenario;
 pub mod screen;
 pub mod song;

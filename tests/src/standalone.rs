@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::bundle::workspace_root;
-use crate::jack_session::Running;
+use crate::running::Running;
 
 /// The standalone built by `cargo xtask bundle antiphon-plugin --features standalone`, built
 /// (incrementally) first.

@@ -4,7 +4,9 @@
 //! and records its MIDI output against the JACK transport.
 
 use antiphon_host_tests::answers::{answer_notes, assert_answer_in_bars};
-use antiphon_host_tests::jack_session::{FramedMidi, JackSession, RATE};
+use std::path::Path;
+
+use antiphon_host_tests::jack_session::{FramedMidi, JackSession, RATE, Recording};
 use antiphon_host_tests::phrases::{ROCK_BEAT, play_bars};
 use antiphon_host_tests::standalone::{saved_state, standalone_binary};
 use antiphon_host_tests::{Input, Output, TimedOutput, Timeline, paired_notes};
@@ -14,6 +16,8 @@ const CALL_CHANNEL: u8 = 0;
 /// The answer's channel: Out Channel 11, from the state file.
 const ANSWER_CHANNEL: u8 = 10;
 const TEMPO_BPM: f64 = 180.0;
+/// Takes played at most when JACK reports xruns.
+const TAKES: u32 = 3;
 
 #[test]
 fn a_real_call_through_jack_is_answered_on_the_bar_line_of_the_jack_transport() {
@@ -56,25 +60,25 @@ fn a_real_call_through_jack_is_answered_on_the_bar_line_of_the_jack_transport() 
         .collect();
     // JACK takes a period's messages in time order; at one frame a release before a strike.
     call.sort_by_key(|m| (m.frame, m.bytes[0] & 0xf0 == 0x90));
-    let server = format!("antiphon-test-{}", std::process::id());
-    let mut session = JackSession::start(
-        &server,
-        &standalone,
-        &[
-            "--tempo",
-            "180",
-            "--timesig-num",
-            "4",
-            "--timesig-denom",
-            "4",
-            "--state",
-            state_file.to_str().unwrap(),
-        ],
-        call.clone(),
-    );
     let end = timeline.sample_of_bar(5).expect("bar 5 is played");
-    let recorded = session.record_until(end + 4_000);
-    drop(session);
+    // An xrun (a client late for its period on a busy machine) can lose that period's messages:
+    // such a take says nothing about Antiphon, so it is played again (the last take counts).
+    let mut take = 1;
+    let recording = loop {
+        let recording = play_through_jack(&standalone, &state_file, &call, end + 4_000);
+        eprintln!(
+            "take {take}: {} xruns while the transport rolled",
+            recording.xruns
+        );
+        if recording.xruns == 0 || take == TAKES {
+            break recording;
+        }
+        take += 1;
+    };
+    let Recording {
+        messages: recorded,
+        xruns,
+    } = recording;
     let _ = std::fs::remove_file(&state_file);
 
     let outputs: Vec<TimedOutput> = recorded
@@ -97,7 +101,8 @@ fn a_real_call_through_jack_is_answered_on_the_bar_line_of_the_jack_transport() 
             })
         })
         .collect();
-    let pairs = paired_notes(&outputs).unwrap_or_else(|e| panic!("{e}"));
+    let pairs =
+        paired_notes(&outputs).unwrap_or_else(|e| panic!("{e} ({xruns} xruns in take {take})"));
     // Passthrough (on by default): the player's notes come back at the frames they were played.
     let echoed: Vec<u64> = pairs
         .iter()
@@ -116,4 +121,31 @@ fn a_real_call_through_jack_is_answered_on_the_bar_line_of_the_jack_transport() 
         .filter(|o| o.note_on().or(o.note_off()).map(|(c, _)| c) == Some(ANSWER_CHANNEL))
         .collect();
     assert_answer_in_bars(&answer_notes(&answer, ANSWER_CHANNEL), &timeline, 3, 2);
+}
+
+/// One JACK session: `jackd`, the standalone with `state_file`, and `call` played from frame 0,
+/// recorded until the transport passes `until`.
+fn play_through_jack(
+    standalone: &Path,
+    state_file: &Path,
+    call: &[FramedMidi],
+    until: u64,
+) -> Recording {
+    let server = format!("antiphon-test-{}", std::process::id());
+    let mut session = JackSession::start(
+        &server,
+        standalone,
+        &[
+            "--tempo",
+            "180",
+            "--timesig-num",
+            "4",
+            "--timesig-denom",
+            "4",
+            "--state",
+            state_file.to_str().unwrap(),
+        ],
+        call.to_vec(),
+    );
+    session.record_until(until)
 }
