@@ -8,10 +8,10 @@ use crate::encoding::drums::{DrumClass, DrumEvent, NUM_CLASSES};
 /// 16th-note steps per quarter note.
 pub const STEPS_PER_QUARTER: u32 = 4;
 
-/// One struck drum on a step, as played.
+/// One struck voice on a step (a drum class, a melody's note), as played.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct DrumHit {
-    /// The loudest velocity among the notes of this class quantized onto the step.
+pub struct Hit {
+    /// Its velocity (of a drum class, the loudest of its notes quantized onto the step).
     pub velocity: u7,
     /// How far the hit was played from the step's grid line, in steps (`-0.5..0.5`; negative is
     /// early).
@@ -22,7 +22,7 @@ pub struct DrumHit {
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct DrumStep {
     /// The hit of each class, indexed by [`DrumClass::index`].
-    pub hits: [Option<DrumHit>; NUM_CLASSES],
+    pub hits: [Option<Hit>; NUM_CLASSES],
 }
 
 impl DrumStep {
@@ -38,7 +38,7 @@ impl DrumStep {
     pub fn from_event(event: DrumEvent, velocity: u7) -> DrumStep {
         let mut step = DrumStep::default();
         for class in event.classes() {
-            step.hits[class.index()] = Some(DrumHit {
+            step.hits[class.index()] = Some(Hit {
                 velocity,
                 offset_steps: 0.0,
             });
@@ -47,7 +47,7 @@ impl DrumStep {
     }
 
     /// Records a hit, keeping the louder one when the class is already struck on this step.
-    pub fn strike(&mut self, class: DrumClass, hit: DrumHit) {
+    pub fn strike(&mut self, class: DrumClass, hit: Hit) {
         let slot = &mut self.hits[class.index()];
         match slot {
             Some(existing) if existing.velocity >= hit.velocity => {}
@@ -119,11 +119,11 @@ mod tests {
     fn step_event_follows_its_hits() {
         let mut step = DrumStep::default();
         assert!(step.event().is_rest());
-        let soft = DrumHit {
+        let soft = Hit {
             velocity: u7::new(30),
             offset_steps: -0.1,
         };
-        let loud = DrumHit {
+        let loud = Hit {
             velocity: u7::new(100),
             offset_steps: 0.2,
         };
@@ -141,14 +141,14 @@ mod tests {
         let mut late = DrumStep::default();
         late.strike(
             DrumClass::Snare,
-            DrumHit {
+            Hit {
                 velocity: u7::new(90),
                 offset_steps: 0.25,
             },
         );
         late.strike(
             DrumClass::Kick,
-            DrumHit {
+            Hit {
                 velocity: u7::new(40),
                 offset_steps: -0.5,
             },

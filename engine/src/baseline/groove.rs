@@ -144,7 +144,7 @@ mod tests {
 
     use super::*;
     use crate::encoding::drums::DrumClass;
-    use crate::sequence::{DrumHit, DrumStep};
+    use crate::sequence::{DrumStep, Hit};
 
     /// Two bars of four steps: kicks on step 0 (velocity `loud`, late by `late`) and step 2
     /// (velocity 40, on the grid).
@@ -153,14 +153,14 @@ mod tests {
         for bar in 0..2 {
             steps[bar * 4].strike(
                 DrumClass::Kick,
-                DrumHit {
+                Hit {
                     velocity: u7::new(loud),
                     offset_steps: late,
                 },
             );
             steps[bar * 4 + 2].strike(
                 DrumClass::Kick,
-                DrumHit {
+                Hit {
                     velocity: u7::new(40),
                     offset_steps: 0.0,
                 },
@@ -199,7 +199,7 @@ mod tests {
         for (step, class) in [(1, DrumClass::Kick), (3, DrumClass::Snare)] {
             other.steps[step].strike(
                 class,
-                DrumHit {
+                Hit {
                     velocity: u7::new(70),
                     offset_steps: 0.0,
                 },

@@ -9,6 +9,7 @@ use midly::num::{u4, u7};
 use rtrb::{Consumer, Producer, RingBuffer};
 
 use crate::encoding::EventId;
+use crate::live::feel::StepFeel;
 use crate::live::voicing::Voicing;
 use crate::phrase::WindowId;
 use crate::phrase::{StepSpan, TurnState};
@@ -16,11 +17,12 @@ use crate::phrase::{StepSpan, TurnState};
 /// Events the audio thread reports.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PlayEvent {
-    /// What the model heard on `step` of the call (sent when the step closes), and how the call
-    /// is voiced (a melody's register).
+    /// What the model heard on `step` of the call (sent when the step closes), how the player
+    /// played it, and how the call is voiced (a melody's register).
     Heard {
         step: i64,
         event: EventId,
+        feel: StepFeel,
         voicing: Voicing,
     },
     /// The player struck a key that quantized onto `step` (the editor tells which keys were not

@@ -87,6 +87,15 @@ impl BlockGrid {
         step
     }
 
+    /// How far a note played at `offset_samples` lies from the grid line of `step`, the step it
+    /// quantizes onto: in steps, `-0.5..=0.5`, negative when early.
+    pub fn steps_from_line(&self, offset_samples: u32, step: i64) -> f32 {
+        let samples_per_step = self.samples_per_quarter / f64::from(STEPS_PER_QUARTER);
+        let early_or_late =
+            (f64::from(offset_samples) - self.samples_until(step)) / samples_per_step;
+        early_or_late.clamp(-0.5, 0.5) as f32
+    }
+
     /// Samples from the block's first sample to the grid line of `step` (negative when past).
     pub fn samples_until(&self, step: i64) -> f64 {
         (step as f64 / f64::from(STEPS_PER_QUARTER) - self.pos_ppq) * self.samples_per_quarter
@@ -168,6 +177,28 @@ mod tests {
         // Played a little before the song start: still step 0 of a negative-position block.
         let early = grid(-0.01, 120.0, 1_000);
         assert_eq!(early.step_of(0), 0);
+    }
+
+    #[test]
+    fn a_note_keeps_how_far_from_its_step_it_was_played() {
+        // 6 000 samples a step at 120 BPM, from song position 0.
+        let g = grid(0.0, 120.0, 48_000);
+        for (offset, step, steps_from_line) in [
+            (0, 0, 0.0),
+            (1_500, 0, 0.25),
+            (2_999, 0, 2_999.0 / 6_000.0),
+            (3_000, 1, -0.5),
+            (4_500, 1, -0.25),
+            (6_600, 1, 0.1),
+        ] {
+            assert_eq!(g.step_of(offset), step);
+            let got = g.steps_from_line(offset, step);
+            assert!((got - steps_from_line).abs() < 1e-6, "{offset}: {got}");
+        }
+        // A block starting a third of the way into step 2.
+        let late = grid(0.5 + 1.0 / 12.0, 120.0, 4_096);
+        assert_eq!(late.step_of(0), 2);
+        assert!((late.steps_from_line(0, 2) - 1.0 / 3.0).abs() < 1e-6);
     }
 
     #[test]

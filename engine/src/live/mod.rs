@@ -7,6 +7,7 @@
 //! [`shelf`]. Between them: [`messages`]. To the editor: [`feed`] and [`monitor`].
 
 pub mod feed;
+pub mod feel;
 pub mod grid;
 pub mod io;
 pub mod lead;

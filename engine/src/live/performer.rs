@@ -20,13 +20,14 @@ use crate::live::lead::{deadline, lead_steps};
 use crate::live::messages::{FromWorker, Generation, ToWorker};
 use crate::live::monitor::Monitor;
 use crate::live::output::BlockOutput;
-use crate::live::quantize::Quantizer;
+use crate::live::quantize::{HeardStep, Quantizer};
 use crate::live::render::{Sounding, render};
 use crate::live::schedule::{Cue, Schedule};
 use crate::live::shelf::ModelShelf;
 use crate::live::voices::Voices;
 use crate::live::worker::{self, WorkerHandle, WorkerStart, WorkerStats};
 use crate::phrase::{Action, Actions, Heard, Meter, PhraseRules, TurnState, Turns};
+use crate::sequence::Hit;
 use crate::transport::{Position, Transport};
 
 /// Ring capacity audio → model thread: a call step per 16th, plus a few control messages.
@@ -429,12 +430,13 @@ impl Performer {
         let Model::Ready(quantizer) = &mut self.model else {
             return;
         };
-        let event = quantizer.close(step);
+        let HeardStep { event, feel } = quantizer.close(step);
         let voicing = quantizer.voicing();
         if !event.is_quiet() {
             self.feed.send(PlayEvent::Heard {
                 step,
                 event,
+                feel,
                 voicing,
             });
         }
@@ -515,8 +517,11 @@ impl Performer {
             ) if settings.trigger != Some(Trigger::Note(key)) => {
                 let step = grid.step_of(input.offset);
                 self.feed.send(PlayEvent::Struck { step, channel, key });
-                let velocity = u7::new((velocity * 127.0).round().clamp(1.0, 127.0) as u8);
-                quantizer.press(step, key, velocity);
+                let hit = Hit {
+                    velocity: u7::new((velocity * 127.0).round().clamp(1.0, 127.0) as u8),
+                    offset_steps: grid.steps_from_line(input.offset, step),
+                };
+                quantizer.press(step, key, hit);
                 let actions = self.turns.note(step);
                 self.act(actions, input.offset, settings);
             }
@@ -667,7 +672,7 @@ mod tests {
         let (outputs, feed, _) = perform_in(
             TimeSignature::FOUR_FOUR,
             block,
-            hits,
+            &kicks(hits),
             total,
             stop_at,
             settings,
@@ -676,12 +681,31 @@ mod tests {
         (outputs, feed)
     }
 
-    /// [`perform_watched`] in any time signature; also returns what the model thread counted
-    /// (its thread joined, so the numbers are final).
+    /// A drum key struck at a sample, released 100 samples later.
+    #[derive(Debug, Clone, Copy)]
+    struct Strike {
+        at: u64,
+        key: u8,
+        velocity: f32,
+    }
+
+    /// Kicks at full velocity at `hits`.
+    fn kicks(hits: &[u64]) -> Vec<Strike> {
+        hits.iter()
+            .map(|&at| Strike {
+                at,
+                key: 36,
+                velocity: 1.0,
+            })
+            .collect()
+    }
+
+    /// [`perform_watched`] in any time signature, of any strikes; also returns what the model
+    /// thread counted (its thread joined, so the numbers are final).
     fn perform_in(
         time_signature: TimeSignature,
         block: u32,
-        hits: &[u64],
+        strikes: &[Strike],
         total: u64,
         stop_at: Option<u64>,
         settings: Settings,
@@ -704,23 +728,18 @@ mod tests {
         while start < total {
             let len = u64::from(block).min(total - start);
             inputs.clear();
-            for &hit in hits {
+            for strike in strikes {
+                let (channel, key) = (u4::new(9), u7::new(strike.key));
                 for (at, kind) in [
                     (
-                        hit,
+                        strike.at,
                         InputKind::NoteOn {
-                            channel: u4::new(9),
-                            key: u7::new(36),
-                            velocity: 1.0,
+                            channel,
+                            key,
+                            velocity: strike.velocity,
                         },
                     ),
-                    (
-                        hit + 100,
-                        InputKind::NoteOff {
-                            channel: u4::new(9),
-                            key: u7::new(36),
-                        },
-                    ),
+                    (strike.at + 100, InputKind::NoteOff { channel, key }),
                 ] {
                     if (start..start + len).contains(&at) {
                         inputs.push(Input {
@@ -877,6 +896,83 @@ mod tests {
     }
 
     #[test]
+    fn the_call_keeps_how_each_hit_was_played() {
+        use crate::encoding::drums::NUM_CLASSES;
+        use crate::live::feed::PlayEvent;
+        use crate::live::feel::StepFeel;
+
+        // (step, samples from its grid line, key, velocity): a kick on the line, a snare a
+        // quarter step early, a soft hat a tenth late, a tom and a crash at one step.
+        let played = [
+            (0, 0, 36, 1.0),
+            (4, -1_500, 38, 0.5),
+            (6, 600, 42, 0.3),
+            (8, 2_999, 45, 0.8),
+            (8, -2_000, 49, 0.6),
+        ];
+        let strikes: Vec<Strike> = played
+            .iter()
+            .map(|&(step, early_or_late, key, velocity)| Strike {
+                at: (step * STEP).checked_add_signed(early_or_late).unwrap(),
+                key,
+                velocity,
+            })
+            .collect();
+        let heard_at = |block| {
+            let (_, mut feed, _) = perform_in(
+                TimeSignature::FOUR_FOUR,
+                block,
+                &strikes,
+                3 * BAR,
+                None,
+                settings(),
+                true,
+            );
+            let mut heard = Vec::new();
+            while let Ok(event) = feed.play.pop() {
+                if let PlayEvent::Heard { step, feel, .. } = event {
+                    heard.push((step, feel));
+                }
+            }
+            heard
+        };
+        let heard = heard_at(512);
+        assert_eq!(heard, heard_at(1), "block size 1");
+        let hits: Vec<(i64, usize, u8, f32)> = heard
+            .iter()
+            .flat_map(|&(step, feel)| {
+                let StepFeel::Drums(drums) = feel else {
+                    panic!("drums are heard as drums: {feel:?}");
+                };
+                (0..NUM_CLASSES)
+                    .filter_map(move |class| drums.hits[class].map(|hit| (step, class, hit)))
+                    .map(|(step, class, hit)| {
+                        (step, class, hit.velocity.as_int(), hit.offset_steps)
+                    })
+            })
+            .collect();
+        let mut expected: Vec<(i64, usize, u8, f32)> = played
+            .iter()
+            .map(|&(step, early_or_late, key, velocity)| {
+                let class = DrumClass::from_pitch(u7::new(key)).unwrap().index();
+                let velocity = (velocity * 127.0_f32).round() as u8;
+                (
+                    step as i64,
+                    class,
+                    velocity,
+                    early_or_late as f32 / STEP as f32,
+                )
+            })
+            .collect();
+        expected.sort_by_key(|&(step, class, ..)| (step, class));
+        assert_eq!(hits.len(), expected.len(), "{hits:?}");
+        for (got, want) in hits.iter().zip(&expected) {
+            assert_eq!((got.0, got.1, got.2), (want.0, want.1, want.2));
+            assert!((got.3 - want.3).abs() < 1e-4, "{got:?} {want:?}");
+        }
+    }
+
+    #[test]
     fn an_editor_opened_mid_phrase_is_told_the_turn_state_at_once() {
         use crate::live::feed::PlayEvent;
         use crate::phrase::TurnState;
@@ -953,7 +1049,7 @@ mod tests {
             let (outputs, _, stats) = perform_in(
                 time_signature,
                 512,
-                &hits,
+                &kicks(&hits),
                 6 * bar,
                 None,
                 Settings {
@@ -1082,7 +1178,7 @@ mod tests {
         let (outputs, _, stats) = perform_in(
             TimeSignature::FOUR_FOUR,
             512,
-            &hits,
+            &kicks(&hits),
             6 * BAR,
             None,
             settings,

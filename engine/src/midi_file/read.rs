@@ -8,7 +8,7 @@ use super::MidiFileError;
 use super::kit_check::KitCheck;
 use super::timeline::read_timeline;
 use crate::encoding::drums::DrumClass;
-use crate::sequence::{DrumHit, DrumSequence, DrumStep};
+use crate::sequence::{DrumSequence, DrumStep, Hit};
 
 /// The longest sequence read, in steps (about 65,000 bars of 4/4). A damaged file whose ticks
 /// run on for hours would otherwise ask for gigabytes of steps.
@@ -30,7 +30,7 @@ pub struct DrumRead {
 ///   General MIDI drum channel); pitches map through [`DrumClass::from_pitch`] and the others
 ///   are left out. [`DrumRead::kit`] counts the notes that are not drum-kit notes.
 /// - Each hit lands on the nearest 16th step from tick 0 (assumed to lie on a bar line), with
-///   its distance from that step kept as [`DrumHit::offset_steps`]; of two hits of one class on
+///   its distance from that step kept as [`Hit::offset_steps`]; of two hits of one class on
 ///   one step the louder is kept.
 /// - Metrical files map ticks to quarter notes directly, whatever their tempo changes; SMPTE
 ///   files are mapped through their tempo map (see `TickClock`).
@@ -55,7 +55,7 @@ pub fn read_drums(bytes: &[u8]) -> Result<DrumRead, MidiFileError> {
         };
         let position_steps = timeline.steps_at(message.tick);
         let step = position_steps.round();
-        let hit = DrumHit {
+        let hit = Hit {
             velocity: vel,
             offset_steps: (position_steps - step) as f32,
         };

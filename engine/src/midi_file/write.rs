@@ -71,7 +71,7 @@ mod tests {
     use crate::encoding::drums::{DrumClass, DrumEvent};
     use crate::midi_file::read::tests::fixture;
     use crate::midi_file::{read_drums, read_drums_file};
-    use crate::sequence::{DrumHit, DrumStep};
+    use crate::sequence::{DrumStep, Hit};
 
     const FIXTURES: [&str; 4] = [
         "drummer1-session1-133_funk-fast_125_fill_4-4.mid",
@@ -109,7 +109,7 @@ mod tests {
     #[test]
     fn written_file_uses_output_pitches_channel_and_meta() {
         let mut first = DrumStep::default();
-        let hit = |velocity, offset_steps| DrumHit {
+        let hit = |velocity, offset_steps| Hit {
             velocity: u7::new(velocity),
             offset_steps,
         };

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use antiphon_engine::encoding::Family;
 use antiphon_engine::encoding::drums::DrumEvent;
 use antiphon_engine::encoding::melody::MelodyEvent;
+use antiphon_engine::live::feel::StepFeel;
 use antiphon_engine::melody_sequence::{MelodySequence, MelodyStep};
 use antiphon_engine::midi_file::{write_drums, write_melody};
 use antiphon_engine::midly::num::{u4, u7};
@@ -31,7 +32,8 @@ pub fn call_channel(family: Family) -> u4 {
 }
 
 /// `take` as a Standard MIDI File starting on its span's first step (a bar line), as long as
-/// the span, every note at `velocity` on `channel`.
+/// the span, on `channel`: each step as the player played it (a call's velocities, and a drum
+/// call's timing), a step played on the grid at `velocity`.
 pub fn midi_bytes(
     take: &Take,
     steps_per_bar: u32,
@@ -51,8 +53,8 @@ pub fn midi_bytes(
     }
 }
 
-/// `take` (of drums) as a drum sequence from its span's first step, every struck class at
-/// `velocity`.
+/// `take` (of drums) as a drum sequence from its span's first step: each step's hits as played,
+/// or on the grid at `velocity`.
 pub fn drum_sequence(
     take: &Take,
     steps_per_bar: u32,
@@ -62,8 +64,13 @@ pub fn drum_sequence(
     let mut steps = vec![DrumStep::default(); take.span.len_steps()];
     for &(step, lane_step) in &take.steps {
         if let Some(slot) = slot(&mut steps, take, step) {
-            let event = DrumEvent::from_id(lane_step.event).unwrap_or_default();
-            *slot = DrumStep::from_event(event, velocity);
+            *slot = match lane_step.feel {
+                Some(StepFeel::Drums(played)) => played,
+                _ => {
+                    let event = DrumEvent::from_id(lane_step.event).unwrap_or_default();
+                    DrumStep::from_event(event, velocity)
+                }
+            };
         }
     }
     DrumSequence {
@@ -73,8 +80,9 @@ pub fn drum_sequence(
     }
 }
 
-/// `take` (of a melody) as a melody from its span's first step, every note at `velocity`, in the
-/// register it sounded in: the take's voicing moves the model's pitches, as the renderer did.
+/// `take` (of a melody) as a melody from its span's first step, each note at the velocity it was
+/// played at (on the grid: a melody has no timing of its own), or at `velocity`, in the register
+/// it sounded in: the take's voicing moves the model's pitches, as the renderer did.
 pub fn melody_sequence(
     take: &Take,
     steps_per_bar: u32,
@@ -94,7 +102,11 @@ pub fn melody_sequence(
             let event = MelodyEvent::from_id(lane_step.event)
                 .unwrap_or_default()
                 .transposed(moved);
-            *slot = MelodyStep::new(event, velocity);
+            let played = match lane_step.feel {
+                Some(StepFeel::Melody(Some(hit))) => hit.velocity,
+                _ => velocity,
+            };
+            *slot = MelodyStep::new(event, played);
         }
     }
     MelodySequence {
@@ -160,10 +172,12 @@ pub fn write(folder: &Path, kind: &str, bytes: &[u8]) -> io::Result<PathBuf> {
 mod tests {
     use antiphon_engine::encoding::drums::DrumClass;
     use antiphon_engine::encoding::melody::MelodyEvent;
+    use antiphon_engine::live::feed::{Answered, PlayEvent};
     use antiphon_engine::live::voicing::Voicing;
     use antiphon_engine::midi_file::{read_drums, read_melody};
     use antiphon_engine::midly::{MidiMessage, Smf, TrackEventKind};
-    use antiphon_engine::phrase::StepSpan;
+    use antiphon_engine::phrase::{StepSpan, TurnState};
+    use antiphon_engine::sequence::Hit;
 
     use super::*;
     use crate::editor::session::{LaneStep, Session};
@@ -177,6 +191,7 @@ mod tests {
         let step = |event: DrumEvent| LaneStep {
             event: event.id(),
             voicing: Voicing::default(),
+            feel: None,
         };
         Take {
             span: StepSpan::new(48, 80),
@@ -201,6 +216,75 @@ mod tests {
         assert!(events[1].is_rest());
         let hit = sequence.steps[0].hits[DrumClass::Kick.index()].unwrap();
         assert_eq!(hit.velocity, u7::new(90));
+    }
+
+    #[test]
+    fn a_drum_call_is_written_as_it_was_played() {
+        // Two bars of a real drummer, heard step by step as the performer reports them.
+        let file = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/groove/drummer3-session1-12_rock_120_beat_4-4.mid"
+        );
+        let drummer = read_drums(&std::fs::read(file).unwrap()).unwrap().sequence;
+        let call = StepSpan::new(0, 32);
+        let mut session = Session::new();
+        session.play_event(PlayEvent::Turn(TurnState::Listening { start: 0 }));
+        for (step, played) in (0..).zip(&drummer.steps[..32]) {
+            if !played.event().is_rest() {
+                session.play_event(PlayEvent::Heard {
+                    step,
+                    event: played.event().id(),
+                    feel: StepFeel::Drums(*played),
+                    voicing: Voicing::default(),
+                });
+            }
+        }
+        session.play_event(PlayEvent::Turn(TurnState::Idle));
+        session.answered(Answered {
+            id: 1,
+            call: Some(call),
+            call_log_likelihood: -40.0,
+            response: StepSpan::new(32, 64),
+            log_likelihood: -40.0,
+        });
+        let take = session.last_call().unwrap();
+        let bytes = midi_bytes(&take, 16, 120.0, u7::new(64), DRUM_CHANNEL);
+
+        let written = read_drums(&bytes).unwrap().sequence;
+        let hits = |steps: &[DrumStep]| -> Vec<(usize, usize, Hit)> {
+            (0..steps.len())
+                .flat_map(|step| {
+                    let hits = steps[step].hits;
+                    (0..hits.len()).filter_map(move |class| Some((step, class, hits[class]?)))
+                })
+                .collect()
+        };
+        let (played, written) = (hits(&drummer.steps[..32]), hits(&written.steps[..32]));
+        assert!(played.len() > 20, "a real call: {}", played.len());
+        assert_eq!(played.len(), written.len());
+        let mut velocities = std::collections::BTreeSet::new();
+        for (&(step, class, hit), &(written_step, written_class, written_hit)) in
+            played.iter().zip(&written)
+        {
+            assert_eq!((written_step, written_class), (step, class));
+            assert_eq!(written_hit.velocity, hit.velocity, "step {step}");
+            // Within the file's resolution (480 ticks a quarter: 1/120 of a step).
+            let off = (written_hit.offset_steps - hit.offset_steps).abs();
+            assert!(
+                off <= 0.5 / 120.0 + 1e-6,
+                "step {step}: {written_hit:?} {hit:?}"
+            );
+            velocities.insert(hit.velocity.as_int());
+        }
+        assert!(
+            velocities.len() > 5,
+            "as played, not at one velocity: {velocities:?}"
+        );
+        assert!(
+            played
+                .iter()
+                .any(|(_, _, hit)| hit.offset_steps.abs() > 0.05)
+        );
     }
 
     #[test]
@@ -289,6 +373,7 @@ mod tests {
                 transpose_semitones,
                 ..VOICING
             },
+            feel: None,
         };
         let take = Take {
             span: StepSpan::new(0, 16),

@@ -55,7 +55,8 @@ impl ExportPanel {
         }
         let call = session.last_call();
         if let Some(take) = button(ui, "Export last call", theme::CALL, call) {
-            // As loud as it was played (its mean velocity), drums on the drum channel.
+            // As it was played (each hit's velocity, and a drum's timing), drums on the drum
+            // channel.
             let velocity = take.voicing().velocity;
             let channel = export::call_channel(take.family);
             self.write(&take, clock, "call", velocity, channel);

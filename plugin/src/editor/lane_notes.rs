@@ -103,6 +103,7 @@ mod tests {
                 transpose_semitones,
                 ..Voicing::default()
             },
+            feel: None,
         }
     }
 
@@ -159,6 +160,7 @@ mod tests {
             LaneStep {
                 event: kick_and_hat.id(),
                 voicing: Voicing::default(),
+                feel: None,
             },
         )];
         let notes = notes(Family::Drums, steps, 0..16);

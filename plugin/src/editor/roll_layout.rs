@@ -120,13 +120,11 @@ impl<'a> LaneLayout<'a> {
 #[cfg(test)]
 mod tests {
     use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
-    use antiphon_engine::live::feed::PlayEvent;
-    use antiphon_engine::live::voicing::Voicing;
     use antiphon_engine::midly::num::u7;
 
     use super::*;
     use crate::editor::lane_notes::NoteKey;
-    use crate::editor::test_feed::melodic_call_and_answer;
+    use crate::editor::test_feed::{heard_drums, melodic_call_and_answer};
 
     /// Two bars of 16 steps across 640 points (20 points a step), 104 points of rows.
     fn rows_rect() -> Rect {
@@ -213,11 +211,7 @@ mod tests {
     #[test]
     fn drum_hits_keep_their_named_rows() {
         let mut session = Session::new();
-        session.play_event(PlayEvent::Heard {
-            step: 4,
-            event: DrumEvent::REST.with(DrumClass::Snare).id(),
-            voicing: Voicing::default(),
-        });
+        heard_drums(&mut session, 4, DrumEvent::REST.with(DrumClass::Snare));
         let content = RollContent::of(&session, &view());
         assert_eq!(content.rows, RollRows::Drums);
         let rect = Rect::from_min_max(pos2(100.0, 50.0), pos2(740.0, 158.0));

@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::live::feed::{Answered, FeedReceiver, PlayEvent};
+use antiphon_engine::live::feel::StepFeel;
 use antiphon_engine::live::voicing::Voicing;
 use antiphon_engine::midly::num::{u4, u7};
 use antiphon_engine::phrase::{StepSpan, TurnState};
@@ -31,12 +32,14 @@ pub enum Lane {
 
 /// One step of a lane as the performer reported it: the model's event, and how it was voiced
 /// (a melody's register and the loudness it was played at).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LaneStep {
     /// The event, in the vocabulary of the session's family.
     pub event: EventId,
     /// The call's or the response window's voicing.
     pub voicing: Voicing,
+    /// How the player played it (a call's step); `None` for a step played on the grid.
+    pub feel: Option<StepFeel>,
 }
 
 /// The model's numbers for one answer.
@@ -181,9 +184,16 @@ impl Session {
             PlayEvent::Heard {
                 step,
                 event,
+                feel,
                 voicing,
             } => {
-                self.heard.insert(step, LaneStep { event, voicing });
+                let feel = Some(feel);
+                let heard = LaneStep {
+                    event,
+                    voicing,
+                    feel,
+                };
+                self.heard.insert(step, heard);
                 self.saw_step(step);
             }
             PlayEvent::Struck { step, channel, key } => {
@@ -199,7 +209,14 @@ impl Session {
                 if event.is_quiet() {
                     self.played.remove(&step);
                 } else {
-                    self.played.insert(step, LaneStep { event, voicing });
+                    // The model's answer plays on the grid.
+                    let feel = None;
+                    let played = LaneStep {
+                        event,
+                        voicing,
+                        feel,
+                    };
+                    self.played.insert(step, played);
                 }
                 self.late.remove(&step);
                 self.saw_step(step);
@@ -441,10 +458,11 @@ mod tests {
     use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
     use antiphon_engine::encoding::melody::MelodyEvent;
     use antiphon_engine::live::feed::feed;
+    use antiphon_engine::sequence::DrumStep;
 
     use super::*;
     use crate::editor::lane_notes::NoteKey;
-    use crate::editor::test_feed::{heard, melodic_call_and_answer, on, played};
+    use crate::editor::test_feed::{heard, heard_drums, melodic_call_and_answer, on, played};
 
     impl Session {
         /// The drum hits of `lane` inside `steps`.
@@ -484,11 +502,7 @@ mod tests {
     /// What the audio and model threads report for a two-bar call answered in bars 3–4.
     fn call_and_answer(session: &mut Session) {
         for beat in 0..8 {
-            session.play_event(PlayEvent::Heard {
-                step: beat * 4,
-                event: kick().id(),
-                voicing: Voicing::default(),
-            });
+            heard_drums(session, beat * 4, kick());
         }
         session.play_event(PlayEvent::Turn(TurnState::Listening { start: 0 }));
         session.play_event(PlayEvent::Turn(TurnState::Idle));
@@ -518,11 +532,13 @@ mod tests {
         play.send(PlayEvent::Heard {
             step: 0,
             event: kick().id(),
+            feel: StepFeel::Drums(DrumStep::from_event(kick(), u7::new(100))),
             voicing: Voicing::default(),
         });
         play.send(PlayEvent::Heard {
             step: 4,
             event: snare().id(),
+            feel: StepFeel::Drums(DrumStep::from_event(snare(), u7::new(100))),
             voicing: Voicing::default(),
         });
         answers.send(answered(StepSpan::new(0, 16), StepSpan::new(16, 32), -30.0));
@@ -601,11 +617,7 @@ mod tests {
     #[test]
     fn a_response_not_yet_playing_is_not_the_last_response() {
         let mut session = Session::new();
-        session.play_event(PlayEvent::Heard {
-            step: 0,
-            event: kick().id(),
-            voicing: Voicing::default(),
-        });
+        heard_drums(&mut session, 0, kick());
         session.answered(answered(StepSpan::new(0, 16), StepSpan::new(16, 32), -9.0));
         assert_eq!(session.last_response(), None);
         assert_eq!(session.next_response_after(3), Some(StepSpan::new(16, 32)));
@@ -624,11 +636,7 @@ mod tests {
         assert_eq!(session.last_call().unwrap().steps.len(), 8);
         assert_eq!(session.last_response().unwrap().steps.len(), 2);
         // A new call after the jump replaces the kept one.
-        session.play_event(PlayEvent::Heard {
-            step: 4,
-            event: snare().id(),
-            voicing: Voicing::default(),
-        });
+        heard_drums(&mut session, 4, snare());
         session.answered(answered(StepSpan::new(0, 16), StepSpan::new(16, 32), -9.0));
         assert_eq!(drums(&session.last_call().unwrap()), [(4, snare())]);
         assert_eq!(session.answers().len(), 2);
@@ -651,11 +659,7 @@ mod tests {
     fn old_steps_are_forgotten_as_the_song_moves_on() {
         let mut session = Session::new();
         call_and_answer(&mut session);
-        session.play_event(PlayEvent::Heard {
-            step: 80 + KEEP_STEPS,
-            event: kick().id(),
-            voicing: Voicing::default(),
-        });
+        heard_drums(&mut session, 80 + KEEP_STEPS, kick());
         assert_eq!(session.hits_of(Lane::Call, 0..80).len(), 0);
         assert_eq!(session.hits_of(Lane::Response, 0..80).len(), 0);
         assert_eq!(session.calls().count(), 0);

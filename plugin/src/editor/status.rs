@@ -113,6 +113,7 @@ mod tests {
     use antiphon_engine::phrase::{Meter, StepSpan};
 
     use super::*;
+    use crate::editor::test_feed::heard_drums;
 
     fn clock_at(position_steps: f64) -> Clock {
         Clock {
@@ -145,11 +146,7 @@ mod tests {
     #[test]
     fn a_scheduled_answer_gives_the_exact_bars() {
         let mut session = Session::new();
-        session.play_event(PlayEvent::Heard {
-            step: 0,
-            event: DrumEvent::REST.with(DrumClass::Kick).id(),
-            voicing: Default::default(),
-        });
+        heard_drums(&mut session, 0, DrumEvent::REST.with(DrumClass::Kick));
         session.play_event(PlayEvent::Turn(TurnState::Idle));
         session.answered(Answered {
             id: 0,

@@ -2,11 +2,14 @@
 //! session, the roll and the export: events applied to a [`Session`] as the editor drains them.
 
 use antiphon_engine::encoding::Family;
+use antiphon_engine::encoding::drums::DrumEvent;
 use antiphon_engine::encoding::melody::{MelodyEvent, Pitch};
 use antiphon_engine::live::feed::{Answered, PlayEvent};
+use antiphon_engine::live::feel::StepFeel;
 use antiphon_engine::live::voicing::Voicing;
 use antiphon_engine::midly::num::u7;
 use antiphon_engine::phrase::{StepSpan, TurnState};
+use antiphon_engine::sequence::{DrumStep, Hit};
 
 use super::session::Session;
 
@@ -21,12 +24,28 @@ pub fn on(midi: u8) -> MelodyEvent {
     MelodyEvent::NoteOn(Pitch::new(midi).expect("a pitch of the melody range"))
 }
 
-/// The model heard `event` on `step` of the call.
+/// The model heard `event` on `step` of the call, played on the grid at the call's velocity.
 pub fn heard(session: &mut Session, step: i64, event: MelodyEvent) {
+    let note = matches!(event, MelodyEvent::NoteOn(_)).then_some(Hit {
+        velocity: VOICING.velocity,
+        offset_steps: 0.0,
+    });
     session.play_event(PlayEvent::Heard {
         step,
         event: event.id(),
+        feel: StepFeel::Melody(note),
         voicing: VOICING,
+    });
+}
+
+/// The model heard drums `event` on `step` of the call, played on the grid at the default
+/// voicing's velocity.
+pub fn heard_drums(session: &mut Session, step: i64, event: DrumEvent) {
+    session.play_event(PlayEvent::Heard {
+        step,
+        event: event.id(),
+        feel: StepFeel::Drums(DrumStep::from_event(event, Voicing::default().velocity)),
+        voicing: Voicing::default(),
     });
 }
 

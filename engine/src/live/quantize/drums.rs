@@ -2,11 +2,11 @@
 
 use midly::num::u7;
 
-use super::PendingSteps;
-use crate::encoding::EventId;
+use super::{HeardStep, PendingSteps};
 use crate::encoding::drums::DrumClass;
+use crate::live::feel::StepFeel;
 use crate::live::voicing::{MeanVelocity, Voicing};
-use crate::sequence::{DrumHit, DrumStep};
+use crate::sequence::{DrumStep, Hit};
 
 /// The drum hits of the steps not yet closed, and the call's loudness.
 #[derive(Debug, Clone, Default)]
@@ -17,25 +17,22 @@ pub struct DrumQuantizer {
 
 impl DrumQuantizer {
     /// A key pressed onto `step`: a hit of its class, if it has one.
-    pub fn press(&mut self, step: i64, key: u7, velocity: u7) {
+    pub fn press(&mut self, step: i64, key: u7, hit: Hit) {
         if let Some(class) = DrumClass::from_pitch(key) {
-            self.pending.at(step).strike(
-                class,
-                DrumHit {
-                    velocity,
-                    offset_steps: 0.0,
-                },
-            );
+            self.pending.at(step).strike(class, hit);
         }
     }
 
-    /// The classes struck on `step`.
-    pub fn close(&mut self, step: i64) -> EventId {
+    /// The classes struck on `step`, and how.
+    pub fn close(&mut self, step: i64) -> HeardStep {
         let played = self.pending.take(step);
         for hit in played.hits.iter().flatten() {
             self.velocity.add(hit.velocity);
         }
-        played.event().id()
+        HeardStep {
+            event: played.event().id(),
+            feel: StepFeel::Drums(played),
+        }
     }
 
     /// Starts measuring a new call's loudness.
@@ -55,21 +52,43 @@ impl DrumQuantizer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::encoding::EventId;
     use crate::encoding::drums::DrumEvent;
+
+    fn hit(velocity: u8, offset_steps: f32) -> Hit {
+        Hit {
+            velocity: u7::new(velocity),
+            offset_steps,
+        }
+    }
 
     #[test]
     fn hits_on_a_step_make_its_event_and_the_voicing_their_mean_velocity() {
         let mut drums = DrumQuantizer::default();
         drums.start_call();
-        drums.press(4, u7::new(36), u7::new(100));
-        drums.press(4, u7::new(42), u7::new(60));
+        drums.press(4, u7::new(36), hit(100, -0.25));
+        drums.press(4, u7::new(42), hit(60, 0.1));
+        // A softer second hat on the same step: the step keeps the louder one's feel.
+        drums.press(4, u7::new(44), hit(30, 0.4));
         // Not a drum: heard as nothing.
-        drums.press(5, u7::new(100), u7::new(127));
+        drums.press(5, u7::new(100), hit(127, 0.0));
         let kick_hat: DrumEvent = [DrumClass::Kick, DrumClass::ClosedHat]
             .into_iter()
             .collect();
-        assert_eq!(drums.close(4), kick_hat.id());
-        assert_eq!(drums.close(5), EventId::QUIET);
+        let heard = drums.close(4);
+        assert_eq!(heard.event, kick_hat.id());
+        let StepFeel::Drums(played) = heard.feel else {
+            panic!("drums are heard as drums: {heard:?}");
+        };
+        assert_eq!(played.hits[DrumClass::Kick.index()], Some(hit(100, -0.25)));
+        assert_eq!(
+            played.hits[DrumClass::ClosedHat.index()],
+            Some(hit(60, 0.1))
+        );
+        assert_eq!(played.hits.iter().flatten().count(), 2);
+        let quiet = drums.close(5);
+        assert_eq!(quiet.event, EventId::QUIET);
+        assert_eq!(quiet.feel, StepFeel::Drums(DrumStep::default()));
         assert_eq!(drums.voicing().velocity, u7::new(80));
         assert_eq!(drums.voicing().transpose_semitones, 0);
     }

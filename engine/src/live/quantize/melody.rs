@@ -9,15 +9,16 @@
 
 use midly::num::u7;
 
-use super::PendingSteps;
-use crate::encoding::EventId;
+use super::{HeardStep, PendingSteps};
 use crate::encoding::melody::{MAX_PITCH, MIN_PITCH, MelodyEvent, Pitch};
+use crate::live::feel::StepFeel;
 use crate::live::voicing::{MeanVelocity, Voicing};
+use crate::sequence::Hit;
 
-/// The highest note struck on a step, with its velocity.
+/// The highest note struck on a step, and how.
 #[derive(Debug, Clone, Copy, Default)]
 struct Onset {
-    top: Option<(u7, u7)>,
+    top: Option<(u7, Hit)>,
 }
 
 /// The melodic line being heard.
@@ -35,11 +36,11 @@ pub struct MelodyQuantizer {
 
 impl MelodyQuantizer {
     /// A key pressed onto `step`.
-    pub fn press(&mut self, step: i64, key: u7, velocity: u7) {
+    pub fn press(&mut self, step: i64, key: u7, hit: Hit) {
         self.held |= 1 << key.as_int();
         let onset = self.pending.at(step);
         if onset.top.is_none_or(|(top, _)| key > top) {
-            onset.top = Some((key, velocity));
+            onset.top = Some((key, hit));
         }
     }
 
@@ -52,21 +53,28 @@ impl MelodyQuantizer {
         self.held & (1 << key.as_int()) != 0
     }
 
-    /// The event of `step`.
-    pub fn close(&mut self, step: i64) -> EventId {
-        if let Some((key, velocity)) = self.pending.take(step).top {
+    /// The event of `step`, and how its note was played.
+    pub fn close(&mut self, step: i64) -> HeardStep {
+        if let Some((key, hit)) = self.pending.take(step).top {
             let transpose = *self.transpose.get_or_insert_with(|| register_of(key));
             let moved = (i16::from(key.as_int()) - i16::from(transpose)).clamp(0, 127) as u8;
             self.line = Some(key);
-            self.velocity.add(velocity);
-            return MelodyEvent::NoteOn(Pitch::folded(u7::new(moved))).id();
+            self.velocity.add(hit.velocity);
+            return HeardStep {
+                event: MelodyEvent::NoteOn(Pitch::folded(u7::new(moved))).id(),
+                feel: StepFeel::Melody(Some(hit)),
+            };
         }
-        match self.line {
+        let event = match self.line {
             Some(key) if !self.is_held(key) => {
                 self.line = None;
-                MelodyEvent::NoteOff.id()
+                MelodyEvent::NoteOff
             }
-            _ => MelodyEvent::NoEvent.id(),
+            _ => MelodyEvent::NoEvent,
+        };
+        HeardStep {
+            event: event.id(),
+            feel: StepFeel::Melody(None),
         }
     }
 
@@ -107,6 +115,14 @@ fn register_of(key: u7) -> i8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::encoding::EventId;
+
+    fn on_grid(velocity: u8) -> Hit {
+        Hit {
+            velocity: u7::new(velocity),
+            offset_steps: 0.0,
+        }
+    }
 
     fn note_on(pitch: u8) -> EventId {
         MelodyEvent::NoteOn(Pitch::new(pitch).unwrap()).id()
@@ -118,31 +134,48 @@ mod tests {
         melody.start_call();
         // A chord C4–E4–G4 on step 0, released during step 2.
         for key in [60, 64, 67] {
-            melody.press(0, u7::new(key), u7::new(90));
+            melody.press(0, u7::new(key), on_grid(90));
         }
-        assert_eq!(melody.close(0), note_on(67));
+        assert_eq!(melody.close(0).event, note_on(67));
         assert!(melody.sustaining());
-        assert_eq!(melody.close(1), MelodyEvent::NoEvent.id());
+        assert_eq!(melody.close(1).event, MelodyEvent::NoEvent.id());
         for key in [60, 64, 67] {
             melody.release(u7::new(key));
         }
         assert!(!melody.sustaining());
-        assert_eq!(melody.close(2), MelodyEvent::NoteOff.id());
+        assert_eq!(melody.close(2).event, MelodyEvent::NoteOff.id());
         assert_eq!(
-            melody.close(3),
+            melody.close(3).event,
             MelodyEvent::NoEvent.id(),
             "one note-off only"
         );
     }
 
     #[test]
+    fn the_top_note_keeps_its_velocity_and_offset() {
+        let mut melody = MelodyQuantizer::default();
+        let top = Hit {
+            velocity: u7::new(70),
+            offset_steps: 0.3,
+        };
+        melody.press(0, u7::new(67), top);
+        let below = Hit {
+            velocity: u7::new(110),
+            offset_steps: -0.2,
+        };
+        melody.press(0, u7::new(60), below);
+        assert_eq!(melody.close(0).feel, StepFeel::Melody(Some(top)));
+        assert_eq!(melody.close(1).feel, StepFeel::Melody(None));
+    }
+
+    #[test]
     fn a_note_followed_by_another_needs_no_note_off() {
         let mut melody = MelodyQuantizer::default();
-        melody.press(0, u7::new(62), u7::new(80));
+        melody.press(0, u7::new(62), on_grid(80));
         melody.release(u7::new(62));
-        melody.press(1, u7::new(64), u7::new(80));
-        assert_eq!(melody.close(0), note_on(62));
-        assert_eq!(melody.close(1), note_on(64));
+        melody.press(1, u7::new(64), on_grid(80));
+        assert_eq!(melody.close(0).event, note_on(62));
+        assert_eq!(melody.close(1).event, note_on(64));
     }
 
     #[test]
@@ -150,10 +183,10 @@ mod tests {
         let mut melody = MelodyQuantizer::default();
         melody.start_call();
         // A bass line from C2 (36): moved up two octaves; its low A1 (33) folds in too.
-        melody.press(0, u7::new(36), u7::new(100));
-        melody.press(1, u7::new(33), u7::new(50));
-        assert_eq!(melody.close(0), note_on(60));
-        assert_eq!(melody.close(1), note_on(57));
+        melody.press(0, u7::new(36), on_grid(100));
+        melody.press(1, u7::new(33), on_grid(50));
+        assert_eq!(melody.close(0).event, note_on(60));
+        assert_eq!(melody.close(1).event, note_on(57));
         assert_eq!(
             melody.voicing(),
             Voicing {
@@ -164,14 +197,14 @@ mod tests {
         // A call well inside the range stays where it is, as the training tunes did.
         for first in [54, 67, 77] {
             melody.start_call();
-            melody.press(2, u7::new(first), u7::new(100));
-            assert_eq!(melody.close(2), note_on(first));
+            melody.press(2, u7::new(first), on_grid(100));
+            assert_eq!(melody.close(2).event, note_on(first));
             assert_eq!(melody.voicing().transpose_semitones, 0);
         }
         // One starting near the top is moved down an octave.
         melody.start_call();
-        melody.press(3, u7::new(79), u7::new(100));
-        assert_eq!(melody.close(3), note_on(67));
+        melody.press(3, u7::new(79), on_grid(100));
+        assert_eq!(melody.close(3).event, note_on(67));
         assert_eq!(melody.voicing().transpose_semitones, 12);
     }
 }

@@ -7,7 +7,9 @@ pub mod melody;
 use midly::num::u7;
 
 use crate::encoding::{EventId, Family};
+use crate::live::feel::StepFeel;
 use crate::live::voicing::Voicing;
+use crate::sequence::Hit;
 
 pub use drums::DrumQuantizer;
 pub use melody::MelodyQuantizer;
@@ -15,6 +17,13 @@ pub use melody::MelodyQuantizer;
 /// Steps not yet closed that a played note can land on: a note quantizes onto the nearest step,
 /// at most half a step ahead, so a few slots suffice.
 const PENDING_STEPS: usize = 4;
+
+/// A closed step as heard: the model's event, and how the player played it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HeardStep {
+    pub event: EventId,
+    pub feel: StepFeel,
+}
 
 /// The quantizer of the family in use. Fixed size: never allocates.
 // Held inline: boxing a variant would allocate on the audio thread when the family changes.
@@ -44,11 +53,12 @@ impl Quantizer {
         }
     }
 
-    /// The player pressed `key` (velocity 1–127), quantized onto `step`.
-    pub fn press(&mut self, step: i64, key: u7, velocity: u7) {
+    /// The player pressed `key`, quantized onto `step`: `hit` says how loud, and how far from
+    /// the step's grid line.
+    pub fn press(&mut self, step: i64, key: u7, hit: Hit) {
         match self {
-            Quantizer::Drums(drums) => drums.press(step, key, velocity),
-            Quantizer::Melody(melody) => melody.press(step, key, velocity),
+            Quantizer::Drums(drums) => drums.press(step, key, hit),
+            Quantizer::Melody(melody) => melody.press(step, key, hit),
         }
     }
 
@@ -60,8 +70,8 @@ impl Quantizer {
         }
     }
 
-    /// `step` closed (nothing later lands on it): its event.
-    pub fn close(&mut self, step: i64) -> EventId {
+    /// `step` closed (nothing later lands on it): its event and feel.
+    pub fn close(&mut self, step: i64) -> HeardStep {
         match self {
             Quantizer::Drums(drums) => drums.close(step),
             Quantizer::Melody(melody) => melody.close(step),
