@@ -5,6 +5,7 @@ pub mod counters;
 pub mod drums;
 pub mod event;
 pub mod family;
+pub mod groove;
 pub mod key;
 pub mod melody;
 pub mod melody_mask;

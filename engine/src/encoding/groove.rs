@@ -1,0 +1,81 @@
+//! A drum step's feel as the numbers a groove model reads and predicts: for each of the nine
+//! classes its velocity (as a fraction of 127) and its offset from the grid line (in steps), zero
+//! for a class not struck. The event says which classes sound; these say how.
+
+use midly::num::u7;
+
+use crate::encoding::drums::{DrumClass, NUM_CLASSES};
+use crate::sequence::{DrumStep, Hit};
+
+/// Values per step: the classes' velocities, then their offsets.
+pub const GROOVE_VALUES: usize = 2 * NUM_CLASSES;
+
+/// One step's feel, in [`GROOVE_VALUES`] numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GrooveValues(pub [f32; GROOVE_VALUES]);
+
+impl GrooveValues {
+    /// The feel of `step`: each struck class's velocity / 127 and offset in steps.
+    pub fn of(step: &DrumStep) -> GrooveValues {
+        let mut values = [0.0; GROOVE_VALUES];
+        for class in DrumClass::ALL {
+            if let Some(hit) = step.hits[class.index()] {
+                values[class.index()] = f32::from(hit.velocity.as_int()) / 127.0;
+                values[NUM_CLASSES + class.index()] = hit.offset_steps;
+            }
+        }
+        GrooveValues(values)
+    }
+
+    /// `class`'s hit as these values say: velocity rounded into 1–127, offset within half a
+    /// step of the grid line.
+    pub fn hit(&self, class: DrumClass) -> Hit {
+        let velocity = (self.0[class.index()] * 127.0).round().clamp(1.0, 127.0) as u8;
+        Hit {
+            velocity: u7::new(velocity),
+            offset_steps: self.0[NUM_CLASSES + class.index()].clamp(-0.5, 0.5),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::midi_file::read_drums;
+
+    #[test]
+    fn a_real_drummers_steps_round_trip_through_their_values() {
+        let file = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/groove/drummer3-session1-12_rock_120_beat_4-4.mid"
+        );
+        let drummer = read_drums(&std::fs::read(file).unwrap()).unwrap().sequence;
+        let mut hits = 0;
+        for step in &drummer.steps {
+            let values = GrooveValues::of(step);
+            for class in DrumClass::ALL {
+                let i = class.index();
+                match step.hits[i] {
+                    Some(hit) => {
+                        hits += 1;
+                        assert_eq!(values.hit(class), hit);
+                        assert!(values.0[i] > 0.0 && values.0[i] <= 1.0);
+                    }
+                    None => assert_eq!((values.0[i], values.0[NUM_CLASSES + i]), (0.0, 0.0)),
+                }
+            }
+        }
+        assert!(hits > 100, "{hits}");
+    }
+
+    #[test]
+    fn predictions_out_of_range_are_brought_into_it() {
+        let mut values = GrooveValues::default();
+        values.0[DrumClass::Kick.index()] = 1.4;
+        values.0[NUM_CLASSES + DrumClass::Kick.index()] = -0.9;
+        let hit = values.hit(DrumClass::Kick);
+        assert_eq!(hit.velocity, u7::new(127));
+        assert_eq!(hit.offset_steps, -0.5);
+        assert_eq!(values.hit(DrumClass::Snare).velocity, u7::new(1));
+    }
+}
