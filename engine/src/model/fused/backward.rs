@@ -122,7 +122,7 @@ pub(crate) fn backward(
 }
 
 /// Adds each column's sum over the rows of `matrix` (row length `sums.len()`) to `sums`.
-fn add_column_sums(sums: &mut [f32], matrix: &[f32]) {
+pub(crate) fn add_column_sums(sums: &mut [f32], matrix: &[f32]) {
     for row in matrix.chunks_exact(sums.len()) {
         for (sum, &x) in sums.iter_mut().zip(row) {
             *sum += x;

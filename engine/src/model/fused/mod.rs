@@ -10,6 +10,7 @@ pub mod agreement;
 mod backward;
 mod forward;
 mod gemm;
+mod groove_head;
 mod params;
 mod product;
 mod softmax;
