@@ -290,7 +290,7 @@ fn training() -> BenchResult<Training> {
     let mut optimizer = AdamW::new(layout.len(), LEARNING_RATE, WEIGHT_DECAY);
 
     let (candle_loss, candle_grads) = candle.gradients(&windows, None)?;
-    let score = pass.loss_and_gradients(&params, &windows, None);
+    let score = pass.loss_and_gradients(&params, &windows, None, None);
     let grads = pass.gradients();
     let mut grad_error = 0.0f64;
     for (name, var) in &candle.vars {
@@ -311,7 +311,7 @@ fn training() -> BenchResult<Training> {
     let mut fused_rng = SplitMix64::new(1);
     let mut candle_step = |_: usize| candle.step(&windows, &mut candle_rng);
     let mut fused_step = |_: usize| -> BenchResult<()> {
-        pass.loss_and_gradients(&params, &windows, Some(&mut fused_rng));
+        pass.loss_and_gradients(&params, &windows, None, Some(&mut fused_rng));
         let grads = pass.gradients();
         clip_grad_norm(grads, &layout, CLIP_NORM);
         optimizer.step(&mut params, grads);

@@ -11,7 +11,7 @@ use std::time::Instant;
 use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::model::Model;
 use antiphon_engine::rng::SplitMix64;
-use antiphon_engine::train::{Start, TrainEvent, TrainOptions, train};
+use antiphon_engine::train::{Start, TrainEvent, TrainOptions, TrainWindows, train};
 
 const ARCHITECTURES: [(usize, usize); 3] = [(3, 256), (2, 256), (2, 128)];
 const STEPS_PER_SEQ: usize = 64;
@@ -36,6 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .collect()
         })
         .collect();
+    let windows = TrainWindows::events(windows);
     let scratch = std::env::temp_dir().join(format!("antiphon-arch-bench-{}", std::process::id()));
 
     println!(
@@ -55,18 +56,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut steps_per_sec = 0.0;
         let dir = scratch.join(format!("{num_layers}x{hidden_size}"));
         let start = Start::Fresh(Family::Drums);
-        train(&windows, &[], &options, start, &dir, &mut |event| {
-            if let TrainEvent::Batch { batches_done, .. } = event {
-                // The first batch warms caches and allocators; time the rest.
-                match first_batch_done {
-                    None => first_batch_done = Some((Instant::now(), *batches_done)),
-                    Some((since, first)) => {
-                        let steps = (batches_done - first) * BATCH_SIZE * (STEPS_PER_SEQ - 1);
-                        steps_per_sec = steps as f64 / since.elapsed().as_secs_f64();
+        train(
+            &windows,
+            &TrainWindows::default(),
+            &options,
+            start,
+            &dir,
+            &mut |event| {
+                if let TrainEvent::Batch { batches_done, .. } = event {
+                    // The first batch warms caches and allocators; time the rest.
+                    match first_batch_done {
+                        None => first_batch_done = Some((Instant::now(), *batches_done)),
+                        Some((since, first)) => {
+                            let steps = (batches_done - first) * BATCH_SIZE * (STEPS_PER_SEQ - 1);
+                            steps_per_sec = steps as f64 / since.elapsed().as_secs_f64();
+                        }
                     }
                 }
-            }
-        })?;
+            },
+        )?;
 
         let model = Model::load(&dir)?;
         let mut state = model.initial_state();

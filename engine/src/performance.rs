@@ -8,6 +8,7 @@ use crate::dataset::windows;
 use midly::num::u7;
 
 use crate::encoding::drums::DrumEvent;
+use crate::encoding::groove::GrooveValues;
 use crate::encoding::melody::MelodyEvent;
 use crate::encoding::{EventId, Family};
 use crate::melody_sequence::{MelodySequence, MelodyStep};
@@ -217,6 +218,21 @@ impl Performance {
             .into_iter()
             .map(<[EventId]>::to_vec)
             .collect()
+    }
+
+    /// The grooves of [`windows`](Performance::windows), step for step: drums only (a melody
+    /// has none).
+    pub fn groove_windows(&self, steps: usize) -> Option<Vec<Vec<GrooveValues>>> {
+        let Performance::Drums(drums) = self else {
+            return None;
+        };
+        let grooves: Vec<GrooveValues> = drums.steps.iter().map(GrooveValues::of).collect();
+        Some(
+            windows(&grooves, drums.steps_per_bar, steps)
+                .into_iter()
+                .map(<[GrooveValues]>::to_vec)
+                .collect(),
+        )
     }
 }
 

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use antiphon_engine::dataset::{Dataset, Split, SplitSource};
+use antiphon_engine::encoding::groove::GrooveValues;
 use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::performance::Performance;
 use anyhow::Context;
@@ -57,6 +58,14 @@ pub fn event_windows(performances: &[&Performance], steps: usize) -> Vec<Vec<Eve
     performances
         .iter()
         .flat_map(|performance| performance.windows(steps))
+        .collect()
+}
+
+/// The windows of [`event_windows`] with their grooves (drums only).
+pub fn groove_windows(performances: &[&Performance], steps: usize) -> Vec<Vec<GrooveValues>> {
+    performances
+        .iter()
+        .flat_map(|performance| performance.groove_windows(steps).unwrap_or_default())
         .collect()
 }
 

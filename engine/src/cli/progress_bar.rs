@@ -61,9 +61,15 @@ impl TrainProgress {
                 let accuracy = record
                     .valid_accuracy
                     .map_or("—".to_owned(), |a| format!("{:.1} %", 100.0 * a));
+                let groove = record.valid_groove_mae.map_or(String::new(), |mae| {
+                    format!(
+                        "  velocity_mae {:.2}  timing_mae {:.4}",
+                        mae.velocity, mae.timing
+                    )
+                });
                 let line = format!(
-                    "epoch {:3}: train {:.4}  valid {valid}  accuracy {accuracy}  lr {:.2e}  \
-                     {:.1} min{}",
+                    "epoch {:3}: train {:.4}  valid {valid}  accuracy {accuracy}{groove}  lr \
+                     {:.2e}  {:.1} min{}",
                     record.epoch,
                     record.train_nll_per_step,
                     record.learning_rate,

@@ -5,13 +5,17 @@ use std::time::Instant;
 
 use antiphon_engine::baseline::ngram::NgramModel;
 use antiphon_engine::dataset::SplitSource;
+use antiphon_engine::encoding::EventId;
 use antiphon_engine::encoding::Family;
+use antiphon_engine::performance::Performance;
 use antiphon_engine::train::card::{GMD_ATTRIBUTION, SkippedFile};
-use antiphon_engine::train::{ModelCard, Start, TrainOptions, train};
+use antiphon_engine::train::{ModelCard, Start, TrainOptions, TrainWindows, train};
 use anyhow::Context;
 use clap::Args;
 
-use crate::cli::data::{event_windows, load_reported, scored_steps, slices, split_source_name};
+use crate::cli::data::{
+    event_windows, groove_windows, load_reported, scored_steps, slices, split_source_name,
+};
 use crate::cli::family_arg;
 use crate::cli::model_choice::{ModelChoice, recorded_path};
 use crate::cli::numbers;
@@ -69,6 +73,10 @@ pub struct TrainArgs {
     /// Seed for initial weights, shuffling and dropout.
     #[arg(long, default_value_t = TrainOptions::default().seed)]
     seed: u64,
+    /// Drums: give the model a groove head of this many hidden units, trained with it to
+    /// predict each hit's velocity and timing (a continued model that has one keeps its own).
+    #[arg(long, value_parser = numbers::hidden)]
+    groove_units: Option<usize>,
     /// A note to keep in the model card (repeatable), e.g. why this architecture.
     #[arg(long)]
     note: Vec<String>,
@@ -120,6 +128,13 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         (Some(init), _) => init.config().family(),
         (None, encoding) => encoding.unwrap_or(Family::Drums),
     };
+    let grooved = args.groove_units.is_some()
+        || init
+            .as_ref()
+            .is_some_and(|init| init.config().groove_units.is_some());
+    if grooved && family != Family::Drums {
+        anyhow::bail!("--groove-units is for drum models: a melody has no groove head");
+    }
     let dataset = load_reported(&args.data, family)?;
     let train_sequences = dataset.train();
     let valid_sequences = dataset.validation();
@@ -146,16 +161,27 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         plateau_epochs: args.plateau_epochs,
         max_train_secs: args.max_minutes.map(|minutes| minutes * 60.0),
         seed: args.seed,
+        groove_units: args.groove_units,
         ..TrainOptions::default()
     };
+    let with_grooves = |windows: Vec<Vec<EventId>>, performances: &[&Performance]| {
+        if grooved {
+            let grooves = groove_windows(performances, args.steps_per_seq);
+            TrainWindows::with_grooves(windows, grooves)
+        } else {
+            TrainWindows::events(windows)
+        }
+    };
+    let train_windows = with_grooves(train_steps.clone(), &train_sequences);
+    let valid_windows = with_grooves(valid_steps.clone(), &valid_sequences);
     let mut progress = TrainProgress::new();
     let start = match &init {
         Some(init) => Start::Continue(init),
         None => Start::Fresh(family),
     };
     let summary = train(
-        &train_steps,
-        &valid_steps,
+        &train_windows,
+        &valid_windows,
         &options,
         start,
         &args.out,

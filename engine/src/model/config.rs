@@ -5,9 +5,13 @@ use serde::{Deserialize, Serialize};
 use crate::encoding::Family;
 use crate::encoding::counters::NUM_COUNTER_BITS;
 
-/// Version of the model-folder format this engine reads and writes. Bump it when the meaning of
-/// a weight or of a config field changes, so an old folder is refused instead of misread.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version of the model-folder format this engine writes. Bump it when the meaning of a weight or
+/// of a config field changes, so a folder this engine cannot read is refused instead of misread.
+/// Version 2 added the groove head (`groove_units`); version 1 folders have none and still load.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest model-folder format this engine reads.
+const OLDEST_FORMAT_VERSION: u32 = 1;
 
 /// Shape of an LSTM of one model family: what `config.json` holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,6 +31,11 @@ pub struct ModelConfig {
     pub hidden_size: usize,
     /// Probability of zeroing an LSTM output during training (applied to every layer's output).
     pub dropout: f32,
+    /// Drums only: hidden units of the groove head, which predicts each struck class's velocity
+    /// and offset from the grid (and feeds the previous step's back into the first layer).
+    /// Absent: the model plays on the grid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groove_units: Option<usize>,
 }
 
 impl ModelConfig {
@@ -40,6 +49,16 @@ impl ModelConfig {
             num_layers,
             hidden_size,
             dropout,
+            groove_units: None,
+        }
+    }
+
+    /// The same network with a groove head of `units` hidden units, in this engine's format.
+    pub fn with_groove(self, units: usize) -> ModelConfig {
+        ModelConfig {
+            format_version: FORMAT_VERSION,
+            groove_units: Some(units),
+            ..self
         }
     }
 
@@ -55,11 +74,22 @@ impl ModelConfig {
 
     /// Why this engine cannot run a model of this config, if it cannot.
     pub fn unsupported(&self) -> Option<String> {
-        if self.format_version != FORMAT_VERSION {
+        if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&self.format_version) {
             return Some(format!(
-                "format_version is {}, this build reads version {FORMAT_VERSION}",
+                "format_version is {}, this build reads versions {OLDEST_FORMAT_VERSION} to \
+                 {FORMAT_VERSION}",
                 self.format_version
             ));
+        }
+        match (self.groove_units, self.encoding) {
+            (Some(_), _) if self.format_version < 2 => {
+                return Some("a groove head needs format_version 2".to_owned());
+            }
+            (Some(0), _) => return Some("groove_units must be positive".to_owned()),
+            (Some(_), Family::Melody) => {
+                return Some("a groove head is for drum_kit models".to_owned());
+            }
+            _ => {}
         }
         if self.vocab_size != self.encoding.vocab_size() {
             return Some(format!(
@@ -116,6 +146,25 @@ mod tests {
             "counter_bits":6,"num_layers":2,"hidden_size":8,"dropout":0.0}"#;
         let error = serde_json::from_str::<ModelConfig>(unknown).unwrap_err();
         assert!(error.to_string().contains("drum_kit"), "{error}");
+    }
+
+    #[test]
+    fn a_version_one_folder_loads_without_groove_and_a_groove_config_round_trips() {
+        let old = r#"{"format_version":1,"encoding":"drum_kit","vocab_size":512,
+            "counter_bits":6,"num_layers":2,"hidden_size":8,"dropout":0.0}"#;
+        let old: ModelConfig = serde_json::from_str(old).unwrap();
+        assert_eq!((old.groove_units, old.unsupported()), (None, None));
+        let groove = ModelConfig::new(Family::Drums, 2, 8, 0.0).with_groove(16);
+        assert_eq!(groove.format_version, 2);
+        let json = serde_json::to_string(&groove).unwrap();
+        assert!(json.contains("\"groove_units\":16"), "{json}");
+        assert_eq!(serde_json::from_str::<ModelConfig>(&json).unwrap(), groove);
+        assert_eq!(groove.unsupported(), None);
+        let plain = serde_json::to_string(&ModelConfig::new(Family::Drums, 2, 8, 0.0)).unwrap();
+        assert!(!plain.contains("groove"), "{plain}");
+        let melodic = ModelConfig::new(Family::Melody, 2, 8, 0.0).with_groove(16);
+        assert!(melodic.unsupported().unwrap().contains("drum_kit"));
+        assert!(groove.clone().with_groove(0).unsupported().is_some());
     }
 
     #[test]

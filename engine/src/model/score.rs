@@ -15,6 +15,8 @@ pub struct Score {
     pub steps: usize,
     /// Steps whose most likely event was the one played.
     pub correct: usize,
+    /// A groove head's errors on the struck classes of the scored steps.
+    pub groove: Option<GrooveScore>,
 }
 
 impl Score {
@@ -23,9 +25,69 @@ impl Score {
         self.nll_sum / self.steps as f64
     }
 
+    /// What training minimises per step: the NLL, plus a groove head's loss (velocity error in
+    /// fractions of 127 plus offset error in steps, summed over the step's hits).
+    pub fn loss_per_step(&self) -> f64 {
+        (self.nll_sum + self.groove.map_or(0.0, |g| g.loss_sum())) / self.steps as f64
+    }
+
     /// Fraction of steps predicted exactly.
     pub fn accuracy(&self) -> f64 {
         self.correct as f64 / self.steps as f64
+    }
+}
+
+/// Absolute errors summed over struck classes, in the units the model is judged in.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GrooveScore {
+    /// Hits scored.
+    pub hits: usize,
+    /// Summed |velocity error|, in MIDI velocity units.
+    pub velocity_error_sum: f64,
+    /// Summed |offset error|, in steps.
+    pub offset_error_sum: f64,
+}
+
+impl GrooveScore {
+    /// Mean absolute velocity error per hit, in MIDI units.
+    pub fn velocity_mae(&self) -> f64 {
+        self.velocity_error_sum / self.hits.max(1) as f64
+    }
+
+    /// Mean absolute offset error per hit, in steps.
+    pub fn timing_mae(&self) -> f64 {
+        self.offset_error_sum / self.hits.max(1) as f64
+    }
+
+    /// The loss the head is trained on, summed: velocity error in fractions of 127 plus offset
+    /// error in steps.
+    pub fn loss_sum(&self) -> f64 {
+        self.velocity_error_sum / 127.0 + self.offset_error_sum
+    }
+}
+
+impl GrooveScore {
+    /// Adds another batch's errors.
+    pub fn add(&mut self, other: &GrooveScore) {
+        self.hits += other.hits;
+        self.velocity_error_sum += other.velocity_error_sum;
+        self.offset_error_sum += other.offset_error_sum;
+    }
+}
+
+impl Score {
+    /// Adds another batch's totals.
+    pub fn add(&mut self, other: &Score) {
+        self.nll_sum += other.nll_sum;
+        self.steps += other.steps;
+        self.correct += other.correct;
+        self.groove = match (self.groove, other.groove) {
+            (Some(mut sum), Some(more)) => {
+                sum.add(&more);
+                Some(sum)
+            }
+            (sum, more) => sum.or(more),
+        };
     }
 }
 

@@ -4,10 +4,13 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use candle_core::Device;
+use std::collections::HashMap;
+
+use candle_core::{Device, Tensor};
 use candle_nn::VarMap;
 
 use crate::encoding::Family;
+use crate::model::fused::GROOVE_NAMES;
 use crate::model::loaded::WEIGHTS_FILE;
 use crate::model::{Model, ModelConfig, ModelError};
 
@@ -71,6 +74,20 @@ impl InitModel {
     /// The continued model's shape (and the dropout it was trained with).
     pub fn config(&self) -> &ModelConfig {
         &self.config
+    }
+
+    /// The groove weights of a continued model that has a groove head, by name (none without).
+    pub(crate) fn groove_tensors(&self) -> Result<HashMap<String, Tensor>, ModelError> {
+        if self.config.groove_units.is_none() {
+            return Ok(HashMap::new());
+        }
+        let mut tensors = candle_core::safetensors::load_buffer(&self.weights, &Device::Cpu)
+            .map_err(|error| ModelError::Weights {
+                path: self.weights_path.clone(),
+                detail: error.to_string(),
+            })?;
+        tensors.retain(|name, _| GROOVE_NAMES.contains(&name.as_str()));
+        Ok(tensors)
     }
 
     /// Sets every variable of `varmap`, built for [`config`](InitModel::config), to this model's

@@ -12,6 +12,7 @@ pub mod options;
 pub mod plateau;
 pub mod progress;
 pub mod trainer;
+pub mod windows;
 
 pub use card::ModelCard;
 pub use continued::{InitModel, Start};
@@ -19,3 +20,4 @@ pub use error::TrainError;
 pub use options::TrainOptions;
 pub use progress::{EpochRecord, TrainEvent};
 pub use trainer::{TrainSummary, train};
+pub use windows::TrainWindows;

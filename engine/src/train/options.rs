@@ -45,6 +45,10 @@ pub struct TrainOptions {
     pub max_train_secs: Option<f64>,
     /// Seed for initial weights, shuffling and dropout.
     pub seed: u64,
+    /// Drums: give the model a groove head of this many hidden units (a continued model that
+    /// has one keeps its own). Cards from before it was an option have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groove_units: Option<usize>,
 }
 
 impl Default for TrainOptions {
@@ -63,6 +67,7 @@ impl Default for TrainOptions {
             plateau_epochs: 1,
             max_train_secs: None,
             seed: 1,
+            groove_units: None,
         }
     }
 }

@@ -42,4 +42,16 @@ pub struct EpochRecord {
     pub saved: bool,
     /// Wall time since the start of training, in seconds.
     pub elapsed_secs: f64,
+    /// A groove model's validation errors per hit: velocity in MIDI units, offset in steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_groove_mae: Option<GrooveMae>,
+}
+
+/// Mean absolute errors of a groove head per hit.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GrooveMae {
+    /// MIDI velocity units.
+    pub velocity: f64,
+    /// Fractions of a 16th step.
+    pub timing: f64,
 }

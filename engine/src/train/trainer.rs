@@ -3,6 +3,7 @@
 //! [`crate::model::fused`] over one flat buffer of weights; candle reads the starting weights
 //! and writes the checkpoints.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -10,6 +11,7 @@ use candle_core::{DType, Device};
 use candle_nn::{VarBuilder, VarMap};
 
 use crate::encoding::EventId;
+use crate::encoding::groove::GrooveValues;
 use crate::model::fused::{ParamLayout, TrainPass};
 use crate::model::loaded::{CONFIG_FILE, Model, WEIGHTS_FILE};
 use crate::model::net::Net;
@@ -19,10 +21,11 @@ use crate::train::adamw::AdamW;
 use crate::train::clip::clip_grad_norm;
 use crate::train::continued::Start;
 use crate::train::error::TrainError;
-use crate::train::init::init_weights;
+use crate::train::init::{init_groove, init_weights};
 use crate::train::options::TrainOptions;
 use crate::train::plateau::Plateau;
-use crate::train::progress::{EpochRecord, TrainEvent};
+use crate::train::progress::{EpochRecord, GrooveMae, TrainEvent};
+use crate::train::windows::TrainWindows;
 
 /// What a finished run produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,8 +56,8 @@ impl TrainSummary {
 /// number; such weights are never written. A failed run removes `out_dir` if it created it and
 /// nothing was saved there.
 pub fn train(
-    train_windows: &[Vec<EventId>],
-    valid_windows: &[Vec<EventId>],
+    train_windows: &TrainWindows,
+    valid_windows: &TrainWindows,
     options: &TrainOptions,
     start: Start<'_>,
     out_dir: &Path,
@@ -63,17 +66,9 @@ pub fn train(
     if let Some(problem) = options.problem() {
         return Err(TrainError::Options(problem));
     }
-    let train_windows: Vec<&[EventId]> = train_windows
-        .iter()
-        .filter(|w| w.len() >= 2)
-        .map(Vec::as_slice)
-        .collect();
-    let valid_windows: Vec<&[EventId]> = valid_windows
-        .iter()
-        .filter(|w| w.len() >= 2)
-        .map(Vec::as_slice)
-        .collect();
-    if train_windows.is_empty() {
+    let train_windows = train_windows.usable();
+    let valid_windows = valid_windows.usable();
+    if train_windows.0.is_empty() {
         return Err(TrainError::NoTrainingData);
     }
     // Made before training so an unwritable folder fails now, not after the first epoch.
@@ -97,10 +92,13 @@ pub fn train(
     result
 }
 
+/// Windows as slices, grooves alongside.
+type Usable<'a> = (Vec<&'a [EventId]>, Option<Vec<&'a [GrooveValues]>>);
+
 /// The training loop of [`train`], on checked settings and non-empty windows.
 fn run(
-    train_windows: &[&[EventId]],
-    valid_windows: &[&[EventId]],
+    (train_windows, train_grooves): &Usable<'_>,
+    (valid_windows, valid_grooves): &Usable<'_>,
     options: &TrainOptions,
     start: Start<'_>,
     out_dir: &Path,
@@ -114,6 +112,13 @@ fn run(
     let mut augment_rng = rng.fork();
 
     let (config, mut params) = build_params(options, start, &mut init_rng)?;
+    if config.groove_units.is_some() != train_grooves.is_some() {
+        return Err(TrainError::Options(
+            "a model with a groove head trains on drum windows with their grooves, and only it \
+             does"
+                .to_owned(),
+        ));
+    }
     let layout = ParamLayout::new(&config);
     let mut pass = TrainPass::new(layout.clone());
     let mut optimizer = AdamW::new(layout.len(), options.learning_rate, options.weight_decay);
@@ -147,8 +152,16 @@ fn run(
                 })
                 .collect();
             let windows: Vec<&[EventId]> = windows.iter().map(Vec::as_slice).collect();
-            let score = pass.loss_and_gradients(&params, &windows, Some(&mut dropout_rng));
-            let loss_per_step = score.nll_per_step();
+            let grooves: Option<Vec<&[GrooveValues]>> = train_grooves
+                .as_ref()
+                .map(|grooves| chunk.iter().map(|&i| grooves[i]).collect());
+            let score = pass.loss_and_gradients(
+                &params,
+                &windows,
+                grooves.as_deref(),
+                Some(&mut dropout_rng),
+            );
+            let loss_per_step = score.loss_per_step();
             if !loss_per_step.is_finite() {
                 return Err(diverged(
                     epoch,
@@ -163,7 +176,7 @@ fn run(
             clip_grad_norm(grads, &layout, options.clip_norm);
             optimizer.step(&mut params, grads);
 
-            epoch_nll += score.nll_sum;
+            epoch_nll += score.nll_sum + score.groove.map_or(0.0, |g| g.loss_sum());
             epoch_steps += score.steps;
             steps_done += score.steps;
             batches_done += 1;
@@ -192,16 +205,18 @@ fn run(
         let valid = if valid_windows.is_empty() {
             None
         } else {
-            Some(pass.score(&params, valid_windows, batch_size))
+            Some(pass.score(&params, valid_windows, valid_grooves.as_deref(), batch_size))
         };
         let valid_nll = valid.map(|s| s.nll_per_step());
-        let improved = match (valid_nll, best) {
+        // What training minimises: the event NLL, plus a groove head's loss.
+        let valid_loss = valid.map(|s| s.loss_per_step());
+        let improved = match (valid_loss, best) {
             (None, _) | (Some(_), None) => true,
-            (Some(nll), Some((_, best_nll))) => nll < best_nll,
+            (Some(loss), Some((_, best_loss))) => loss < best_loss,
         };
         if improved {
             save_checkpoint(&layout, &params, out_dir)?;
-            best = Some((epoch, valid_nll.unwrap_or(f64::NAN)));
+            best = Some((epoch, valid_loss.unwrap_or(f64::NAN)));
         }
         let record = EpochRecord {
             epoch,
@@ -211,6 +226,10 @@ fn run(
             learning_rate: optimizer.learning_rate(),
             saved: improved,
             elapsed_secs: started.elapsed().as_secs_f64(),
+            valid_groove_mae: valid.and_then(|s| s.groove).map(|g| GrooveMae {
+                velocity: g.velocity_mae(),
+                timing: g.timing_mae(),
+            }),
         };
         on_event(&TrainEvent::Epoch(record.clone()));
         history.push(record);
@@ -279,6 +298,9 @@ fn build_params(
         ),
     };
     config.dropout = options.dropout;
+    if let (Some(units), None) = (options.groove_units, config.groove_units) {
+        config = config.with_groove(units);
+    }
     if let Some(reason) = config.unsupported() {
         return Err(ModelError::Unsupported {
             path: "training options".into(),
@@ -301,9 +323,20 @@ fn build_params(
         .lock()
         .map_err(|_| candle_core::Error::Msg("variable map lock poisoned".into()))?
         .clone();
-    let params = ParamLayout::new(&config).gather(|name| {
+    let layout = ParamLayout::new(&config);
+    // A continued model keeps its groove head; a new head (of a new or a continued model)
+    // starts fresh, drawn after the LSTM's weights so those stay as they were.
+    let mut grooves = match start {
+        Start::Continue(init) => init.groove_tensors()?,
+        Start::Fresh(_) => HashMap::new(),
+    };
+    if grooves.is_empty() && config.groove_units.is_some() {
+        grooves = init_groove(&layout, rng)?;
+    }
+    let params = layout.gather(|name| {
         vars.get(name)
             .map(|var| var.as_tensor().clone())
+            .or_else(|| grooves.get(name).cloned())
             .ok_or_else(|| candle_core::Error::Msg(format!("no weight {name}")))
     })?;
     Ok((config, params))
@@ -339,7 +372,11 @@ mod tests {
     use crate::train::continued::InitModel;
 
     /// A two-bar groove repeated with small variations: kick/hat, hat, snare/hat, hat…
-    fn synthetic_windows(count: usize, seed: u64) -> Vec<Vec<EventId>> {
+    fn synthetic_windows(count: usize, seed: u64) -> TrainWindows {
+        TrainWindows::events(synthetic_events(count, seed))
+    }
+
+    fn synthetic_events(count: usize, seed: u64) -> Vec<Vec<EventId>> {
         let kick_hat = EventId::new(0b101);
         let hat = EventId::new(0b100);
         let snare_hat = EventId::new(0b110);
@@ -448,7 +485,15 @@ mod tests {
                 ..options.clone()
             };
             let start = Start::Fresh(Family::Drums);
-            train(&windows, &[], &options, start, &dir, &mut |_| {}).unwrap();
+            train(
+                &windows,
+                &TrainWindows::default(),
+                &options,
+                start,
+                &dir,
+                &mut |_| {},
+            )
+            .unwrap();
             std::fs::read(dir.join(WEIGHTS_FILE)).unwrap()
         };
         let first = weights(4, "first");
@@ -503,7 +548,7 @@ mod tests {
             std::env::temp_dir().join(format!("antiphon-options-test-{}", std::process::id()));
         let error = train(
             &synthetic_windows(8, 1),
-            &[],
+            &TrainWindows::default(),
             &TrainOptions {
                 epochs: 0,
                 ..TrainOptions::default()
@@ -531,7 +576,7 @@ mod tests {
         };
         train(
             &synthetic_windows(8, 1),
-            &[],
+            &TrainWindows::default(),
             &options,
             Start::Fresh(Family::Drums),
             &out_dir,

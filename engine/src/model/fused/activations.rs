@@ -3,6 +3,7 @@
 
 use crate::encoding::counters::binary_counters;
 use crate::model::config::ModelConfig;
+use crate::model::fused::groove_head::GrooveRows;
 use crate::model::fused::params::Weights;
 
 /// One layer's values at every step of every window of a shard, rows `t · batch + b`.
@@ -53,6 +54,8 @@ pub(crate) struct Workspace {
     pub(crate) d_by_event: Vec<f32>,
     /// `[steps, 4H]`: layer 0's gate gradients summed over the shard's windows at each step.
     pub(crate) d_by_step: Vec<f32>,
+    /// The groove head's rows, for a network with one.
+    pub(crate) groove: GrooveRows,
 }
 
 impl Workspace {

@@ -3,20 +3,24 @@
 //! summing every weight's gradient into a flat buffer.
 
 use crate::encoding::counters::binary_counters;
+use crate::encoding::groove::GROOVE_VALUES;
 use crate::model::fused::activations::{LayerActivations, Workspace};
 use crate::model::fused::gemm::{MatRef, matmul};
+use crate::model::fused::groove_head::GrooveHeadGrads;
 use crate::model::fused::params::Weights;
 use crate::model::fused::windows::WindowArrays;
+use crate::model::score::GrooveScore;
 
 /// Adds the gradients of the loss whose gradient with respect to the logits is in `work.logits`
 /// (after [`forward`](super::forward::forward) over the same `windows`) to `grads`, laid out as
-/// `weights`.
+/// `weights`; with a groove head, plus `groove_scale ·` its summed loss, whose score it returns.
 pub(crate) fn backward(
     weights: Weights<'_>,
     windows: &WindowArrays,
     work: &mut Workspace,
     grads: &mut [f32],
-) {
+    groove_scale: f32,
+) -> Option<GrooveScore> {
     let layout = weights.layout;
     let config = layout.config();
     let (h, vocab) = (config.hidden_size, config.vocab_size);
@@ -44,6 +48,27 @@ pub(crate) fn backward(
         MatRef::new(output_weight, vocab, h),
         false,
     );
+    let groove = weights.groove().zip(windows.groove.as_ref());
+    let groove_score = groove.map(|((_, head), groove)| {
+        let [_, hidden_weight, hidden_bias, output_weight, output_bias] =
+            layout.groove().expect("a groove head").clone();
+        let [hidden_weight, hidden_bias, output_weight, output_bias] = grads
+            .get_disjoint_mut([hidden_weight, hidden_bias, output_weight, output_bias])
+            .expect("the head's tensors lie apart");
+        head.backward(
+            groove,
+            h,
+            groove_scale,
+            &mut work.groove,
+            GrooveHeadGrads {
+                hidden_weight,
+                hidden_bias,
+                output_weight,
+                output_bias,
+            },
+            &mut work.d_output[..rows * h],
+        )
+    });
 
     for k in (0..layers).rev() {
         let (weight_ih, weight_hh, _) = weights.layer(k);
@@ -117,8 +142,18 @@ pub(crate) fn backward(
                 &mut work.d_by_step,
                 d_weight_ih,
             );
+            if let Some((_, groove)) = groove {
+                let [weight_groove, ..] = layout.groove().expect("a groove head").clone();
+                matmul(
+                    &mut grads[weight_groove],
+                    MatRef::new(d_gates, rows, gates).t(),
+                    MatRef::new(&groove.inputs, rows, GROOVE_VALUES),
+                    true,
+                );
+            }
         }
     }
+    groove_score
 }
 
 /// Adds each column's sum over the rows of `matrix` (row length `sums.len()`) to `sums`.

@@ -1,6 +1,7 @@
 //! The training forward pass over a shard of windows: every layer over all steps, keeping what
 //! the backward pass needs, then the logits.
 
+use crate::encoding::groove::GROOVE_VALUES;
 use crate::model::fused::activation::{sigmoid, tanh};
 use crate::model::fused::activations::{FirstLayerTables, Workspace};
 use crate::model::fused::gemm::{MatRef, matmul};
@@ -8,7 +9,8 @@ use crate::model::fused::params::Weights;
 use crate::model::fused::windows::WindowArrays;
 
 /// Runs the network over `windows` into `work` (sized by [`Workspace::fit`], masks filled when
-/// dropping out), leaving the logits in `work.logits`.
+/// dropping out), leaving the logits in `work.logits` and a groove head's predictions in
+/// `work.groove`.
 pub(crate) fn forward(
     weights: Weights<'_>,
     tables: &FirstLayerTables,
@@ -36,6 +38,15 @@ pub(crate) fn forward(
                 for ((out, e), s) in row.iter_mut().zip(by_event).zip(by_step) {
                     *out = e + s;
                 }
+            }
+            if let (Some((weight_groove, _)), Some(groove)) = (weights.groove(), &windows.groove) {
+                let inputs = MatRef::new(&groove.inputs, rows, GROOVE_VALUES);
+                matmul(
+                    pre,
+                    inputs,
+                    MatRef::new(weight_groove, gates, GROOVE_VALUES).t(),
+                    true,
+                );
             }
         } else {
             for row in pre.chunks_exact_mut(gates) {
@@ -78,8 +89,16 @@ pub(crate) fn forward(
     for row in logits.chunks_exact_mut(vocab) {
         row.copy_from_slice(output_bias);
     }
-    let top = MatRef::new(work.layers[config.num_layers - 1].output(), rows, h);
-    matmul(logits, top, MatRef::new(output_weight, vocab, h).t(), true);
+    let top = work.layers[config.num_layers - 1].output();
+    matmul(
+        logits,
+        MatRef::new(top, rows, h),
+        MatRef::new(output_weight, vocab, h).t(),
+        true,
+    );
+    if let (Some((_, head)), Some(groove)) = (weights.groove(), &windows.groove) {
+        head.forward(&top[..rows * h], &groove.struck, h, &mut work.groove);
+    }
 }
 
 /// The cell at one step for every window: gate pre-activations (replaced by the gate values)

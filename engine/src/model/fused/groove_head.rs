@@ -10,6 +10,8 @@ use crate::encoding::groove::GROOVE_VALUES;
 use crate::model::fused::activation::{sigmoid, tanh};
 use crate::model::fused::backward::add_column_sums;
 use crate::model::fused::gemm::{MatRef, matmul};
+use crate::model::fused::windows::GrooveArrays;
+use crate::model::score::GrooveScore;
 
 /// The head's weights: `hidden` is `[units, h + 9]` (the top output, then the struck classes as
 /// 0/1), `output` is `[18, units]` (velocities, then offsets).
@@ -41,32 +43,25 @@ pub(crate) struct GrooveRows {
     pub(crate) predicted: Vec<f32>,
 }
 
-/// Absolute errors summed over struck classes, in the units the model is judged in.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct GrooveScore {
-    /// Hits scored.
-    pub hits: usize,
-    /// Summed |velocity error|, in MIDI velocity units.
-    pub velocity_error_sum: f64,
-    /// Summed |offset error|, in steps.
-    pub offset_error_sum: f64,
-}
-
-impl GrooveScore {
-    /// Mean absolute velocity error per hit, in MIDI units.
-    pub fn velocity_mae(&self) -> f64 {
-        self.velocity_error_sum / self.hits.max(1) as f64
-    }
-
-    /// Mean absolute offset error per hit, in steps.
-    pub fn timing_mae(&self) -> f64 {
-        self.offset_error_sum / self.hits.max(1) as f64
-    }
-
-    /// The loss the head is trained on, summed: velocity error in fractions of 127 plus offset
-    /// error in steps.
-    pub fn loss_sum(&self) -> f64 {
-        self.velocity_error_sum / 127.0 + self.offset_error_sum
+impl GrooveRows {
+    /// The absolute errors of the last prediction against `groove`'s targets on its struck
+    /// classes.
+    pub(crate) fn score(&self, groove: &GrooveArrays) -> GrooveScore {
+        let mut score = GrooveScore::default();
+        for ((row, target), &bits) in self
+            .predicted
+            .chunks_exact(GROOVE_VALUES)
+            .zip(groove.targets.chunks_exact(GROOVE_VALUES))
+            .zip(&groove.struck)
+        {
+            for c in (0..NUM_CLASSES).filter(|c| (bits >> c) & 1 == 1) {
+                let (v, o) = (c, NUM_CLASSES + c);
+                score.hits += 1;
+                score.velocity_error_sum += f64::from((row[v] - target[v]).abs()) * 127.0;
+                score.offset_error_sum += f64::from((row[o] - target[o]).abs());
+            }
+        }
+        score
     }
 }
 
@@ -118,28 +113,27 @@ impl GrooveHead<'_> {
         }
     }
 
-    /// Scores the predictions of the last [`forward`](GrooveHead::forward) against `targets`
-    /// (`[rows, 18]`, as [`GrooveValues`](crate::encoding::groove::GrooveValues)) on the struck
-    /// classes, adds the gradients of `scale ·` the summed loss to `grads`, and adds its gradient
-    /// with respect to `top` to `d_top` (`[rows, h]`). `rows.predicted` is spent.
+    /// Scores the predictions of the last [`forward`](GrooveHead::forward) against `groove`'s
+    /// targets on its struck classes, adds the gradients of `scale ·` the summed loss to `grads`,
+    /// and adds its gradient with respect to `top` to `d_top` (`[rows, h]`). `rows.predicted` is
+    /// spent.
     pub(crate) fn backward(
         &self,
-        targets: &[f32],
-        struck: &[u16],
+        groove: &GrooveArrays,
         h: usize,
         scale: f32,
         rows: &mut GrooveRows,
         grads: GrooveHeadGrads<'_>,
         d_top: &mut [f32],
     ) -> GrooveScore {
-        let (n, units, width) = (struck.len(), self.units(), h + NUM_CLASSES);
-        let mut score = GrooveScore::default();
+        let (n, units, width) = (groove.struck.len(), self.units(), h + NUM_CLASSES);
+        let score = rows.score(groove);
         // The predictions become the gradient of the loss with respect to the pre-activations.
         for ((row, target), &bits) in rows
             .predicted
             .chunks_exact_mut(GROOVE_VALUES)
-            .zip(targets.chunks_exact(GROOVE_VALUES))
-            .zip(struck)
+            .zip(groove.targets.chunks_exact(GROOVE_VALUES))
+            .zip(&groove.struck)
         {
             for c in 0..NUM_CLASSES {
                 let (v, o) = (c, NUM_CLASSES + c);
@@ -149,9 +143,6 @@ impl GrooveHead<'_> {
                     continue;
                 }
                 let (velocity_error, offset_error) = (row[v] - target[v], row[o] - target[o]);
-                score.hits += 1;
-                score.velocity_error_sum += f64::from(velocity_error.abs()) * 127.0;
-                score.offset_error_sum += f64::from(offset_error.abs());
                 let velocity = row[v];
                 row[v] = scale * velocity_error.signum() * velocity * (1.0 - velocity);
                 // d(½·tanh y)/dy = ½ − 2·(½·tanh y)².
@@ -211,8 +202,7 @@ mod tests {
     struct Case {
         weights: Vec<f32>,
         top: Vec<f32>,
-        struck: Vec<u16>,
-        targets: Vec<f32>,
+        groove: GrooveArrays,
     }
 
     /// Offsets of the four tensors in `Case::weights`.
@@ -248,8 +238,11 @@ mod tests {
         Case {
             weights,
             top,
-            struck,
-            targets,
+            groove: GrooveArrays {
+                inputs: Vec::new(),
+                targets,
+                struck,
+            },
         }
     }
 
@@ -257,15 +250,14 @@ mod tests {
     fn loss_and_gradients(case: &Case, weights: &[f32], top: &[f32]) -> (f64, Vec<f32>, Vec<f32>) {
         let head = split(weights);
         let mut rows = GrooveRows::default();
-        head.forward(top, &case.struck, H, &mut rows);
+        head.forward(top, &case.groove.struck, H, &mut rows);
         let mut grads = vec![0.0; weights.len()];
         let mut d_top = vec![0.0; top.len()];
         let (hidden_weight, rest) = grads.split_at_mut(head.hidden_weight.len());
         let (hidden_bias, rest) = rest.split_at_mut(UNITS);
         let (output_weight, output_bias) = rest.split_at_mut(GROOVE_VALUES * UNITS);
         let score = head.backward(
-            &case.targets,
-            &case.struck,
+            &case.groove,
             H,
             1.0,
             &mut rows,
@@ -323,21 +315,22 @@ mod tests {
         let case = case();
         let head = split(&case.weights);
         let mut rows = GrooveRows::default();
-        head.forward(&case.top, &case.struck, H, &mut rows);
+        head.forward(&case.top, &case.groove.struck, H, &mut rows);
         let predicted = rows.predicted.clone();
         assert!(predicted.chunks(GROOVE_VALUES).all(|row| {
             row[..NUM_CLASSES].iter().all(|v| (0.0..=1.0).contains(v))
                 && row[NUM_CLASSES..].iter().all(|o| (-0.5..=0.5).contains(o))
         }));
         let mut expected = GrooveScore::default();
-        for (r, &bits) in case.struck.iter().enumerate() {
+        let targets = &case.groove.targets;
+        for (r, &bits) in case.groove.struck.iter().enumerate() {
             for c in (0..NUM_CLASSES).filter(|c| (bits >> c) & 1 == 1) {
                 let at = |i| r * GROOVE_VALUES + i;
                 expected.hits += 1;
                 expected.velocity_error_sum +=
-                    f64::from((predicted[at(c)] - case.targets[at(c)]).abs()) * 127.0;
+                    f64::from((predicted[at(c)] - targets[at(c)]).abs()) * 127.0;
                 expected.offset_error_sum += f64::from(
-                    (predicted[at(NUM_CLASSES + c)] - case.targets[at(NUM_CLASSES + c)]).abs(),
+                    (predicted[at(NUM_CLASSES + c)] - targets[at(NUM_CLASSES + c)]).abs(),
                 );
             }
         }

@@ -20,9 +20,9 @@ mod step;
 mod testing;
 mod train_pass;
 mod weights;
-mod windows;
+pub(crate) mod windows;
 
-pub use params::{ParamEntry, ParamLayout};
+pub use params::{GROOVE_NAMES, ParamEntry, ParamLayout};
 pub use state::{BeamStates, FusedState, StepError};
 pub use train_pass::{SHARD_WINDOWS, TrainPass};
 pub use weights::StepWeights;

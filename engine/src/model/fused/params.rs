@@ -5,7 +5,19 @@ use std::ops::Range;
 
 use candle_core::{Device, Tensor};
 
+use crate::encoding::drums::NUM_CLASSES;
+use crate::encoding::groove::GROOVE_VALUES;
 use crate::model::config::ModelConfig;
+use crate::model::fused::groove_head::GrooveHead;
+
+/// The groove weights: the previous step's groove into the first layer's gates, then the head.
+pub const GROOVE_NAMES: [&str; 5] = [
+    "lstm.layers.0.weight_groove",
+    "groove.hidden.weight",
+    "groove.hidden.bias",
+    "groove.output.weight",
+    "groove.output.bias",
+];
 
 /// One named tensor's place in the flat buffer.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +41,10 @@ pub struct ParamLayout {
     layers: Vec<[Range<usize>; 3]>,
     /// `output.weight` and `output.bias`.
     output: [Range<usize>; 2],
+    /// With a groove head: the first layer's `weight_groove`, then the head's
+    /// `groove.hidden.weight`, `groove.hidden.bias`, `groove.output.weight` and
+    /// `groove.output.bias`.
+    groove: Option<[Range<usize>; 5]>,
 }
 
 impl ParamLayout {
@@ -44,6 +60,15 @@ impl ParamLayout {
         }
         named.push(("output.weight".to_owned(), vec![config.vocab_size, h]));
         named.push(("output.bias".to_owned(), vec![config.vocab_size]));
+        if let Some(units) = config.groove_units {
+            named.extend([
+                (GROOVE_NAMES[0].to_owned(), vec![4 * h, GROOVE_VALUES]),
+                (GROOVE_NAMES[1].to_owned(), vec![units, h + NUM_CLASSES]),
+                (GROOVE_NAMES[2].to_owned(), vec![units]),
+                (GROOVE_NAMES[3].to_owned(), vec![GROOVE_VALUES, units]),
+                (GROOVE_NAMES[4].to_owned(), vec![GROOVE_VALUES]),
+            ]);
+        }
         named.sort();
         let mut len = 0;
         let entries: Vec<ParamEntry> = named
@@ -69,12 +94,14 @@ impl ParamLayout {
             })
             .collect();
         let output = [find("output.weight"), find("output.bias")];
+        let groove = config.groove_units.map(|_| GROOVE_NAMES.map(find));
         ParamLayout {
             config: config.clone(),
             entries,
             len,
             layers,
             output,
+            groove,
         }
     }
 
@@ -114,6 +141,11 @@ impl ParamLayout {
     /// Where `output.weight` and `output.bias` lie.
     pub(crate) fn output(&self) -> &[Range<usize>; 2] {
         &self.output
+    }
+
+    /// Where the groove weights lie, in [`GROOVE_NAMES`] order, if the network has them.
+    pub(crate) fn groove(&self) -> Option<&[Range<usize>; 5]> {
+        self.groove.as_ref()
     }
 
     /// The flat buffer of the tensors `get` returns for each name (each of its entry's shape).
@@ -176,6 +208,30 @@ impl<'a> Weights<'a> {
     pub(crate) fn output(&self) -> (&'a [f32], &'a [f32]) {
         let [weight, bias] = self.layout.output();
         (&self.values[weight.clone()], &self.values[bias.clone()])
+    }
+
+    /// The first layer's `weight_groove` and the groove head, if the network has them.
+    pub(crate) fn groove(&self) -> Option<(&'a [f32], GrooveHead<'a>)> {
+        let [
+            input,
+            hidden_weight,
+            hidden_bias,
+            output_weight,
+            output_bias,
+        ] = self
+            .layout
+            .groove()?
+            .clone()
+            .map(|range| &self.values[range]);
+        Some((
+            input,
+            GrooveHead {
+                hidden_weight,
+                hidden_bias,
+                output_weight,
+                output_bias,
+            },
+        ))
     }
 }
 

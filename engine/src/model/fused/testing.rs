@@ -7,6 +7,7 @@ use std::path::Path;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 
+use crate::encoding::groove::GrooveValues;
 use crate::encoding::{EventId, Family};
 use crate::model::config::ModelConfig;
 use crate::model::fused::params::ParamLayout;
@@ -49,6 +50,40 @@ pub(crate) fn random_net(config: &ModelConfig, scale: f32, seed: u64) -> Net {
 /// Windows of at most `steps` events from the fixture files of `family` (GMD grooves for drums,
 /// folk tunes for melodies), at most `per_file` from each.
 pub(crate) fn fixture_windows(family: Family, steps: usize, per_file: usize) -> Vec<Vec<EventId>> {
+    fixture_performances(family)
+        .iter()
+        .flat_map(|performance| {
+            let mut windows = performance.windows(steps);
+            windows.retain(|w| w.len() >= 2);
+            windows.truncate(per_file);
+            windows
+        })
+        .collect()
+}
+
+/// [`fixture_windows`] of the drum fixtures, with their grooves.
+pub(crate) fn fixture_groove_windows(
+    steps: usize,
+    per_file: usize,
+) -> (Vec<Vec<EventId>>, Vec<Vec<GrooveValues>>) {
+    fixture_performances(Family::Drums)
+        .iter()
+        .flat_map(|performance| {
+            let grooves = performance.groove_windows(steps).expect("drums");
+            let mut windows: Vec<_> = performance
+                .windows(steps)
+                .into_iter()
+                .zip(grooves)
+                .collect();
+            windows.retain(|(w, _)| w.len() >= 2);
+            windows.truncate(per_file);
+            windows
+        })
+        .unzip()
+}
+
+/// The fixture files of `family`, in name order.
+fn fixture_performances(family: Family) -> Vec<Performance> {
     let folder = match family {
         Family::Drums => "groove",
         Family::Melody => "folk",
@@ -64,13 +99,10 @@ pub(crate) fn fixture_windows(family: Family, steps: usize, per_file: usize) -> 
     files.sort();
     files
         .iter()
-        .flat_map(|path| {
-            let (performance, _) =
-                Performance::read(family, &std::fs::read(path).unwrap()).unwrap();
-            let mut windows = performance.windows(steps);
-            windows.retain(|w| w.len() >= 2);
-            windows.truncate(per_file);
-            windows
+        .map(|path| {
+            Performance::read(family, &std::fs::read(path).unwrap())
+                .unwrap()
+                .0
         })
         .collect()
 }

@@ -2,6 +2,7 @@
 //! that run on their own threads; and scoring without gradients the same way.
 
 use crate::encoding::EventId;
+use crate::encoding::groove::GrooveValues;
 use crate::model::dropout::MaskDraws;
 use crate::model::fused::activations::{FirstLayerTables, Workspace};
 use crate::model::fused::backward::backward;
@@ -61,14 +62,16 @@ impl TrainPass {
     /// The summed negative log-likelihood of `windows`' scored steps under `params` and the
     /// gradient of its mean per scored step, which [`TrainPass::gradients`] returns until the
     /// next pass. With `dropout`, every layer's output is dropped with the network's probability,
-    /// masks drawn from it in the order candle's `Dropout` draws them.
+    /// masks drawn from it in the order candle's `Dropout` draws them. A network with a groove
+    /// head takes each window's `grooves` too, and adds its groove loss to what it minimises.
     pub fn loss_and_gradients(
         &mut self,
         params: &[f32],
         windows: &[&[EventId]],
+        grooves: Option<&[&[GrooveValues]]>,
         dropout: Option<&mut SplitMix64>,
     ) -> Score {
-        let steps = self.split(windows);
+        let steps = self.split(windows, grooves);
         let p = self.layout.config().dropout;
         let dropout = dropout.filter(|_| p > 0.0);
         for shard in &mut self.shards {
@@ -101,7 +104,8 @@ impl TrainPass {
             shard.score = cross_entropy(windows, &mut shard.work.logits, weights, scale);
             shard.grads.clear();
             shard.grads.resize(weights.layout.len(), 0.0);
-            backward(weights, windows, &mut shard.work, &mut shard.grads);
+            shard.score.groove =
+                backward(weights, windows, &mut shard.work, &mut shard.grads, scale);
         });
         let (first, rest) = self.shards.split_first_mut().expect("at least one shard");
         for shard in rest.iter().filter(|s| s.windows.is_some()) {
@@ -117,11 +121,20 @@ impl TrainPass {
         &mut self.shards[0].grads
     }
 
-    /// Scores `windows` under `params` (no dropout), `batch_size` windows at a time.
-    pub fn score(&mut self, params: &[f32], windows: &[&[EventId]], batch_size: usize) -> Score {
+    /// Scores `windows` (with their `grooves` for a network with a groove head) under `params`
+    /// (no dropout), `batch_size` windows at a time.
+    pub fn score(
+        &mut self,
+        params: &[f32],
+        windows: &[&[EventId]],
+        grooves: Option<&[&[GrooveValues]]>,
+        batch_size: usize,
+    ) -> Score {
         let mut total = Score::default();
-        for chunk in windows.chunks(batch_size.max(1)) {
-            let steps = self.split(chunk);
+        let batch_size = batch_size.max(1);
+        for (index, chunk) in windows.chunks(batch_size).enumerate() {
+            let chunk_grooves = grooves.map(|g| &g[index * batch_size..][..chunk.len()]);
+            let steps = self.split(chunk, chunk_grooves);
             for shard in &mut self.shards {
                 let batch = shard.windows.as_ref().map_or(0, |w| w.batch);
                 shard.work.fit(self.layout.config(), steps, batch, false);
@@ -138,18 +151,27 @@ impl TrainPass {
                 };
                 forward(weights, tables, windows, &mut shard.work);
                 shard.score = cross_entropy(windows, &mut shard.work.logits, weights, 0.0);
+                shard.score.groove = windows
+                    .groove
+                    .as_ref()
+                    .map(|groove| shard.work.groove.score(groove));
             });
-            let score = self.total_score();
-            total.nll_sum += score.nll_sum;
-            total.steps += score.steps;
-            total.correct += score.correct;
+            total.add(&self.total_score());
         }
         total
     }
 
-    /// Deals `windows` to shards (balanced, in order), all padded to the batch's longest
-    /// window. Returns the padded steps.
-    fn split(&mut self, windows: &[&[EventId]]) -> usize {
+    /// Deals `windows` (and their `grooves`) to shards (balanced, in order), all padded to the
+    /// batch's longest window. Returns the padded steps.
+    ///
+    /// # Panics
+    /// If `grooves` are given to a network without a groove head, or not given to one with.
+    fn split(&mut self, windows: &[&[EventId]], grooves: Option<&[&[GrooveValues]]>) -> usize {
+        assert_eq!(
+            grooves.is_some(),
+            self.layout.config().groove_units.is_some(),
+            "a groove head reads grooves, and only it does"
+        );
         let steps = WindowArrays::steps_of(windows);
         let count = windows.len().div_ceil(self.shard_windows).max(1);
         self.shards
@@ -164,7 +186,12 @@ impl TrainPass {
                 continue;
             }
             let len = base + usize::from(index < extra);
-            shard.windows = Some(WindowArrays::padded(&windows[start..start + len], steps));
+            let shard_grooves = grooves.map(|g| &g[start..start + len]);
+            shard.windows = Some(WindowArrays::padded(
+                &windows[start..start + len],
+                shard_grooves,
+                steps,
+            ));
             start += len;
         }
         steps
@@ -194,9 +221,7 @@ impl TrainPass {
     fn total_score(&self) -> Score {
         let mut total = Score::default();
         for shard in &self.shards {
-            total.nll_sum += shard.score.nll_sum;
-            total.steps += shard.score.steps;
-            total.correct += shard.score.correct;
+            total.add(&shard.score);
         }
         total
     }
@@ -260,8 +285,9 @@ mod tests {
     use crate::model::batch::WindowBatch;
     use crate::model::config::ModelConfig;
     use crate::model::dropout::Dropout;
+    use crate::model::fused::GROOVE_NAMES;
     use crate::model::fused::agreement::relative_error;
-    use crate::model::fused::testing::{fixture_windows, random_tensors};
+    use crate::model::fused::testing::{fixture_groove_windows, fixture_windows, random_tensors};
     use crate::model::net::Net;
 
     /// candle autograd's loss per scored step and gradients, by weight name.
@@ -318,7 +344,7 @@ mod tests {
         let params = layout.gather(|name| Ok(tensors[name].clone())).unwrap();
         let mut pass = TrainPass::with_shards(layout.clone(), shard_windows, 2);
         let mut rng = dropout_seed.map(SplitMix64::new);
-        let score = pass.loss_and_gradients(&params, &windows, rng.as_mut());
+        let score = pass.loss_and_gradients(&params, &windows, None, rng.as_mut());
         let fused_loss = score.nll_sum / score.steps as f64;
         assert!(
             (fused_loss - loss).abs() < 1e-4 * loss,
@@ -350,6 +376,60 @@ mod tests {
     }
 
     #[test]
+    fn groove_gradients_agree_with_finite_differences() {
+        let (events, grooves) = fixture_groove_windows(12, 1);
+        let events: Vec<&[EventId]> = events.iter().map(Vec::as_slice).collect();
+        let grooves: Vec<&[GrooveValues]> = grooves.iter().map(Vec::as_slice).collect();
+        let config = ModelConfig::new(Family::Drums, 2, 6, 0.0).with_groove(4);
+        let tensors = random_tensors(&config, 0.3, 5);
+        let layout = ParamLayout::new(&config);
+        let params = layout.gather(|name| Ok(tensors[name].clone())).unwrap();
+        let mut pass = TrainPass::with_shards(layout.clone(), 3, 2);
+        let score = pass.loss_and_gradients(&params, &events, Some(&grooves), None);
+        let hits = score.groove.unwrap().hits;
+        assert!(hits > 50, "{hits}");
+        let grads = pass.gradients().to_vec();
+        let loss = |params: &[f32]| {
+            let mut pass = TrainPass::with_shards(layout.clone(), 64, 1);
+            pass.score(params, &events, Some(&grooves), 64)
+                .loss_per_step()
+        };
+        // Small: the absolute errors have kinks where a prediction crosses its target.
+        let eps = 2e-3;
+        let mut checked = Vec::new();
+        for entry in layout.entries() {
+            // Every groove weight, and a few of each other tensor.
+            let stride = if GROOVE_NAMES.contains(&entry.name.as_str()) {
+                1
+            } else {
+                37
+            };
+            for i in entry.range.clone().step_by(stride) {
+                let mut plus = params.clone();
+                let mut minus = params.clone();
+                plus[i] += eps;
+                minus[i] -= eps;
+                let numeric = (loss(&plus) - loss(&minus)) / (2.0 * f64::from(eps));
+                let error = (f64::from(grads[i]) - numeric).abs();
+                assert!(
+                    error < 1e-3 + 2e-2 * numeric.abs(),
+                    "{} [{}]: {} vs {numeric}",
+                    entry.name,
+                    i - entry.range.start,
+                    grads[i]
+                );
+                checked.push(&entry.name);
+            }
+        }
+        checked.dedup();
+        assert_eq!(
+            checked.len(),
+            layout.entries().len(),
+            "every tensor checked"
+        );
+    }
+
+    #[test]
     fn dropout_drops_what_candle_drops_with_the_same_generator() {
         let windows = fixture_windows(Family::Drums, 24, 1);
         let config = ModelConfig::new(Family::Drums, 2, 16, 0.4);
@@ -369,7 +449,7 @@ mod tests {
         let expected = crate::model::score::score_windows(&net, &windows, 4).unwrap();
         for (shard_windows, threads) in [(1, 1), (2, 2), (64, 1), (3, 4)] {
             let mut pass = TrainPass::with_shards(layout.clone(), shard_windows, threads);
-            let score = pass.score(&params, &windows, 4);
+            let score = pass.score(&params, &windows, None, 4);
             assert_eq!(
                 (score.steps, score.correct),
                 (expected.steps, expected.correct)
