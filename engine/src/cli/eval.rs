@@ -5,8 +5,10 @@ use std::path::PathBuf;
 use antiphon_engine::baseline::groove::GrooveMeans;
 use antiphon_engine::baseline::ngram::{NgramModel, max_order};
 use antiphon_engine::dataset::{Split, SplitSource};
+use antiphon_engine::encoding::groove::GrooveValues;
 use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::model::Beams;
+use antiphon_engine::model::fused::{ParamLayout, TrainPass};
 use antiphon_engine::model::score::score_windows;
 use antiphon_engine::performance::Performance;
 use antiphon_engine::sequence::DrumSequence;
@@ -16,7 +18,7 @@ use clap::{Args, ValueEnum};
 
 use crate::cli::{answers, family_arg};
 
-use crate::cli::data::{event_windows, files, load_reported, scored_steps, slices};
+use crate::cli::data::{event_windows, files, groove_windows, load_reported, scored_steps, slices};
 use crate::cli::model_choice::ModelChoice;
 use crate::cli::numbers;
 
@@ -244,6 +246,23 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             let ngram = NgramModel::fit(order, family.vocab_size(), &slices(&train));
             let nll = ngram.nll_per_step(&slices(&windows));
             (nll.nats, nll.steps, ngram_accuracy(&ngram, &windows))
+        }
+        Scorer::Model(model) if model.config().groove_units.is_some() => {
+            eprintln!("model: {} (with a groove head)", args.model);
+            // The groove it hears feeds its first layer: scored by the fused passes, teacher-forced
+            // on the true events and grooves.
+            let init = args.model.init_model()?;
+            let layout = ParamLayout::new(init.config());
+            let params = init.params(&layout)?;
+            let grooves = groove_windows(&sequences, args.steps_per_seq);
+            let grooves: Vec<&[GrooveValues]> = grooves.iter().map(Vec::as_slice).collect();
+            let mut pass = TrainPass::new(layout);
+            let score = pass.score(&params, &slices(&windows), Some(&grooves), EVAL_BATCH_SIZE);
+            let groove = score.groove.context("a groove model scores grooves")?;
+            println!("velocity_mae: {:.3}", groove.velocity_mae());
+            println!("timing_mae: {:.4}", groove.timing_mae());
+            print_groove_baseline(&dataset.train(), &sequences, split)?;
+            (score.nll_per_step(), score.steps, score.accuracy())
         }
         Scorer::Model(model) => {
             eprintln!("model: {}", args.model);

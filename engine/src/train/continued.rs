@@ -10,7 +10,7 @@ use candle_core::{Device, Tensor};
 use candle_nn::VarMap;
 
 use crate::encoding::Family;
-use crate::model::fused::GROOVE_NAMES;
+use crate::model::fused::{GROOVE_NAMES, ParamLayout};
 use crate::model::loaded::WEIGHTS_FILE;
 use crate::model::{Model, ModelConfig, ModelError};
 
@@ -74,6 +74,25 @@ impl InitModel {
     /// The continued model's shape (and the dropout it was trained with).
     pub fn config(&self) -> &ModelConfig {
         &self.config
+    }
+
+    /// Every weight of the model in one flat buffer laid out by `layout` (of this model's
+    /// config), for the fused passes: how a groove model is scored with the grooves it hears.
+    pub fn params(&self, layout: &ParamLayout) -> Result<Vec<f32>, ModelError> {
+        let weights_error = |detail: String| ModelError::Weights {
+            path: self.weights_path.clone(),
+            detail,
+        };
+        let tensors = candle_core::safetensors::load_buffer(&self.weights, &Device::Cpu)
+            .map_err(|error| weights_error(error.to_string()))?;
+        layout
+            .gather(|name| {
+                tensors
+                    .get(name)
+                    .cloned()
+                    .ok_or_else(|| candle_core::Error::Msg(format!("no tensor {name}")))
+            })
+            .map_err(|error| weights_error(error.to_string()))
     }
 
     /// The groove weights of a continued model that has a groove head, by name (none without).
