@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
 
+use crate::encoding::groove::GrooveValues;
 use crate::encoding::{EventId, Family};
 use crate::model::config::ModelConfig;
 use crate::model::error::ModelError;
-use crate::model::fused::{BeamStates, FusedState, StepWeights};
+use crate::model::fused::{BeamStates, FusedState, GrooveWeights, StepWeights};
 use crate::model::net::Net;
 
 /// File name of the config inside a model folder.
@@ -78,11 +79,21 @@ impl Model {
                     detail: error.to_string(),
                 }
             })?;
-        let net = Net::load(vb, &config).map_err(|error| ModelError::Weights {
+        let weights_error = |error: candle_core::Error| ModelError::Weights {
             path: weights_path.to_owned(),
             detail: error.to_string(),
-        })?;
-        Model::from_net(config, net)
+        };
+        let groove = config
+            .groove_units
+            .map(|units| GrooveWeights::load(&vb, config.hidden_size, units))
+            .transpose()
+            .map_err(weights_error)?;
+        let net = Net::load(vb, &config).map_err(weights_error)?;
+        let mut model = Model::from_net(config, net)?;
+        if let Some(groove) = groove {
+            model.step_weights = model.step_weights.with_groove(groove);
+        }
+        Ok(model)
     }
 
     /// Wraps a network (for instance one just trained) for stepping.
@@ -128,6 +139,26 @@ impl Model {
         Ok(self.step_weights.step(state, prev, position_steps)?)
     }
 
+    /// [`Model::step`] with `prev` played as `groove` says, which a groove model hears (others
+    /// ignore it).
+    pub fn step_played<'s>(
+        &self,
+        state: &'s mut FusedState,
+        prev: EventId,
+        groove: &GrooveValues,
+        position_steps: usize,
+    ) -> Result<&'s [f32], ModelError> {
+        Ok(self
+            .step_weights
+            .step_played(state, prev, groove, position_steps)?)
+    }
+
+    /// How a groove model plays `event`, sampled from the probabilities of the state's last
+    /// step; `None` for a model without a groove head.
+    pub fn predict_groove(&self, state: &mut FusedState, event: EventId) -> Option<GrooveValues> {
+        self.step_weights.predict_groove(&mut state.rows, 0, event)
+    }
+
     /// `beams` copies of `state`, to be stepped together by [`Model::step_beams`].
     pub fn beams(&self, state: &FusedState, beams: usize) -> BeamStates {
         BeamStates::new(state, beams)
@@ -143,6 +174,30 @@ impl Model {
         position_steps: usize,
     ) -> Result<&'s [f32], ModelError> {
         Ok(self.step_weights.step_beams(beams, prev, position_steps)?)
+    }
+
+    /// [`Model::step_beams`] with beam `b`'s event played as `grooves[b]` says.
+    pub fn step_beams_played<'s>(
+        &self,
+        beams: &'s mut BeamStates,
+        prev: &[EventId],
+        grooves: &[GrooveValues],
+        position_steps: usize,
+    ) -> Result<&'s [f32], ModelError> {
+        Ok(self
+            .step_weights
+            .step_beams_played(beams, prev, grooves, position_steps)?)
+    }
+
+    /// [`Model::predict_groove`] for beam `beam`.
+    pub fn predict_beam_groove(
+        &self,
+        beams: &mut BeamStates,
+        beam: usize,
+        event: EventId,
+    ) -> Option<GrooveValues> {
+        self.step_weights
+            .predict_groove(&mut beams.rows, beam, event)
     }
 }
 

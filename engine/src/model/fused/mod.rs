@@ -11,6 +11,7 @@ mod backward;
 mod forward;
 mod gemm;
 mod groove_head;
+mod groove_step;
 mod params;
 mod product;
 mod softmax;
@@ -22,6 +23,7 @@ mod train_pass;
 mod weights;
 pub(crate) mod windows;
 
+pub(crate) use groove_step::GrooveWeights;
 pub use params::{GROOVE_NAMES, ParamEntry, ParamLayout};
 pub use state::{BeamStates, FusedState, StepError};
 pub use train_pass::{SHARD_WINDOWS, TrainPass};

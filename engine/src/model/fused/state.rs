@@ -108,6 +108,8 @@ pub(crate) struct StateShape {
     pub(crate) vocab_size: usize,
     pub(crate) gates_stride: usize,
     pub(crate) logits_stride: usize,
+    /// The groove head's hidden units; 0 without one.
+    pub(crate) groove_units: usize,
 }
 
 impl StateShape {
@@ -118,6 +120,7 @@ impl StateShape {
             vocab_size: weights.vocab_size(),
             gates_stride: weights.gates_stride(),
             logits_stride: weights.logits_stride(),
+            groove_units: weights.groove().map_or(0, |groove| groove.units()),
         }
     }
 }
@@ -139,6 +142,8 @@ pub(crate) struct StateRows {
     pub(crate) logits: Vec<f32>,
     /// `[count, vocab]`.
     pub(crate) log_probs: Vec<f32>,
+    /// `[count, groove units]`: the groove head's hidden layer.
+    pub(crate) groove_hidden: Vec<f32>,
 }
 
 impl StateRows {
@@ -154,6 +159,7 @@ impl StateRows {
             input: vec![0.0; count * 2 * h],
             logits: vec![0.0; count * shape.logits_stride],
             log_probs: vec![0.0; count * shape.vocab_size],
+            groove_hidden: vec![0.0; count * shape.groove_units],
         }
     }
 

@@ -3,6 +3,8 @@
 //! projection and log-softmax. No allocation: every buffer is in the caller's state.
 
 use crate::encoding::EventId;
+use crate::encoding::drums::DrumEvent;
+use crate::encoding::groove::GrooveValues;
 use crate::model::fused::activation::{sigmoid, tanh};
 use crate::model::fused::product::product;
 use crate::model::fused::softmax::log_softmax_in_place;
@@ -18,14 +20,29 @@ impl StepWeights {
     }
 
     /// Feeds event `prev` at `position_steps` (whose counters are the input) and returns the
-    /// log-probabilities of the next event, borrowed from `state`.
+    /// log-probabilities of the next event, borrowed from `state`. A groove model hears `prev`
+    /// with no groove (as a rest sounds); see [`StepWeights::step_played`].
     pub fn step<'s>(
         &self,
         state: &'s mut FusedState,
         prev: EventId,
         position_steps: usize,
     ) -> Result<&'s [f32], StepError> {
-        self.step_rows(&mut state.rows, &[prev], position_steps)?;
+        self.step_rows(&mut state.rows, &[prev], None, position_steps)?;
+        Ok(&state.rows.log_probs)
+    }
+
+    /// [`StepWeights::step`] with `prev` played as `groove` says, which a groove model hears
+    /// (others ignore it).
+    pub fn step_played<'s>(
+        &self,
+        state: &'s mut FusedState,
+        prev: EventId,
+        groove: &GrooveValues,
+        position_steps: usize,
+    ) -> Result<&'s [f32], StepError> {
+        let grooves = std::slice::from_ref(groove);
+        self.step_rows(&mut state.rows, &[prev], Some(grooves), position_steps)?;
         Ok(&state.rows.log_probs)
     }
 
@@ -37,14 +54,43 @@ impl StepWeights {
         prev: &[EventId],
         position_steps: usize,
     ) -> Result<&'s [f32], StepError> {
-        self.step_rows(&mut beams.rows, prev, position_steps)?;
+        self.step_rows(&mut beams.rows, prev, None, position_steps)?;
         Ok(&beams.rows.log_probs)
+    }
+
+    /// [`StepWeights::step_beams`] with beam `b`'s event played as `grooves[b]` says.
+    pub fn step_beams_played<'s>(
+        &self,
+        beams: &'s mut BeamStates,
+        prev: &[EventId],
+        grooves: &[GrooveValues],
+        position_steps: usize,
+    ) -> Result<&'s [f32], StepError> {
+        self.step_rows(&mut beams.rows, prev, Some(grooves), position_steps)?;
+        Ok(&beams.rows.log_probs)
+    }
+
+    /// How a groove model plays `event` as state `beam`'s next step (after the step that gave
+    /// its probabilities); `None` for a model without a groove head.
+    pub(crate) fn predict_groove(
+        &self,
+        rows: &mut StateRows,
+        beam: usize,
+        event: EventId,
+    ) -> Option<GrooveValues> {
+        let groove = self.groove()?;
+        let event = DrumEvent::from_id(event)?;
+        let h = self.hidden_size();
+        let top = &rows.hidden[((self.num_layers() - 1) * rows.count + beam) * h..][..h];
+        let hidden = &mut rows.groove_hidden[beam * groove.units()..][..groove.units()];
+        Some(groove.predict(top, event, hidden))
     }
 
     fn step_rows(
         &self,
         rows: &mut StateRows,
         prev: &[EventId],
+        grooves: Option<&[GrooveValues]>,
         position_steps: usize,
     ) -> Result<(), StepError> {
         if rows.shape != StateShape::of(self) {
@@ -67,10 +113,24 @@ impl StepWeights {
         let gates_stride = self.gates_stride();
         let layer_size = count * h;
 
-        for (gates, &event) in rows.gates.chunks_exact_mut(gates_stride).zip(prev) {
+        if grooves.is_some_and(|g| g.len() != count) {
+            return Err(StepError::Count {
+                given: grooves.map_or(0, <[GrooveValues]>::len),
+                beams: count,
+            });
+        }
+        for (row, (gates, &event)) in rows
+            .gates
+            .chunks_exact_mut(gates_stride)
+            .zip(prev)
+            .enumerate()
+        {
             let inputs = self.first_input(event.index(), position_steps);
             for (gate, input) in gates.iter_mut().zip(inputs) {
                 *gate = input;
+            }
+            if let (Some(weights), Some(grooves)) = (self.groove(), grooves) {
+                weights.add_input(gates, &grooves[row]);
             }
         }
         product(

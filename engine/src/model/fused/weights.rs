@@ -3,6 +3,7 @@
 use candle_core::Tensor;
 
 use crate::encoding::counters::binary_counters;
+use crate::model::fused::groove_step::GrooveWeights;
 use crate::model::fused::product::{PaddedMatrix, padded};
 use crate::model::net::Net;
 
@@ -31,6 +32,8 @@ pub struct StepWeights {
     output: PaddedMatrix,
     /// `[vocab]` padded like a row of logits.
     output_bias: Vec<f32>,
+    /// A groove model's groove input and head.
+    groove: Option<GrooveWeights>,
 }
 
 /// A layer above the first: `[x; h]` times its stacked weights, plus bias.
@@ -116,7 +119,20 @@ impl StepWeights {
             upper,
             output,
             output_bias,
+            groove: None,
         })
+    }
+
+    /// These weights with a groove model's groove input and head.
+    pub(crate) fn with_groove(self, groove: GrooveWeights) -> StepWeights {
+        StepWeights {
+            groove: Some(groove),
+            ..self
+        }
+    }
+
+    pub(crate) fn groove(&self) -> Option<&GrooveWeights> {
+        self.groove.as_ref()
     }
 
     /// Units per layer.
