@@ -2,6 +2,7 @@
 //! which measures many answers): the call's ending heard as the live performer hears it (see
 //! [`crate::phrase::ending`]), then the answer from the bar line after it.
 
+use crate::encoding::groove::GrooveValues;
 use crate::encoding::{EventId, Family};
 use crate::model::{Model, ModelError, Sampling, generate};
 use crate::phrase::{Ending, ending};
@@ -13,15 +14,18 @@ pub struct CallAnswer {
     pub ending: Ending,
     /// The answer's events, from the bar line after the call.
     pub events: Vec<EventId>,
+    /// How a groove model plays them (`None` from a model without a groove head).
+    pub grooves: Option<Vec<GrooveValues>>,
     /// Their log-likelihood under the model (temperature 1), in nats.
     pub log_likelihood: f32,
 }
 
-/// Answers `call` (whole bars of `steps_per_bar`, step 0 on a bar line) with `answer_steps` of
-/// `model`'s events.
+/// Answers `call` (whole bars of `steps_per_bar`, step 0 on a bar line; played as
+/// `call_grooves` says, which a groove model hears) with `answer_steps` of `model`'s events.
 pub fn answer_call(
     model: &Model,
     call: &[EventId],
+    call_grooves: Option<&[GrooveValues]>,
     steps_per_bar: usize,
     answer_steps: usize,
     sampling: Sampling<'_>,
@@ -33,9 +37,11 @@ pub fn answer_call(
         .last_bar(&call[..last_bar], &call[last_bar..]);
     let ending = ending(0, bar_end as i64, steps_per_bar as i64, last);
     let heard = &call[..ending.primer.len_steps()];
+    let heard_grooves = call_grooves.map(|grooves| &grooves[..heard.len().min(grooves.len())]);
     let generated = generate(
         model,
         heard,
+        heard_grooves,
         ending.skip_steps as usize,
         answer_steps,
         sampling,
@@ -43,6 +49,7 @@ pub fn answer_call(
     Ok(CallAnswer {
         ending,
         events: generated.events,
+        grooves: generated.grooves,
         log_likelihood: generated.log_likelihood,
     })
 }
@@ -87,7 +94,7 @@ mod tests {
             seed: 2,
             beams: crate::model::Beams::ONE,
         };
-        let answer = answer_call(&model, &call, 16, 32, sampling).unwrap();
+        let answer = answer_call(&model, &call, None, 16, 32, sampling).unwrap();
         assert_eq!(answer.ending.primer.len_steps(), 33);
         assert_eq!(answer.ending.skip_steps, 15);
         assert_eq!(answer.ending.call_bars, 2);

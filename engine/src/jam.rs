@@ -118,11 +118,11 @@ pub fn jam(
             .or(call);
         let (events, log_likelihood) = match heard {
             Some(heard) => {
-                let answer = answer_call(model, heard, plan.steps_per_bar, steps, sampling)?;
+                let answer = answer_call(model, heard, None, plan.steps_per_bar, steps, sampling)?;
                 (answer.events, answer.log_likelihood)
             }
             None => {
-                let opening = generate(model, &[], 0, steps, sampling)?;
+                let opening = generate(model, &[], None, 0, steps, sampling)?;
                 (opening.events, opening.log_likelihood)
             }
         };

@@ -8,7 +8,7 @@ use crate::dataset::windows;
 use midly::num::u7;
 
 use crate::encoding::drums::DrumEvent;
-use crate::encoding::groove::GrooveValues;
+use crate::encoding::groove::{GrooveAmount, GrooveValues};
 use crate::encoding::melody::MelodyEvent;
 use crate::encoding::{EventId, Family};
 use crate::melody_sequence::{MelodySequence, MelodyStep};
@@ -167,18 +167,31 @@ impl Performance {
     }
 
     /// `events` (of this performance's family) played as an answer to it: in its tempo and
-    /// meter, at its mean velocity, a melody in its register.
-    pub fn answer(&self, events: &[EventId]) -> Performance {
+    /// meter, at its mean velocity, a melody in its register; drums played as a groove model's
+    /// `grooves` say, as much as their amount says.
+    pub fn answer(
+        &self,
+        events: &[EventId],
+        grooves: Option<(&[GrooveValues], GrooveAmount)>,
+    ) -> Performance {
         match self {
             Performance::Drums(drums) => {
                 let velocity = drums.mean_velocity().unwrap_or(u7::new(DEFAULT_VELOCITY));
+                let played = |step: usize, event: DrumEvent| match grooves {
+                    Some((grooves, amount)) => {
+                        let mut played = DrumStep::default();
+                        for class in event.classes() {
+                            played.strike(class, amount.hit(&grooves[step], class, velocity));
+                        }
+                        played
+                    }
+                    None => DrumStep::from_event(event, velocity),
+                };
                 Performance::Drums(DrumSequence {
                     steps: events
                         .iter()
-                        .map(|&id| {
-                            let event = DrumEvent::from_id(id).unwrap_or_default();
-                            DrumStep::from_event(event, velocity)
-                        })
+                        .enumerate()
+                        .map(|(step, &id)| played(step, DrumEvent::from_id(id).unwrap_or_default()))
                         .collect(),
                     steps_per_bar: drums.steps_per_bar,
                     tempo_bpm: drums.tempo_bpm,
@@ -220,15 +233,20 @@ impl Performance {
             .collect()
     }
 
+    /// How each step was played, drums only (a melody has none).
+    pub fn grooves(&self) -> Option<Vec<GrooveValues>> {
+        match self {
+            Performance::Drums(drums) => Some(drums.steps.iter().map(GrooveValues::of).collect()),
+            Performance::Melody(_) => None,
+        }
+    }
+
     /// The grooves of [`windows`](Performance::windows), step for step: drums only (a melody
     /// has none).
     pub fn groove_windows(&self, steps: usize) -> Option<Vec<Vec<GrooveValues>>> {
-        let Performance::Drums(drums) = self else {
-            return None;
-        };
-        let grooves: Vec<GrooveValues> = drums.steps.iter().map(GrooveValues::of).collect();
+        let grooves = self.grooves()?;
         Some(
-            windows(&grooves, drums.steps_per_bar, steps)
+            windows(&grooves, self.steps_per_bar(), steps)
                 .into_iter()
                 .map(<[GrooveValues]>::to_vec)
                 .collect(),

@@ -76,7 +76,7 @@ pub fn measure(
                 seed: seeds.next_u64(),
                 beams,
             };
-            let answer = answer_call(model, &call, BAR_STEPS, call_steps, sampling)
+            let answer = answer_call(model, &call, None, BAR_STEPS, call_steps, sampling)
                 .with_context(|| format!("answering {}", file.path.display()))?;
             ratios.push(hits_per_bar(family, &answer.events, BAR_STEPS) / call_hits);
             let first_bar: usize = answer.events[..BAR_STEPS]

@@ -110,7 +110,7 @@ pub fn run(args: JamArgs) -> anyhow::Result<()> {
             .flat_map(|phrase| {
                 let at = call_steps + phrase.start_step;
                 template
-                    .answer(&phrase.events)
+                    .answer(&phrase.events, None)
                     .notes()
                     .into_iter()
                     .map(move |note| note.later_by(at))

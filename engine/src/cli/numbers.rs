@@ -3,6 +3,7 @@
 
 use std::ops::RangeInclusive;
 
+use antiphon_engine::encoding::groove::GrooveAmount;
 use antiphon_engine::model::Beams;
 use antiphon_engine::model::beam::MAX_BEAMS;
 use antiphon_engine::train::options::{HIDDEN_SIZE, NUM_LAYERS, STEPS_PER_SEQ};
@@ -59,6 +60,12 @@ pub fn at_least_one(text: &str) -> Result<usize, String> {
 /// 5 it is noise.
 pub fn temperature(text: &str) -> Result<f32, String> {
     FiniteRange::Closed(0.05, 5.0).parse(text).map(|x| x as f32)
+}
+
+/// `--groove` of `respond`: 0 to 1.
+pub fn groove(text: &str) -> Result<GrooveAmount, String> {
+    let amount = FiniteRange::Closed(0.0, 1.0).parse(text)? as f32;
+    GrooveAmount::new(amount).ok_or_else(|| format!("{amount} is not between 0 and 1"))
 }
 
 /// `--lr` of `train`.

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use antiphon_engine::answer::{answer_call, whole_bars};
+use antiphon_engine::encoding::groove::{GrooveAmount, GrooveValues};
 use antiphon_engine::encoding::key::KeyChoice;
 use antiphon_engine::encoding::scale::{Scale, Tonic};
 use antiphon_engine::encoding::{EventId, Family};
@@ -56,6 +57,10 @@ pub struct RespondArgs {
     /// mixolydian, harmonic minor, major pentatonic, minor pentatonic, blues.
     #[arg(long, default_value = "off", value_parser = parse_scale)]
     scale: Scale,
+    /// Drums from a groove model: how much of its feel the answer plays, 0 to 1 (0: on the grid
+    /// at the call's mean velocity; 1: the model's velocities and timing).
+    #[arg(long, default_value = "1", value_parser = numbers::groove)]
+    groove: GrooveAmount,
     /// Where to write the response (a format-0 MIDI file).
     #[arg(long)]
     out: PathBuf,
@@ -91,6 +96,8 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
     let steps_per_bar = call.steps_per_bar() as usize;
     // The response starts on the bar line after the call.
     let primer = whole_bars(call.ids(), steps_per_bar);
+    // A groove model hears how the call was played.
+    let call_grooves = call.grooves();
     let steps = args.bars * steps_per_bar;
     let allowed = family.answer_mask(args.key, args.scale, &primer);
     let sampling = Sampling {
@@ -99,8 +106,15 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
         seed: args.seed,
         beams: args.beams,
     };
-    let generated = answer_call(&model, &primer, steps_per_bar, steps, sampling)
-        .context("generating the response failed")?;
+    let generated = answer_call(
+        &model,
+        &primer,
+        call_grooves.as_deref(),
+        steps_per_bar,
+        steps,
+        sampling,
+    )
+    .context("generating the response failed")?;
     if generated.ending.skip_steps > 0 {
         eprintln!(
             "the call closes on a downbeat: the model hears it, and plays on unheard through the \
@@ -115,7 +129,11 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
         args.model
     );
 
-    let (written, transpose) = write_answer(&call, &generated.events);
+    let grooves = generated
+        .grooves
+        .as_deref()
+        .map(|grooves| (grooves, args.groove));
+    let (written, transpose) = write_answer(&call, &generated.events, grooves);
     std::fs::write(&args.out, written)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
 
@@ -151,11 +169,15 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The answer as a MIDI file, in the call's tempo and meter and at its mean velocity; a melody
-/// where the call was played. Also returns the semitones from the model's pitches to the
-/// written ones.
-fn write_answer(call: &Performance, answer: &[EventId]) -> (Vec<u8>, i8) {
-    match call.answer(answer) {
+/// The answer as a MIDI file, in the call's tempo and meter and at its mean velocity (drums as
+/// `grooves` say, if the model plays them); a melody where the call was played. Also returns the
+/// semitones from the model's pitches to the written ones.
+fn write_answer(
+    call: &Performance,
+    answer: &[EventId],
+    grooves: Option<(&[GrooveValues], GrooveAmount)>,
+) -> (Vec<u8>, i8) {
+    match call.answer(answer, grooves) {
         Performance::Drums(drums) => (write_drums(&drums, u4::new(GM_DRUM_CHANNEL)), 0),
         Performance::Melody(melody) => (
             write_melody(&melody, u4::new(MELODY_CHANNEL)),

@@ -38,6 +38,37 @@ impl GrooveValues {
     }
 }
 
+/// How much of a groove model's feel an answer plays: 0 on the grid at one velocity, 1 the
+/// model's velocities and timing; in between, offsets scaled and velocities blended.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GrooveAmount(f32);
+
+impl GrooveAmount {
+    /// All of the model's feel.
+    pub const FULL: GrooveAmount = GrooveAmount(1.0);
+
+    /// `amount` in `0..=1`, if it is.
+    pub fn new(amount: f32) -> Option<GrooveAmount> {
+        (0.0..=1.0)
+            .contains(&amount)
+            .then_some(GrooveAmount(amount))
+    }
+
+    /// `class`'s hit of `values` played this much, the rest on the grid at `velocity`.
+    pub fn hit(self, values: &GrooveValues, class: DrumClass, velocity: u7) -> Hit {
+        let played = values.hit(class);
+        let blend = |grid: f32, model: f32| grid + self.0 * (model - grid);
+        let velocity = blend(
+            f32::from(velocity.as_int()),
+            f32::from(played.velocity.as_int()),
+        );
+        Hit {
+            velocity: u7::new(velocity.round().clamp(1.0, 127.0) as u8),
+            offset_steps: self.0 * played.offset_steps,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +97,42 @@ mod tests {
             }
         }
         assert!(hits > 100, "{hits}");
+    }
+
+    #[test]
+    fn the_amount_blends_velocity_and_scales_timing() {
+        let mut values = GrooveValues::default();
+        values.0[DrumClass::Snare.index()] = 40.0 / 127.0;
+        values.0[NUM_CLASSES + DrumClass::Snare.index()] = 0.2;
+        let grid = u7::new(100);
+        let at = |amount| {
+            GrooveAmount::new(amount)
+                .unwrap()
+                .hit(&values, DrumClass::Snare, grid)
+        };
+        assert_eq!(
+            at(0.0),
+            Hit {
+                velocity: grid,
+                offset_steps: 0.0
+            }
+        );
+        assert_eq!(
+            at(1.0),
+            Hit {
+                velocity: u7::new(40),
+                offset_steps: 0.2
+            }
+        );
+        assert_eq!(
+            at(0.5),
+            Hit {
+                velocity: u7::new(70),
+                offset_steps: 0.1
+            }
+        );
+        assert_eq!(GrooveAmount::new(1.5), None);
+        assert_eq!(GrooveAmount::new(-0.1), None);
     }
 
     #[test]

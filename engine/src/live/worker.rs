@@ -13,6 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use rtrb::{Consumer, Producer};
 
 use crate::encoding::EventId;
+use crate::encoding::groove::GrooveValues;
 use crate::live::feed::{Answered, FeedSender};
 use crate::live::listener::{CallListener, Primed};
 use crate::live::messages::{FromWorker, Generation, ToWorker};
@@ -463,7 +464,7 @@ impl Worker {
         let generated = beam::search(
             job.model,
             &job.primed.state,
-            job.primed.last,
+            (job.primed.last, GrooveValues::default()),
             job.primed.position_steps,
             job.skip_steps,
             job.response.len_steps(),

@@ -4,6 +4,7 @@
 //! Temperature still shapes every draw; the search only chooses among the draws.
 
 use crate::encoding::EventId;
+use crate::encoding::groove::GrooveValues;
 use crate::model::error::ModelError;
 use crate::model::fused::FusedState;
 use crate::model::generate::{Generated, Sampling};
@@ -36,16 +37,18 @@ impl Beams {
     }
 }
 
-/// Runs on from `state` (fed up to `prev`, the next step at `position`): `skip_steps` sampled
-/// and left out (the model running on through a gap), then `steps` of answer, searched over
-/// `sampling.beams` takes. Takes are ranked by the log-likelihood of everything they sampled; the
-/// answer's own log-likelihood is returned. One take is exactly plain sampling. `progress` is
-/// called after every step (of all takes at once), for whoever waits on a long search.
+/// Runs on from `state` (fed up to `prev`, an event and how it was played, the next step at
+/// `position`): `skip_steps` sampled and left out (the model running on through a gap), then
+/// `steps` of answer, searched over `sampling.beams` takes. Takes are ranked by the
+/// log-likelihood of everything they sampled; the answer's own log-likelihood is returned. One
+/// take is exactly plain sampling. A groove model says how each sampled event is played and hears
+/// it so. `progress` is called after every step (of all takes at once), for whoever waits on a
+/// long search.
 #[allow(clippy::too_many_arguments)]
 pub fn search(
     model: &Model,
     state: &FusedState,
-    prev: EventId,
+    prev: (EventId, GrooveValues),
     position: usize,
     skip_steps: usize,
     steps: usize,
@@ -57,16 +60,26 @@ pub fn search(
     let total = skip_steps + steps;
     let mut states = model.beams(state, count);
     let mut sampler = Sampler::new(sampling.seed);
-    let mut takes = vec![Take::new(prev, total); count];
+    let grooved = model.config().groove_units.is_some();
+    let mut takes = vec![Take::new(prev, total, grooved); count];
     let mut prevs = Vec::with_capacity(count);
+    let mut prev_grooves = Vec::with_capacity(count);
     for index in 0..total {
         prevs.clear();
         prevs.extend(takes.iter().map(|take| take.last));
-        let log_probs = model.step_beams(&mut states, &prevs, position + index)?;
+        prev_grooves.clear();
+        prev_grooves.extend(takes.iter().map(|take| take.last_groove));
+        let log_probs =
+            model.step_beams_played(&mut states, &prevs, &prev_grooves, position + index)?;
         for (take, log_probs) in takes.iter_mut().zip(log_probs.chunks_exact(vocab)) {
             let (event, log_prob) =
                 sampler.sample(log_probs, sampling.temperature, sampling.allowed);
             take.push(event, log_prob, index >= skip_steps);
+        }
+        for (beam, take) in takes.iter_mut().enumerate() {
+            if let Some(groove) = model.predict_beam_groove(&mut states, beam, take.last) {
+                take.play(groove);
+            }
         }
         progress();
         let iteration_done = (index + 1) % STEPS_PER_ITERATION == 0 && index + 1 < total;
@@ -83,24 +96,29 @@ pub fn search(
     let take = &takes[best];
     Ok(Generated {
         events: take.events[skip_steps..].to_vec(),
+        grooves: take.grooves.as_ref().map(|g| g[skip_steps..].to_vec()),
         log_likelihood: take.answer_log_likelihood,
     })
 }
 
-/// One take's events and how likely the model finds them.
+/// One take's events (and a groove model's grooves) and how likely the model finds them.
 #[derive(Debug, Clone)]
 struct Take {
     events: Vec<EventId>,
+    grooves: Option<Vec<GrooveValues>>,
     last: EventId,
+    last_groove: GrooveValues,
     log_likelihood: f64,
     answer_log_likelihood: f32,
 }
 
 impl Take {
-    fn new(prev: EventId, steps: usize) -> Take {
+    fn new((prev, prev_groove): (EventId, GrooveValues), steps: usize, grooved: bool) -> Take {
         Take {
             events: Vec::with_capacity(steps),
+            grooves: grooved.then(|| Vec::with_capacity(steps)),
             last: prev,
+            last_groove: prev_groove,
             log_likelihood: 0.0,
             answer_log_likelihood: 0.0,
         }
@@ -109,9 +127,18 @@ impl Take {
     fn push(&mut self, event: EventId, log_prob: f32, in_answer: bool) {
         self.events.push(event);
         self.last = event;
+        self.last_groove = GrooveValues::default();
         self.log_likelihood += f64::from(log_prob);
         if in_answer {
             self.answer_log_likelihood += log_prob;
+        }
+    }
+
+    /// How the last event is played.
+    fn play(&mut self, groove: GrooveValues) {
+        self.last_groove = groove;
+        if let Some(grooves) = &mut self.grooves {
+            grooves.push(groove);
         }
     }
 }
@@ -166,7 +193,8 @@ mod tests {
         let mean = |beams: usize| {
             let total: f32 = (0..24)
                 .map(|seed| {
-                    let answer = generate(&model, &primer, 3, 32, sampling(beams, seed)).unwrap();
+                    let answer =
+                        generate(&model, &primer, None, 3, 32, sampling(beams, seed)).unwrap();
                     assert_eq!(answer.events.len(), 32);
                     answer.log_likelihood
                 })
@@ -175,10 +203,10 @@ mod tests {
         };
         let (one, eight) = (mean(1), mean(8));
         assert!(eight > one + 1.0, "8 beams {eight} vs 1 beam {one}");
-        let again = generate(&model, &primer, 3, 32, sampling(8, 5)).unwrap();
+        let again = generate(&model, &primer, None, 3, 32, sampling(8, 5)).unwrap();
         assert_eq!(
             again,
-            generate(&model, &primer, 3, 32, sampling(8, 5)).unwrap()
+            generate(&model, &primer, None, 3, 32, sampling(8, 5)).unwrap()
         );
     }
 
@@ -186,7 +214,7 @@ mod tests {
     fn survivors_are_the_likelier_half_each_twice() {
         let take = |log_likelihood| Take {
             log_likelihood,
-            ..Take::new(EventId::QUIET, 0)
+            ..Take::new((EventId::QUIET, GrooveValues::default()), 0, false)
         };
         let takes = [take(-3.0), take(-1.0), take(-5.0), take(-2.0), take(-1.0)];
         assert_eq!(ranked(&takes), [1, 4, 3, 0, 2]);

@@ -1,6 +1,7 @@
 //! Continuing a primer (the musician's call) with a sampled response.
 
 use crate::encoding::EventId;
+use crate::encoding::groove::GrooveValues;
 use crate::model::beam::{Beams, search};
 use crate::model::error::ModelError;
 use crate::model::loaded::Model;
@@ -10,6 +11,9 @@ use crate::model::loaded::Model;
 pub struct Generated {
     /// The response's events, one per step, starting right after the primer.
     pub events: Vec<EventId>,
+    /// How a groove model plays them, step for step (`None` from a model without a groove
+    /// head).
+    pub grooves: Option<Vec<GrooveValues>>,
     /// Sum of the natural-log probabilities of the response's events under the model
     /// (temperature 1), given the primer.
     pub log_likelihood: f32,
@@ -28,12 +32,14 @@ pub struct Sampling<'a> {
     pub beams: Beams,
 }
 
-/// Feeds `primer` (step 0 on a bar line) through `model`, samples `skip_steps` events it leaves
-/// out (the model runs on through a gap before the response), then `steps` events of response,
-/// as `sampling` says. Same inputs, same output.
+/// Feeds `primer` (step 0 on a bar line; a groove model hears it played as `primer_grooves`
+/// says, one per event) through `model`, samples `skip_steps` events it leaves out (the model
+/// runs on through a gap before the response), then `steps` events of response, as `sampling`
+/// says. Same inputs, same output.
 pub fn generate(
     model: &Model,
     primer: &[EventId],
+    primer_grooves: Option<&[GrooveValues]>,
     skip_steps: usize,
     steps: usize,
     sampling: Sampling<'_>,
@@ -41,12 +47,13 @@ pub fn generate(
     let mut state = model.initial_state();
     // Step 0 of the primer is context only (as in training); with no primer at all, the model
     // predicts step 0 from a rest.
-    let mut prev = EventId::QUIET;
+    let mut prev = (EventId::QUIET, GrooveValues::default());
     for (position, &event) in primer.iter().enumerate() {
         if position > 0 {
-            model.step(&mut state, prev, position)?;
+            model.step_played(&mut state, prev.0, &prev.1, position)?;
         }
-        prev = event;
+        let groove = primer_grooves.and_then(|grooves| grooves.get(position));
+        prev = (event, groove.copied().unwrap_or_default());
     }
     search(
         model,
@@ -79,14 +86,14 @@ mod tests {
         let (config, weights) = tiny_model_files();
         let model = Model::from_bytes(&config, &weights).unwrap();
         let primer = [EventId::new(5), EventId::QUIET];
-        let a = generate(&model, &primer, 0, 16, sampling(None, 11)).unwrap();
-        let b = generate(&model, &primer, 0, 16, sampling(None, 11)).unwrap();
+        let a = generate(&model, &primer, None, 0, 16, sampling(None, 11)).unwrap();
+        let b = generate(&model, &primer, None, 0, 16, sampling(None, 11)).unwrap();
         assert_eq!(a, b);
         assert_eq!(a.events.len(), 16);
         assert!(a.log_likelihood < 0.0);
         let others: Vec<_> = (12..16)
             .map(|seed| {
-                generate(&model, &primer, 0, 16, sampling(None, seed))
+                generate(&model, &primer, None, 0, 16, sampling(None, seed))
                     .unwrap()
                     .events
             })
@@ -111,6 +118,7 @@ mod tests {
         let generated = generate(
             &model,
             &[],
+            None,
             0,
             5_000,
             Sampling {
@@ -139,6 +147,7 @@ mod tests {
         let free = generate(
             &model,
             &[],
+            None,
             0,
             5_000,
             Sampling {
@@ -156,12 +165,63 @@ mod tests {
     }
 
     #[test]
+    fn a_groove_model_plays_each_hit_it_samples_and_hears_the_calls_feel() {
+        use crate::encoding::Family;
+        use crate::encoding::drums::DrumEvent;
+        use crate::model::config::ModelConfig;
+        use crate::model::fused::testing::{fixture_groove_windows, random_model};
+
+        let config = ModelConfig::new(Family::Drums, 2, 16, 0.0).with_groove(8);
+        let model = random_model(&config, 0.5, 4);
+        let (events, grooves) = fixture_groove_windows(32, 1);
+        let (call, feel) = (&events[0], &grooves[0]);
+        for beams in [1, 4] {
+            let sampling = Sampling {
+                beams: crate::model::beam::Beams::new(beams).unwrap(),
+                ..sampling(None, 3)
+            };
+            let answer = generate(&model, call, Some(feel), 2, 32, sampling).unwrap();
+            let played = answer
+                .grooves
+                .as_ref()
+                .expect("a groove model plays grooves");
+            assert_eq!(played.len(), answer.events.len());
+            let mut hits = 0;
+            for (&event, groove) in answer.events.iter().zip(played) {
+                let event = DrumEvent::from_id(event).unwrap();
+                for class in crate::encoding::drums::DrumClass::ALL {
+                    let (velocity, offset) = (groove.0[class.index()], groove.0[9 + class.index()]);
+                    if event.contains(class) {
+                        hits += 1;
+                        assert!(velocity > 0.0 && velocity < 1.0 && offset.abs() < 0.5);
+                    } else {
+                        assert_eq!((velocity, offset), (0.0, 0.0));
+                    }
+                }
+            }
+            assert!(hits > 10, "{beams} beams: {hits} hits");
+            assert_eq!(
+                answer,
+                generate(&model, call, Some(feel), 2, 32, sampling).unwrap()
+            );
+            // The call's feel is heard: played otherwise, the same call is answered otherwise.
+            let flat: Vec<_> = feel.iter().map(|_| Default::default()).collect();
+            let unfelt = generate(&model, call, Some(&flat), 2, 32, sampling).unwrap();
+            assert_ne!(unfelt.grooves, answer.grooves, "{beams} beams");
+        }
+        let (config, weights) = tiny_model_files();
+        let plain = Model::from_bytes(&config, &weights).unwrap();
+        let answer = generate(&plain, call, Some(feel), 0, 8, sampling(None, 1)).unwrap();
+        assert_eq!(answer.grooves, None);
+    }
+
+    #[test]
     fn skipped_steps_are_sampled_but_left_out() {
         let (config, weights) = tiny_model_files();
         let model = Model::from_bytes(&config, &weights).unwrap();
         let primer = [EventId::new(5), EventId::QUIET];
-        let whole = generate(&model, &primer, 0, 20, sampling(None, 8)).unwrap();
-        let skipped = generate(&model, &primer, 4, 16, sampling(None, 8)).unwrap();
+        let whole = generate(&model, &primer, None, 0, 20, sampling(None, 8)).unwrap();
+        let skipped = generate(&model, &primer, None, 4, 16, sampling(None, 8)).unwrap();
         // Same draws: the skipped run is the whole run without its first four events.
         assert_eq!(skipped.events, whole.events[4..]);
         assert!(skipped.log_likelihood > whole.log_likelihood);

@@ -122,20 +122,17 @@ mod tests {
     use crate::encoding::groove::GrooveValues;
     use crate::encoding::{EventId, Family};
     use crate::model::config::ModelConfig;
-    use crate::model::fused::testing::{fixture_groove_windows, random_tensors};
+    use crate::model::fused::testing::{fixture_groove_windows, random_model, random_tensors};
     use crate::model::fused::{ParamLayout, TrainPass};
-    use crate::model::loaded::Model;
     use crate::model::score::{GrooveScore, Score};
 
     #[test]
     fn the_live_step_hears_and_predicts_grooves_as_training_scores_them() {
         let config = ModelConfig::new(Family::Drums, 2, 12, 0.0).with_groove(6);
+        let model = random_model(&config, 0.4, 3);
         let tensors = random_tensors(&config, 0.4, 3);
         let layout = ParamLayout::new(&config);
         let params = layout.gather(|name| Ok(tensors[name].clone())).unwrap();
-        let weights = safetensors::serialize(layout.tensors(&params).unwrap(), None).unwrap();
-        let model = Model::from_bytes(serde_json::to_string(&config).unwrap().as_bytes(), &weights)
-            .unwrap();
 
         let (events, grooves) = fixture_groove_windows(32, 1);
         let event_slices: Vec<&[EventId]> = events.iter().map(Vec::as_slice).collect();

@@ -18,7 +18,7 @@ mod softmax;
 mod state;
 mod step;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 mod train_pass;
 mod weights;
 pub(crate) mod windows;

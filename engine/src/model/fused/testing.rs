@@ -11,6 +11,7 @@ use crate::encoding::groove::GrooveValues;
 use crate::encoding::{EventId, Family};
 use crate::model::config::ModelConfig;
 use crate::model::fused::params::ParamLayout;
+use crate::model::loaded::Model;
 use crate::model::net::Net;
 use crate::performance::Performance;
 use crate::rng::SplitMix64;
@@ -45,6 +46,16 @@ pub(crate) fn random_net(config: &ModelConfig, scale: f32, seed: u64) -> Net {
         &Device::Cpu,
     );
     Net::load(vb, config).unwrap()
+}
+
+/// A loaded model of `config` (a groove head included) with [`random_tensors`], through a
+/// model folder's bytes.
+pub(crate) fn random_model(config: &ModelConfig, scale: f32, seed: u64) -> Model {
+    let tensors = random_tensors(config, scale, seed);
+    let layout = ParamLayout::new(config);
+    let params = layout.gather(|name| Ok(tensors[name].clone())).unwrap();
+    let weights = safetensors::serialize(layout.tensors(&params).unwrap(), None).unwrap();
+    Model::from_bytes(serde_json::to_string(config).unwrap().as_bytes(), &weights).unwrap()
 }
 
 /// Windows of at most `steps` events from the fixture files of `family` (GMD grooves for drums,
