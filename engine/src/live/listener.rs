@@ -2,6 +2,7 @@
 //! the call ends only the response remains to compute.
 
 use crate::encoding::EventId;
+use crate::encoding::groove::GrooveValues;
 use crate::model::{FusedState, Model, ModelError};
 
 /// The model's state after hearing part of a call: ready to predict step `position_steps`.
@@ -11,6 +12,8 @@ pub struct Primed {
     pub state: FusedState,
     /// The last event heard, not yet fed.
     pub last: EventId,
+    /// How it was played.
+    pub last_groove: GrooveValues,
     /// Position of the next step, counted from the call's first bar line.
     pub position_steps: usize,
     /// Log-likelihood of what was heard (its first step is context).
@@ -27,6 +30,7 @@ pub struct CallListener {
     /// silent last bar or after an accent's downbeat (see [`crate::phrase::ending`]).
     bar_snapshots: Vec<Primed>,
     events: Vec<EventId>,
+    grooves: Vec<GrooveValues>,
     /// LSTM steps computed so far, replays included.
     computed_steps: u64,
 }
@@ -40,11 +44,13 @@ impl CallListener {
             primed: Primed {
                 state: model.initial_state(),
                 last: EventId::QUIET,
+                last_groove: GrooveValues::default(),
                 position_steps: 0,
                 log_likelihood: 0.0,
             },
             bar_snapshots: Vec::new(),
             events: Vec::new(),
+            grooves: Vec::new(),
             computed_steps: 0,
         })
     }
@@ -64,31 +70,50 @@ impl CallListener {
         &self.events
     }
 
-    /// Hears step `step`; steps skipped since the last one are rests. Steps before the call or
-    /// already heard are ignored.
-    pub fn hear(&mut self, model: &Model, step: i64, event: EventId) -> Result<(), ModelError> {
+    /// Hears step `step`, played as `groove` says; steps skipped since the last one are rests.
+    /// Steps before the call or already heard are ignored.
+    pub fn hear(
+        &mut self,
+        model: &Model,
+        step: i64,
+        event: EventId,
+        groove: GrooveValues,
+    ) -> Result<(), ModelError> {
         let Ok(position) = usize::try_from(step - self.start) else {
             return Ok(());
         };
         while self.events.len() < position {
-            self.feed(model, EventId::QUIET)?;
+            self.feed(model, EventId::QUIET, GrooveValues::default())?;
         }
         if self.events.len() == position {
-            self.feed(model, event)?;
+            self.feed(model, event, groove)?;
         }
         Ok(())
     }
 
-    fn feed(&mut self, model: &Model, event: EventId) -> Result<(), ModelError> {
+    fn feed(
+        &mut self,
+        model: &Model,
+        event: EventId,
+        groove: GrooveValues,
+    ) -> Result<(), ModelError> {
         let position = self.events.len();
         if position > 0 {
-            let log_probs = model.step(&mut self.primed.state, self.primed.last, position)?;
+            let Primed {
+                state,
+                last,
+                last_groove,
+                ..
+            } = &mut self.primed;
+            let log_probs = model.step_played(state, *last, last_groove, position)?;
             self.primed.log_likelihood += log_probs[event.index()];
             self.computed_steps += 1;
         }
         self.primed.last = event;
+        self.primed.last_groove = groove;
         self.primed.position_steps = position + 1;
         self.events.push(event);
+        self.grooves.push(groove);
         let into_bar = self.primed.position_steps % self.steps_per_bar as usize;
         if into_bar <= 1 {
             self.bar_snapshots.push(self.primed.clone());
@@ -104,12 +129,13 @@ impl CallListener {
             return Ok(Primed {
                 state: model.initial_state(),
                 last: EventId::QUIET,
+                last_groove: GrooveValues::default(),
                 position_steps: 0,
                 log_likelihood: 0.0,
             });
         };
         while self.events.len() < length {
-            self.feed(model, EventId::QUIET)?;
+            self.feed(model, EventId::QUIET, GrooveValues::default())?;
         }
         if self.events.len() == length {
             return Ok(self.primed.clone());
@@ -123,10 +149,58 @@ impl CallListener {
         }
         // Not where a call ends (cannot happen with primers Turns decides): replay the call.
         let mut replay = CallListener::new(model, self.start, self.steps_per_bar)?;
-        for (position, &event) in self.events[..length].iter().enumerate() {
-            replay.hear(model, self.start + position as i64, event)?;
+        let heard = self.events.iter().zip(&self.grooves).take(length);
+        for (position, (&event, &groove)) in heard.enumerate() {
+            replay.hear(model, self.start + position as i64, event, groove)?;
         }
         self.computed_steps += replay.computed_steps;
         Ok(replay.primed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encoding::Family;
+    use crate::model::config::ModelConfig;
+    use crate::model::fused::testing::{fixture_groove_windows, random_model};
+
+    /// The log-likelihood of a call heard step by step, played as `grooves` say.
+    fn heard(model: &Model, events: &[EventId], grooves: &[GrooveValues]) -> f32 {
+        let mut listener = CallListener::new(model, 0, 16).unwrap();
+        for (step, (&event, &groove)) in events.iter().zip(grooves).enumerate() {
+            listener.hear(model, step as i64, event, groove).unwrap();
+        }
+        let primed = listener.primed_until(model, events.len() as i64).unwrap();
+        assert_eq!(primed.last_groove, grooves[events.len() - 1]);
+        primed.log_likelihood
+    }
+
+    #[test]
+    fn a_groove_model_hears_how_the_call_was_played_and_a_plain_one_does_not() {
+        let (events, grooves) = fixture_groove_windows(32, 1);
+        let (call, played) = (&events[0], &grooves[0]);
+        let flat = vec![GrooveValues::default(); played.len()];
+        let grooved = ModelConfig::new(Family::Drums, 2, 16, 0.0).with_groove(8);
+        let model = random_model(&grooved, 0.5, 6);
+        let (as_played, on_the_grid) = (heard(&model, call, played), heard(&model, call, &flat));
+        assert!(
+            (as_played - on_the_grid).abs() > 1e-3,
+            "{as_played} {on_the_grid}"
+        );
+        let plain = random_model(&ModelConfig::new(Family::Drums, 2, 16, 0.0), 0.5, 6);
+        assert_eq!(heard(&plain, call, played), heard(&plain, call, &flat));
+        // Replaying the call from its start (an end between bar lines) hears its feel too.
+        let mut listener = CallListener::new(&model, 0, 16).unwrap();
+        for (step, (&event, &groove)) in call.iter().zip(played).enumerate() {
+            listener.hear(&model, step as i64, event, groove).unwrap();
+        }
+        let mut partial = CallListener::new(&model, 0, 16).unwrap();
+        for (step, (&event, &groove)) in call.iter().zip(played).take(7).enumerate() {
+            partial.hear(&model, step as i64, event, groove).unwrap();
+        }
+        let replayed = listener.primed_until(&model, 7).unwrap();
+        let direct = partial.primed_until(&model, 7).unwrap();
+        assert_eq!(replayed.log_likelihood, direct.log_likelihood);
     }
 }

@@ -4,6 +4,7 @@
 use std::num::NonZeroU32;
 use std::time::Instant;
 
+use crate::encoding::groove::GrooveValues;
 use crate::encoding::key::KeyChoice;
 use crate::encoding::scale::Scale;
 use crate::encoding::{EventId, Family};
@@ -22,8 +23,13 @@ pub enum ToWorker {
     UseJamModel { slot: Option<u32> },
     /// A call started at bar line `start`; `steps_per_bar` places the model's bar snapshots.
     CallStarted { start: i64, steps_per_bar: u32 },
-    /// Step `step` of the call closed with `event`. Steps arrive in order; a gap is rests.
-    CallStep { step: i64, event: EventId },
+    /// Step `step` of the call closed with `event`, played as `groove` says. Steps arrive in
+    /// order; a gap is rests.
+    CallStep {
+        step: i64,
+        event: EventId,
+        groove: GrooveValues,
+    },
     /// Answer as `request` says.
     Answer {
         request: AnswerRequest,

@@ -441,7 +441,12 @@ impl Performer {
             });
         }
         if self.turns.call_start().is_some_and(|start| step >= start) {
-            self.send(ToWorker::CallStep { step, event });
+            let groove = feel.groove();
+            self.send(ToWorker::CallStep {
+                step,
+                event,
+                groove,
+            });
         }
         let actions = self.turns.step_closed(step, lead_steps);
         self.act(actions, offset, settings);

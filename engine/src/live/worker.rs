@@ -289,10 +289,14 @@ impl Worker {
                 start,
                 steps_per_bar,
             } => self.listener = Some(CallListener::new(model, start, steps_per_bar)?),
-            ToWorker::CallStep { step, event } => {
+            ToWorker::CallStep {
+                step,
+                event,
+                groove,
+            } => {
                 if let Some(listener) = &mut self.listener {
                     let (started, before) = (Instant::now(), listener.computed_steps());
-                    listener.hear(model, step, event)?;
+                    listener.hear(model, step, event, groove)?;
                     let computed = listener.computed_steps() - before;
                     self.record_step_time(started.elapsed(), computed);
                 }
@@ -331,7 +335,9 @@ impl Worker {
                         let answering = answering.as_ref();
                         let mut listener = CallListener::new(answering, 0, 1)?;
                         for (position, &event) in source.iter().enumerate() {
-                            listener.hear(answering, position as i64, event)?;
+                            // Answers play on the grid: heard with no groove of their own.
+                            let groove = GrooveValues::default();
+                            listener.hear(answering, position as i64, event, groove)?;
                         }
                         let primed = listener.primed_until(answering, source.len() as i64)?;
                         self.record_step_time(started.elapsed(), listener.computed_steps());
@@ -427,6 +433,7 @@ impl Worker {
         let Primed {
             mut state,
             mut last,
+            mut last_groove,
             mut position_steps,
             ..
         } = primed;
@@ -436,11 +443,13 @@ impl Worker {
         let mut events = Vec::with_capacity(response.len_steps());
         let started = Instant::now();
         for index in 0..total_steps {
-            let log_probs = model.step(&mut state, last, position_steps)?;
+            let log_probs = model.step_played(&mut state, last, &last_groove, position_steps)?;
             let (event, log_prob) =
                 sampler.sample(log_probs, sampling.temperature, sampling.allowed);
             self.stats.heartbeat.fetch_add(1, Ordering::Relaxed);
             last = event;
+            // A groove model hears its hit as it would play it.
+            last_groove = model.predict_groove(&mut state, event).unwrap_or_default();
             position_steps += 1;
             let Some(played) = index.checked_sub(skip_steps) else {
                 continue;
@@ -464,7 +473,7 @@ impl Worker {
         let generated = beam::search(
             job.model,
             &job.primed.state,
-            (job.primed.last, GrooveValues::default()),
+            (job.primed.last, job.primed.last_groove),
             job.primed.position_steps,
             job.skip_steps,
             job.response.len_steps(),
