@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use antiphon_engine::dataset::Dataset;
 use antiphon_engine::encoding::Family;
+use antiphon_engine::encoding::groove::GrooveAmount;
 use antiphon_engine::encoding::key::KeyChoice;
 use antiphon_engine::encoding::scale::Scale;
 use antiphon_engine::live::io::{Input, InputKind};
@@ -222,6 +223,7 @@ fn main() -> Result<(), String> {
         },
         out_channel: u4::new(9),
         velocity: Some(u7::new(100)),
+        groove: GrooveAmount::FULL,
         passthrough: false,
         trigger: None,
         model_slot: 0,

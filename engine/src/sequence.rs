@@ -18,6 +18,16 @@ pub struct Hit {
     pub offset_steps: f32,
 }
 
+impl Hit {
+    /// A hit on the grid line at `velocity`.
+    pub fn on_grid(velocity: u7) -> Hit {
+        Hit {
+            velocity,
+            offset_steps: 0.0,
+        }
+    }
+}
+
 /// One 16th-note step: which classes were struck, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct DrumStep {

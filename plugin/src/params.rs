@@ -4,6 +4,7 @@
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
+use antiphon_engine::encoding::groove::GrooveAmount;
 use antiphon_engine::encoding::key::KeyChoice;
 use antiphon_engine::encoding::scale::{Scale, Tonic};
 use antiphon_engine::live::io::Trigger;
@@ -80,6 +81,10 @@ pub struct AntiphonParams {
     /// Velocity of the answer's notes; 0: as loud as the call was played (its mean velocity).
     #[id = "velocity"]
     pub velocity: IntParam,
+    /// How much of a groove model's feel the answer plays: 0 % on the grid at Velocity, 100 %
+    /// the model's velocities and timing; in between, offsets scaled and velocities blended.
+    #[id = "groove"]
+    pub groove: FloatParam,
     /// The key a melodic answer keeps to with a scale: 0 Auto (found from the call), 1–12 C to B.
     #[id = "key"]
     pub key: IntParam,
@@ -162,6 +167,13 @@ impl AntiphonParams {
                     } else {
                         text.parse().ok()
                     }
+                })),
+            groove: FloatParam::new("Groove", 1.0, FloatRange::Linear { min: 0.0, max: 1.0 })
+                .with_step_size(0.01)
+                .with_value_to_string(Arc::new(|amount| format!("{:.0}%", amount * 100.0)))
+                .with_string_to_value(Arc::new(|text| {
+                    let percent: f32 = text.trim().trim_end_matches('%').trim_end().parse().ok()?;
+                    Some(percent / 100.0)
                 })),
             // Int parameters over the engine's own names, so hosts show and parse exactly the
             // texts the engine knows (a typed "C#" or "Db" finds C♯).
@@ -263,6 +275,8 @@ impl AntiphonParams {
                 0 => None,
                 velocity => Some(u7::new(velocity.clamp(1, 127) as u8)),
             },
+            groove: GrooveAmount::new(self.groove.value().clamp(0.0, 1.0))
+                .unwrap_or(GrooveAmount::FULL),
             passthrough: self.passthrough.value(),
             trigger: match self.end_call_trigger.value() {
                 EndCallTrigger::Off => None,
@@ -374,6 +388,23 @@ mod tests {
     #[test]
     fn every_parameter_text_parses_back_to_its_value() {
         assert_every_text_parses_back(&params_with_folders(&[]));
+    }
+
+    #[test]
+    fn groove_reads_in_percent_and_defaults_to_all_of_the_feel() {
+        let params = params_with_folders(&[]);
+        let groove = &params.groove;
+        assert_eq!(groove.default_plain_value(), 1.0);
+        assert_eq!(groove.normalized_value_to_string(1.0, true), "100%");
+        assert_eq!(groove.normalized_value_to_string(0.0, true), "0%");
+        for (text, value) in [("100%", 1.0), ("37 %", 0.37), ("0", 0.0), ("64.5%", 0.645)] {
+            let parsed = groove.string_to_normalized_value(text).unwrap();
+            assert!(
+                (groove.preview_plain(parsed) - value).abs() < 1e-6,
+                "{text}"
+            );
+        }
+        assert!(groove.string_to_normalized_value("loose").is_none());
     }
 
     #[test]

@@ -54,6 +54,12 @@ impl BlockGrid {
         ((ppq - self.pos_ppq) * self.samples_per_quarter - SAMPLE_EPSILON).ceil() as i64
     }
 
+    /// Offset from the block start of `step`'s grid line, where [`points`](BlockGrid::points)
+    /// puts its start (may lie outside the block).
+    pub fn line_offset(&self, step: i64) -> i64 {
+        self.offset_of_half_step(2 * step)
+    }
+
     /// The grid moments inside the block, in time order, with their sample offsets.
     pub fn points(&self) -> impl Iterator<Item = (u32, GridPoint)> + '_ {
         let first = (self.pos_ppq * HALF_STEPS_PER_QUARTER).floor() as i64 - 1;

@@ -57,11 +57,13 @@ pub struct Generation {
 /// Model thread → audio thread.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum FromWorker {
-    /// The event of step `step` of window `id`.
+    /// The event of step `step` of window `id`, and how a groove model plays it (`None`: on
+    /// the grid).
     Step {
         id: WindowId,
         step: i64,
         event: EventId,
+        groove: Option<GrooveValues>,
     },
     /// Every step of window `id` has been sent.
     Finished { id: WindowId },

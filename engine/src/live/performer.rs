@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 use midly::num::{u4, u7};
 use rtrb::{Consumer, Producer, RingBuffer};
 
+use crate::encoding::Family;
+use crate::encoding::groove::GrooveAmount;
 use crate::live::feed::{FeedReceiver, FeedSender, PlayEvent, feed};
 use crate::live::grid::{BlockGrid, GridPoint};
 use crate::live::io::{Input, InputKind, Output, OutputKind, Trigger};
@@ -22,7 +24,7 @@ use crate::live::monitor::Monitor;
 use crate::live::output::BlockOutput;
 use crate::live::quantize::{HeardStep, Quantizer};
 use crate::live::render::{Sounding, render};
-use crate::live::schedule::{Cue, Schedule};
+use crate::live::schedule::{Cue, Delivered, Schedule};
 use crate::live::shelf::ModelShelf;
 use crate::live::voices::Voices;
 use crate::live::worker::{self, WorkerHandle, WorkerStart, WorkerStats};
@@ -51,6 +53,8 @@ pub struct Settings {
     pub out_channel: u4,
     /// Velocity of the generated notes; `None`: as the call was played (its mean velocity).
     pub velocity: Option<u7>,
+    /// How much of a groove model's feel the answer plays (none: on the grid at `velocity`).
+    pub groove: GrooveAmount,
     /// Whether the player's notes also go out.
     pub passthrough: bool,
     /// What ends a call on demand.
@@ -100,6 +104,9 @@ pub struct Performer {
     out: BlockOutput,
     /// The block being played and when its processing began (dates the model's deadlines).
     block: Option<(BlockGrid, Instant)>,
+    /// The step whose drum hits were decided at the close before it (so that early ones can
+    /// sound before its line).
+    played_ahead: Option<i64>,
     /// What the editor is told, and the turn state it was last told (`None`: nothing yet since
     /// it opened).
     feed: FeedSender<PlayEvent>,
@@ -151,6 +158,7 @@ impl Performer {
             voices: Box::default(),
             out: BlockOutput::default(),
             block: None,
+            played_ahead: None,
             feed: play_feed,
             shown_turn: None,
             _worker: worker,
@@ -269,6 +277,7 @@ impl Performer {
             .close_generated(at, |at, event| self.out.voice(at, event));
         self.turns.reset(self.turns.meter());
         self.schedule.clear();
+        self.played_ahead = None;
         if let Model::Ready(quantizer) = &mut self.model {
             *quantizer = Quantizer::new(quantizer.family());
         }
@@ -347,7 +356,10 @@ impl Performer {
                 self.release_due(self.out.at(offset));
                 match point {
                     GridPoint::Start(step) => self.step_started(step, offset, &grid, settings),
-                    GridPoint::Close(step) => self.step_closed(step, offset, lead, settings),
+                    GridPoint::Close(step) => {
+                        self.step_closed(step, offset, lead, settings);
+                        self.play_ahead(step + 1, offset, &grid, settings);
+                    }
                 }
             } else {
                 let (index, input) = inputs_left.next().expect("peeked");
@@ -366,33 +378,17 @@ impl Performer {
         let actions = self.turns.step_started(step, sustaining);
         self.act(actions, offset, settings);
 
+        if self.played_ahead == Some(step) {
+            return;
+        }
         let mut cue = self.schedule.cue(step);
         if cue == Cue::Pending && self.offline {
-            cue = self.wait_for(step, offset);
+            cue = self.wait_for(offset, |schedule| schedule.cue(step));
         }
         match cue {
-            Cue::Play(event) => {
-                let Model::Ready(quantizer) = &self.model else {
-                    return;
-                };
-                let family = quantizer.family();
-                let voicing = self.schedule.voicing();
-                self.feed.send(PlayEvent::Played {
-                    step,
-                    event,
-                    voicing,
-                });
-                let velocity = settings.velocity.unwrap_or(voicing.velocity);
-                let sounding = Sounding {
-                    at: self.out.at(offset),
-                    step_samples: grid.samples_per_step(),
-                    channel: settings.out_channel,
-                    velocity: f32::from(velocity.as_int()) / 127.0,
-                    transpose_semitones: voicing.transpose_semitones,
-                };
-                render(family, event, sounding, &mut self.voices, |at, event| {
-                    self.out.voice(at, event)
-                });
+            Cue::Play(delivered) => {
+                let at = self.out.at(offset);
+                self.play(step, delivered, at, at, grid, settings);
             }
             Cue::Pending => {
                 Monitor::count(&self.monitor.late_steps);
@@ -402,16 +398,76 @@ impl Performer {
         }
     }
 
-    /// Offline render only: waits for the model to deliver `step`, whose grid line lies at
-    /// `offset`.
+    /// At the close before `step` (at `offset`), decides `step`'s drum hits when the sounding
+    /// window goes on into it and the model has delivered it: a hit played early then sounds
+    /// before `step`'s line, each hit when its sample comes. Otherwise `step` is played at its
+    /// line.
+    fn play_ahead(&mut self, step: i64, offset: u32, grid: &BlockGrid, settings: &Settings) {
+        let Model::Ready(quantizer) = &self.model else {
+            return;
+        };
+        if quantizer.family() != Family::Drums {
+            return;
+        }
+        let mut cue = self.schedule.cue_ahead(step);
+        if cue == Cue::Pending && self.offline {
+            cue = self.wait_for(offset, |schedule| schedule.cue_ahead(step));
+        }
+        if let Cue::Play(delivered) = cue {
+            let line = self.out.at(0).saturating_add_signed(grid.line_offset(step));
+            self.play(step, delivered, line, self.out.at(offset), grid, settings);
+            self.played_ahead = Some(step);
+        }
+    }
+
+    /// Plays `delivered` as step `step`, whose line lies at absolute sample `line`, starting
+    /// nothing before `earliest` (now): what starts now is sent now, later hits wait in the
+    /// voices.
+    fn play(
+        &mut self,
+        step: i64,
+        delivered: Delivered,
+        line: u64,
+        earliest: u64,
+        grid: &BlockGrid,
+        settings: &Settings,
+    ) {
+        let Model::Ready(quantizer) = &self.model else {
+            return;
+        };
+        let family = quantizer.family();
+        let voicing = self.schedule.voicing();
+        let Delivered { event, groove } = delivered;
+        self.feed.send(PlayEvent::Played {
+            step,
+            event,
+            voicing,
+        });
+        let sounding = Sounding {
+            at: line,
+            earliest,
+            step_samples: grid.samples_per_step(),
+            channel: settings.out_channel,
+            velocity: settings.velocity.unwrap_or(voicing.velocity),
+            groove: groove.map(|values| (values, settings.groove)),
+            transpose_semitones: voicing.transpose_semitones,
+        };
+        render(family, event, sounding, &mut self.voices, |at, event| {
+            self.out.voice(at, event)
+        });
+        self.release_due(earliest + 1);
+    }
+
+    /// Offline render only: waits until `cue` says the model delivered the step, or never will;
+    /// `offset` is where the block stands.
     /// As long as the model thread computes (a long beam search sends nothing until it ends),
     /// the wait goes on: a bounce must not depend on how fast the machine is.
-    fn wait_for(&mut self, step: i64, offset: u32) -> Cue {
+    fn wait_for(&mut self, offset: u32, cue: impl Fn(&Schedule) -> Cue) -> Cue {
         let mut last_beat = self.worker_stats.heartbeat.load(Ordering::Relaxed);
         let mut deadline = Instant::now() + OFFLINE_WAIT_LIMIT;
         loop {
             self.drain_inbox(offset);
-            let cue = self.schedule.cue(step);
+            let cue = cue(&self.schedule);
             if cue != Cue::Pending {
                 return cue;
             }
@@ -581,7 +637,12 @@ impl Performer {
     fn drain_inbox(&mut self, offset: u32) {
         while let Ok(message) = self.inbox.pop() {
             match message {
-                FromWorker::Step { id, step, event } => self.schedule.deliver(id, step, event),
+                FromWorker::Step {
+                    id,
+                    step,
+                    event,
+                    groove,
+                } => self.schedule.deliver(id, step, Delivered { event, groove }),
                 FromWorker::Finished { id } => self.schedule.finish(id),
                 FromWorker::Loaded { family } => {
                     // Asked for (the phrase already ended when the slot changed), or the folder
@@ -609,6 +670,8 @@ mod tests {
     use crate::encoding::key::KeyChoice;
     use crate::encoding::scale::Scale;
     use crate::live::shelf::{ShippedModel, UserModels};
+    use crate::model::config::ModelConfig;
+    use crate::model::fused::testing::random_model_files;
     use crate::model::loaded::tests::tiny_model_files;
     use crate::phrase::AfterResponse;
     use crate::transport::TimeSignature;
@@ -616,7 +679,16 @@ mod tests {
     const RATE: f64 = 48_000.0;
 
     fn shelf() -> Arc<ModelShelf> {
-        let (config, weights) = tiny_model_files();
+        shelf_of(tiny_model_files())
+    }
+
+    /// A small drum model with a groove head, whose random weights play clearly off the grid.
+    fn groove_shelf() -> Arc<ModelShelf> {
+        let config = ModelConfig::new(Family::Drums, 2, 16, 0.0).with_groove(8);
+        shelf_of(random_model_files(&config, 0.8, 11))
+    }
+
+    fn shelf_of((config, weights): (Vec<u8>, Vec<u8>)) -> Arc<ModelShelf> {
         Arc::new(ModelShelf::new(
             vec![ShippedModel {
                 name: "tiny",
@@ -645,6 +717,7 @@ mod tests {
             },
             out_channel: u4::new(9),
             velocity: Some(u7::new(100)),
+            groove: GrooveAmount::FULL,
             passthrough: false,
             trigger: None,
             model_slot: 0,
@@ -675,7 +748,7 @@ mod tests {
         editor_open: bool,
     ) -> (Vec<(u64, OutputKind)>, FeedReceiver) {
         let (outputs, feed, _) = perform_in(
-            TimeSignature::FOUR_FOUR,
+            Song::default(),
             block,
             &kicks(hits),
             total,
@@ -705,10 +778,31 @@ mod tests {
             .collect()
     }
 
-    /// [`perform_watched`] in any time signature, of any strikes; also returns what the model
-    /// thread counted (its thread joined, so the numbers are final).
-    fn perform_in(
+    /// The song a test performs in: its meter and the models on the shelf.
+    struct Song {
         time_signature: TimeSignature,
+        shelf: Arc<ModelShelf>,
+    }
+
+    impl Song {
+        fn in_meter(time_signature: TimeSignature) -> Song {
+            Song {
+                time_signature,
+                shelf: shelf(),
+            }
+        }
+    }
+
+    impl Default for Song {
+        fn default() -> Song {
+            Song::in_meter(TimeSignature::FOUR_FOUR)
+        }
+    }
+
+    /// [`perform_watched`] in any song, of any strikes; also returns what the model thread
+    /// counted (its thread joined, so the numbers are final).
+    fn perform_in(
+        song: Song,
         block: u32,
         strikes: &[Strike],
         total: u64,
@@ -716,14 +810,12 @@ mod tests {
         settings: Settings,
         editor_open: bool,
     ) -> (Vec<(u64, OutputKind)>, FeedReceiver, Arc<WorkerStats>) {
-        let (mut performer, feed) = Performer::start(
-            shelf(),
-            0,
-            RATE,
-            true,
-            Arc::new(AtomicBool::new(editor_open)),
-        )
-        .unwrap();
+        let Song {
+            time_signature,
+            shelf,
+        } = song;
+        let (mut performer, feed) =
+            Performer::start(shelf, 0, RATE, true, Arc::new(AtomicBool::new(editor_open))).unwrap();
         let stats = performer.worker_stats();
         let samples_per_quarter = RATE / 2.0;
         let bar_ppq = time_signature.bar_ppq();
@@ -832,6 +924,77 @@ mod tests {
         }
     }
 
+    /// Note-ons of `outputs` as (sample, key, velocity).
+    fn struck(outputs: &[(u64, OutputKind)]) -> Vec<(u64, u8, u8)> {
+        outputs
+            .iter()
+            .filter_map(|(at, kind)| match kind {
+                OutputKind::NoteOn { key, velocity, .. } => {
+                    Some((*at, key.as_int(), (velocity * 127.0).round() as u8))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_groove_model_plays_its_feel_at_the_same_samples_whatever_the_block_size() {
+        let play = |block, groove| {
+            let settings = Settings {
+                groove: GrooveAmount::new(groove).unwrap(),
+                ..settings()
+            };
+            let song = Song {
+                time_signature: TimeSignature::FOUR_FOUR,
+                shelf: groove_shelf(),
+            };
+            let strikes = kicks(&two_bar_call());
+            perform_in(song, block, &strikes, 6 * BAR, None, settings, false).0
+        };
+        let felt = play(4096, 1.0);
+        assert_paired(&felt);
+        for block in [1, 64, 512] {
+            assert_eq!(play(block, 1.0), felt, "block size {block}");
+        }
+        let on_grid = struck(&play(512, 0.0));
+        let felt = struck(&felt);
+        // The same hits (the feel never changes what is sampled), each within half a step of
+        // its grid line, most of them off it and at velocities of their own.
+        assert_eq!(felt.len(), on_grid.len());
+        assert!(felt.len() > 8, "{felt:?}");
+        assert!(
+            on_grid.iter().all(|&(at, _, velocity)| {
+                (at - 3 * BAR).is_multiple_of(STEP) && velocity == 100
+            })
+        );
+        let mut off_grid = 0;
+        let mut velocities = std::collections::BTreeSet::new();
+        let of_key = |hits: &[(u64, u8, u8)], key| {
+            hits.iter()
+                .filter(move |hit| hit.1 == key)
+                .copied()
+                .collect::<Vec<_>>()
+        };
+        for key in 0..128 {
+            let (felt, on_grid) = (of_key(&felt, key), of_key(&on_grid, key));
+            assert_eq!(felt.len(), on_grid.len(), "key {key}");
+            for (&(at, _, velocity), &(line, _, _)) in felt.iter().zip(&on_grid) {
+                assert!(at.abs_diff(line) < STEP / 2, "{at} is not near {line}");
+                off_grid += usize::from(at != line);
+                velocities.insert(velocity);
+            }
+        }
+        assert!(off_grid * 2 > felt.len(), "{felt:?}");
+        assert!(velocities.len() > 3, "{velocities:?}");
+        // The answer's first hits wait for its bar line; later early hits sound before theirs.
+        assert!(felt.iter().all(|&(at, _, _)| at >= 3 * BAR));
+        assert!(
+            felt.iter()
+                .any(|&(at, _, _)| at % STEP > STEP / 2 && at > 3 * BAR + STEP),
+            "no hit early: {felt:?}"
+        );
+    }
+
     #[test]
     fn stopping_mid_response_closes_every_note_in_that_block() {
         // Loop the answer so notes keep sounding; stop in the middle of a step.
@@ -925,7 +1088,7 @@ mod tests {
             .collect();
         let heard_at = |block| {
             let (_, mut feed, _) = perform_in(
-                TimeSignature::FOUR_FOUR,
+                Song::default(),
                 block,
                 &strikes,
                 3 * BAR,
@@ -1052,7 +1215,7 @@ mod tests {
                 ..settings().rules
             };
             let (outputs, _, stats) = perform_in(
-                time_signature,
+                Song::in_meter(time_signature),
                 512,
                 &kicks(&hits),
                 6 * bar,
@@ -1181,7 +1344,7 @@ mod tests {
             ..settings()
         };
         let (outputs, _, stats) = perform_in(
-            TimeSignature::FOUR_FOUR,
+            Song::default(),
             512,
             &kicks(&hits),
             6 * BAR,

@@ -1,30 +1,38 @@
 //! The output edge of a model family, on the audio thread: an event id becomes notes to play.
-//! A drum event strikes its classes for half a step; a melody's note-on holds its note until the
-//! line's next note-on or note-off (or the end of the answer).
+//! A drum event strikes its classes for half a step each, on the grid line or, played with a
+//! groove model's feel, each at its own velocity and offset; a melody's note-on holds its note
+//! until the line's next note-on or note-off (or the end of the answer).
 
 use midly::num::{u4, u7};
 
 use crate::encoding::drums::DrumEvent;
+use crate::encoding::groove::{GrooveAmount, GrooveValues};
 use crate::encoding::melody::MelodyEvent;
 use crate::encoding::{EventId, Family};
 use crate::live::voices::{NoteLength, VoiceEvent, Voices};
+use crate::sequence::Hit;
 
 /// Where and how one step of an answer sounds.
 #[derive(Debug, Clone, Copy)]
 pub struct Sounding {
     /// Absolute sample of the step's grid line.
     pub at: u64,
+    /// No note starts before this sample (the moment the step is rendered).
+    pub earliest: u64,
     /// Length of a 16th, in samples.
     pub step_samples: f64,
     /// MIDI channel of the answer.
     pub channel: u4,
-    /// Velocity, `0.0..=1.0`.
-    pub velocity: f32,
+    /// Velocity on the grid.
+    pub velocity: u7,
+    /// A groove model's feel for the step, and how much of it plays (drums only).
+    pub groove: Option<(GrooveValues, GrooveAmount)>,
     /// Semitones from the model's pitches to the player's.
     pub transpose_semitones: i8,
 }
 
-/// Plays `event` of `family` as `sounding` says, through `voices`.
+/// Plays `event` of `family` as `sounding` says, through `voices`: a melody's notes at once,
+/// drum hits when [`Voices::release_due`] reaches their samples.
 pub fn render(
     family: Family,
     event: EventId,
@@ -34,16 +42,25 @@ pub fn render(
 ) {
     let Sounding {
         at,
+        earliest,
         step_samples,
         channel,
         velocity,
+        groove,
         transpose_semitones,
     } = sounding;
     match family {
         Family::Drums => {
-            let hit = NoteLength::Samples((step_samples / 2.0).round() as u64);
+            let length = (step_samples / 2.0).round() as u64;
             for class in DrumEvent::from_id(event).unwrap_or_default().classes() {
-                voices.start_generated(at, channel, class.output_pitch(), velocity, hit, &mut emit);
+                let hit = match groove {
+                    Some((values, amount)) => amount.hit(&values, class, velocity),
+                    None => Hit::on_grid(velocity),
+                };
+                let shift = (f64::from(hit.offset_steps) * step_samples).round() as i64;
+                let start = at.saturating_add_signed(shift).max(earliest);
+                let velocity = f32::from(hit.velocity.as_int()) / 127.0;
+                voices.strike_later(start, channel, class.output_pitch(), velocity, length);
             }
         }
         Family::Melody => match MelodyEvent::from_id(event).unwrap_or_default() {
@@ -51,6 +68,7 @@ pub fn render(
                 voices.end_held(at, &mut emit);
                 let key = (i16::from(pitch.midi()) + i16::from(transpose_semitones)).clamp(0, 127);
                 let key = u7::new(key as u8);
+                let velocity = f32::from(velocity.as_int()) / 127.0;
                 voices.start_generated(at, channel, key, velocity, NoteLength::Held, &mut emit);
             }
             MelodyEvent::NoteOff => voices.end_held(at, &mut emit),
@@ -62,7 +80,7 @@ pub fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::drums::DrumClass;
+    use crate::encoding::drums::{DrumClass, NUM_CLASSES};
     use crate::encoding::melody::Pitch;
 
     const CH: u4 = u4::new(0);
@@ -70,22 +88,37 @@ mod tests {
     fn sounding(at: u64) -> Sounding {
         Sounding {
             at,
+            earliest: at,
             step_samples: 6_000.0,
             channel: CH,
-            velocity: 0.5,
+            velocity: u7::new(64),
+            groove: None,
             transpose_semitones: -12,
         }
     }
 
     fn play(family: Family, steps: &[(u64, EventId)]) -> Vec<(u64, VoiceEvent)> {
+        play_sounding(
+            family,
+            steps.iter().map(|&(at, event)| (sounding(at), event)),
+        )
+    }
+
+    /// Renders each step at its `earliest` sample, releasing what is due as the performer does.
+    fn play_sounding(
+        family: Family,
+        steps: impl IntoIterator<Item = (Sounding, EventId)>,
+    ) -> Vec<(u64, VoiceEvent)> {
         let mut voices = Voices::default();
         let mut out = Vec::new();
-        for &(at, event) in steps {
-            voices.release_due(at, |at, e| out.push((at, e)));
-            render(family, event, sounding(at), &mut voices, |at, e| {
+        for (sounding, event) in steps {
+            voices.release_due(sounding.earliest, |at, e| out.push((at, e)));
+            render(family, event, sounding, &mut voices, |at, e| {
                 out.push((at, e))
             });
+            voices.release_due(sounding.earliest + 1, |at, e| out.push((at, e)));
         }
+        voices.release_due(100_000, |at, e| out.push((at, e)));
         voices.close_all(100_000, |at, e| out.push((at, e)));
         out
     }
@@ -109,7 +142,7 @@ mod tests {
         let on = |key| VoiceEvent::On {
             channel: CH,
             key: u7::new(key),
-            velocity: 0.5,
+            velocity: 64.0 / 127.0,
         };
         let end = |key| VoiceEvent::Off {
             channel: CH,
@@ -141,5 +174,65 @@ mod tests {
             .collect();
         assert_eq!(out.len(), 4);
         assert_eq!(ends, [3_000, 3_000]);
+    }
+
+    #[test]
+    fn a_groove_places_and_weighs_each_hit_and_its_amount_scales_them() {
+        let kick_snare: DrumEvent = [DrumClass::Kick, DrumClass::Snare].into_iter().collect();
+        let mut values = GrooveValues::default();
+        let (kick, snare) = (DrumClass::Kick.index(), DrumClass::Snare.index());
+        values.0[kick] = 100.0 / 127.0;
+        values.0[snare] = 30.0 / 127.0;
+        values.0[NUM_CLASSES + kick] = -0.25;
+        values.0[NUM_CLASSES + snare] = 0.1;
+        // Rendered half a step before the line at 12 000.
+        let at_amount = |amount| {
+            let sounding = Sounding {
+                earliest: 9_000,
+                groove: Some((values, GrooveAmount::new(amount).unwrap())),
+                ..sounding(12_000)
+            };
+            play_sounding(Family::Drums, [(sounding, kick_snare.id())])
+                .into_iter()
+                .filter_map(|(at, e)| match e {
+                    VoiceEvent::On { key, velocity, .. } => {
+                        Some((at, key.as_int(), (velocity * 127.0).round() as u8))
+                    }
+                    VoiceEvent::Off { .. } => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        let (kick_key, snare_key) = (
+            DrumClass::Kick.output_pitch().as_int(),
+            DrumClass::Snare.output_pitch().as_int(),
+        );
+        assert_eq!(
+            at_amount(1.0),
+            [(10_500, kick_key, 100), (12_600, snare_key, 30)]
+        );
+        // Half: offsets halved, velocities halfway from the grid's 64.
+        assert_eq!(
+            at_amount(0.5),
+            [(11_250, kick_key, 82), (12_300, snare_key, 47)]
+        );
+        assert_eq!(
+            at_amount(0.0),
+            [(12_000, kick_key, 64), (12_000, snare_key, 64)]
+        );
+    }
+
+    #[test]
+    fn no_hit_starts_before_its_step_is_rendered() {
+        let kick: DrumEvent = [DrumClass::Kick].into_iter().collect();
+        let mut values = GrooveValues::default();
+        values.0[DrumClass::Kick.index()] = 1.0;
+        values.0[NUM_CLASSES + DrumClass::Kick.index()] = -0.4;
+        // A window's first step is rendered on its line: early hits wait for it.
+        let sounding = Sounding {
+            groove: Some((values, GrooveAmount::FULL)),
+            ..sounding(12_000)
+        };
+        let out = play_sounding(Family::Drums, [(sounding, kick.id())]);
+        assert_eq!(out[0].0, 12_000);
     }
 }

@@ -2,6 +2,7 @@
 //! at a bar line, filled step by step as the model thread delivers.
 
 use crate::encoding::EventId;
+use crate::encoding::groove::GrooveValues;
 use crate::live::voicing::Voicing;
 use crate::phrase::StepSpan;
 use crate::phrase::WindowId;
@@ -14,7 +15,7 @@ struct Slot {
     span: StepSpan,
     /// How the window sounds, from the call it answers.
     voicing: Voicing,
-    events: [Option<EventId>; MAX_RESPONSE_STEPS],
+    steps: [Option<Delivered>; MAX_RESPONSE_STEPS],
     /// The model has sent every step (or never will).
     finished: bool,
 }
@@ -25,7 +26,7 @@ impl Slot {
             id: None,
             span: StepSpan::new(0, 0),
             voicing: Voicing::default(),
-            events: [None; MAX_RESPONSE_STEPS],
+            steps: [None; MAX_RESPONSE_STEPS],
             finished: false,
         }
     }
@@ -34,7 +35,7 @@ impl Slot {
         self.id = Some(id);
         self.span = span;
         self.voicing = voicing;
-        self.events.fill(None);
+        self.steps.fill(None);
         self.finished = false;
     }
 
@@ -46,13 +47,21 @@ impl Slot {
     }
 }
 
+/// A step the model delivered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Delivered {
+    pub event: EventId,
+    /// How a groove model plays it (`None`: on the grid).
+    pub groove: Option<GrooveValues>,
+}
+
 /// What the audio thread knows about a step of the sounding window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cue {
     /// No window sounds at this step.
     Silent,
-    /// Play this event.
-    Play(EventId),
+    /// Play this step.
+    Play(Delivered),
     /// The window covers this step but the model has not delivered it yet.
     Pending,
 }
@@ -110,9 +119,9 @@ impl Schedule {
             self.next.finished = true;
             return;
         };
-        let (events, voicing) = (source.events, source.voicing);
+        let (steps, voicing) = (source.steps, source.voicing);
         self.next.prepare(id, span, voicing);
-        self.next.events = events;
+        self.next.steps = steps;
         self.next.finished = true;
     }
 
@@ -132,14 +141,14 @@ impl Schedule {
     }
 
     /// Stores a step the model delivered (ignored when its window is gone).
-    pub fn deliver(&mut self, id: WindowId, step: i64, event: EventId) {
+    pub fn deliver(&mut self, id: WindowId, step: i64, delivered: Delivered) {
         let slot = [&mut self.current, &mut self.next]
             .into_iter()
             .find(|slot| slot.id == Some(id));
         if let Some(slot) = slot
             && let Some(index) = slot.index(step)
         {
-            slot.events[index] = Some(event);
+            slot.steps[index] = Some(delivered);
         }
     }
 
@@ -158,11 +167,20 @@ impl Schedule {
         let Some(index) = slot.id.and(slot.index(step)) else {
             return Cue::Silent;
         };
-        match slot.events[index] {
-            Some(event) => Cue::Play(event),
+        match slot.steps[index] {
+            Some(delivered) => Cue::Play(delivered),
             None if slot.finished => Cue::Silent,
             None => Cue::Pending,
         }
+    }
+
+    /// What to play at `step` while the step before it sounds: silent unless the sounding
+    /// window goes on into `step` (a window's first step waits for its bar line to begin).
+    pub fn cue_ahead(&self, step: i64) -> Cue {
+        if self.current.id.is_none() || step <= self.current.span.start {
+            return Cue::Silent;
+        }
+        self.cue(step)
     }
 }
 
@@ -174,15 +192,28 @@ mod tests {
         EventId::new(1)
     }
 
+    fn on_grid(event: EventId) -> Delivered {
+        Delivered {
+            event,
+            groove: None,
+        }
+    }
+
     #[test]
     fn a_queued_window_fills_then_sounds() {
         let mut schedule = Schedule::default();
         schedule.queue(1, StepSpan::new(32, 48), Voicing::default());
-        schedule.deliver(1, 32, kick());
-        schedule.deliver(1, 33, EventId::QUIET);
+        schedule.deliver(1, 32, on_grid(kick()));
+        schedule.deliver(1, 33, on_grid(EventId::QUIET));
         assert_eq!(schedule.cue(32), Cue::Silent, "not started yet");
         schedule.start(1);
-        assert_eq!(schedule.cue(32), Cue::Play(kick()));
+        assert_eq!(schedule.cue(32), Cue::Play(on_grid(kick())));
+        assert_eq!(
+            schedule.cue_ahead(32),
+            Cue::Silent,
+            "the first step waits for its line"
+        );
+        assert_eq!(schedule.cue_ahead(33), Cue::Play(on_grid(EventId::QUIET)));
         assert_eq!(schedule.cue(34), Cue::Pending);
         schedule.finish(1);
         assert_eq!(schedule.cue(34), Cue::Silent);
@@ -195,25 +226,31 @@ mod tests {
         let mut schedule = Schedule::default();
         schedule.queue(1, StepSpan::new(0, 16), Voicing::default());
         schedule.queue(2, StepSpan::new(0, 16), Voicing::default());
-        schedule.deliver(1, 0, kick());
+        schedule.deliver(1, 0, on_grid(kick()));
         schedule.start(2);
         assert_eq!(schedule.cue(0), Cue::Pending);
     }
 
     #[test]
-    fn a_repeat_copies_the_source_steps_and_voicing() {
+    fn a_repeat_copies_the_source_steps_their_feel_and_voicing() {
         let low = Voicing {
             transpose_semitones: -12,
             velocity: midly::num::u7::new(70),
         };
         let mut schedule = Schedule::default();
         schedule.queue(1, StepSpan::new(0, 16), low);
-        schedule.deliver(1, 3, kick());
+        let mut groove = GrooveValues::default();
+        groove.0[0] = 0.5;
+        let played = Delivered {
+            event: kick(),
+            groove: Some(groove),
+        };
+        schedule.deliver(1, 3, played);
         schedule.start(1);
         schedule.queue_repeat(2, 1, StepSpan::new(16, 32));
         schedule.end(1);
         schedule.start(2);
-        assert_eq!(schedule.cue(19), Cue::Play(kick()));
+        assert_eq!(schedule.cue(19), Cue::Play(played));
         assert_eq!(schedule.cue(20), Cue::Silent);
         assert_eq!(schedule.voicing(), low);
     }

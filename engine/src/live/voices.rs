@@ -1,7 +1,8 @@
 //! Every note the performer has started and not yet ended, so that each note-on leaves with
 //! its note-off: generated notes (a drum hit ends after a fixed length, a melody's note is held
 //! until the answer ends it) and the player's notes passed through (ended when the player
-//! releases them, or cut when the performer must close all).
+//! releases them, or cut when the performer must close all). Drum hits played with a feel are
+//! decided ahead of their sample and wait here until it comes; a wait cut short sends nothing.
 
 use midly::num::{u4, u7};
 
@@ -30,6 +31,19 @@ enum End {
     Held,
 }
 
+/// Most hits waiting to start: every drum class of the step ahead, with room to spare.
+const MAX_WAITING: usize = 32;
+
+/// A drum hit decided before its sample.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Waiting {
+    at: u64,
+    channel: u4,
+    key: u7,
+    velocity: f32,
+    samples: u64,
+}
+
 /// The sounding notes. Fixed size: nothing here allocates after construction.
 #[derive(Debug, Clone)]
 pub struct Voices {
@@ -37,6 +51,8 @@ pub struct Voices {
     generated_channel: u4,
     /// When each sounding generated note ends, by key.
     generated: [Option<End>; 128],
+    /// Hits to start later, in no order.
+    waiting: [Option<Waiting>; MAX_WAITING],
     /// Player notes passed through and still sounding: bit `key` of `player[channel]`.
     player: [u128; 16],
 }
@@ -46,6 +62,7 @@ impl Default for Voices {
         Voices {
             generated_channel: u4::new(9),
             generated: [None; 128],
+            waiting: [None; MAX_WAITING],
             player: [0; 16],
         }
     }
@@ -77,7 +94,7 @@ impl Voices {
         mut emit: impl FnMut(u64, VoiceEvent),
     ) {
         if channel != self.generated_channel {
-            self.close_generated(at, &mut emit);
+            self.close_sounding(at, &mut emit);
             self.generated_channel = channel;
         }
         let slot = usize::from(key.as_int());
@@ -97,6 +114,30 @@ impl Voices {
             NoteLength::Samples(samples) => End::At(at + samples.max(1)),
             NoteLength::Held => End::Held,
         });
+    }
+
+    /// Strikes a drum hit of `samples` at `at`, which may lie in a later block: it starts (as
+    /// [`start_generated`](Voices::start_generated) would) when [`release_due`](Voices::release_due)
+    /// reaches it. Returns `false`, and sends nothing, when too many hits already wait.
+    pub fn strike_later(
+        &mut self,
+        at: u64,
+        channel: u4,
+        key: u7,
+        velocity: f32,
+        samples: u64,
+    ) -> bool {
+        let Some(free) = self.waiting.iter_mut().find(|slot| slot.is_none()) else {
+            return false;
+        };
+        *free = Some(Waiting {
+            at,
+            channel,
+            key,
+            velocity,
+            samples,
+        });
+        true
     }
 
     /// Ends every held generated note at `at`.
@@ -144,27 +185,64 @@ impl Voices {
         sounding
     }
 
-    /// Ends every generated note whose end lies before `until`, at its end sample.
+    /// Ends every generated note whose end lies before `until` and starts every waiting hit
+    /// whose sample does, in sample order (on one sample an end before a start, lower keys
+    /// first).
     pub fn release_due(&mut self, until: u64, mut emit: impl FnMut(u64, VoiceEvent)) {
-        let channel = self.generated_channel;
-        for (key, end) in self.generated.iter_mut().enumerate() {
-            if let Some(End::At(at)) = *end
-                && at < until
-            {
-                *end = None;
-                emit(
-                    at,
-                    VoiceEvent::Off {
-                        channel,
-                        key: u7::new(key as u8),
-                    },
-                );
+        loop {
+            let end = self.first_end().filter(|&(at, _)| at < until);
+            let start = self.first_waiting().filter(|&(at, _)| at < until);
+            match (end, start) {
+                (Some((at, key)), start) if start.is_none_or(|(start_at, _)| at <= start_at) => {
+                    self.generated[usize::from(key.as_int())] = None;
+                    let channel = self.generated_channel;
+                    emit(at, VoiceEvent::Off { channel, key });
+                }
+                (_, Some((_, index))) => {
+                    let hit = self.waiting[index].take().expect("found waiting");
+                    let length = NoteLength::Samples(hit.samples);
+                    let (at, channel, key, velocity) = (hit.at, hit.channel, hit.key, hit.velocity);
+                    self.start_generated(at, channel, key, velocity, length, &mut emit);
+                }
+                _ => return,
             }
         }
     }
 
-    /// Ends every generated note at `at`.
-    pub fn close_generated(&mut self, at: u64, mut emit: impl FnMut(u64, VoiceEvent)) {
+    /// The earliest timed end of a sounding generated note, and its key.
+    fn first_end(&self) -> Option<(u64, u7)> {
+        let mut first: Option<(u64, u7)> = None;
+        for (key, end) in self.generated.iter().enumerate() {
+            if let Some(End::At(at)) = *end
+                && first.is_none_or(|(first_at, _)| at < first_at)
+            {
+                first = Some((at, u7::new(key as u8)));
+            }
+        }
+        first
+    }
+
+    /// The earliest waiting hit's sample (the lowest key on a tie), and its slot.
+    fn first_waiting(&self) -> Option<(u64, usize)> {
+        let mut first: Option<(u64, u7, usize)> = None;
+        for (index, hit) in self.waiting.iter().enumerate() {
+            if let Some(hit) = hit
+                && first.is_none_or(|(at, key, _)| (hit.at, hit.key) < (at, key))
+            {
+                first = Some((hit.at, hit.key, index));
+            }
+        }
+        first.map(|(at, _, index)| (at, index))
+    }
+
+    /// Ends every generated note at `at`; hits still waiting never start.
+    pub fn close_generated(&mut self, at: u64, emit: impl FnMut(u64, VoiceEvent)) {
+        self.waiting.fill(None);
+        self.close_sounding(at, emit);
+    }
+
+    /// Ends every sounding generated note at `at`.
+    fn close_sounding(&mut self, at: u64, mut emit: impl FnMut(u64, VoiceEvent)) {
         let channel = self.generated_channel;
         for (key, end) in self.generated.iter_mut().enumerate() {
             if end.take().is_some() {
@@ -308,6 +386,42 @@ mod tests {
                 }
             )
         );
+    }
+
+    #[test]
+    fn waiting_hits_start_in_sample_order_and_a_close_drops_them() {
+        let snare = u7::new(38);
+        let on = |key, velocity| VoiceEvent::On {
+            channel: CH,
+            key,
+            velocity,
+        };
+        let off = |key| VoiceEvent::Off { channel: CH, key };
+        let mut voices = Voices::default();
+        voices.start_generated(0, CH, KICK, 1.0, NoteLength::Samples(100), |_, _| {});
+        // Decided together, due across two "blocks": a late snare, a kick before the first
+        // kick's end (a restrike), and one after the block's end.
+        assert!(voices.strike_later(60, CH, snare, 0.5, 50));
+        assert!(voices.strike_later(80, CH, KICK, 0.7, 30));
+        assert!(voices.strike_later(250, CH, KICK, 0.9, 30));
+        let first = collect(|out| voices.release_due(200, |at, e| out.push((at, e))));
+        assert_eq!(
+            first,
+            [
+                (60, on(snare, 0.5)),
+                (80, off(KICK)),
+                (80, on(KICK, 0.7)),
+                (110, off(KICK)),
+                (110, off(snare)),
+            ]
+        );
+        let closed = collect(|out| voices.close_all(220, |at, e| out.push((at, e))));
+        assert!(
+            closed.is_empty(),
+            "the hit at 250 never started: {closed:?}"
+        );
+        let after = collect(|out| voices.release_due(1_000, |at, e| out.push((at, e))));
+        assert!(after.is_empty(), "{after:?}");
     }
 
     #[test]

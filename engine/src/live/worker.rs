@@ -27,6 +27,30 @@ use crate::rng::SplitMix64;
 const POLL_INTERVAL: Duration = Duration::from_millis(1);
 /// Recent responses kept for the model to answer itself (mutate).
 const RECENT_WINDOWS: usize = 4;
+
+/// An answer as the model played it, kept to be heard again (Mutate, Jam).
+#[derive(Debug, Clone)]
+struct Take {
+    id: WindowId,
+    events: Vec<EventId>,
+    /// Step for step; zero from a model without a groove head, which does not read them.
+    grooves: Vec<GrooveValues>,
+}
+
+impl Take {
+    fn new(id: WindowId, steps: usize) -> Take {
+        Take {
+            id,
+            events: Vec::with_capacity(steps),
+            grooves: Vec::with_capacity(steps),
+        }
+    }
+
+    fn push(&mut self, event: EventId, groove: Option<GrooveValues>) {
+        self.events.push(event);
+        self.grooves.push(groove.unwrap_or_default());
+    }
+}
 /// Where "fresh" takes start in an offline render, so that a bounce renders the same takes
 /// every time.
 const OFFLINE_FRESH_SEED: u64 = 0x616E_7469_7068_6F6E;
@@ -163,7 +187,7 @@ struct Worker {
     /// The jam model, and the slot and folder it was loaded from.
     jam: Option<(Arc<Model>, SlotSource)>,
     listener: Option<CallListener>,
-    recent: VecDeque<(WindowId, Vec<EventId>)>,
+    recent: VecDeque<Take>,
     fresh_seeds: SplitMix64,
 }
 
@@ -325,7 +349,7 @@ impl Worker {
                         ),
                     },
                     Heard::Window { source_id, .. } => {
-                        let Some((_, source)) = self.recent.iter().find(|(w, _)| *w == source_id)
+                        let Some(source) = self.recent.iter().find(|take| take.id == source_id)
                         else {
                             self.send(FromWorker::Finished { id: request.id });
                             return Ok(());
@@ -334,14 +358,16 @@ impl Worker {
                         let started = Instant::now();
                         let answering = answering.as_ref();
                         let mut listener = CallListener::new(answering, 0, 1)?;
-                        for (position, &event) in source.iter().enumerate() {
-                            // Answers play on the grid: heard with no groove of their own.
-                            let groove = GrooveValues::default();
+                        // An answer is heard with the feel it was played with.
+                        for (position, (&event, &groove)) in
+                            source.events.iter().zip(&source.grooves).enumerate()
+                        {
                             listener.hear(answering, position as i64, event, groove)?;
                         }
-                        let primed = listener.primed_until(answering, source.len() as i64)?;
+                        let primed =
+                            listener.primed_until(answering, source.events.len() as i64)?;
                         self.record_step_time(started.elapsed(), listener.computed_steps());
-                        (primed, source)
+                        (primed, source.events)
                     }
                 };
                 let allowed = model
@@ -397,7 +423,7 @@ impl Worker {
             sampling,
             deadline,
         };
-        let (events, log_likelihood) = if generation.beams == Beams::ONE {
+        let (take, log_likelihood) = if generation.beams == Beams::ONE {
             self.stream(job)?
         } else {
             self.search(job)?
@@ -414,13 +440,13 @@ impl Worker {
         if self.recent.len() == RECENT_WINDOWS {
             self.recent.pop_front();
         }
-        self.recent.push_back((id, events));
+        self.recent.push_back(take);
         Ok(())
     }
 
     /// Samples one take, sending each step as it is drawn: the answer can start playing while
     /// the rest is computed.
-    fn stream(&mut self, job: AnswerJob<'_>) -> Result<(Vec<EventId>, f32), ModelError> {
+    fn stream(&mut self, job: AnswerJob<'_>) -> Result<(Take, f32), ModelError> {
         let AnswerJob {
             id,
             model,
@@ -440,7 +466,7 @@ impl Worker {
         let mut sampler = Sampler::new(sampling.seed);
         let mut log_likelihood = 0.0;
         let total_steps = skip_steps + response.len_steps();
-        let mut events = Vec::with_capacity(response.len_steps());
+        let mut take = Take::new(id, response.len_steps());
         let started = Instant::now();
         for index in 0..total_steps {
             let log_probs = model.step_played(&mut state, last, &last_groove, position_steps)?;
@@ -448,8 +474,9 @@ impl Worker {
                 sampler.sample(log_probs, sampling.temperature, sampling.allowed);
             self.stats.heartbeat.fetch_add(1, Ordering::Relaxed);
             last = event;
-            // A groove model hears its hit as it would play it.
-            last_groove = model.predict_groove(&mut state, event).unwrap_or_default();
+            // A groove model plays its hit, and hears it, as it predicts.
+            let groove = model.predict_groove(&mut state, event);
+            last_groove = groove.unwrap_or_default();
             position_steps += 1;
             let Some(played) = index.checked_sub(skip_steps) else {
                 continue;
@@ -458,16 +485,16 @@ impl Worker {
                 self.record_first_step(started.elapsed(), deadline);
             }
             log_likelihood += log_prob;
-            events.push(event);
-            self.send_step(id, response, played, event);
+            take.push(event, groove);
+            self.send_step(id, response, played, event, groove);
         }
         self.record_step_time(started.elapsed(), total_steps as u64);
-        Ok((events, log_likelihood))
+        Ok((take, log_likelihood))
     }
 
     /// Searches the whole answer over several takes, then sends its steps: nothing can play
     /// before the search ends (the lead grows to cover it).
-    fn search(&mut self, job: AnswerJob<'_>) -> Result<(Vec<EventId>, f32), ModelError> {
+    fn search(&mut self, job: AnswerJob<'_>) -> Result<(Take, f32), ModelError> {
         let started = Instant::now();
         let stats = self.stats.clone();
         let generated = beam::search(
@@ -483,18 +510,29 @@ impl Worker {
             },
         )?;
         self.record_first_step(started.elapsed(), job.deadline);
+        let mut take = Take::new(job.id, generated.events.len());
         for (played, &event) in generated.events.iter().enumerate() {
-            self.send_step(job.id, job.response, played, event);
+            let groove = generated.grooves.as_ref().map(|grooves| grooves[played]);
+            take.push(event, groove);
+            self.send_step(job.id, job.response, played, event, groove);
         }
-        Ok((generated.events, generated.log_likelihood))
+        Ok((take, generated.log_likelihood))
     }
 
-    /// Sends the answer's `played`-th step.
-    fn send_step(&mut self, id: WindowId, response: StepSpan, played: usize, event: EventId) {
+    /// Sends the answer's `played`-th step, played as `groove` says (`None`: on the grid).
+    fn send_step(
+        &mut self,
+        id: WindowId,
+        response: StepSpan,
+        played: usize,
+        event: EventId,
+        groove: Option<GrooveValues>,
+    ) {
         self.send(FromWorker::Step {
             id,
             step: response.start + played as i64,
             event,
+            groove,
         });
     }
 

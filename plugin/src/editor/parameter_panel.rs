@@ -42,6 +42,7 @@ pub fn draw(ui: &mut Ui, link: &EditorLink, setter: &ParamSetter) {
             ui.end_row();
         }
         slider_row(ui, setter, &params.velocity);
+        slider_row(ui, setter, &params.groove);
         slider_row(ui, setter, &params.out_channel);
         toggle_row(ui, setter, &params.passthrough);
         toggle_row(ui, setter, &params.bypass);

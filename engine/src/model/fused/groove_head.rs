@@ -2,7 +2,7 @@
 //! event (the classes struck), each class's velocity and offset. One hidden layer of tanh units;
 //! a velocity through a sigmoid (a fraction of 127), an offset through `½·tanh` (within half a
 //! step). Trained by the absolute error on the struck classes only (velocity in fractions of 127,
-//! offset in steps): an L1 loss predicts the median, which is what the MAE it is judged by
+//! offset in steps, weighted by [`OFFSET_WEIGHT`]): an L1 loss predicts the median, which is what the MAE it is judged by
 //! rewards.
 
 use crate::encoding::drums::NUM_CLASSES;
@@ -12,6 +12,7 @@ use crate::model::fused::backward::add_column_sums;
 use crate::model::fused::gemm::{MatRef, matmul};
 use crate::model::fused::windows::GrooveArrays;
 use crate::model::score::GrooveScore;
+use crate::model::score::OFFSET_WEIGHT;
 
 /// The head's weights: `hidden` is `[units, h + 9]` (the top output, then the struck classes as
 /// 0/1), `output` is `[18, units]` (velocities, then offsets).
@@ -41,6 +42,9 @@ pub(crate) struct GrooveRows {
     hidden: Vec<f32>,
     /// `[rows, 18]`: the predicted velocities (0..1) and offsets (−½..½).
     pub(crate) predicted: Vec<f32>,
+    /// Backward scratch, kept from batch to batch: `[rows, units]` and `[rows, h + 9]`.
+    d_hidden: Vec<f32>,
+    d_input: Vec<f32>,
 }
 
 impl GrooveRows {
@@ -147,7 +151,8 @@ impl GrooveHead<'_> {
                 row[v] = scale * velocity_error.signum() * velocity * (1.0 - velocity);
                 // d(½·tanh y)/dy = ½ − 2·(½·tanh y)².
                 let offset = row[o];
-                row[o] = scale * offset_error.signum() * (0.5 - 2.0 * offset * offset);
+                row[o] =
+                    scale * OFFSET_WEIGHT * offset_error.signum() * (0.5 - 2.0 * offset * offset);
             }
         }
         let d_output = MatRef::new(&rows.predicted, n, GROOVE_VALUES);
@@ -159,9 +164,11 @@ impl GrooveHead<'_> {
         );
         add_column_sums(grads.output_bias, &rows.predicted);
         // The hidden outputs become the gradient with respect to their pre-activations.
-        let mut d_hidden = vec![0.0; n * units];
+        let d_hidden = &mut rows.d_hidden;
+        d_hidden.clear();
+        d_hidden.resize(n * units, 0.0);
         matmul(
-            &mut d_hidden,
+            d_hidden,
             d_output,
             MatRef::new(self.output_weight, GROOVE_VALUES, units),
             false,
@@ -169,18 +176,20 @@ impl GrooveHead<'_> {
         for (d, &a) in d_hidden.iter_mut().zip(&rows.hidden) {
             *d *= 1.0 - a * a;
         }
-        let d_hidden_rows = MatRef::new(&d_hidden, n, units);
+        let d_hidden_rows = MatRef::new(d_hidden, n, units);
         matmul(
             grads.hidden_weight,
             d_hidden_rows.t(),
             MatRef::new(&rows.input, n, width),
             true,
         );
-        add_column_sums(grads.hidden_bias, &d_hidden);
+        add_column_sums(grads.hidden_bias, d_hidden);
         // Only the top output's part of the input has a gradient to pass on.
         let first_columns = MatRef::new(self.hidden_weight, units, width);
-        let mut d_input = vec![0.0; n * width];
-        matmul(&mut d_input, d_hidden_rows, first_columns, false);
+        let d_input = &mut rows.d_input;
+        d_input.clear();
+        d_input.resize(n * width, 0.0);
+        matmul(d_input, d_hidden_rows, first_columns, false);
         for (d_row, d_input_row) in d_top.chunks_exact_mut(h).zip(d_input.chunks_exact(width)) {
             for (d, &x) in d_row.iter_mut().zip(d_input_row) {
                 *d += x;

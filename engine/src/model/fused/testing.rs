@@ -51,11 +51,21 @@ pub(crate) fn random_net(config: &ModelConfig, scale: f32, seed: u64) -> Net {
 /// A loaded model of `config` (a groove head included) with [`random_tensors`], through a
 /// model folder's bytes.
 pub(crate) fn random_model(config: &ModelConfig, scale: f32, seed: u64) -> Model {
+    let (config, weights) = random_model_files(config, scale, seed);
+    Model::from_bytes(&config, &weights).unwrap()
+}
+
+/// [`random_model`]'s files: `config.json` and `model.safetensors`.
+pub(crate) fn random_model_files(
+    config: &ModelConfig,
+    scale: f32,
+    seed: u64,
+) -> (Vec<u8>, Vec<u8>) {
     let tensors = random_tensors(config, scale, seed);
     let layout = ParamLayout::new(config);
     let params = layout.gather(|name| Ok(tensors[name].clone())).unwrap();
     let weights = safetensors::serialize(layout.tensors(&params).unwrap(), None).unwrap();
-    Model::from_bytes(serde_json::to_string(config).unwrap().as_bytes(), &weights).unwrap()
+    (serde_json::to_vec(config).unwrap(), weights)
 }
 
 /// Windows of at most `steps` events from the fixture files of `family` (GMD grooves for drums,
