@@ -36,7 +36,7 @@ pub const ROW_LABEL_WIDTH: f32 = 74.0;
 /// The editor's logical size (the host scales it by its DPI).
 pub const WINDOW_WIDTH: u32 = 1060;
 /// See [`WINDOW_WIDTH`].
-pub const WINDOW_HEIGHT: u32 = 780;
+pub const WINDOW_HEIGHT: u32 = 810;
 
 /// `color` at `alpha` (0–255) over whatever lies below.
 pub fn faded(color: Color32, alpha: u8) -> Color32 {
