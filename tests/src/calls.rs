@@ -14,12 +14,15 @@ pub const CALL_CHANNEL: u8 = 0;
 /// The answer comes on channel 10 (the default Out Channel).
 pub const ANSWER_CHANNEL: u8 = 9;
 
-/// A loaded plugin with reproducible takes (Seed 42) and no passthrough, so everything out is
-/// the answer; then `params` (display name, typed text) and the render mode.
+/// A loaded plugin with reproducible takes (Seed 42), no passthrough, so everything out is the
+/// answer, and answers on the 16th grid (Groove 0 %: these tests check where the answer's steps
+/// fall; tests/groove.rs checks its feel); then `params` (display name, typed text) and the
+/// render mode.
 pub fn answering_host(params: &[(&str, &str)], render: Render) -> PluginHost {
     let mut host = PluginHost::load();
     host.set_param("Seed", "42");
     host.set_param("Passthrough", "Off");
+    host.set_param("Groove", "0%");
     for &(name, value) in params {
         host.set_param(name, value);
     }

@@ -21,7 +21,7 @@ pub const INSTALL_COMMAND: &str = "apt-get install -y xvfb libgl1 libgl1-mesa-dr
 /// Size of the virtual screen, in pixels: room for an editor at 2× scale.
 pub const SCREEN_WIDTH: u16 = 2560;
 /// See [`SCREEN_WIDTH`].
-pub const SCREEN_HEIGHT: u16 = 1600;
+pub const SCREEN_HEIGHT: u16 = 1700;
 
 /// A running Xvfb server, stopped on drop.
 pub struct HeadlessDisplay {

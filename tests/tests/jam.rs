@@ -12,13 +12,14 @@ use antiphon_host_tests::{NotePair, PluginHost, Render, Timeline};
 const BAR: u64 = 96_000;
 
 /// A host whose song has the tiny drum model of the test fixtures in model slot 2, two-bar
-/// calls and answers, Seed 42, no passthrough, and `after` on (`jam` or `mutate`).
+/// calls and answers on the grid (Groove 0 %), Seed 42, no passthrough, and `after` on (`jam`
+/// or `mutate`).
 fn host(after: &str) -> PluginHost {
     let tiny = workspace_root().join("tests/fixtures/models/tiny-drums");
     // The folder list is saved as a JSON string inside the JSON state.
     let folders = format!(r#"["{}"]"#, tiny.display()).replace('"', r#"\""#);
     let json = format!(
-        r#"{{"version":"0.1.0","params":{{"{after}":{{"bool":true}},"jam_model":{{"i32":2}},"max_call_bars":{{"i32":2}},"phrase_bars":{{"i32":2}},"seed":{{"i32":42}},"passthrough":{{"bool":false}}}},"fields":{{"state-version":"2","user-models":"{folders}"}}}}"#
+        r#"{{"version":"0.1.0","params":{{"{after}":{{"bool":true}},"jam_model":{{"i32":2}},"groove":{{"f32":0.0}},"max_call_bars":{{"i32":2}},"phrase_bars":{{"i32":2}},"seed":{{"i32":42}},"passthrough":{{"bool":false}}}},"fields":{{"state-version":"2","user-models":"{folders}"}}}}"#
     );
     let mut host = PluginHost::load();
     host.load_state(&state_bytes(&json))

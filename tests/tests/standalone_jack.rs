@@ -28,7 +28,7 @@ fn a_real_call_through_jack_is_answered_on_the_bar_line_of_the_jack_transport() 
     ));
     let _ = std::fs::remove_file(&state_file);
     // A first run saves the defaults; the second loads them changed: two-bar calls and answers,
-    // on channel 11.
+    // on channel 11, on the grid (Groove 0 %: the test checks where the answer's steps fall).
     let mut state = saved_state(&standalone, &state_file);
     assert_eq!(state["params"]["max_call_bars"]["i32"], 4, "{state}");
     assert_eq!(state["params"]["phrase_bars"]["i32"], 0, "{state}");
@@ -36,6 +36,8 @@ fn a_real_call_through_jack_is_answered_on_the_bar_line_of_the_jack_transport() 
     params["max_call_bars"]["i32"] = 2.into();
     params["phrase_bars"]["i32"] = 2.into();
     params["out_channel"]["i32"] = 11.into();
+    assert_eq!(params["groove"]["f32"], 1.0, "{params}");
+    params["groove"]["f32"] = 0.0.into();
     std::fs::write(&state_file, state.to_string()).unwrap();
 
     // The standalone keeps time at --tempo in 4/4 from the JACK transport's frame.
