@@ -401,7 +401,17 @@ fn eval_scores_the_test_split_of_an_info_csv() {
     );
     let whole = eval("alone", "all");
     assert_eq!(whole.code, Some(0), "{}", whole.show());
-    assert_eq!(test.stdout, whole.stdout);
+    // The model's own lines (the simple groove predictors are fitted on each folder's train
+    // split, which differ).
+    let model_lines = |stdout: &str| -> Vec<String> {
+        stdout
+            .lines()
+            .filter(|line| !line.contains("_mean:") && !line.starts_with("hits:"))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert!(test.stdout.contains("nll_per_step"), "{}", test.show());
+    assert_eq!(model_lines(&test.stdout), model_lines(&whole.stdout));
 
     // A folder without info.csv has no test split, and says so.
     let none = eval("alone", "test");

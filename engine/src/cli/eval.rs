@@ -261,7 +261,11 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             let groove = score.groove.context("a groove model scores grooves")?;
             println!("velocity_mae: {:.3}", groove.velocity_mae());
             println!("timing_mae: {:.4}", groove.timing_mae());
-            print_groove_baseline(&dataset.train(), &sequences, split)?;
+            if dataset.train().is_empty() {
+                eprintln!("note: no train split to fit the simple groove predictors on");
+            } else {
+                print_groove_baseline(&dataset.train(), &sequences, split)?;
+            }
             (score.nll_per_step(), score.steps, score.accuracy())
         }
         Scorer::Model(model) => {
@@ -302,6 +306,10 @@ fn print_groove_baseline(
     split: EvalSplit,
 ) -> anyhow::Result<()> {
     let (train, scored) = (drum_sequences(train), drum_sequences(scored));
+    anyhow::ensure!(
+        !train.is_empty(),
+        "the train split has no drum files to fit the simple groove predictors on"
+    );
     let errors = GrooveMeans::fit(&train).errors(&scored);
     anyhow::ensure!(errors.hits > 0, "{} has no drum hits", split.describe());
     eprintln!(

@@ -33,6 +33,8 @@ pub enum PlayEvent {
         step: i64,
         event: EventId,
         voicing: Voicing,
+        /// How the drum hits sound (`None`: a melody, on the grid at the voicing's velocity).
+        feel: Option<StepFeel>,
     },
     /// A response step came too late to play.
     Late { step: i64 },

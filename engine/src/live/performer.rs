@@ -16,6 +16,7 @@ use rtrb::{Consumer, Producer, RingBuffer};
 use crate::encoding::Family;
 use crate::encoding::groove::GrooveAmount;
 use crate::live::feed::{FeedReceiver, FeedSender, PlayEvent, feed};
+use crate::live::feel::StepFeel;
 use crate::live::grid::{BlockGrid, GridPoint};
 use crate::live::io::{Input, InputKind, Output, OutputKind, Trigger};
 use crate::live::lead::{deadline, lead_steps};
@@ -438,11 +439,6 @@ impl Performer {
         let family = quantizer.family();
         let voicing = self.schedule.voicing();
         let Delivered { event, groove } = delivered;
-        self.feed.send(PlayEvent::Played {
-            step,
-            event,
-            voicing,
-        });
         let sounding = Sounding {
             at: line,
             earliest,
@@ -452,8 +448,14 @@ impl Performer {
             groove: groove.map(|values| (values, settings.groove)),
             transpose_semitones: voicing.transpose_semitones,
         };
-        render(family, event, sounding, &mut self.voices, |at, event| {
+        let struck = render(family, event, sounding, &mut self.voices, |at, event| {
             self.out.voice(at, event)
+        });
+        self.feed.send(PlayEvent::Played {
+            step,
+            event,
+            voicing,
+            feel: struck.map(StepFeel::Drums),
         });
         self.release_due(earliest + 1);
     }
@@ -1067,7 +1069,6 @@ mod tests {
     fn the_call_keeps_how_each_hit_was_played() {
         use crate::encoding::drums::NUM_CLASSES;
         use crate::live::feed::PlayEvent;
-        use crate::live::feel::StepFeel;
 
         // (step, samples from its grid line, key, velocity): a kick on the line, a snare a
         // quarter step early, a soft hat a tenth late, a tom and a crash at one step.

@@ -10,7 +10,7 @@ use crate::encoding::groove::{GrooveAmount, GrooveValues};
 use crate::encoding::melody::MelodyEvent;
 use crate::encoding::{EventId, Family};
 use crate::live::voices::{NoteLength, VoiceEvent, Voices};
-use crate::sequence::Hit;
+use crate::sequence::{DrumStep, Hit};
 
 /// Where and how one step of an answer sounds.
 #[derive(Debug, Clone, Copy)]
@@ -32,14 +32,15 @@ pub struct Sounding {
 }
 
 /// Plays `event` of `family` as `sounding` says, through `voices`: a melody's notes at once,
-/// drum hits when [`Voices::release_due`] reaches their samples.
+/// drum hits when [`Voices::release_due`] reaches their samples. Returns the drum hits as they
+/// will sound (velocity, and offset from the line once held to `earliest`).
 pub fn render(
     family: Family,
     event: EventId,
     sounding: Sounding,
     voices: &mut Voices,
     mut emit: impl FnMut(u64, VoiceEvent),
-) {
+) -> Option<DrumStep> {
     let Sounding {
         at,
         earliest,
@@ -52,28 +53,39 @@ pub fn render(
     match family {
         Family::Drums => {
             let length = (step_samples / 2.0).round() as u64;
+            let mut struck = DrumStep::default();
             for class in DrumEvent::from_id(event).unwrap_or_default().classes() {
-                let hit = match groove {
+                let mut hit = match groove {
                     Some((values, amount)) => amount.hit(&values, class, velocity),
                     None => Hit::on_grid(velocity),
                 };
                 let shift = (f64::from(hit.offset_steps) * step_samples).round() as i64;
-                let start = at.saturating_add_signed(shift).max(earliest);
-                let velocity = f32::from(hit.velocity.as_int()) / 127.0;
-                voices.strike_later(start, channel, class.output_pitch(), velocity, length);
+                let wanted = at.saturating_add_signed(shift);
+                let start = wanted.max(earliest);
+                if start != wanted {
+                    hit.offset_steps = ((start as f64 - at as f64) / step_samples) as f32;
+                }
+                let key_velocity = f32::from(hit.velocity.as_int()) / 127.0;
+                voices.strike_later(start, channel, class.output_pitch(), key_velocity, length);
+                struck.strike(class, hit);
             }
+            Some(struck)
         }
-        Family::Melody => match MelodyEvent::from_id(event).unwrap_or_default() {
-            MelodyEvent::NoteOn(pitch) => {
-                voices.end_held(at, &mut emit);
-                let key = (i16::from(pitch.midi()) + i16::from(transpose_semitones)).clamp(0, 127);
-                let key = u7::new(key as u8);
-                let velocity = f32::from(velocity.as_int()) / 127.0;
-                voices.start_generated(at, channel, key, velocity, NoteLength::Held, &mut emit);
+        Family::Melody => {
+            match MelodyEvent::from_id(event).unwrap_or_default() {
+                MelodyEvent::NoteOn(pitch) => {
+                    voices.end_held(at, &mut emit);
+                    let key =
+                        (i16::from(pitch.midi()) + i16::from(transpose_semitones)).clamp(0, 127);
+                    let key = u7::new(key as u8);
+                    let velocity = f32::from(velocity.as_int()) / 127.0;
+                    voices.start_generated(at, channel, key, velocity, NoteLength::Held, &mut emit);
+                }
+                MelodyEvent::NoteOff => voices.end_held(at, &mut emit),
+                MelodyEvent::NoEvent => {}
             }
-            MelodyEvent::NoteOff => voices.end_held(at, &mut emit),
-            MelodyEvent::NoEvent => {}
-        },
+            None
+        }
     }
 }
 

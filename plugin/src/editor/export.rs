@@ -218,38 +218,70 @@ mod tests {
         assert_eq!(hit.velocity, u7::new(90));
     }
 
-    #[test]
-    fn a_drum_call_is_written_as_it_was_played() {
-        // Two bars of a real drummer, heard step by step as the performer reports them.
+    /// Two bars of a real drummer as the editor hears of them — heard in a call (steps 0–31),
+    /// or played in an answer (steps 32–63) — exported and read back hit for hit.
+    fn assert_written_as_played(answer: bool) {
         let file = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../tests/fixtures/groove/drummer3-session1-12_rock_120_beat_4-4.mid"
         );
         let drummer = read_drums(&std::fs::read(file).unwrap()).unwrap().sequence;
-        let call = StepSpan::new(0, 32);
+        let (call, response) = (StepSpan::new(0, 32), StepSpan::new(32, 64));
         let mut session = Session::new();
         session.play_event(PlayEvent::Turn(TurnState::Listening { start: 0 }));
-        for (step, played) in (0..).zip(&drummer.steps[..32]) {
-            if !played.event().is_rest() {
-                session.play_event(PlayEvent::Heard {
+        let first = if answer { response.start } else { call.start };
+        let report = |step, played: &DrumStep| {
+            let (event, voicing) = (played.event().id(), Voicing::default());
+            if answer {
+                let feel = Some(StepFeel::Drums(*played));
+                PlayEvent::Played {
                     step,
-                    event: played.event().id(),
-                    feel: StepFeel::Drums(*played),
-                    voicing: Voicing::default(),
-                });
+                    event,
+                    voicing,
+                    feel,
+                }
+            } else {
+                let feel = StepFeel::Drums(*played);
+                PlayEvent::Heard {
+                    step,
+                    event,
+                    feel,
+                    voicing,
+                }
+            }
+        };
+        if answer {
+            session.play_event(PlayEvent::Turn(TurnState::Idle));
+            session.answered(Answered {
+                id: 1,
+                call: Some(call),
+                call_log_likelihood: -40.0,
+                response,
+                log_likelihood: -40.0,
+            });
+            session.play_event(PlayEvent::Turn(TurnState::Responding { span: response }));
+        }
+        for (step, played) in (first..).zip(&drummer.steps[..32]) {
+            if !played.event().is_rest() {
+                session.play_event(report(step, played));
             }
         }
-        session.play_event(PlayEvent::Turn(TurnState::Idle));
-        session.answered(Answered {
-            id: 1,
-            call: Some(call),
-            call_log_likelihood: -40.0,
-            response: StepSpan::new(32, 64),
-            log_likelihood: -40.0,
-        });
-        let take = session.last_call().unwrap();
-        let bytes = midi_bytes(&take, 16, 120.0, u7::new(64), DRUM_CHANNEL);
-
+        if !answer {
+            session.play_event(PlayEvent::Turn(TurnState::Idle));
+            session.answered(Answered {
+                id: 1,
+                call: Some(call),
+                call_log_likelihood: -40.0,
+                response,
+                log_likelihood: -40.0,
+            });
+        }
+        let take = if answer {
+            session.last_response()
+        } else {
+            session.last_call()
+        };
+        let bytes = midi_bytes(&take.unwrap(), 16, 120.0, u7::new(64), DRUM_CHANNEL);
         let written = read_drums(&bytes).unwrap().sequence;
         let hits = |steps: &[DrumStep]| -> Vec<(usize, usize, Hit)> {
             (0..steps.len())
@@ -285,6 +317,16 @@ mod tests {
                 .iter()
                 .any(|(_, _, hit)| hit.offset_steps.abs() > 0.05)
         );
+    }
+
+    #[test]
+    fn a_drum_call_is_written_as_it_was_played() {
+        assert_written_as_played(false);
+    }
+
+    #[test]
+    fn a_drum_answer_is_written_as_it_was_played() {
+        assert_written_as_played(true);
     }
 
     #[test]

@@ -203,14 +203,13 @@ impl Session {
                 step,
                 event,
                 voicing,
+                feel,
             } => {
                 // Every played step is reported; the lane keeps those where something starts or
                 // stops (a drum rest, a melody's held step change nothing).
                 if event.is_quiet() {
                     self.played.remove(&step);
                 } else {
-                    // The model's answer plays on the grid.
-                    let feel = None;
                     let played = LaneStep {
                         event,
                         voicing,
@@ -514,12 +513,14 @@ mod tests {
             step: 48,
             event: snare().id(),
             voicing: Voicing::default(),
+            feel: None,
         });
         session.play_event(PlayEvent::Late { step: 50 });
         session.play_event(PlayEvent::Played {
             step: 52,
             event: kick().id(),
             voicing: Voicing::default(),
+            feel: None,
         });
     }
 
@@ -549,6 +550,7 @@ mod tests {
             step: 16,
             event: kick().id(),
             voicing: Voicing::default(),
+            feel: None,
         });
 
         let mut session = Session::new();
@@ -590,6 +592,7 @@ mod tests {
             step: 3,
             event: DrumEvent::REST.id(),
             voicing: Voicing::default(),
+            feel: None,
         });
         assert_eq!(session.hits_of(Lane::Response, 0..10).len(), 0);
         assert_eq!(session.late_steps(0..10).count(), 0);

@@ -55,6 +55,7 @@ pub fn played(session: &mut Session, step: i64, event: MelodyEvent) {
         step,
         event: event.id(),
         voicing: VOICING,
+        feel: None,
     });
 }
 
