@@ -36,7 +36,10 @@ fn answer(timeline: &Timeline, block: u32, groove: &str) -> Vec<TimedOutput> {
         ],
         Render::Offline,
     );
-    run(&mut host, &call_scenario(timeline.clone(), block, 6, ROCK_BEAT))
+    run(
+        &mut host,
+        &call_scenario(timeline.clone(), block, 6, ROCK_BEAT),
+    )
 }
 
 #[test]
@@ -69,7 +72,11 @@ fn the_answer_plays_the_models_feel_at_the_same_samples_at_every_block_size() {
                 .collect()
         };
         let (felt, on_grid) = (of_key(&felt), of_key(&on_grid));
-        assert_eq!(felt.len(), on_grid.len(), "key {key}: {felt:?} / {on_grid:?}");
+        assert_eq!(
+            felt.len(),
+            on_grid.len(),
+            "key {key}: {felt:?} / {on_grid:?}"
+        );
         for (&(at, velocity), &(line, _)) in felt.iter().zip(&on_grid) {
             assert!(
                 2 * at.abs_diff(line) <= step,
@@ -82,7 +89,11 @@ fn the_answer_plays_the_models_feel_at_the_same_samples_at_every_block_size() {
     }
     assert_eq!(felt.len(), on_grid.len());
     assert!(felt.len() >= 16, "a two-bar answer: {felt:?}");
-    assert!(2 * off_grid > felt.len(), "{off_grid} of {} off the grid", felt.len());
+    assert!(
+        2 * off_grid > felt.len(),
+        "{off_grid} of {} off the grid",
+        felt.len()
+    );
     assert!(early > 0, "no hit played ahead of its line");
     assert!(velocities.len() > 5, "velocities {velocities:?}");
     // Nothing of the answer starts before its bar line.

@@ -250,7 +250,8 @@ mod tests {
                 }
             }
         };
-        if answer {
+        // The call ends and the model answers: before the answer's steps play, after the call's.
+        let call_answered = |session: &mut Session| {
             session.play_event(PlayEvent::Turn(TurnState::Idle));
             session.answered(Answered {
                 id: 1,
@@ -259,6 +260,9 @@ mod tests {
                 response,
                 log_likelihood: -40.0,
             });
+        };
+        if answer {
+            call_answered(&mut session);
             session.play_event(PlayEvent::Turn(TurnState::Responding { span: response }));
         }
         for (step, played) in (first..).zip(&drummer.steps[..32]) {
@@ -267,14 +271,7 @@ mod tests {
             }
         }
         if !answer {
-            session.play_event(PlayEvent::Turn(TurnState::Idle));
-            session.answered(Answered {
-                id: 1,
-                call: Some(call),
-                call_log_likelihood: -40.0,
-                response,
-                log_likelihood: -40.0,
-            });
+            call_answered(&mut session);
         }
         let take = if answer {
             session.last_response()
