@@ -66,8 +66,10 @@ pub fn render(
                     hit.offset_steps = ((start as f64 - at as f64) / step_samples) as f32;
                 }
                 let key_velocity = f32::from(hit.velocity.as_int()) / 127.0;
-                voices.strike_later(start, channel, class.output_pitch(), key_velocity, length);
-                struck.strike(class, hit);
+                // Only a hit that found room to wait sounds, and only that is reported.
+                if voices.strike_later(start, channel, class.output_pitch(), key_velocity, length) {
+                    struck.strike(class, hit);
+                }
             }
             Some(struck)
         }

@@ -2,8 +2,8 @@
 //! event (the classes struck), each class's velocity and offset. One hidden layer of tanh units;
 //! a velocity through a sigmoid (a fraction of 127), an offset through `½·tanh` (within half a
 //! step). Trained by the absolute error on the struck classes only (velocity in fractions of 127,
-//! offset in steps, weighted by [`OFFSET_WEIGHT`]): an L1 loss predicts the median, which is what the MAE it is judged by
-//! rewards.
+//! offset in steps, weighted by [`OFFSET_WEIGHT`]): an L1 loss predicts the median, which is what
+//! the MAE it is judged by rewards.
 
 use crate::encoding::drums::NUM_CLASSES;
 use crate::encoding::groove::GROOVE_VALUES;
