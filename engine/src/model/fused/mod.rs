@@ -20,6 +20,7 @@ mod step;
 #[cfg(test)]
 pub(crate) mod testing;
 mod train_pass;
+mod vector;
 mod weights;
 pub(crate) mod windows;
 

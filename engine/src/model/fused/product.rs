@@ -5,7 +5,8 @@
 //! value scales a contiguous run of outputs (the broadcast-multiply-add of a GEMM micro-kernel)
 //! and one block of outputs per state stays in registers across all of `K`. The block is wide
 //! for one state and narrower for more, so the accumulators always fit in the 16 vector
-//! registers of AVX2. The columns are stored in panels of [`COLUMN_ALIGN`], each panel's rows one
+//! registers of AVX2; eight states are served as two groups of four on a block of 16 outputs,
+//! which measured 20–25 % faster than eight on a block of 8. The columns are stored in panels of [`COLUMN_ALIGN`], each panel's rows one
 //! after the other: a block then reads its weights in one forward stream, which the hardware
 //! prefetches (row-major `[K, N]` put every row of a block in another 4 KiB page, and
 //! prefetchers stop at page boundaries).
@@ -85,8 +86,7 @@ pub(crate) fn product(
         let x = &x[first * x_stride..];
         let out = &mut out[first * out_stride..];
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
+        if super::vector::has_avx2_fma() {
             // SAFETY: the CPU has just been found to have the features this copy is compiled for.
             unsafe { product_avx2(count, w, x, x_stride, out, out_stride) };
             continue;
@@ -116,14 +116,14 @@ unsafe fn product_avx2(
     // SAFETY: passed on from the caller.
     unsafe {
         match count {
-            1 => avx2::blocks::<1, 8>(w, x, x_stride, out, out_stride),
-            2 => avx2::blocks::<2, 4>(w, x, x_stride, out, out_stride),
-            3 => avx2::blocks::<3, 2>(w, x, x_stride, out, out_stride),
-            4 => avx2::blocks::<4, 2>(w, x, x_stride, out, out_stride),
-            5 => avx2::blocks::<5, 2>(w, x, x_stride, out, out_stride),
-            6 => avx2::blocks::<6, 2>(w, x, x_stride, out, out_stride),
-            7 => avx2::blocks::<7, 1>(w, x, x_stride, out, out_stride),
-            _ => avx2::blocks::<8, 1>(w, x, x_stride, out, out_stride),
+            1 => avx2::blocks::<1, 8, 1>(w, x, x_stride, out, out_stride),
+            2 => avx2::blocks::<2, 4, 1>(w, x, x_stride, out, out_stride),
+            3 => avx2::blocks::<3, 2, 1>(w, x, x_stride, out, out_stride),
+            4 => avx2::blocks::<4, 2, 1>(w, x, x_stride, out, out_stride),
+            5 => avx2::blocks::<5, 2, 1>(w, x, x_stride, out, out_stride),
+            6 => avx2::blocks::<6, 2, 1>(w, x, x_stride, out, out_stride),
+            7 => avx2::blocks::<7, 1, 1>(w, x, x_stride, out, out_stride),
+            _ => avx2::blocks::<4, 2, 2>(w, x, x_stride, out, out_stride),
         }
     }
 }
@@ -202,13 +202,21 @@ mod avx2 {
     /// Lanes of one register.
     const LANES: usize = 8;
 
-    /// `out += W · x` for `VECTORS` vectors, in blocks of `REGISTERS` registers of outputs.
+    /// `out += W · x` for `GROUPS × VECTORS` vectors, in blocks of `REGISTERS` registers of
+    /// outputs. Each block serves its groups one after the other, so the block's weights come
+    /// from memory once and from L1 for the later groups, and each row loads fewer values per
+    /// multiply-add (four vectors on two registers of outputs load six for eight; eight vectors
+    /// on one register load nine for eight).
     ///
     /// # Safety
     /// The CPU must have AVX2 and FMA, and the slices must hold every vector as
     /// [`super::product`] checks.
     #[target_feature(enable = "avx2,fma")]
-    pub(super) unsafe fn blocks<const VECTORS: usize, const REGISTERS: usize>(
+    pub(super) unsafe fn blocks<
+        const VECTORS: usize,
+        const REGISTERS: usize,
+        const GROUPS: usize,
+    >(
         w: &PaddedMatrix,
         x: &[f32],
         x_stride: usize,
@@ -218,39 +226,42 @@ mod avx2 {
         let k = w.rows;
         let n = w.padded_columns;
         let weights = w.values.as_ptr();
-        let inputs = x.as_ptr();
-        let outputs = out.as_mut_ptr();
         for column in (0..n).step_by(REGISTERS * LANES) {
-            let mut acc = [[_mm256_setzero_ps(); REGISTERS]; VECTORS];
             // SAFETY (every access below): `product` checked that each vector's `K` inputs and
             // `N` padded outputs lie in its slice; `column + REGISTERS · LANES ≤ N` and the block
             // lies within one panel (its width divides the panel's), and `row < K`.
-            for (v, acc) in acc.iter_mut().enumerate() {
-                for (r, a) in acc.iter_mut().enumerate() {
-                    *a = unsafe {
-                        _mm256_loadu_ps(outputs.add(v * out_stride + column + r * LANES))
-                    };
-                }
-            }
             let block = unsafe { weights.add(super::panel_index(k, 0, column)) };
-            for row in 0..k {
-                let w_row = unsafe { block.add(row * super::COLUMN_ALIGN) };
-                let mut w = [_mm256_setzero_ps(); REGISTERS];
-                for (r, w) in w.iter_mut().enumerate() {
-                    *w = unsafe { _mm256_loadu_ps(w_row.add(r * LANES)) };
-                }
+            for group in 0..GROUPS {
+                let inputs = unsafe { x.as_ptr().add(group * VECTORS * x_stride) };
+                let outputs = unsafe { out.as_mut_ptr().add(group * VECTORS * out_stride) };
+                let mut acc = [[_mm256_setzero_ps(); REGISTERS]; VECTORS];
                 for (v, acc) in acc.iter_mut().enumerate() {
-                    let scale: __m256 = _mm256_set1_ps(unsafe { *inputs.add(v * x_stride + row) });
-                    for (a, &w) in acc.iter_mut().zip(&w) {
-                        *a = _mm256_fmadd_ps(scale, w, *a);
+                    for (r, a) in acc.iter_mut().enumerate() {
+                        *a = unsafe {
+                            _mm256_loadu_ps(outputs.add(v * out_stride + column + r * LANES))
+                        };
                     }
                 }
-            }
-            for (v, acc) in acc.iter().enumerate() {
-                for (r, &a) in acc.iter().enumerate() {
-                    unsafe {
-                        _mm256_storeu_ps(outputs.add(v * out_stride + column + r * LANES), a)
-                    };
+                for row in 0..k {
+                    let w_row = unsafe { block.add(row * super::COLUMN_ALIGN) };
+                    let mut w = [_mm256_setzero_ps(); REGISTERS];
+                    for (r, w) in w.iter_mut().enumerate() {
+                        *w = unsafe { _mm256_loadu_ps(w_row.add(r * LANES)) };
+                    }
+                    for (v, acc) in acc.iter_mut().enumerate() {
+                        let scale: __m256 =
+                            _mm256_set1_ps(unsafe { *inputs.add(v * x_stride + row) });
+                        for (a, &w) in acc.iter_mut().zip(&w) {
+                            *a = _mm256_fmadd_ps(scale, w, *a);
+                        }
+                    }
+                }
+                for (v, acc) in acc.iter().enumerate() {
+                    for (r, &a) in acc.iter().enumerate() {
+                        unsafe {
+                            _mm256_storeu_ps(outputs.add(v * out_stride + column + r * LANES), a)
+                        };
+                    }
                 }
             }
         }

@@ -196,6 +196,33 @@ impl StepWeights {
 /// The LSTM cell for every state: gate pre-activations (rows of `gates_stride`, PyTorch's order
 /// i, f, g, o) to the new cell and hidden vectors, in place.
 fn cell_update(gates: &[f32], gates_stride: usize, hidden: &mut [f32], cell: &mut [f32], h: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if super::vector::has_avx2_fma() {
+        // SAFETY: the CPU has just been found to have the features this copy is compiled for.
+        unsafe { cell_update_avx2(gates, gates_stride, hidden, cell, h) };
+        return;
+    }
+    cell_rows(gates, gates_stride, hidden, cell, h);
+}
+
+/// [`cell_rows`] in eight lanes.
+///
+/// # Safety
+/// The CPU must have AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn cell_update_avx2(
+    gates: &[f32],
+    gates_stride: usize,
+    hidden: &mut [f32],
+    cell: &mut [f32],
+    h: usize,
+) {
+    cell_rows(gates, gates_stride, hidden, cell, h);
+}
+
+#[inline(always)]
+fn cell_rows(gates: &[f32], gates_stride: usize, hidden: &mut [f32], cell: &mut [f32], h: usize) {
     for ((gates, hidden), cell) in gates
         .chunks_exact(gates_stride)
         .zip(hidden.chunks_exact_mut(h))
