@@ -463,6 +463,22 @@ fn user_errors_are_one_line_without_a_backtrace() {
             vec!["train", "--data", data, "--init", "gone", "--out", "m"],
             "gone/config.json",
         ),
+        (
+            // The shipped drums have a 64-unit groove head, which a continued model keeps.
+            vec![
+                "train",
+                "--data",
+                data,
+                "--init",
+                "drums",
+                "--groove-units",
+                "32",
+                "--out",
+                "m",
+            ],
+            "--groove-units: a groove head of 32 units was asked for, but the model to continue \
+             has one of 64 units",
+        ),
     ];
     for (args, expected) in cases {
         let run = antiphon(&scratch.0, &args);

@@ -135,20 +135,6 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     if grooved && family != Family::Drums {
         anyhow::bail!("--groove-units is for drum models: a melody has no groove head");
     }
-    let dataset = load_reported(&args.data, family)?;
-    let train_sequences = dataset.train();
-    let valid_sequences = dataset.validation();
-    let train_steps = event_windows(&train_sequences, args.steps_per_seq);
-    let valid_steps = event_windows(&valid_sequences, args.steps_per_seq);
-    eprintln!(
-        "windows of up to {} steps: {} train ({} scored steps), {} validation ({} scored steps)",
-        args.steps_per_seq,
-        train_steps.len(),
-        scored_steps(&train_steps),
-        valid_steps.len(),
-        scored_steps(&valid_steps)
-    );
-
     let options = TrainOptions {
         num_layers: args.layers,
         hidden_size: args.hidden,
@@ -164,6 +150,26 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         groove_units: args.groove_units,
         ..TrainOptions::default()
     };
+    if let Some(conflict) = init
+        .as_ref()
+        .and_then(|init| options.groove_conflict(init.config()))
+    {
+        anyhow::bail!("--groove-units: {conflict}; leave --groove-units out to continue it");
+    }
+    let dataset = load_reported(&args.data, family)?;
+    let train_sequences = dataset.train();
+    let valid_sequences = dataset.validation();
+    let train_steps = event_windows(&train_sequences, args.steps_per_seq);
+    let valid_steps = event_windows(&valid_sequences, args.steps_per_seq);
+    eprintln!(
+        "windows of up to {} steps: {} train ({} scored steps), {} validation ({} scored steps)",
+        args.steps_per_seq,
+        train_steps.len(),
+        scored_steps(&train_steps),
+        valid_steps.len(),
+        scored_steps(&valid_steps)
+    );
+
     let with_grooves = |windows: Vec<Vec<EventId>>, performances: &[&Performance]| {
         if grooved {
             let grooves = groove_windows(performances, args.steps_per_seq);

@@ -4,6 +4,8 @@ use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::config::ModelConfig;
+
 /// Window lengths training and evaluation accept, in steps: a window's first step is context
 /// only, so one step scores nothing; 1024 steps is 64 bars of 4/4.
 pub const STEPS_PER_SEQ: RangeInclusive<usize> = 2..=1024;
@@ -126,11 +128,42 @@ impl TrainOptions {
                     .map(|(name, value, _)| format!("{name} {value} is out of range"))
             })
     }
+
+    /// Why these options cannot continue a model of `config`: a continued model keeps its own
+    /// groove head, so asking for a head of another size is refused rather than ignored.
+    pub fn groove_conflict(&self, config: &ModelConfig) -> Option<String> {
+        match (self.groove_units, config.groove_units) {
+            (Some(asked), Some(own)) if asked != own => Some(format!(
+                "a groove head of {asked} units was asked for, but the model to continue has one \
+                 of {own} units, which it keeps"
+            )),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_continued_groove_head_keeps_its_size() {
+        let grooved = ModelConfig::new(crate::encoding::Family::Drums, 1, 8, 0.0).with_groove(64);
+        let asking = |units| TrainOptions {
+            groove_units: units,
+            ..TrainOptions::default()
+        };
+        assert_eq!(asking(None).groove_conflict(&grooved), None);
+        assert_eq!(asking(Some(64)).groove_conflict(&grooved), None);
+        let conflict = asking(Some(32)).groove_conflict(&grooved).unwrap();
+        assert!(
+            conflict.contains("32 units") && conflict.contains("64 units"),
+            "{conflict}"
+        );
+        // A plain model gets the head it is given.
+        let plain = ModelConfig::new(crate::encoding::Family::Drums, 1, 8, 0.0);
+        assert_eq!(asking(Some(32)).groove_conflict(&plain), None);
+    }
 
     #[test]
     fn defaults_are_usable_and_each_bad_setting_is_named() {

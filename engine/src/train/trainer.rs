@@ -298,6 +298,9 @@ fn build_params(
         ),
     };
     config.dropout = options.dropout;
+    if let Some(conflict) = options.groove_conflict(&config) {
+        return Err(TrainError::Options(conflict));
+    }
     if let (Some(units), None) = (options.groove_units, config.groove_units) {
         config = config.with_groove(units);
     }
