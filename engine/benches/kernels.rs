@@ -22,6 +22,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use antiphon_engine::dataset::WindowStarts;
 use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::model::batch::WindowBatch;
 use antiphon_engine::model::config::ModelConfig;
@@ -138,7 +139,7 @@ fn groove_windows(steps: usize) -> BenchResult<Vec<Vec<EventId>>> {
         let (performance, _) = Performance::read(Family::Drums, &std::fs::read(&path)?)?;
         windows.extend(
             performance
-                .windows(steps)
+                .windows(steps, WindowStarts::Tiled)
                 .into_iter()
                 .filter(|w| w.len() == steps),
         );

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::Path;
 
-use crate::dataset::windows;
+use crate::dataset::{WindowStarts, windows};
 use midly::num::u7;
 
 use crate::encoding::drums::DrumEvent;
@@ -226,8 +226,8 @@ impl Performance {
 
     /// Bar-aligned windows of at most `steps` steps, as the model reads them (see
     /// [`windows`]).
-    pub fn windows(&self, steps: usize) -> Vec<Vec<EventId>> {
-        windows(&self.ids(), self.steps_per_bar(), steps)
+    pub fn windows(&self, steps: usize, starts: WindowStarts) -> Vec<Vec<EventId>> {
+        windows(&self.ids(), self.steps_per_bar(), steps, starts)
             .into_iter()
             .map(<[EventId]>::to_vec)
             .collect()
@@ -243,10 +243,14 @@ impl Performance {
 
     /// The grooves of [`windows`](Performance::windows), step for step: drums only (a melody
     /// has none).
-    pub fn groove_windows(&self, steps: usize) -> Option<Vec<Vec<GrooveValues>>> {
+    pub fn groove_windows(
+        &self,
+        steps: usize,
+        starts: WindowStarts,
+    ) -> Option<Vec<Vec<GrooveValues>>> {
         let grooves = self.grooves()?;
         Some(
-            windows(&grooves, self.steps_per_bar(), steps)
+            windows(&grooves, self.steps_per_bar(), steps, starts)
                 .into_iter()
                 .map(<[GrooveValues]>::to_vec)
                 .collect(),
@@ -276,7 +280,7 @@ mod tests {
         assert_eq!(melody.family(), Family::Melody);
         assert!(report.melody_notes > 0);
         assert!(melody.ids().iter().all(|id| id.index() < 38));
-        let windows = melody.windows(64);
+        let windows = melody.windows(64, WindowStarts::Tiled);
         assert!(windows.iter().all(|w| w.len() <= 64));
         assert_eq!(windows[0], melody.ids()[..64]);
 

@@ -581,6 +581,34 @@ fn the_weights_file_is_as_readable_as_the_rest_of_the_model_folder() {
     assert_eq!(mode("model.safetensors"), mode("card.json"));
 }
 
+#[test]
+fn training_windows_on_every_bar_overlap_and_validation_stays_tiled() {
+    let scratch = Scratch::new("hop-bars");
+    let card = |out: &str, extra: &[&str]| {
+        let run = train_tiny(&scratch, out, extra);
+        assert_eq!(run.code, Some(0), "{}", run.show());
+        let card = std::fs::read(scratch.join(out).join("card.json")).unwrap();
+        serde_json::from_slice::<serde_json::Value>(&card).unwrap()
+    };
+    let tiled = card("tiled", &[]);
+    let every_bar = card("every-bar", &["--hop-bars", "1"]);
+    let count = |card: &serde_json::Value, key: &str| card[key].as_u64().unwrap();
+    // 64-step windows on every bar: most steps are learned in several windows.
+    assert!(count(&every_bar, "train_windows") > 2 * count(&tiled, "train_windows"));
+    assert!(count(&every_bar, "train_steps") > 2 * count(&tiled, "train_steps"));
+    for key in [
+        "valid_windows",
+        "valid_steps",
+        "baseline_ngram4_valid_nll_per_step",
+    ] {
+        assert_eq!(every_bar[key], tiled[key], "{key}");
+    }
+    assert_eq!(every_bar["options"]["hop_bars"], 1);
+    assert!(tiled["options"].get("hop_bars").is_none());
+    let zero = train_tiny(&scratch, "none", &["--hop-bars", "0"]);
+    assert_eq!(zero.code, Some(2), "{}", zero.show());
+}
+
 /// The `config.json` value `key` of the model folder `dir`.
 fn config_value(dir: &Path, key: &str) -> serde_json::Value {
     let config: serde_json::Value =

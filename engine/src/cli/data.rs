@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use antiphon_engine::dataset::{Dataset, Split, SplitSource};
+use antiphon_engine::dataset::{Dataset, Split, SplitSource, WindowStarts};
 use antiphon_engine::encoding::groove::GrooveValues;
 use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::performance::Performance;
@@ -54,18 +54,30 @@ pub fn split_source_name(source: &SplitSource) -> &'static str {
 
 /// Bar-aligned windows of at most `steps` steps from every performance, as the model reads
 /// them: one event per step.
-pub fn event_windows(performances: &[&Performance], steps: usize) -> Vec<Vec<EventId>> {
+pub fn event_windows(
+    performances: &[&Performance],
+    steps: usize,
+    starts: WindowStarts,
+) -> Vec<Vec<EventId>> {
     performances
         .iter()
-        .flat_map(|performance| performance.windows(steps))
+        .flat_map(|performance| performance.windows(steps, starts))
         .collect()
 }
 
 /// The windows of [`event_windows`] with their grooves (drums only).
-pub fn groove_windows(performances: &[&Performance], steps: usize) -> Vec<Vec<GrooveValues>> {
+pub fn groove_windows(
+    performances: &[&Performance],
+    steps: usize,
+    starts: WindowStarts,
+) -> Vec<Vec<GrooveValues>> {
     performances
         .iter()
-        .flat_map(|performance| performance.groove_windows(steps).unwrap_or_default())
+        .flat_map(|performance| {
+            performance
+                .groove_windows(steps, starts)
+                .unwrap_or_default()
+        })
         .collect()
 }
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use antiphon_engine::baseline::groove::GrooveMeans;
 use antiphon_engine::baseline::ngram::{NgramModel, max_order};
-use antiphon_engine::dataset::{Split, SplitSource};
+use antiphon_engine::dataset::{Split, SplitSource, WindowStarts};
 use antiphon_engine::encoding::groove::GrooveValues;
 use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::model::Beams;
@@ -203,7 +203,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         Some(split) => dataset.in_split(split),
         None => dataset.all(),
     };
-    let mut windows = event_windows(&sequences, args.steps_per_seq);
+    let mut windows = event_windows(&sequences, args.steps_per_seq, WindowStarts::Tiled);
     anyhow::ensure!(
         args.transpose == 0 || family == Family::Melody,
         "--transpose moves melodies; {family} stay as played"
@@ -242,7 +242,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
                     split.describe()
                 );
             }
-            let train = event_windows(&dataset.train(), args.steps_per_seq);
+            let train = event_windows(&dataset.train(), args.steps_per_seq, WindowStarts::Tiled);
             let ngram = NgramModel::fit(order, family.vocab_size(), &slices(&train));
             let nll = ngram.nll_per_step(&slices(&windows));
             (nll.nats, nll.steps, ngram_accuracy(&ngram, &windows))
@@ -254,7 +254,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             let init = args.model.init_model()?;
             let layout = ParamLayout::new(init.config());
             let params = init.params(&layout)?;
-            let grooves = groove_windows(&sequences, args.steps_per_seq);
+            let grooves = groove_windows(&sequences, args.steps_per_seq, WindowStarts::Tiled);
             let grooves: Vec<&[GrooveValues]> = grooves.iter().map(Vec::as_slice).collect();
             let mut pass = TrainPass::new(layout);
             let score = pass.score(&params, &slices(&windows), Some(&grooves), EVAL_BATCH_SIZE);

@@ -1,10 +1,11 @@
 //! `antiphon train`: fit a model on a data folder and write a model folder with its card.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use antiphon_engine::baseline::ngram::NgramModel;
-use antiphon_engine::dataset::SplitSource;
+use antiphon_engine::dataset::{SplitSource, WindowStarts};
 use antiphon_engine::encoding::EventId;
 use antiphon_engine::encoding::Family;
 use antiphon_engine::performance::Performance;
@@ -47,6 +48,11 @@ pub struct TrainArgs {
     /// Window length in 16th-note steps (windows start on bar lines), 2 to 1024.
     #[arg(long, default_value_t = TrainOptions::default().steps_per_seq, value_parser = numbers::steps_per_seq)]
     steps_per_seq: usize,
+    /// Start a training window on every this many bars (1 or more), so that windows overlap
+    /// when that is shorter than a window and each step is learned after more than one length
+    /// of context; validation windows never overlap [default: each window where the last ended]
+    #[arg(long, value_parser = numbers::at_least_one)]
+    hop_bars: Option<usize>,
     /// Windows per optimiser step (1 or more).
     #[arg(long, default_value_t = TrainOptions::default().batch_size, value_parser = numbers::at_least_one)]
     batch_size: usize,
@@ -148,6 +154,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         max_train_secs: args.max_minutes.map(|minutes| minutes * 60.0),
         seed: args.seed,
         groove_units: args.groove_units,
+        hop_bars: args.hop_bars.and_then(NonZeroUsize::new),
         ..TrainOptions::default()
     };
     if let Some(conflict) = init
@@ -159,8 +166,11 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     let dataset = load_reported(&args.data, family)?;
     let train_sequences = dataset.train();
     let valid_sequences = dataset.validation();
-    let train_steps = event_windows(&train_sequences, args.steps_per_seq);
-    let valid_steps = event_windows(&valid_sequences, args.steps_per_seq);
+    let train_starts = options
+        .hop_bars
+        .map_or(WindowStarts::Tiled, WindowStarts::EveryBars);
+    let train_steps = event_windows(&train_sequences, args.steps_per_seq, train_starts);
+    let valid_steps = event_windows(&valid_sequences, args.steps_per_seq, WindowStarts::Tiled);
     eprintln!(
         "windows of up to {} steps: {} train ({} scored steps), {} validation ({} scored steps)",
         args.steps_per_seq,
@@ -170,16 +180,17 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         scored_steps(&valid_steps)
     );
 
-    let with_grooves = |windows: Vec<Vec<EventId>>, performances: &[&Performance]| {
-        if grooved {
-            let grooves = groove_windows(performances, args.steps_per_seq);
-            TrainWindows::with_grooves(windows, grooves)
-        } else {
-            TrainWindows::events(windows)
-        }
-    };
-    let train_windows = with_grooves(train_steps.clone(), &train_sequences);
-    let valid_windows = with_grooves(valid_steps.clone(), &valid_sequences);
+    let with_grooves =
+        |windows: Vec<Vec<EventId>>, performances: &[&Performance], starts: WindowStarts| {
+            if grooved {
+                let grooves = groove_windows(performances, args.steps_per_seq, starts);
+                TrainWindows::with_grooves(windows, grooves)
+            } else {
+                TrainWindows::events(windows)
+            }
+        };
+    let train_windows = with_grooves(train_steps.clone(), &train_sequences, train_starts);
+    let valid_windows = with_grooves(valid_steps.clone(), &valid_sequences, WindowStarts::Tiled);
     let mut progress = TrainProgress::new();
     let start = match &init {
         Some(init) => Start::Continue(init),
@@ -199,7 +210,9 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
 
     let baseline_started = Instant::now();
     let baseline = (!valid_steps.is_empty()).then(|| {
-        NgramModel::fit(4, start.family().vocab_size(), &slices(&train_steps))
+        // Fitted on every step once: overlapping windows would count steps again and again.
+        let tiled = event_windows(&train_sequences, args.steps_per_seq, WindowStarts::Tiled);
+        NgramModel::fit(4, start.family().vocab_size(), &slices(&tiled))
             .nll_per_step(&slices(&valid_steps))
             .nats
     });

@@ -1,5 +1,6 @@
 //! Training settings, with Magenta's `drum_kit` defaults where they fit a CPU budget.
 
+use std::num::NonZeroUsize;
 use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
@@ -51,6 +52,10 @@ pub struct TrainOptions {
     /// has one keeps its own). Cards from before it was an option have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groove_units: Option<usize>,
+    /// Training windows start on every this many bars, overlapping when that is shorter than a
+    /// window; none: each where the last ended. Cards from before it was an option have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hop_bars: Option<NonZeroUsize>,
 }
 
 impl Default for TrainOptions {
@@ -70,6 +75,7 @@ impl Default for TrainOptions {
             max_train_secs: None,
             seed: 1,
             groove_units: None,
+            hop_bars: None,
         }
     }
 }

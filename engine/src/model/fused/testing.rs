@@ -7,6 +7,7 @@ use std::path::Path;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 
+use crate::dataset::WindowStarts;
 use crate::encoding::groove::GrooveValues;
 use crate::encoding::{EventId, Family};
 use crate::model::config::ModelConfig;
@@ -74,7 +75,7 @@ pub(crate) fn fixture_windows(family: Family, steps: usize, per_file: usize) -> 
     fixture_performances(family)
         .iter()
         .flat_map(|performance| {
-            let mut windows = performance.windows(steps);
+            let mut windows = performance.windows(steps, WindowStarts::Tiled);
             windows.retain(|w| w.len() >= 2);
             windows.truncate(per_file);
             windows
@@ -90,9 +91,11 @@ pub(crate) fn fixture_groove_windows(
     fixture_performances(Family::Drums)
         .iter()
         .flat_map(|performance| {
-            let grooves = performance.groove_windows(steps).expect("drums");
+            let grooves = performance
+                .groove_windows(steps, WindowStarts::Tiled)
+                .expect("drums");
             let mut windows: Vec<_> = performance
-                .windows(steps)
+                .windows(steps, WindowStarts::Tiled)
                 .into_iter()
                 .zip(grooves)
                 .collect();
