@@ -353,7 +353,7 @@ fn live_step() -> BenchResult<Live> {
     let windows = groove_windows(64)?;
     let mut worst = 0.0f64;
     for window in &windows {
-        let mut fused_state = fused.initial_state();
+        let mut fused_state = fused.initial_state(16);
         let mut candle_state = model.net().lstm().initial_state(&Device::Cpu)?;
         for (position, &prev) in window.iter().enumerate() {
             let reference = candle.step(&mut candle_state, prev, position + 1)?;
@@ -369,7 +369,7 @@ fn live_step() -> BenchResult<Live> {
     let events: Vec<EventId> = windows.iter().flatten().copied().collect();
     let prev = |i: usize| events[i % events.len()];
     const BEAMS: usize = 8;
-    let mut fused_state = fused.initial_state();
+    let mut fused_state = fused.initial_state(16);
     let mut candle_state = model.net().lstm().initial_state(&Device::Cpu)?;
     let mut beams = model.beams(&fused_state, BEAMS);
     let mut fused_step = |i: usize| -> BenchResult<()> {

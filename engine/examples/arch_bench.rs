@@ -77,7 +77,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?;
 
         let model = Model::load(&dir)?;
-        let mut state = model.initial_state();
+        let mut state = model.initial_state(16);
         let mut prev = EventId::QUIET;
         let started = Instant::now();
         for position in 0..LIVE_STEPS {

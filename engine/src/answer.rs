@@ -42,6 +42,7 @@ pub fn answer_call(
         model,
         heard,
         heard_grooves,
+        steps_per_bar,
         ending.skip_steps as usize,
         answer_steps,
         sampling,

@@ -122,7 +122,7 @@ pub fn jam(
                 (answer.events, answer.log_likelihood)
             }
             None => {
-                let opening = generate(model, &[], None, 0, steps, sampling)?;
+                let opening = generate(model, &[], None, plan.steps_per_bar, 0, steps, sampling)?;
                 (opening.events, opening.log_likelihood)
             }
         };

@@ -6,7 +6,7 @@ mod support;
 
 use std::path::Path;
 
-use support::{Run, Scratch, antiphon, demo_call, fixtures, model_folder, text};
+use support::{Run, Scratch, antiphon, demo_call, fixtures, model_folder, repo, text};
 
 use antiphon_engine::midi_file::read_drums_file;
 use antiphon_engine::midly::num::{u4, u7, u15, u28};
@@ -722,4 +722,95 @@ fn training_continues_the_shipped_model_from_any_folder() {
     let card: serde_json::Value =
         serde_json::from_slice(&std::fs::read(scratch.join("mine/card.json")).unwrap()).unwrap();
     assert_eq!(card["init_model"], "drums");
+}
+
+#[test]
+fn bar_repeats_are_fitted_on_held_out_files_and_the_model_scores_and_plays_with_them() {
+    let scratch = Scratch::new("repeats");
+    let (data, model) = (fixtures(), repo().join("tests/fixtures/models/tiny-drums"));
+    let run = antiphon(
+        &scratch.0,
+        &[
+            "repeats",
+            "--model",
+            text(&model),
+            "--data",
+            text(&data),
+            "--out",
+            "fitted",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.show());
+    assert!(
+        run.stderr.contains("3 files of the validation split"),
+        "{}",
+        run.show()
+    );
+    let (lstm, mixed) = (run.value("lstm_nll_per_step"), run.value("nll_per_step"));
+    assert!(mixed < lstm, "{}", run.show());
+    let fitted = scratch.join("fitted");
+    let repeats = config_value(&fitted, "bar_repeats");
+    assert!(repeats["bars_agree"].as_f64().unwrap() > 0.0, "{repeats}");
+    assert_eq!(config_value(&fitted, "format_version"), 3);
+    // The weights and the card are the model's own; the card records the fit beside its training.
+    for name in ["model.safetensors", "README.md"] {
+        let same =
+            std::fs::read(fitted.join(name)).unwrap() == std::fs::read(model.join(name)).unwrap();
+        assert!(same, "{name}");
+    }
+    let card = |dir: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.join("card.json")).unwrap()).unwrap()
+    };
+    let (mut fitted_card, original) = (card(&fitted), card(&model));
+    let fit = fitted_card
+        .as_object_mut()
+        .unwrap()
+        .remove("bar_repeats")
+        .unwrap();
+    assert_eq!(fitted_card, original);
+    assert!(
+        (fit["valid_nll_per_step"].as_f64().unwrap() - mixed).abs() < 1e-4,
+        "{fit}"
+    );
+    assert!(
+        fit["command"].as_str().unwrap().contains("repeats --model"),
+        "{fit}"
+    );
+    // eval scores the same windows of the same files: the LSTM alone, then the model with its
+    // repeats, as the fit reported.
+    let eval = antiphon(
+        &scratch.0,
+        &["eval", "--model", "fitted", "--data", text(&data)],
+    );
+    assert_eq!(eval.code, Some(0), "{}", eval.show());
+    assert!(
+        eval.stderr.contains("(with bar repeats)"),
+        "{}",
+        eval.show()
+    );
+    assert!(
+        (eval.value("lstm_nll_per_step") - lstm).abs() < 1e-3,
+        "{}",
+        eval.show()
+    );
+    assert!(
+        (eval.value("nll_per_step") - mixed).abs() < 1e-3,
+        "{}",
+        eval.show()
+    );
+    // It answers a call.
+    let respond = antiphon(
+        &scratch.0,
+        &[
+            "respond",
+            "--model",
+            "fitted",
+            "--call",
+            text(&demo_call()),
+            "--out",
+            "answer.mid",
+        ],
+    );
+    assert_eq!(respond.code, Some(0), "{}", respond.show());
+    assert!(read_drums_file(&scratch.join("answer.mid")).is_ok());
 }

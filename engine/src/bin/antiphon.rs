@@ -23,6 +23,9 @@ enum Command {
     /// Score a model (the shipped one by default) or the n-gram baseline on a folder of drum
     /// MIDI files.
     Eval(cli::eval::EvalArgs),
+    /// Fit how much the model repeats the bars before, on held-out files, and write the model
+    /// with it.
+    Repeats(cli::repeats::RepeatsArgs),
     /// Answer a call: prime the model with a MIDI file and write the generated response.
     Respond(cli::respond::RespondArgs),
     /// Two models answer each other phrase by phrase, from a call or from a phrase the first
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Train(args) => cli::train::run(args),
         Command::Eval(args) => cli::eval::run(args),
+        Command::Repeats(args) => cli::repeats::run(args),
         Command::Respond(args) => cli::respond::run(args),
         Command::Jam(args) => cli::jam::run(args),
     };

@@ -5,6 +5,7 @@ use std::path::Path;
 use antiphon_engine::dataset::{Dataset, Split, SplitSource, WindowStarts};
 use antiphon_engine::encoding::groove::GrooveValues;
 use antiphon_engine::encoding::{EventId, Family};
+use antiphon_engine::model::repeat_samples::HeardWindow;
 use antiphon_engine::performance::Performance;
 use anyhow::Context;
 
@@ -77,6 +78,36 @@ pub fn groove_windows(
             performance
                 .groove_windows(steps, starts)
                 .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The bar length of each window of [`event_windows`], in order.
+pub fn bar_lengths(performances: &[&Performance], steps: usize, starts: WindowStarts) -> Vec<u32> {
+    performances
+        .iter()
+        .flat_map(|performance| {
+            let count = performance.windows(steps, starts).len();
+            std::iter::repeat_n(performance.steps_per_bar(), count)
+        })
+        .collect()
+}
+
+/// Windows of [`event_windows`] as a model hears them, with their grooves (from
+/// [`groove_windows`]; none for melodies) and bar lengths (from [`bar_lengths`]).
+pub fn heard<'a>(
+    windows: &'a [Vec<EventId>],
+    grooves: &'a [Vec<GrooveValues>],
+    bar_lengths: &[u32],
+) -> Vec<HeardWindow<'a>> {
+    windows
+        .iter()
+        .zip(bar_lengths)
+        .enumerate()
+        .map(|(index, (events, &steps_per_bar))| HeardWindow {
+            events,
+            grooves: grooves.get(index).map(Vec::as_slice),
+            steps_per_bar,
         })
         .collect()
 }

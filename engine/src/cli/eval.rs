@@ -9,6 +9,7 @@ use antiphon_engine::encoding::groove::GrooveValues;
 use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::model::Beams;
 use antiphon_engine::model::fused::{ParamLayout, TrainPass};
+use antiphon_engine::model::repeat_samples::repeat_samples;
 use antiphon_engine::model::score::score_windows;
 use antiphon_engine::performance::Performance;
 use antiphon_engine::sequence::DrumSequence;
@@ -18,7 +19,9 @@ use clap::{Args, ValueEnum};
 
 use crate::cli::{answers, family_arg};
 
-use crate::cli::data::{event_windows, files, groove_windows, load_reported, scored_steps, slices};
+use crate::cli::data::{
+    bar_lengths, event_windows, files, groove_windows, heard, load_reported, scored_steps, slices,
+};
 use crate::cli::model_choice::ModelChoice;
 use crate::cli::numbers;
 
@@ -231,7 +234,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         args.steps_per_seq
     );
 
-    let (nll_per_step, steps, accuracy) = match scorer {
+    let (nll_per_step, steps, accuracy) = match &scorer {
         Scorer::Baseline(Baseline::Groove) => {
             return print_groove_baseline(&dataset.train(), &sequences, split);
         }
@@ -243,12 +246,16 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
                 );
             }
             let train = event_windows(&dataset.train(), args.steps_per_seq, WindowStarts::Tiled);
-            let ngram = NgramModel::fit(order, family.vocab_size(), &slices(&train));
+            let ngram = NgramModel::fit(*order, family.vocab_size(), &slices(&train));
             let nll = ngram.nll_per_step(&slices(&windows));
             (nll.nats, nll.steps, ngram_accuracy(&ngram, &windows))
         }
         Scorer::Model(model) if model.config().groove_units.is_some() => {
-            eprintln!("model: {} (with a groove head)", args.model);
+            eprintln!(
+                "model: {} (with a groove head){}",
+                args.model,
+                with_repeats(model)
+            );
             // The groove it hears feeds its first layer: scored by the fused passes, teacher-forced
             // on the true events and grooves.
             let init = args.model.init_model()?;
@@ -269,11 +276,27 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             (score.nll_per_step(), score.steps, score.accuracy())
         }
         Scorer::Model(model) => {
-            eprintln!("model: {}", args.model);
+            eprintln!("model: {}{}", args.model, with_repeats(model));
             let score = score_windows(model.net(), &slices(&windows), EVAL_BATCH_SIZE)
                 .context("scoring failed")?;
             (score.nll_per_step(), score.steps, score.accuracy())
         }
+    };
+    let (nll_per_step, accuracy) = match &scorer {
+        Scorer::Model(model) if model.config().bar_repeats.is_some() => {
+            // The LSTM's score above, then the model's as it plays: mixed with the bars before.
+            println!("lstm_nll_per_step: {nll_per_step:.4}");
+            println!("lstm_accuracy: {accuracy:.4}");
+            let repeats = model.config().bar_repeats.context("checked above")?;
+            let grooves = groove_windows(&sequences, args.steps_per_seq, WindowStarts::Tiled);
+            let bars = bar_lengths(&sequences, args.steps_per_seq, WindowStarts::Tiled);
+            let score = repeat_samples(model, &heard(&windows, &grooves, &bars))?;
+            (
+                score.nll_per_step(Some(&repeats)),
+                score.correct as f64 / steps as f64,
+            )
+        }
+        _ => (nll_per_step, accuracy),
     };
     // Only weights that are not numbers score NaN.
     anyhow::ensure!(
@@ -286,6 +309,15 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     println!("steps: {steps}");
     println!("accuracy: {accuracy:.4}");
     Ok(())
+}
+
+/// How the model's description ends when it repeats bars.
+fn with_repeats(model: &antiphon_engine::model::Model) -> &'static str {
+    if model.config().bar_repeats.is_some() {
+        " (with bar repeats)"
+    } else {
+        ""
+    }
 }
 
 /// The drum performances among `performances`.

@@ -10,6 +10,7 @@ pub mod jam;
 pub mod model_choice;
 pub mod numbers;
 pub mod progress_bar;
+pub mod repeats;
 pub mod respond;
 pub mod roll;
 pub mod train;

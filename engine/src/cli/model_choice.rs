@@ -33,7 +33,8 @@ impl ModelChoice {
         })
     }
 
-    fn shipped(word: &str) -> &'static ShippedModel {
+    /// The built-in model named by a parsed `word`.
+    pub fn shipped(word: &str) -> &'static ShippedModel {
         SHIPPED_MODELS
             .iter()
             .find(|m| m.word == word)

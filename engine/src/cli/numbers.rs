@@ -1,6 +1,7 @@
 //! Parsers for the numeric arguments, each with its range: clap refuses a value outside it (or
 //! `nan`, `inf`, a negative count) before anything runs, and its message gives the range.
 
+use std::num::NonZeroUsize;
 use std::ops::RangeInclusive;
 
 use antiphon_engine::encoding::groove::GrooveAmount;
@@ -54,6 +55,11 @@ pub fn hidden(text: &str) -> Result<usize, String> {
 /// A count of at least one: `--epochs`, `--batch-size`.
 pub fn at_least_one(text: &str) -> Result<usize, String> {
     whole_number(text, 1..=usize::MAX)
+}
+
+/// `--hop-bars` of `train`: a count of at least one, as the type windows are cut with.
+pub fn hop_bars(text: &str) -> Result<NonZeroUsize, String> {
+    at_least_one(text).map(|bars| NonZeroUsize::new(bars).expect("at least one"))
 }
 
 /// `--temperature` of `respond`: far below 0.05 every answer is the likeliest one, and far above

@@ -51,8 +51,8 @@ pub struct TrainArgs {
     /// Start a training window on every this many bars (1 or more), so that windows overlap
     /// when that is shorter than a window and each step is learned after more than one length
     /// of context; validation windows never overlap [default: each window where the last ended]
-    #[arg(long, value_parser = numbers::at_least_one)]
-    hop_bars: Option<usize>,
+    #[arg(long, value_parser = numbers::hop_bars)]
+    hop_bars: Option<NonZeroUsize>,
     /// Windows per optimiser step (1 or more).
     #[arg(long, default_value_t = TrainOptions::default().batch_size, value_parser = numbers::at_least_one)]
     batch_size: usize,
@@ -91,10 +91,7 @@ pub struct TrainArgs {
 /// Runs `antiphon train`.
 pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     antiphon_engine::train::allocator::keep_large_buffers();
-    let command = std::env::args()
-        .map(|arg| shell_quoted(&arg))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let command = command_line();
     // A bad model to continue is reported before the data is read.
     let init = match &args.init {
         Some(choice) => Some(choice.init_model()?),
@@ -154,7 +151,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
         max_train_secs: args.max_minutes.map(|minutes| minutes * 60.0),
         seed: args.seed,
         groove_units: args.groove_units,
-        hop_bars: args.hop_bars.and_then(NonZeroUsize::new),
+        hop_bars: args.hop_bars,
         ..TrainOptions::default()
     };
     if let Some(conflict) = init
@@ -274,6 +271,14 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
     }
     println!("train_minutes: {:.1}", summary.train_secs / 60.0);
     Ok(())
+}
+
+/// This run's command line, as a card records it.
+pub fn command_line() -> String {
+    std::env::args()
+        .map(|arg| shell_quoted(&arg))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `arg` as a POSIX shell word, so the card's command line can be pasted back into a shell.

@@ -42,7 +42,7 @@ impl CallListener {
             start,
             steps_per_bar: steps_per_bar.max(1),
             primed: Primed {
-                state: model.initial_state(),
+                state: model.initial_state(steps_per_bar),
                 last: EventId::QUIET,
                 last_groove: GrooveValues::default(),
                 position_steps: 0,
@@ -127,7 +127,7 @@ impl CallListener {
     pub fn primed_until(&mut self, model: &Model, end: i64) -> Result<Primed, ModelError> {
         let Ok(length) = usize::try_from(end - self.start) else {
             return Ok(Primed {
-                state: model.initial_state(),
+                state: model.initial_state(self.steps_per_bar),
                 last: EventId::QUIET,
                 last_groove: GrooveValues::default(),
                 position_steps: 0,

@@ -194,7 +194,7 @@ mod tests {
             let total: f32 = (0..24)
                 .map(|seed| {
                     let answer =
-                        generate(&model, &primer, None, 3, 32, sampling(beams, seed)).unwrap();
+                        generate(&model, &primer, None, 16, 3, 32, sampling(beams, seed)).unwrap();
                     assert_eq!(answer.events.len(), 32);
                     answer.log_likelihood
                 })
@@ -203,10 +203,10 @@ mod tests {
         };
         let (one, eight) = (mean(1), mean(8));
         assert!(eight > one + 1.0, "8 beams {eight} vs 1 beam {one}");
-        let again = generate(&model, &primer, None, 3, 32, sampling(8, 5)).unwrap();
+        let again = generate(&model, &primer, None, 16, 3, 32, sampling(8, 5)).unwrap();
         assert_eq!(
             again,
-            generate(&model, &primer, None, 3, 32, sampling(8, 5)).unwrap()
+            generate(&model, &primer, None, 16, 3, 32, sampling(8, 5)).unwrap()
         );
     }
 

@@ -4,11 +4,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::encoding::Family;
 use crate::encoding::counters::NUM_COUNTER_BITS;
+use crate::model::repeats::BarRepeats;
 
 /// Version of the model-folder format this engine writes. Bump it when the meaning of a weight or
 /// of a config field changes, so a folder this engine cannot read is refused instead of misread.
-/// Version 2 added the groove head (`groove_units`); version 1 folders have none and still load.
-pub const FORMAT_VERSION: u32 = 2;
+/// Version 2 added the groove head (`groove_units`), version 3 the bar repeats (`bar_repeats`);
+/// older folders have neither and still load.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The oldest model-folder format this engine reads.
 const OLDEST_FORMAT_VERSION: u32 = 1;
@@ -36,6 +38,10 @@ pub struct ModelConfig {
     /// Absent: the model plays on the grid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groove_units: Option<usize>,
+    /// How much of the next event's probability goes to repeating the bars before, fitted on
+    /// held-out files by `antiphon repeats`. Absent: the LSTM's distribution as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bar_repeats: Option<BarRepeats>,
 }
 
 impl ModelConfig {
@@ -50,6 +56,7 @@ impl ModelConfig {
             hidden_size,
             dropout,
             groove_units: None,
+            bar_repeats: None,
         }
     }
 
@@ -58,6 +65,16 @@ impl ModelConfig {
         ModelConfig {
             format_version: FORMAT_VERSION,
             groove_units: Some(units),
+            ..self
+        }
+    }
+
+    /// The same network with its next-event distribution mixed with the bars before, in this
+    /// engine's format.
+    pub fn with_repeats(self, repeats: BarRepeats) -> ModelConfig {
+        ModelConfig {
+            format_version: FORMAT_VERSION,
+            bar_repeats: Some(repeats),
             ..self
         }
     }
@@ -90,6 +107,17 @@ impl ModelConfig {
                 return Some("a groove head is for drum_kit models".to_owned());
             }
             _ => {}
+        }
+        match self.bar_repeats {
+            Some(_) if self.format_version < 3 => {
+                return Some("bar_repeats need format_version 3".to_owned());
+            }
+            Some(repeats) => {
+                if let Some(reason) = repeats.unsupported() {
+                    return Some(reason);
+                }
+            }
+            None => {}
         }
         if self.vocab_size != self.encoding.vocab_size() {
             return Some(format!(
@@ -155,7 +183,7 @@ mod tests {
         let old: ModelConfig = serde_json::from_str(old).unwrap();
         assert_eq!((old.groove_units, old.unsupported()), (None, None));
         let groove = ModelConfig::new(Family::Drums, 2, 8, 0.0).with_groove(16);
-        assert_eq!(groove.format_version, 2);
+        assert_eq!(groove.format_version, FORMAT_VERSION);
         let json = serde_json::to_string(&groove).unwrap();
         assert!(json.contains("\"groove_units\":16"), "{json}");
         assert_eq!(serde_json::from_str::<ModelConfig>(&json).unwrap(), groove);
@@ -165,6 +193,33 @@ mod tests {
         let melodic = ModelConfig::new(Family::Melody, 2, 8, 0.0).with_groove(16);
         assert!(melodic.unsupported().unwrap().contains("drum_kit"));
         assert!(groove.clone().with_groove(0).unsupported().is_some());
+    }
+
+    #[test]
+    fn bar_repeats_round_trip_and_are_refused_outside_format_3_or_a_mixture() {
+        let repeats = BarRepeats {
+            one_bar: 0.2,
+            bars_agree: 0.5,
+            bars_differ: [0.15, 0.1],
+        };
+        let config = ModelConfig::new(Family::Drums, 2, 8, 0.0)
+            .with_groove(16)
+            .with_repeats(repeats);
+        let json = serde_json::to_string(&config).unwrap();
+        assert!(json.contains("\"bars_agree\":0.5"), "{json}");
+        let back: ModelConfig = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, config);
+        assert_eq!((back.unsupported(), back.groove_units), (None, Some(16)));
+        let old = ModelConfig {
+            format_version: 2,
+            ..config.clone()
+        };
+        assert!(old.unsupported().unwrap().contains("format_version 3"));
+        let bad = config.with_repeats(BarRepeats {
+            bars_differ: [0.7, 0.4],
+            ..repeats
+        });
+        assert!(bad.unsupported().unwrap().contains("bar_repeats"));
     }
 
     #[test]

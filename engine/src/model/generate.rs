@@ -32,19 +32,20 @@ pub struct Sampling<'a> {
     pub beams: Beams,
 }
 
-/// Feeds `primer` (step 0 on a bar line; a groove model hears it played as `primer_grooves`
-/// says, one per event) through `model`, samples `skip_steps` events it leaves out (the model
-/// runs on through a gap before the response), then `steps` events of response, as `sampling`
-/// says. Same inputs, same output.
+/// Feeds `primer` (step 0 on a bar line, in bars of `steps_per_bar`; a groove model hears it
+/// played as `primer_grooves` says, one per event) through `model`, samples `skip_steps` events
+/// it leaves out (the model runs on through a gap before the response), then `steps` events of
+/// response, as `sampling` says. Same inputs, same output.
 pub fn generate(
     model: &Model,
     primer: &[EventId],
     primer_grooves: Option<&[GrooveValues]>,
+    steps_per_bar: usize,
     skip_steps: usize,
     steps: usize,
     sampling: Sampling<'_>,
 ) -> Result<Generated, ModelError> {
-    let mut state = model.initial_state();
+    let mut state = model.initial_state(steps_per_bar as u32);
     // Step 0 of the primer is context only (as in training); with no primer at all, the model
     // predicts step 0 from a rest.
     let mut prev = (EventId::QUIET, GrooveValues::default());
@@ -86,14 +87,14 @@ mod tests {
         let (config, weights) = tiny_model_files();
         let model = Model::from_bytes(&config, &weights).unwrap();
         let primer = [EventId::new(5), EventId::QUIET];
-        let a = generate(&model, &primer, None, 0, 16, sampling(None, 11)).unwrap();
-        let b = generate(&model, &primer, None, 0, 16, sampling(None, 11)).unwrap();
+        let a = generate(&model, &primer, None, 16, 0, 16, sampling(None, 11)).unwrap();
+        let b = generate(&model, &primer, None, 16, 0, 16, sampling(None, 11)).unwrap();
         assert_eq!(a, b);
         assert_eq!(a.events.len(), 16);
         assert!(a.log_likelihood < 0.0);
         let others: Vec<_> = (12..16)
             .map(|seed| {
-                generate(&model, &primer, None, 0, 16, sampling(None, seed))
+                generate(&model, &primer, None, 16, 0, 16, sampling(None, seed))
                     .unwrap()
                     .events
             })
@@ -119,6 +120,7 @@ mod tests {
             &model,
             &[],
             None,
+            16,
             0,
             5_000,
             Sampling {
@@ -148,6 +150,7 @@ mod tests {
             &model,
             &[],
             None,
+            16,
             0,
             5_000,
             Sampling {
@@ -180,7 +183,7 @@ mod tests {
                 beams: crate::model::beam::Beams::new(beams).unwrap(),
                 ..sampling(None, 3)
             };
-            let answer = generate(&model, call, Some(feel), 2, 32, sampling).unwrap();
+            let answer = generate(&model, call, Some(feel), 16, 2, 32, sampling).unwrap();
             let played = answer
                 .grooves
                 .as_ref()
@@ -202,17 +205,58 @@ mod tests {
             assert!(hits > 10, "{beams} beams: {hits} hits");
             assert_eq!(
                 answer,
-                generate(&model, call, Some(feel), 2, 32, sampling).unwrap()
+                generate(&model, call, Some(feel), 16, 2, 32, sampling).unwrap()
             );
             // The call's feel is heard: played otherwise, the same call is answered otherwise.
             let flat: Vec<_> = feel.iter().map(|_| Default::default()).collect();
-            let unfelt = generate(&model, call, Some(&flat), 2, 32, sampling).unwrap();
+            let unfelt = generate(&model, call, Some(&flat), 16, 2, 32, sampling).unwrap();
             assert_ne!(unfelt.grooves, answer.grooves, "{beams} beams");
         }
         let (config, weights) = tiny_model_files();
         let plain = Model::from_bytes(&config, &weights).unwrap();
-        let answer = generate(&plain, call, Some(feel), 0, 8, sampling(None, 1)).unwrap();
+        let answer = generate(&plain, call, Some(feel), 16, 0, 8, sampling(None, 1)).unwrap();
         assert_eq!(answer.grooves, None);
+    }
+
+    #[test]
+    fn a_model_that_repeats_bars_plays_the_calls_bar_again_in_its_meter() {
+        use crate::model::repeats::BarRepeats;
+
+        let (config, weights) = tiny_model_files();
+        let plain = Model::from_bytes(&config, &weights).unwrap();
+        let repeating = plain.with_repeats(Some(BarRepeats {
+            one_bar: 0.9,
+            bars_agree: 0.95,
+            bars_differ: [0.5, 0.45],
+        }));
+        // Two bars of 3/4 (12 steps each) of the same figure.
+        let bar: Vec<EventId> = [3, 0, 17, 0, 3, 1, 0, 9, 3, 0, 17, 2]
+            .map(EventId::new)
+            .to_vec();
+        let call = [bar.clone(), bar.clone()].concat();
+        let again = |answer: &Generated| {
+            let repeated = answer
+                .events
+                .iter()
+                .zip(bar.iter().cycle())
+                .filter(|(played, heard)| played == heard)
+                .count();
+            repeated as f64 / answer.events.len() as f64
+        };
+        for beams in [1, 4] {
+            let sampling = Sampling {
+                beams: Beams::new(beams).unwrap(),
+                ..sampling(None, 5)
+            };
+            let answer = generate(&repeating, &call, None, 12, 0, 36, sampling).unwrap();
+            let plain_answer = generate(&plain, &call, None, 12, 0, 36, sampling).unwrap();
+            assert!(again(&answer) > 0.8, "{beams} beams: {:?}", answer.events);
+            assert!(
+                again(&plain_answer) < 0.3,
+                "{beams} beams: {:?}",
+                plain_answer.events
+            );
+        }
     }
 
     #[test]
@@ -220,8 +264,8 @@ mod tests {
         let (config, weights) = tiny_model_files();
         let model = Model::from_bytes(&config, &weights).unwrap();
         let primer = [EventId::new(5), EventId::QUIET];
-        let whole = generate(&model, &primer, None, 0, 20, sampling(None, 8)).unwrap();
-        let skipped = generate(&model, &primer, None, 4, 16, sampling(None, 8)).unwrap();
+        let whole = generate(&model, &primer, None, 16, 0, 20, sampling(None, 8)).unwrap();
+        let skipped = generate(&model, &primer, None, 16, 4, 16, sampling(None, 8)).unwrap();
         // Same draws: the skipped run is the whole run without its first four events.
         assert_eq!(skipped.events, whole.events[4..]);
         assert!(skipped.log_likelihood > whole.log_likelihood);

@@ -10,8 +10,9 @@ use crate::encoding::groove::GrooveValues;
 use crate::encoding::{EventId, Family};
 use crate::model::config::ModelConfig;
 use crate::model::error::ModelError;
-use crate::model::fused::{BeamStates, FusedState, GrooveWeights, StepWeights};
+use crate::model::fused::{BeamStates, FusedState, GrooveWeights, StateRows, StepWeights};
 use crate::model::net::Net;
+use crate::model::repeats::BarRepeats;
 
 /// File name of the config inside a model folder.
 pub const CONFIG_FILE: &str = "config.json";
@@ -106,6 +107,21 @@ impl Model {
         })
     }
 
+    /// The same network with `repeats` (`None`: the LSTM's distribution as it is).
+    pub fn with_repeats(&self, repeats: Option<BarRepeats>) -> Model {
+        let config = match repeats {
+            Some(repeats) => self.config.clone().with_repeats(repeats),
+            None => ModelConfig {
+                bar_repeats: None,
+                ..self.config.clone()
+            },
+        };
+        Model {
+            config,
+            ..self.clone()
+        }
+    }
+
     /// The model's config.
     pub fn config(&self) -> &ModelConfig {
         &self.config
@@ -121,9 +137,23 @@ impl Model {
         &self.net
     }
 
-    /// The state before the first step of a performance.
-    pub fn initial_state(&self) -> FusedState {
-        self.step_weights.initial_state()
+    /// The state before the first step of a performance in bars of `steps_per_bar` (the bar
+    /// repeats look whole bars back).
+    pub fn initial_state(&self, steps_per_bar: u32) -> FusedState {
+        self.step_weights.initial_state(steps_per_bar)
+    }
+
+    /// Mixes each state's new log-probabilities with the bars before it, for a model with bar
+    /// repeats.
+    fn repeat_bars(&self, rows: &mut StateRows, position_steps: usize) {
+        let Some(repeats) = self.config.bar_repeats else {
+            return;
+        };
+        let vocab = self.config.vocab_size;
+        for (row, log_probs) in rows.log_probs.chunks_exact_mut(vocab).enumerate() {
+            let [one_bar, two_bars] = rows.memory.bars_before(row, position_steps);
+            repeats.mix(log_probs, one_bar, two_bars);
+        }
     }
 
     /// Feeds the event of step `position_steps - 1` (`prev`; [`EventId::QUIET`] before the first
@@ -136,7 +166,9 @@ impl Model {
         prev: EventId,
         position_steps: usize,
     ) -> Result<&'s [f32], ModelError> {
-        Ok(self.step_weights.step(state, prev, position_steps)?)
+        self.step_weights.step(state, prev, position_steps)?;
+        self.repeat_bars(&mut state.rows, position_steps);
+        Ok(&state.rows.log_probs)
     }
 
     /// [`Model::step`] with `prev` played as `groove` says, which a groove model hears (others
@@ -148,9 +180,10 @@ impl Model {
         groove: &GrooveValues,
         position_steps: usize,
     ) -> Result<&'s [f32], ModelError> {
-        Ok(self
-            .step_weights
-            .step_played(state, prev, groove, position_steps)?)
+        self.step_weights
+            .step_played(state, prev, groove, position_steps)?;
+        self.repeat_bars(&mut state.rows, position_steps);
+        Ok(&state.rows.log_probs)
     }
 
     /// How a groove model plays `event`, sampled from the probabilities of the state's last
@@ -173,7 +206,9 @@ impl Model {
         prev: &[EventId],
         position_steps: usize,
     ) -> Result<&'s [f32], ModelError> {
-        Ok(self.step_weights.step_beams(beams, prev, position_steps)?)
+        self.step_weights.step_beams(beams, prev, position_steps)?;
+        self.repeat_bars(&mut beams.rows, position_steps);
+        Ok(&beams.rows.log_probs)
     }
 
     /// [`Model::step_beams`] with beam `b`'s event played as `grooves[b]` says.
@@ -184,9 +219,10 @@ impl Model {
         grooves: &[GrooveValues],
         position_steps: usize,
     ) -> Result<&'s [f32], ModelError> {
-        Ok(self
-            .step_weights
-            .step_beams_played(beams, prev, grooves, position_steps)?)
+        self.step_weights
+            .step_beams_played(beams, prev, grooves, position_steps)?;
+        self.repeat_bars(&mut beams.rows, position_steps);
+        Ok(&beams.rows.log_probs)
     }
 
     /// [`Model::predict_groove`] for beam `beam`.
@@ -259,7 +295,7 @@ pub(crate) mod tests {
     fn steps_give_normalised_log_probs_and_depend_on_state() {
         let (config, weights) = tiny_model_files();
         let model = Model::from_bytes(&config, &weights).unwrap();
-        let mut state = model.initial_state();
+        let mut state = model.initial_state(16);
         let first = model.step(&mut state, EventId::QUIET, 0).unwrap().to_vec();
         assert_eq!(first.len(), NUM_EVENTS);
         let total: f32 = first.iter().map(|lp| lp.exp()).sum();
@@ -270,6 +306,49 @@ pub(crate) mod tests {
         let replay = model.step(&mut replayed, EventId::QUIET, 1).unwrap();
         assert_eq!(second, replay);
         assert_ne!(first, second);
+    }
+
+    #[test]
+    fn bar_repeats_mix_each_step_with_the_bars_the_state_heard() {
+        use crate::model::repeats::BarRepeats;
+
+        let (config, weights) = tiny_model_files();
+        let plain = Model::from_bytes(&config, &weights).unwrap();
+        let repeats = BarRepeats {
+            one_bar: 0.3,
+            bars_agree: 0.6,
+            bars_differ: [0.2, 0.1],
+        };
+        let repeating = plain.with_repeats(Some(repeats));
+        let (mut a, mut b) = (plain.initial_state(4), repeating.initial_state(4));
+        let fed: Vec<EventId> = [7, 0, 7, 2, 9, 0, 7, 2, 9, 0, 7, 5]
+            .map(EventId::new)
+            .to_vec();
+        for (position, &event) in fed.iter().enumerate() {
+            let lstm = plain.step(&mut a, event, position + 1).unwrap().to_vec();
+            let mixed = repeating
+                .step(&mut b, event, position + 1)
+                .unwrap()
+                .to_vec();
+            let total: f32 = mixed.iter().map(|lp| lp.exp()).sum();
+            assert!((total - 1.0).abs() < 1e-4, "step {position}: {total}");
+            // The step predicted is position + 1; the events fed are those of steps 0..=position.
+            let before = |bars: usize| (position + 1).checked_sub(4 * bars).map(|step| fed[step]);
+            let mut expected = lstm.clone();
+            repeats.mix(&mut expected, before(1), before(2));
+            assert_eq!(mixed, expected, "step {position}");
+            assert_eq!(b.bars_before(position + 1), [before(1), before(2)]);
+            if position + 1 < 4 {
+                assert_eq!(mixed, lstm, "nothing to repeat yet");
+            }
+        }
+        // Its config says so, in the format that holds it.
+        let config = repeating.config();
+        assert_eq!(
+            (config.bar_repeats, config.format_version),
+            (Some(repeats), 3)
+        );
+        assert_eq!(repeating.with_repeats(None).config(), plain.config());
     }
 
     #[test]

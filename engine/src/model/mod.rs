@@ -11,6 +11,8 @@ pub mod generate;
 pub mod loaded;
 pub mod lstm;
 pub mod net;
+pub mod repeat_samples;
+pub mod repeats;
 pub mod sample;
 pub mod score;
 

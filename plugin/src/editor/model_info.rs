@@ -22,16 +22,37 @@ pub struct CardSummary {
     pub best_epoch: Option<usize>,
     /// MIDI files trained on.
     pub files_used: Option<usize>,
+    /// What `antiphon repeats` found, when it fitted the model's bar repeats.
+    pub bar_repeats: Option<RepeatsSummary>,
+}
+
+/// The held-out score of a model with bar repeats.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct RepeatsSummary {
+    /// Validation NLL of the model with its repeats, nats per step.
+    pub valid_nll_per_step: Option<f64>,
 }
 
 impl CardSummary {
     /// One line for the editor, e.g. "validation NLL 1.92 nats/step (4-gram 2.31) · 71% accurate".
     pub fn line(&self) -> String {
         let mut parts = Vec::new();
+        let repeated = self.bar_repeats.as_ref().and_then(|r| r.valid_nll_per_step);
         if let Some(nll) = self.best_valid_nll_per_step {
-            let mut part = format!("validation NLL {nll:.2} nats/step");
+            // The model as it plays first; beside it what it was built from and beat.
+            let (mut part, mut aside) = match repeated {
+                Some(repeated) => (
+                    format!("validation NLL {repeated:.2} nats/step with bar repeats"),
+                    vec![format!("LSTM {nll:.2}")],
+                ),
+                None => (format!("validation NLL {nll:.2} nats/step"), Vec::new()),
+            };
             if let Some(baseline) = self.baseline_ngram4_valid_nll_per_step {
-                part.push_str(&format!(" (4-gram {baseline:.2})"));
+                aside.push(format!("4-gram {baseline:.2}"));
+            }
+            if !aside.is_empty() {
+                part.push_str(&format!(" ({})", aside.join(", ")));
             }
             parts.push(part);
         }
@@ -128,6 +149,17 @@ mod tests {
             Some(
                 "validation NLL 1.92 nats/step (4-gram 2.31) · 71% accurate · epoch 14 · 1150 files"
             )
+        );
+    }
+
+    #[test]
+    fn a_card_with_bar_repeats_leads_with_the_model_as_it_plays() {
+        let card = r#"{"best_valid_nll_per_step":1.42,"baseline_ngram4_valid_nll_per_step":2.187,
+            "bar_repeats":{"valid_nll_per_step":1.2876,"lstm_valid_nll_per_step":1.42,"steps":9}}"#;
+        let info = ModelInfo::from_bytes(CONFIG.as_bytes(), Some(card.as_bytes()));
+        assert_eq!(
+            info.card.as_deref(),
+            Some("validation NLL 1.29 nats/step with bar repeats (LSTM 1.42, 4-gram 2.19)")
         );
     }
 

@@ -167,7 +167,7 @@ mod tests {
             ..Score::default()
         };
         for (window, groove) in events.iter().zip(&grooves) {
-            let mut state = model.initial_state();
+            let mut state = model.initial_state(16);
             for t in 1..window.len() {
                 let log_probs = model
                     .step_played(&mut state, window[t - 1], &groove[t - 1], t)

@@ -26,6 +26,7 @@ pub(crate) mod windows;
 
 pub(crate) use groove_step::GrooveWeights;
 pub use params::{GROOVE_NAMES, ParamEntry, ParamLayout};
+pub(crate) use state::StateRows;
 pub use state::{BeamStates, FusedState, StepError};
 pub use train_pass::{SHARD_WINDOWS, TrainPass};
 pub use weights::StepWeights;

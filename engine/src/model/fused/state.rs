@@ -1,7 +1,9 @@
 //! The recurrent state the fused step advances, owned by its caller, with every buffer a step
 //! needs allocated up front: stepping never allocates, so it could run anywhere.
 
+use crate::encoding::EventId;
 use crate::model::fused::weights::StepWeights;
+use crate::model::repeats::BarMemory;
 
 /// The LSTM state of one performance between steps, and the scratch its steps use. Made by
 /// [`Model::initial_state`](crate::model::Model::initial_state); cloning it is a snapshot to go
@@ -9,6 +11,13 @@ use crate::model::fused::weights::StepWeights;
 #[derive(Debug, Clone)]
 pub struct FusedState {
     pub(crate) rows: StateRows,
+}
+
+impl FusedState {
+    /// The events fed one and two bars before step `position`, where this state heard them.
+    pub fn bars_before(&self, position: usize) -> [Option<EventId>; 2] {
+        self.rows.memory.bars_before(0, position)
+    }
 }
 
 /// The states of several performances stepped together (the beams of a beam search): one pass
@@ -25,7 +34,7 @@ impl BeamStates {
     pub fn new(state: &FusedState, beams: usize) -> BeamStates {
         let beams = beams.max(1);
         let one = &state.rows;
-        let mut rows = StateRows::zeros(one.shape, beams);
+        let mut rows = StateRows::zeros(one.shape, beams, one.memory.steps_per_bar());
         for beam in 0..beams {
             rows.copy_row(beam, one, 0);
         }
@@ -144,11 +153,13 @@ pub(crate) struct StateRows {
     pub(crate) log_probs: Vec<f32>,
     /// `[count, groove units]`: the groove head's hidden layer.
     pub(crate) groove_hidden: Vec<f32>,
+    /// The events each state was fed, for looking bars back.
+    pub(crate) memory: BarMemory,
 }
 
 impl StateRows {
-    /// `count` all-zero states: where a performance starts.
-    pub(crate) fn zeros(shape: StateShape, count: usize) -> StateRows {
+    /// `count` all-zero states of a performance in bars of `steps_per_bar`: where it starts.
+    pub(crate) fn zeros(shape: StateShape, count: usize, steps_per_bar: usize) -> StateRows {
         let h = shape.hidden_size;
         StateRows {
             shape,
@@ -160,6 +171,7 @@ impl StateRows {
             logits: vec![0.0; count * shape.logits_stride],
             log_probs: vec![0.0; count * shape.vocab_size],
             groove_hidden: vec![0.0; count * shape.groove_units],
+            memory: BarMemory::new(steps_per_bar, count),
         }
     }
 
@@ -172,5 +184,6 @@ impl StateRows {
             self.hidden[to..to + h].copy_from_slice(&from.hidden[at..at + h]);
             self.cell[to..to + h].copy_from_slice(&from.cell[at..at + h]);
         }
+        self.memory.copy_row(row, &from.memory, from_row);
     }
 }

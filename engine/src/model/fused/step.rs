@@ -12,10 +12,10 @@ use crate::model::fused::state::{BeamStates, FusedState, StateRows, StateShape, 
 use crate::model::fused::weights::StepWeights;
 
 impl StepWeights {
-    /// The all-zero state a performance starts from.
-    pub fn initial_state(&self) -> FusedState {
+    /// The all-zero state a performance in bars of `steps_per_bar` starts from.
+    pub fn initial_state(&self, steps_per_bar: u32) -> FusedState {
         FusedState {
-            rows: StateRows::zeros(StateShape::of(self), 1),
+            rows: StateRows::zeros(StateShape::of(self), 1, steps_per_bar as usize),
         }
     }
 
@@ -118,6 +118,12 @@ impl StepWeights {
                 given: grooves.map_or(0, <[GrooveValues]>::len),
                 beams: count,
             });
+        }
+        // What each state was fed, for the bar repeats to look back on.
+        if let Some(fed) = position_steps.checked_sub(1) {
+            for (row, &event) in prev.iter().enumerate() {
+                rows.memory.record(row, fed, event);
+            }
         }
         for (row, (gates, &event)) in rows
             .gates
@@ -271,7 +277,7 @@ mod tests {
         let mut worst = 0.0f64;
         for window in windows {
             let reference = reference_log_probs(net, window);
-            let mut state = weights.initial_state();
+            let mut state = weights.initial_state(16);
             for (t, expected) in reference.iter().enumerate() {
                 let log_probs = weights.step(&mut state, window[t], t + 1).unwrap();
                 worst = worst.max(relative_error(log_probs, expected));
@@ -314,8 +320,8 @@ mod tests {
         for count in [1, 3, 8, 11] {
             let windows: Vec<&Vec<EventId>> = windows.iter().cycle().take(count).collect();
             let steps = windows.iter().map(|w| w.len()).min().unwrap();
-            let mut beams = BeamStates::new(&weights.initial_state(), count);
-            let mut alone: Vec<FusedState> = vec![weights.initial_state(); count];
+            let mut beams = BeamStates::new(&weights.initial_state(16), count);
+            let mut alone: Vec<FusedState> = vec![weights.initial_state(16); count];
             for t in 0..steps - 1 {
                 let prev: Vec<EventId> = windows.iter().map(|w| w[t]).collect();
                 let together = weights
@@ -337,14 +343,14 @@ mod tests {
         let net = random_net(&config, 0.5, 3);
         let weights = StepWeights::from_net(&net).unwrap();
         let events = [EventId::new(3), EventId::new(20)];
-        let mut beams = BeamStates::new(&weights.initial_state(), 2);
+        let mut beams = BeamStates::new(&weights.initial_state(16), 2);
         weights.step_beams(&mut beams, &events, 1).unwrap();
         beams.reorder(&[1, 1]).unwrap();
         let next = weights
             .step_beams(&mut beams, &[EventId::new(5), EventId::new(5)], 2)
             .unwrap()
             .to_vec();
-        let mut alone = weights.initial_state();
+        let mut alone = weights.initial_state(16);
         weights.step(&mut alone, events[1], 1).unwrap();
         let expected = weights.step(&mut alone, EventId::new(5), 2).unwrap();
         assert_eq!(&next[..38], expected);
@@ -366,7 +372,7 @@ mod tests {
     fn stepping_allocates_nothing() {
         let config = ModelConfig::new(Family::Drums, 2, 24, 0.0);
         let weights = StepWeights::from_net(&random_net(&config, 0.3, 2)).unwrap();
-        let mut state = weights.initial_state();
+        let mut state = weights.initial_state(16);
         let mut beams = BeamStates::new(&state, 5);
         let prev = [EventId::new(9); 5];
         let allocations = allocations_during(|| {
@@ -395,7 +401,7 @@ mod tests {
             1,
         ))
         .unwrap();
-        let mut state = melody.initial_state();
+        let mut state = melody.initial_state(16);
         assert_eq!(
             melody.step(&mut state, EventId::new(38), 0).unwrap_err(),
             StepError::Event {
@@ -408,7 +414,7 @@ mod tests {
             StepError::Shape
         );
         // Refused steps leave the state as it was.
-        let fresh = melody.initial_state();
+        let fresh = melody.initial_state(16);
         assert_eq!(state.rows.hidden, fresh.rows.hidden);
     }
 }
