@@ -394,6 +394,11 @@ fn live_step() -> BenchResult<Live> {
     println!("step_candle_us: {candle_micros:.1}");
     println!("step_fused_us: {fused_micros:.1}");
     println!("step_beam8_us: {beams_micros:.1}");
+    // What batching buys: eight beams in one pass against eight single steps.
+    println!(
+        "beam8_over_8_steps: {:.2}",
+        beams_micros / (BEAMS as f64 * fused_micros)
+    );
     Ok(Live {
         speedup: candle_micros / fused_micros,
         beam8_over_beam1: beams_micros / fused_micros,
