@@ -7,6 +7,7 @@ use crate::encoding::groove::GrooveValues;
 use crate::model::error::ModelError;
 use crate::model::loaded::Model;
 use crate::model::repeats::{BarRepeats, Lookback, RepeatSample};
+use crate::model::sample::argmax;
 
 /// One window of a performance, as the model reads it from a cold state.
 #[derive(Debug, Clone, Copy)]
@@ -71,19 +72,8 @@ pub fn repeat_samples(
                 log_prob,
                 lookback: Lookback::of(one_bar, two_bars, played),
             });
-            score.correct += usize::from(likeliest(&mixed) == played.index());
+            score.correct += usize::from(argmax(&mixed, |_| true) == played.index());
         }
     }
     Ok(score)
-}
-
-/// The index of the largest value (the first of equals).
-fn likeliest(log_probs: &[f32]) -> usize {
-    log_probs
-        .iter()
-        .enumerate()
-        .fold((0, f32::NEG_INFINITY), |best, (index, &lp)| {
-            if lp > best.1 { (index, lp) } else { best }
-        })
-        .0
 }

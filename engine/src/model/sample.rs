@@ -69,8 +69,8 @@ impl Sampler {
     }
 }
 
-/// The most likely candidate.
-fn argmax(values: &[f32], candidate: impl Fn(usize) -> bool) -> usize {
+/// The most likely candidate (the first of equals).
+pub(crate) fn argmax(values: &[f32], candidate: impl Fn(usize) -> bool) -> usize {
     values
         .iter()
         .enumerate()
