@@ -3,6 +3,7 @@
 
 use crate::encoding::EventId;
 use crate::encoding::groove::GrooveValues;
+use crate::model::fused::StepError;
 use crate::model::{FusedState, Model, ModelError};
 
 /// The model's state after hearing part of a call: ready to predict step `position_steps`.
@@ -97,6 +98,14 @@ impl CallListener {
         event: EventId,
         groove: GrooveValues,
     ) -> Result<(), ModelError> {
+        // Heard for another model (its family's ids): an error for this phrase, not a panic.
+        if event.index() >= model.vocab_size() {
+            return Err(StepError::Event {
+                index: event.index(),
+                vocab_size: model.vocab_size(),
+            }
+            .into());
+        }
         let position = self.events.len();
         if position > 0 {
             let Primed {

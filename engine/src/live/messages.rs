@@ -11,16 +11,50 @@ use crate::encoding::{EventId, Family};
 use crate::model::Beams;
 use crate::phrase::{AnswerRequest, WindowId};
 
+/// Which `UseModel` a `Loaded` answers: the audio thread numbers its requests, so that a reply
+/// to an earlier one (a model loaded at activation, or one the Model parameter has moved on from)
+/// is never taken for the answer to the latest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ModelRequest(u32);
+
+impl ModelRequest {
+    /// The request after this one.
+    pub fn next(self) -> ModelRequest {
+        ModelRequest(self.0.wrapping_add(1))
+    }
+}
+
+/// One model the model thread loaded, as its `Loaded` names it: every `Loaded` starts a new one.
+/// What the audio thread heard for a model travels with the load it was heard for, and the model
+/// thread drops what was heard for another, so no model ever hears another family's events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ModelLoad(u32);
+
+impl ModelLoad {
+    /// The load after this one.
+    pub fn next(self) -> ModelLoad {
+        ModelLoad(self.0.wrapping_add(1))
+    }
+}
+
 /// Audio thread → model thread.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ToWorker {
     /// Forget the call in progress (transport jump, stop, model swap, a call too short).
     Reset,
     /// Answer with the model in this slot from now on (the Model parameter moved).
-    UseModel { slot: u32 },
+    UseModel { slot: u32, request: ModelRequest },
     /// The jam model: the slot whose model answers the model's answers in a jam (`None`: no
     /// jam).
     UseJamModel { slot: Option<u32> },
+    /// What the audio thread heard and asks for with the model of `load`; dropped when that is
+    /// no longer the model loaded.
+    Phrase { load: ModelLoad, message: Phrase },
+}
+
+/// What a phrase asks of the model thread: its call as heard, step by step, and its answers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Phrase {
     /// A call started at bar line `start`; `steps_per_bar` places the model's bar snapshots.
     CallStarted { start: i64, steps_per_bar: u32 },
     /// Step `step` of the call closed with `event`, played as `groove` says. Steps arrive in
@@ -67,8 +101,14 @@ pub enum FromWorker {
     },
     /// Every step of window `id` has been sent.
     Finished { id: WindowId },
-    /// A model of `family` is loaded and answers from now on (`None`: no model could be loaded,
-    /// nothing answers): at start, after a `UseModel`, or when the folder of the slot in use
-    /// changed under it (a song's state was loaded). Windows asked for before will not be filled.
-    Loaded { family: Option<Family> },
+    /// Load `load`, a model of `family`, answers from now on (`None`: no model could be loaded,
+    /// nothing answers), as asked by `request`: at start (the first request), after a
+    /// `UseModel`, when the folder of the slot in use changed under it (a song's state was
+    /// loaded), or after the model thread recovered from a failure. Windows asked for before
+    /// will not be filled.
+    Loaded {
+        request: ModelRequest,
+        load: ModelLoad,
+        family: Option<Family>,
+    },
 }

@@ -20,7 +20,7 @@ use crate::live::feel::StepFeel;
 use crate::live::grid::{BlockGrid, GridPoint};
 use crate::live::io::{Input, InputKind, Output, OutputKind, Trigger};
 use crate::live::lead::{deadline, lead_steps};
-use crate::live::messages::{FromWorker, Generation, ToWorker};
+use crate::live::messages::{FromWorker, Generation, ModelLoad, ModelRequest, Phrase, ToWorker};
 use crate::live::monitor::Monitor;
 use crate::live::output::BlockOutput;
 use crate::live::quantize::{HeardStep, Quantizer};
@@ -76,8 +76,11 @@ enum Model {
     Loading,
     /// No model could be loaded: nothing is heard.
     Missing,
-    /// A model of the quantizer's family answers.
-    Ready(Quantizer),
+    /// Load `load`, a model of the quantizer's family, answers: what is heard is sent for it.
+    Ready {
+        load: ModelLoad,
+        quantizer: Quantizer,
+    },
 }
 
 /// The audio thread's performer. Build it (and its model thread) with [`Performer::start`] on
@@ -86,8 +89,9 @@ enum Model {
 pub struct Performer {
     sample_rate_hz: f64,
     offline: bool,
-    /// The model slot the model thread was last asked for.
+    /// The model slot the model thread was last asked for, and that request.
     model_slot: u32,
+    model_request: ModelRequest,
     /// The jam slot the model thread was last told.
     jam_slot: Option<u32>,
     model: Model,
@@ -146,6 +150,8 @@ impl Performer {
             sample_rate_hz,
             offline,
             model_slot,
+            // The model thread loads `model_slot` first, as the answer to the first request.
+            model_request: ModelRequest::default(),
             jam_slot: None,
             model: Model::Loading,
             inbox,
@@ -231,7 +237,7 @@ impl Performer {
                 }
                 self.expected_ppq = None;
                 for (index, input) in inputs.iter().enumerate() {
-                    if let (InputKind::NoteOff { key, .. }, Model::Ready(quantizer)) =
+                    if let (InputKind::NoteOff { key, .. }, Model::Ready { quantizer, .. }) =
                         (input.kind, &mut self.model)
                     {
                         quantizer.release(key);
@@ -279,7 +285,7 @@ impl Performer {
         self.turns.reset(self.turns.meter());
         self.schedule.clear();
         self.played_ahead = None;
-        if let Model::Ready(quantizer) = &mut self.model {
+        if let Model::Ready { quantizer, .. } = &mut self.model {
             *quantizer = Quantizer::new(quantizer.family());
         }
         self.send(ToWorker::Reset);
@@ -292,8 +298,12 @@ impl Performer {
     fn swap_model(&mut self, slot: u32) {
         self.end_phrase(0);
         self.model_slot = slot;
+        self.model_request = self.model_request.next();
         self.model = Model::Loading;
-        self.send(ToWorker::UseModel { slot });
+        self.send(ToWorker::UseModel {
+            slot,
+            request: self.model_request,
+        });
     }
 
     /// Offline render only: waits for the model thread to say which model is loaded.
@@ -373,7 +383,7 @@ impl Performer {
 
     fn step_started(&mut self, step: i64, offset: u32, grid: &BlockGrid, settings: &Settings) {
         let sustaining = match &self.model {
-            Model::Ready(quantizer) => quantizer.sustaining(),
+            Model::Ready { quantizer, .. } => quantizer.sustaining(),
             Model::Loading | Model::Missing => false,
         };
         let actions = self.turns.step_started(step, sustaining);
@@ -404,7 +414,7 @@ impl Performer {
     /// before `step`'s line, each hit when its sample comes. Otherwise `step` is played at its
     /// line.
     fn play_ahead(&mut self, step: i64, offset: u32, grid: &BlockGrid, settings: &Settings) {
-        let Model::Ready(quantizer) = &self.model else {
+        let Model::Ready { quantizer, .. } = &self.model else {
             return;
         };
         if quantizer.family() != Family::Drums {
@@ -433,7 +443,7 @@ impl Performer {
         grid: &BlockGrid,
         settings: &Settings,
     ) {
-        let Model::Ready(quantizer) = &self.model else {
+        let Model::Ready { quantizer, .. } = &self.model else {
             return;
         };
         let family = quantizer.family();
@@ -485,7 +495,7 @@ impl Performer {
     }
 
     fn step_closed(&mut self, step: i64, offset: u32, lead_steps: u32, settings: &Settings) {
-        let Model::Ready(quantizer) = &mut self.model else {
+        let Model::Ready { quantizer, .. } = &mut self.model else {
             return;
         };
         let HeardStep { event, feel } = quantizer.close(step);
@@ -500,7 +510,7 @@ impl Performer {
         }
         if self.turns.call_start().is_some_and(|start| step >= start) {
             let groove = feel.groove();
-            self.send(ToWorker::CallStep {
+            self.send_phrase(Phrase::CallStep {
                 step,
                 event,
                 groove,
@@ -518,10 +528,10 @@ impl Performer {
                     start,
                     steps_per_bar,
                 } => {
-                    if let Model::Ready(quantizer) = &mut self.model {
+                    if let Model::Ready { quantizer, .. } = &mut self.model {
                         quantizer.start_call();
                     }
-                    self.send(ToWorker::CallStarted {
+                    self.send_phrase(Phrase::CallStarted {
                         start,
                         steps_per_bar,
                     });
@@ -529,7 +539,7 @@ impl Performer {
                 Action::CallDiscarded => self.send(ToWorker::Reset),
                 Action::Respond(request) => {
                     let voicing = match (&self.model, request.heard) {
-                        (Model::Ready(quantizer), Heard::Call { .. }) => quantizer.voicing(),
+                        (Model::Ready { quantizer, .. }, Heard::Call { .. }) => quantizer.voicing(),
                         (_, Heard::Window { source_id, .. }) => {
                             self.schedule.voicing_of(source_id).unwrap_or_default()
                         }
@@ -537,7 +547,7 @@ impl Performer {
                     };
                     self.schedule.queue(request.id, request.response, voicing);
                     let deadline = self.deadline(request.response.start);
-                    self.send(ToWorker::Answer {
+                    self.send_phrase(Phrase::Answer {
                         request,
                         generation: settings.generation,
                         deadline,
@@ -576,7 +586,7 @@ impl Performer {
                     key,
                     velocity,
                 },
-                Model::Ready(quantizer),
+                Model::Ready { quantizer, .. },
             ) if settings.trigger != Some(Trigger::Note(key)) => {
                 let step = grid.step_of(input.offset);
                 self.feed.send(PlayEvent::Struck { step, channel, key });
@@ -588,7 +598,9 @@ impl Performer {
                 let actions = self.turns.note(step);
                 self.act(actions, input.offset, settings);
             }
-            (InputKind::NoteOff { key, .. }, Model::Ready(quantizer)) => quantizer.release(key),
+            (InputKind::NoteOff { key, .. }, Model::Ready { quantizer, .. }) => {
+                quantizer.release(key)
+            }
             _ => {}
         }
         self.hear_passthrough(index, input, settings);
@@ -635,6 +647,13 @@ impl Performer {
         }
     }
 
+    /// Sends what was heard or asked for to the model loaded (nothing is, while none answers).
+    fn send_phrase(&mut self, message: Phrase) {
+        if let Model::Ready { load, .. } = self.model {
+            self.send(ToWorker::Phrase { load, message });
+        }
+    }
+
     /// Takes what the model thread delivered; `offset` is where the block stands.
     fn drain_inbox(&mut self, offset: u32) {
         while let Ok(message) = self.inbox.pop() {
@@ -646,14 +665,26 @@ impl Performer {
                     groove,
                 } => self.schedule.deliver(id, step, Delivered { event, groove }),
                 FromWorker::Finished { id } => self.schedule.finish(id),
-                FromWorker::Loaded { family } => {
-                    // Asked for (the phrase already ended when the slot changed), or the folder
-                    // changed under the slot in use: then the phrase ends now.
-                    if matches!(self.model, Model::Ready(_)) {
+                FromWorker::Loaded {
+                    request,
+                    load,
+                    family,
+                } => {
+                    // The answer to an earlier request: a later one is on its way.
+                    if request != self.model_request {
+                        continue;
+                    }
+                    // Asked for (the phrase already ended when the slot changed), or loaded
+                    // again under the slot in use (another folder, or after a failure): then
+                    // the phrase ends now.
+                    if matches!(self.model, Model::Ready { .. }) {
                         self.end_phrase(offset);
                     }
                     self.model = match family {
-                        Some(family) => Model::Ready(Quantizer::new(family)),
+                        Some(family) => Model::Ready {
+                            load,
+                            quantizer: Quantizer::new(family),
+                        },
                         None => Model::Missing,
                     };
                 }
@@ -674,7 +705,7 @@ mod tests {
     use crate::live::shelf::{ShippedModel, UserModels};
     use crate::model::config::ModelConfig;
     use crate::model::fused::testing::random_model_files;
-    use crate::model::loaded::tests::tiny_model_files;
+    use crate::model::loaded::tests::{tiny_model_files, tiny_model_files_of};
     use crate::phrase::AfterResponse;
     use crate::transport::TimeSignature;
 
@@ -690,15 +721,31 @@ mod tests {
         shelf_of(random_model_files(&config, 0.8, 11))
     }
 
-    fn shelf_of((config, weights): (Vec<u8>, Vec<u8>)) -> Arc<ModelShelf> {
-        Arc::new(ModelShelf::new(
-            vec![ShippedModel {
+    fn shelf_of(files: (Vec<u8>, Vec<u8>)) -> Arc<ModelShelf> {
+        shelf_of_all(vec![files])
+    }
+
+    /// Slot 0 a tiny drum model, slot 1 a tiny melody model.
+    fn two_family_shelf() -> Arc<ModelShelf> {
+        shelf_of_all(vec![
+            tiny_model_files(),
+            tiny_model_files_of(Family::Melody),
+        ])
+    }
+
+    fn shelf_of_all(files: Vec<(Vec<u8>, Vec<u8>)>) -> Arc<ModelShelf> {
+        let shipped = files
+            .into_iter()
+            .map(|(config, weights)| ShippedModel {
                 name: "tiny",
                 word: "tiny",
                 config_json: Box::leak(config.into_boxed_slice()),
                 weights: Box::leak(weights.into_boxed_slice()),
                 card_json: b"{}",
-            }],
+            })
+            .collect();
+        Arc::new(ModelShelf::new(
+            shipped,
             UserModels::default(),
             Arc::new(|_: &str| {}),
         ))
@@ -812,6 +859,28 @@ mod tests {
         settings: Settings,
         editor_open: bool,
     ) -> (Vec<(u64, OutputKind)>, FeedReceiver, Arc<WorkerStats>) {
+        perform_automated(
+            song,
+            block,
+            strikes,
+            total,
+            stop_at,
+            |_| settings,
+            editor_open,
+        )
+    }
+
+    /// [`perform_in`] with the settings of each block read at its first sample, as a host's
+    /// automation moves them.
+    fn perform_automated(
+        song: Song,
+        block: u32,
+        strikes: &[Strike],
+        total: u64,
+        stop_at: Option<u64>,
+        settings_at: impl Fn(u64) -> Settings,
+        editor_open: bool,
+    ) -> (Vec<(u64, OutputKind)>, FeedReceiver, Arc<WorkerStats>) {
         let Song {
             time_signature,
             shelf,
@@ -859,7 +928,7 @@ mod tests {
                     time_signature,
                 })
             };
-            performer.process(transport, len as u32, &inputs, &settings, |out| {
+            performer.process(transport, len as u32, &inputs, &settings_at(start), |out| {
                 outputs.push((start + u64::from(out.offset), out.kind))
             });
             start += len;
@@ -1362,5 +1431,112 @@ mod tests {
         // Three bars heard (the first step is context), the rest of the accent's bar run on
         // unheard, two bars answered: the primer ending after the downbeat is a snapshot.
         assert_eq!(stats.steps.load(Ordering::Relaxed), 47 + 15 + 32);
+    }
+
+    /// Kick, snare and closed hat together on every beat of bars `bars` (drum events far beyond
+    /// a melody model's vocabulary).
+    fn beats_in_bars(bars: std::ops::Range<u64>) -> Vec<Strike> {
+        (bars.start * 4..bars.end * 4)
+            .flat_map(|beat| {
+                [36, 38, 42].map(|key| Strike {
+                    at: beat * 4 * STEP,
+                    key,
+                    velocity: 0.8,
+                })
+            })
+            .collect()
+    }
+
+    fn with_slot(slot: u32) -> Settings {
+        Settings {
+            model_slot: slot,
+            ..settings()
+        }
+    }
+
+    #[test]
+    fn a_model_chosen_in_the_first_block_answers_the_first_call() {
+        // The performer starts with slot 0 (drums); the song's Model lane says melody from its
+        // first sample. The drum model the thread loads first must not be taken for it.
+        let shelf = two_family_shelf();
+        let song = Song {
+            time_signature: TimeSignature::FOUR_FOUR,
+            shelf: shelf.clone(),
+        };
+        let (outputs, _, _) = perform_automated(
+            song,
+            512,
+            &beats_in_bars(0..2),
+            6 * BAR,
+            None,
+            |_| with_slot(1),
+            false,
+        );
+        assert_eq!(shelf.status().fault, None);
+        assert_eq!(shelf.status().family, Family::Melody);
+        let ons = note_ons(&outputs);
+        assert!(!ons.is_empty(), "the melody model answers");
+        assert!(
+            ons.iter().all(|&at| (3 * BAR..5 * BAR).contains(&at)),
+            "{ons:?}"
+        );
+        // A melody answers one note at a time.
+        let mut sounding = 0;
+        for (_, kind) in &outputs {
+            match kind {
+                OutputKind::NoteOn { .. } => sounding += 1,
+                OutputKind::NoteOff { .. } => sounding -= 1,
+                OutputKind::Forward(_) => {}
+            }
+            assert!(sounding <= 1);
+        }
+        assert_paired(&outputs);
+    }
+
+    #[test]
+    fn models_swapped_back_and_forth_end_with_the_last_answering_the_next_call() {
+        // Melody from the first block, drums again in the middle of the first call (which the
+        // swap ends), melody and drums once more before the second call: drums answer it.
+        let slot_at = |sample: u64| match sample {
+            s if s < BAR + BAR / 2 => 1,
+            s if s < 2 * BAR => 0,
+            s if s < 2 * BAR + STEP => 1,
+            _ => 0,
+        };
+        let shelf = two_family_shelf();
+        let song = Song {
+            time_signature: TimeSignature::FOUR_FOUR,
+            shelf: shelf.clone(),
+        };
+        let mut strikes = beats_in_bars(0..2);
+        strikes.extend(beats_in_bars(3..5));
+        let (outputs, _, _) = perform_automated(
+            song,
+            256,
+            &strikes,
+            9 * BAR,
+            None,
+            |sample| with_slot(slot_at(sample)),
+            false,
+        );
+        assert_eq!(shelf.status().fault, None);
+        let ons: Vec<(u64, u8)> = outputs
+            .iter()
+            .filter_map(|(at, kind)| match kind {
+                OutputKind::NoteOn { key, .. } => Some((*at, key.as_int())),
+                _ => None,
+            })
+            .collect();
+        assert!(!ons.is_empty(), "the second call is answered");
+        assert!(
+            ons.iter().all(|&(at, _)| (6 * BAR..8 * BAR).contains(&at)),
+            "only the second call is answered, on bars 6–7: {ons:?}"
+        );
+        assert!(
+            ons.iter()
+                .all(|&(_, key)| DrumClass::from_pitch(u7::new(key)).is_some()),
+            "by the drum model: {ons:?}"
+        );
+        assert_paired(&outputs);
     }
 }

@@ -16,7 +16,7 @@ use crate::encoding::EventId;
 use crate::encoding::groove::GrooveValues;
 use crate::live::feed::{Answered, FeedSender};
 use crate::live::listener::{CallListener, Primed};
-use crate::live::messages::{FromWorker, Generation, ToWorker};
+use crate::live::messages::{FromWorker, Generation, ModelLoad, ModelRequest, Phrase, ToWorker};
 use crate::live::shelf::ModelShelf;
 use crate::model::beam;
 use crate::model::{Beams, Model, ModelError, Sampler, Sampling};
@@ -144,6 +144,9 @@ pub fn spawn(
                 answers,
                 stop: thread_stop,
                 slot: start.slot,
+                request: ModelRequest::default(),
+                answered: None,
+                load: ModelLoad::default(),
                 model: None,
                 loaded: None,
                 jam_slot: None,
@@ -157,6 +160,17 @@ pub fn spawn(
     Ok(WorkerHandle {
         thread: Some(thread),
         stop,
+    })
+}
+
+/// Runs `work`, a panic in it caught and told as its message: the model thread outlives it.
+fn guarded<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|message| (*message).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_owned())
     })
 }
 
@@ -176,8 +190,13 @@ struct Worker {
     stats: Arc<WorkerStats>,
     answers: FeedSender<Answered>,
     stop: Arc<AtomicBool>,
-    /// The slot the audio thread asked for.
+    /// The slot the audio thread asked for, and its request.
     slot: u32,
+    request: ModelRequest,
+    /// The last request a `Loaded` answered.
+    answered: Option<ModelRequest>,
+    /// The load the last `Loaded` named: phrase messages for any other are dropped.
+    load: ModelLoad,
     /// Shared so a phrase in progress can hold it while the worker sends.
     model: Option<Arc<Model>>,
     /// Slot and folder of the loaded model.
@@ -195,16 +214,13 @@ impl Worker {
     fn run(mut self) {
         while !self.stop.load(Ordering::Acquire) {
             // A song's state loaded while playing may put another folder under the slot in use.
+            // Loads wait until the ring is empty: a Model swept through several slots loads once.
             self.sync_model();
             self.sync_jam_model();
             let mut busy = false;
             while let Ok(message) = self.inbox.pop() {
                 busy = true;
-                if let Err(error) = self.handle(message) {
-                    // A failed step loses this phrase, not the session.
-                    self.shelf.report_fault(error.to_string());
-                    self.listener = None;
-                }
+                self.handle_guarded(message);
             }
             if !busy {
                 std::thread::park_timeout(POLL_INTERVAL);
@@ -212,27 +228,63 @@ impl Worker {
         }
     }
 
+    /// Handles `message`; a failure loses the phrase, a panic the model too, never the thread:
+    /// the model is loaded again and the next call is answered.
+    fn handle_guarded(&mut self, message: ToWorker) {
+        match guarded(|| self.handle(message)) {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => {
+                self.shelf.report_fault(error.to_string());
+                self.listener = None;
+            }
+            Err(panic) => {
+                self.shelf.report_fault(format!(
+                    "it failed ({panic}); the model was loaded again and the phrase it was \
+                     working on was lost"
+                ));
+                self.listener = None;
+                self.recent.clear();
+                self.loaded = None;
+                self.jam = None;
+            }
+        }
+    }
+
     /// Loads the model of the slot asked for when it is not the one loaded, and tells the audio
-    /// thread which family answers now (its quantizer and renderer follow).
+    /// thread which family answers now (its quantizer and renderer follow): after every request,
+    /// and whenever the model is loaded again.
     fn sync_model(&mut self) {
         let wanted = (self.slot, self.shelf.folder(self.slot));
-        if self.loaded.as_ref() == Some(&wanted) {
+        if self.loaded.as_ref() != Some(&wanted) {
+            // The old model is dropped here, on this thread, never on the audio thread.
+            self.model = None;
+            let slot = self.slot;
+            let shelf = &self.shelf;
+            self.model = match guarded(|| shelf.load(slot)) {
+                Ok(Ok(model)) => Some(Arc::new(model)),
+                Ok(Err(error)) => {
+                    shelf.report_fault(format!("the shipped model failed to load: {error}"));
+                    None
+                }
+                Err(panic) => {
+                    shelf.report_fault(format!("loading the model failed ({panic})"));
+                    None
+                }
+            };
+            self.loaded = Some(wanted);
+        } else if self.answered == Some(self.request) {
             return;
         }
-        // The old model is dropped here, on this thread, never on the audio thread.
-        self.model = match self.shelf.load(self.slot) {
-            Ok(model) => Some(Arc::new(model)),
-            Err(error) => {
-                self.shelf
-                    .report_fault(format!("the shipped model failed to load: {error}"));
-                None
-            }
-        };
         self.listener = None;
         self.recent.clear();
+        self.load = self.load.next();
+        self.answered = Some(self.request);
         let family = self.model.as_ref().map(|model| model.family());
-        self.send(FromWorker::Loaded { family });
-        self.loaded = Some(wanted);
+        self.send(FromWorker::Loaded {
+            request: self.request,
+            load: self.load,
+            family,
+        });
     }
 
     /// Loads the jam model of the slot asked for when it is not the one loaded (or drops it when
@@ -286,34 +338,32 @@ impl Worker {
 
     fn handle(&mut self, message: ToWorker) -> Result<(), ModelError> {
         match message {
-            ToWorker::UseModel { slot } => {
-                self.slot = slot;
-                self.sync_model();
-                return Ok(());
-            }
-            ToWorker::UseJamModel { slot } => {
-                self.jam_slot = slot;
-                self.sync_jam_model();
-                return Ok(());
-            }
-            _ => {}
-        }
-        let Some(model) = self.model.clone() else {
-            return Ok(());
-        };
-        let answering = match &message {
-            ToWorker::Answer { request, .. } => self.answering(request.responder, &model),
-            _ => model.clone(),
-        };
-        let model = model.as_ref();
-        match message {
-            ToWorker::UseModel { .. } | ToWorker::UseJamModel { .. } => {}
             ToWorker::Reset => self.listener = None,
-            ToWorker::CallStarted {
+            ToWorker::UseModel { slot, request } => {
+                // Loaded once the ring is empty; nothing heard for the old model counts now.
+                self.slot = slot;
+                self.request = request;
+                self.listener = None;
+            }
+            ToWorker::UseJamModel { slot } => self.jam_slot = slot,
+            ToWorker::Phrase { load, message } => {
+                let current = self.answered == Some(self.request) && load == self.load;
+                if let (true, Some(model)) = (current, self.model.clone()) {
+                    self.phrase(&model, message)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Hears a call step or answers, with `model`, the one loaded.
+    fn phrase(&mut self, model: &Arc<Model>, message: Phrase) -> Result<(), ModelError> {
+        match message {
+            Phrase::CallStarted {
                 start,
                 steps_per_bar,
             } => self.listener = Some(CallListener::new(model, start, steps_per_bar)?),
-            ToWorker::CallStep {
+            Phrase::CallStep {
                 step,
                 event,
                 groove,
@@ -325,11 +375,13 @@ impl Worker {
                     self.record_step_time(started.elapsed(), computed);
                 }
             }
-            ToWorker::Answer {
+            Phrase::Answer {
                 request,
                 generation,
                 deadline,
             } => {
+                let answering = self.answering(request.responder, model);
+                let model = model.as_ref();
                 // The model's state after what it heard, and the events themselves (a melodic
                 // answer's key is found from them).
                 let (primed, heard) = match request.heard {

@@ -132,6 +132,11 @@ impl Model {
         self.config.family()
     }
 
+    /// How many events the model knows: every event id it hears or plays is below this.
+    pub fn vocab_size(&self) -> usize {
+        self.config.vocab_size
+    }
+
     /// The network, for scoring whole windows at once.
     pub fn net(&self) -> &Net {
         &self.net
