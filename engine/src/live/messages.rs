@@ -11,9 +11,11 @@ use crate::encoding::{EventId, Family};
 use crate::model::Beams;
 use crate::phrase::{AnswerRequest, WindowId};
 
-/// Which `UseModel` a `Loaded` answers: the audio thread numbers its requests, so that a reply
-/// to an earlier one (a model loaded at activation, or one the Model parameter has moved on from)
-/// is never taken for the answer to the latest.
+/// A `UseModel` as the audio thread numbers them: a reply names the request it answers, so that
+/// a reply to an earlier one (the model loaded at activation, or one the Model parameter has
+/// moved on from) is never taken for the answer to the latest; and what is heard for a model
+/// travels with its request, so that the model thread drops what was heard for another (no
+/// model ever hears another family's events).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ModelRequest(u32);
 
@@ -24,32 +26,28 @@ impl ModelRequest {
     }
 }
 
-/// One model the model thread loaded, as its `Loaded` names it: every `Loaded` starts a new one.
-/// What the audio thread heard for a model travels with the load it was heard for, and the model
-/// thread drops what was heard for another, so no model ever hears another family's events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ModelLoad(u32);
-
-impl ModelLoad {
-    /// The load after this one.
-    pub fn next(self) -> ModelLoad {
-        ModelLoad(self.0.wrapping_add(1))
-    }
-}
-
 /// Audio thread → model thread.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ToWorker {
     /// Forget the call in progress (transport jump, stop, model swap, a call too short).
     Reset,
-    /// Answer with the model in this slot from now on (the Model parameter moved).
-    UseModel { slot: u32, request: ModelRequest },
+    /// Answer with the model in `slot` from now on (the Model parameter moved, or the model
+    /// thread loaded the slot's model again). The audio thread hears the call in `family` from
+    /// now on (`None`: not known, it waits for `Loaded`).
+    UseModel {
+        slot: u32,
+        request: ModelRequest,
+        family: Option<Family>,
+    },
     /// The jam model: the slot whose model answers the model's answers in a jam (`None`: no
     /// jam).
     UseJamModel { slot: Option<u32> },
-    /// What the audio thread heard and asks for with the model of `load`; dropped when that is
-    /// no longer the model loaded.
-    Phrase { load: ModelLoad, message: Phrase },
+    /// What the audio thread heard and asks for with the model of `request`; dropped when the
+    /// model thread is on another request, or the model loaded plays another family.
+    Phrase {
+        request: ModelRequest,
+        message: Phrase,
+    },
 }
 
 /// What a phrase asks of the model thread: its call as heard, step by step, and its answers.
@@ -101,14 +99,16 @@ pub enum FromWorker {
     },
     /// Every step of window `id` has been sent.
     Finished { id: WindowId },
-    /// Load `load`, a model of `family`, answers from now on (`None`: no model could be loaded,
-    /// nothing answers), as asked by `request`: at start (the first request), after a
-    /// `UseModel`, when the folder of the slot in use changed under it (a song's state was
-    /// loaded), or after the model thread recovered from a failure. Windows asked for before
-    /// will not be filled.
+    /// The model asked for by `request` is loaded and plays `family` (`None`: no model could be
+    /// loaded, nothing answers). When the audio thread heard for another family, nothing it sent
+    /// for this request is heard: it asks again.
     Loaded {
         request: ModelRequest,
-        load: ModelLoad,
         family: Option<Family>,
     },
+    /// The model of the slot `request` asked for was loaded again (a song's state put another
+    /// folder under it, or the model thread recovered from a failure): nothing sent for that
+    /// request is heard any more, and windows asked for will not be filled. The audio thread
+    /// ends the phrase and asks again.
+    Reloaded { request: ModelRequest },
 }

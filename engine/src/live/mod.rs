@@ -3,14 +3,16 @@
 //! rings. Only the quantizer and the renderer know what an event id means.
 //!
 //! Audio thread: [`performer`] (the glue), [`grid`], [`quantize`], [`render`], [`schedule`],
-//! [`voices`], [`output`], [`lead`], [`monitor`]. Model thread: [`worker`], [`listener`],
-//! [`shelf`]. Between them: [`messages`]. To the editor: [`feed`] and [`monitor`].
+//! [`voices`], [`output`], [`deadline`], [`monitor`]. Model thread: [`worker`], [`listener`],
+//! [`shelf`]. Between them: [`messages`], and [`families`] (what each model slot plays). To the
+//! editor: [`feed`] and [`monitor`].
 
+pub mod deadline;
+pub mod families;
 pub mod feed;
 pub mod feel;
 pub mod grid;
 pub mod io;
-pub mod lead;
 pub mod listener;
 pub mod messages;
 pub mod monitor;

@@ -7,7 +7,7 @@
 //! is what a bounce needs).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use midly::num::{u4, u7};
@@ -15,12 +15,13 @@ use rtrb::{Consumer, Producer, RingBuffer};
 
 use crate::encoding::Family;
 use crate::encoding::groove::GrooveAmount;
+use crate::live::deadline::deadline;
+use crate::live::families::SlotFamilies;
 use crate::live::feed::{FeedReceiver, FeedSender, PlayEvent, feed};
 use crate::live::feel::StepFeel;
 use crate::live::grid::{BlockGrid, GridPoint};
 use crate::live::io::{Input, InputKind, Output, OutputKind, Trigger};
-use crate::live::lead::{deadline, lead_steps};
-use crate::live::messages::{FromWorker, Generation, ModelLoad, ModelRequest, Phrase, ToWorker};
+use crate::live::messages::{FromWorker, Generation, ModelRequest, Phrase, ToWorker};
 use crate::live::monitor::Monitor;
 use crate::live::output::BlockOutput;
 use crate::live::quantize::{HeardStep, Quantizer};
@@ -72,15 +73,23 @@ pub struct Settings {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 enum Model {
-    /// Asked for a model and not yet told which family it plays: nothing is heard meanwhile.
+    /// Asked for a model whose family nobody knows yet: nothing is heard until the model
+    /// thread says.
     Loading,
     /// No model could be loaded: nothing is heard.
     Missing,
-    /// Load `load`, a model of the quantizer's family, answers: what is heard is sent for it.
-    Ready {
-        load: ModelLoad,
-        quantizer: Quantizer,
-    },
+    /// A model of the quantizer's family answers: what is heard goes to it (waiting in the ring
+    /// while the model thread still loads it).
+    Ready(Quantizer),
+}
+
+impl Model {
+    /// Hearing for a model of `family` (`None`: not known yet).
+    fn heard_as(family: Option<Family>) -> Model {
+        family.map_or(Model::Loading, |family| {
+            Model::Ready(Quantizer::new(family))
+        })
+    }
 }
 
 /// The audio thread's performer. Build it (and its model thread) with [`Performer::start`] on
@@ -92,6 +101,8 @@ pub struct Performer {
     /// The model slot the model thread was last asked for, and that request.
     model_slot: u32,
     model_request: ModelRequest,
+    /// What each slot plays, so that a call is heard from its first note while its model loads.
+    families: Arc<SlotFamilies>,
     /// The jam slot the model thread was last told.
     jam_slot: Option<u32>,
     model: Model,
@@ -135,10 +146,13 @@ impl Performer {
         let (worker_outbox, inbox) = RingBuffer::new(FROM_WORKER_CAPACITY);
         let (play_feed, answers_feed, receiver) = feed(editor_open);
         let worker_stats = Arc::new(WorkerStats::default());
+        let families = shelf.families();
+        let family = families.get(model_slot);
         let worker = worker::spawn(
             shelf,
             WorkerStart {
                 slot: model_slot,
+                family,
                 offline,
             },
             worker_inbox,
@@ -152,8 +166,9 @@ impl Performer {
             model_slot,
             // The model thread loads `model_slot` first, as the answer to the first request.
             model_request: ModelRequest::default(),
+            families,
             jam_slot: None,
-            model: Model::Loading,
+            model: Model::heard_as(family),
             inbox,
             outbox,
             worker_stats,
@@ -237,7 +252,7 @@ impl Performer {
                 }
                 self.expected_ppq = None;
                 for (index, input) in inputs.iter().enumerate() {
-                    if let (InputKind::NoteOff { key, .. }, Model::Ready { quantizer, .. }) =
+                    if let (InputKind::NoteOff { key, .. }, Model::Ready(quantizer)) =
                         (input.kind, &mut self.model)
                     {
                         quantizer.release(key);
@@ -285,24 +300,31 @@ impl Performer {
         self.turns.reset(self.turns.meter());
         self.schedule.clear();
         self.played_ahead = None;
-        if let Model::Ready { quantizer, .. } = &mut self.model {
+        if let Model::Ready(quantizer) = &mut self.model {
             *quantizer = Quantizer::new(quantizer.family());
         }
         self.send(ToWorker::Reset);
         self.feed.send(PlayEvent::Reset);
     }
 
-    /// The Model parameter moved: what the old model was asked for is dropped here, nothing is
-    /// heard until the model thread says which family the new model plays, and it loads that
-    /// model before it reads anything sent after.
+    /// The Model parameter moved: what the old model was asked for is dropped here, and the
+    /// call is heard in the new model's family from now on (when the slot's family is known:
+    /// else from when the model thread says it); the model thread loads that model before it
+    /// reads anything sent after.
     fn swap_model(&mut self, slot: u32) {
         self.end_phrase(0);
         self.model_slot = slot;
+        self.ask_for_model(self.families.get(slot));
+    }
+
+    /// Asks the model thread for the slot's model anew, hearing in `family` from now on.
+    fn ask_for_model(&mut self, family: Option<Family>) {
         self.model_request = self.model_request.next();
-        self.model = Model::Loading;
+        self.model = Model::heard_as(family);
         self.send(ToWorker::UseModel {
-            slot,
+            slot: self.model_slot,
             request: self.model_request,
+            family,
         });
     }
 
@@ -339,14 +361,6 @@ impl Performer {
         let grid = BlockGrid::new(position, self.sample_rate_hz, len_samples);
         self.block = Some((grid, Instant::now()));
         self.turns.set_rules(settings.rules);
-        let micros = |stat: &AtomicU32| f64::from(stat.load(Ordering::Relaxed)) * 1e-6;
-        let lead = lead_steps(
-            self.offline,
-            micros(&self.worker_stats.step_micros),
-            micros(&self.worker_stats.first_step_micros),
-            grid.samples_per_step(),
-            self.sample_rate_hz,
-        );
         let mut points = grid.points().peekable();
         let mut inputs_left = inputs.iter().enumerate().peekable();
         loop {
@@ -368,7 +382,7 @@ impl Performer {
                 match point {
                     GridPoint::Start(step) => self.step_started(step, offset, &grid, settings),
                     GridPoint::Close(step) => {
-                        self.step_closed(step, offset, lead, settings);
+                        self.step_closed(step, offset, settings);
                         self.play_ahead(step + 1, offset, &grid, settings);
                     }
                 }
@@ -383,7 +397,7 @@ impl Performer {
 
     fn step_started(&mut self, step: i64, offset: u32, grid: &BlockGrid, settings: &Settings) {
         let sustaining = match &self.model {
-            Model::Ready { quantizer, .. } => quantizer.sustaining(),
+            Model::Ready(quantizer) => quantizer.sustaining(),
             Model::Loading | Model::Missing => false,
         };
         let actions = self.turns.step_started(step, sustaining);
@@ -414,7 +428,7 @@ impl Performer {
     /// before `step`'s line, each hit when its sample comes. Otherwise `step` is played at its
     /// line.
     fn play_ahead(&mut self, step: i64, offset: u32, grid: &BlockGrid, settings: &Settings) {
-        let Model::Ready { quantizer, .. } = &self.model else {
+        let Model::Ready(quantizer) = &self.model else {
             return;
         };
         if quantizer.family() != Family::Drums {
@@ -443,7 +457,7 @@ impl Performer {
         grid: &BlockGrid,
         settings: &Settings,
     ) {
-        let Model::Ready { quantizer, .. } = &self.model else {
+        let Model::Ready(quantizer) = &self.model else {
             return;
         };
         let family = quantizer.family();
@@ -494,8 +508,8 @@ impl Performer {
         }
     }
 
-    fn step_closed(&mut self, step: i64, offset: u32, lead_steps: u32, settings: &Settings) {
-        let Model::Ready { quantizer, .. } = &mut self.model else {
+    fn step_closed(&mut self, step: i64, offset: u32, settings: &Settings) {
+        let Model::Ready(quantizer) = &mut self.model else {
             return;
         };
         let HeardStep { event, feel } = quantizer.close(step);
@@ -516,7 +530,7 @@ impl Performer {
                 groove,
             });
         }
-        let actions = self.turns.step_closed(step, lead_steps);
+        let actions = self.turns.step_closed(step);
         self.act(actions, offset, settings);
     }
 
@@ -528,7 +542,7 @@ impl Performer {
                     start,
                     steps_per_bar,
                 } => {
-                    if let Model::Ready { quantizer, .. } = &mut self.model {
+                    if let Model::Ready(quantizer) = &mut self.model {
                         quantizer.start_call();
                     }
                     self.send_phrase(Phrase::CallStarted {
@@ -539,7 +553,7 @@ impl Performer {
                 Action::CallDiscarded => self.send(ToWorker::Reset),
                 Action::Respond(request) => {
                     let voicing = match (&self.model, request.heard) {
-                        (Model::Ready { quantizer, .. }, Heard::Call { .. }) => quantizer.voicing(),
+                        (Model::Ready(quantizer), Heard::Call { .. }) => quantizer.voicing(),
                         (_, Heard::Window { source_id, .. }) => {
                             self.schedule.voicing_of(source_id).unwrap_or_default()
                         }
@@ -586,7 +600,7 @@ impl Performer {
                     key,
                     velocity,
                 },
-                Model::Ready { quantizer, .. },
+                Model::Ready(quantizer),
             ) if settings.trigger != Some(Trigger::Note(key)) => {
                 let step = grid.step_of(input.offset);
                 self.feed.send(PlayEvent::Struck { step, channel, key });
@@ -598,9 +612,7 @@ impl Performer {
                 let actions = self.turns.note(step);
                 self.act(actions, input.offset, settings);
             }
-            (InputKind::NoteOff { key, .. }, Model::Ready { quantizer, .. }) => {
-                quantizer.release(key)
-            }
+            (InputKind::NoteOff { key, .. }, Model::Ready(quantizer)) => quantizer.release(key),
             _ => {}
         }
         self.hear_passthrough(index, input, settings);
@@ -649,8 +661,11 @@ impl Performer {
 
     /// Sends what was heard or asked for to the model loaded (nothing is, while none answers).
     fn send_phrase(&mut self, message: Phrase) {
-        if let Model::Ready { load, .. } = self.model {
-            self.send(ToWorker::Phrase { load, message });
+        if let Model::Ready(_) = self.model {
+            self.send(ToWorker::Phrase {
+                request: self.model_request,
+                message,
+            });
         }
     }
 
@@ -665,29 +680,35 @@ impl Performer {
                     groove,
                 } => self.schedule.deliver(id, step, Delivered { event, groove }),
                 FromWorker::Finished { id } => self.schedule.finish(id),
-                FromWorker::Loaded {
-                    request,
-                    load,
-                    family,
-                } => {
-                    // The answer to an earlier request: a later one is on its way.
-                    if request != self.model_request {
-                        continue;
+                FromWorker::Loaded { request, family } if request == self.model_request => {
+                    match (&self.model, family) {
+                        // As the audio thread has been hearing since it asked.
+                        (Model::Ready(quantizer), Some(family)) if quantizer.family() == family => {
+                        }
+                        (Model::Loading | Model::Missing, Some(family)) => {
+                            self.model = Model::Ready(Quantizer::new(family));
+                        }
+                        // Heard in another family than the model plays: nothing heard counts.
+                        (Model::Ready(_), Some(family)) => {
+                            self.end_phrase(offset);
+                            self.ask_for_model(Some(family));
+                        }
+                        (_, None) => {
+                            if let Model::Ready(_) = self.model {
+                                self.end_phrase(offset);
+                            }
+                            self.model = Model::Missing;
+                        }
                     }
-                    // Asked for (the phrase already ended when the slot changed), or loaded
-                    // again under the slot in use (another folder, or after a failure): then
-                    // the phrase ends now.
-                    if matches!(self.model, Model::Ready { .. }) {
+                }
+                FromWorker::Reloaded { request } if request == self.model_request => {
+                    if let Model::Ready(_) = self.model {
                         self.end_phrase(offset);
                     }
-                    self.model = match family {
-                        Some(family) => Model::Ready {
-                            load,
-                            quantizer: Quantizer::new(family),
-                        },
-                        None => Model::Missing,
-                    };
+                    self.ask_for_model(self.families.get(self.model_slot));
                 }
+                // Answers to requests since superseded: a later answer is on its way.
+                FromWorker::Loaded { .. } | FromWorker::Reloaded { .. } => {}
             }
         }
     }

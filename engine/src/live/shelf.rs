@@ -9,6 +9,8 @@ use std::sync::Arc;
 use parking_lot::{Mutex, RwLock};
 
 use crate::encoding::Family;
+use crate::live::families::SlotFamilies;
+use crate::model::loaded::CONFIG_FILE;
 use crate::model::{Model, ModelConfig, ModelError};
 
 /// How many user model folders an instance keeps.
@@ -72,6 +74,8 @@ pub struct ModelShelf {
     user_models: UserModels,
     status: Mutex<ModelStatus>,
     log: Log,
+    /// What each slot plays, for the audio thread.
+    families: Arc<SlotFamilies>,
 }
 
 impl std::fmt::Debug for ModelShelf {
@@ -95,7 +99,7 @@ impl ModelShelf {
     /// When `shipped` is empty: a shelf always has a model to fall back to.
     pub fn new(shipped: Vec<ShippedModel>, user_models: UserModels, log: Log) -> ModelShelf {
         let first = *shipped.first().expect("a shelf has a shipped model");
-        ModelShelf {
+        let shelf = ModelShelf {
             shipped,
             user_models,
             log,
@@ -106,7 +110,40 @@ impl ModelShelf {
                 error: None,
                 fault: None,
             }),
+            families: Arc::default(),
+        };
+        for (slot, model) in shelf.shipped.iter().enumerate() {
+            shelf.families.set(slot as u32, Some(model.family()));
         }
+        shelf.refresh_families();
+        shelf
+    }
+
+    /// What each slot plays, as far as the shelf knows: shared with the audio thread.
+    pub fn families(&self) -> Arc<SlotFamilies> {
+        self.families.clone()
+    }
+
+    /// Reads again what the model folder of every user slot plays (its `config.json`; an
+    /// empty slot, or a folder that cannot be read, plays what the first shipped model plays,
+    /// as [`ModelShelf::load`] falls back to it). Call off the audio thread when the folders may
+    /// have changed: on activation, after a song's state was loaded.
+    pub fn refresh_families(&self) {
+        for slot in self.shipped.len() as u32..=*self.slots().end() {
+            self.families.set(slot, Some(self.folder_family(slot)));
+        }
+    }
+
+    /// The family of `slot`'s folder as its config says, or the fallback's.
+    fn folder_family(&self, slot: u32) -> Family {
+        let read = |folder: PathBuf| {
+            let json = std::fs::read(folder.join(CONFIG_FILE)).ok()?;
+            let config: ModelConfig = serde_json::from_slice(&json).ok()?;
+            config.unsupported().is_none().then(|| config.family())
+        };
+        self.folder(slot)
+            .and_then(read)
+            .unwrap_or_else(|| self.shipped[0].family())
     }
 
     /// Every model slot: the shipped models', then one per user folder.
@@ -157,7 +194,10 @@ impl ModelShelf {
             }
             None => return None,
         };
-        Some((self.shipped.len() + index) as u32)
+        drop(folders);
+        let slot = (self.shipped.len() + index) as u32;
+        self.families.set(slot, Some(self.folder_family(slot)));
+        Some(slot)
     }
 
     /// Name of the model in `slot`: a shipped model's, or its folder's.
@@ -232,11 +272,14 @@ impl ModelShelf {
         };
         (self.log)(&format!("Antiphon: {error}"));
         let model = fallback.load()?;
+        // The slot answers with the fallback until its folder loads.
+        self.families.set(slot, Some(model.family()));
         self.set_status(0, model.family(), Some(error));
         Ok(model)
     }
 
     fn set_status(&self, slot: u32, family: Family, error: Option<String>) {
+        self.families.set(slot, Some(family));
         *self.status.lock() = ModelStatus {
             slot,
             name: self.slot_name(slot),

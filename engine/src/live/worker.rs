@@ -13,12 +13,13 @@ use std::time::{Duration, Instant, SystemTime};
 use rtrb::{Consumer, Producer};
 
 use crate::encoding::EventId;
+use crate::encoding::Family;
 use crate::encoding::groove::GrooveValues;
 use crate::live::feed::{Answered, FeedSender};
 use crate::live::listener::{CallListener, Primed};
-use crate::live::messages::{FromWorker, Generation, ModelLoad, ModelRequest, Phrase, ToWorker};
+use crate::live::messages::{FromWorker, Generation, ModelRequest, Phrase, ToWorker};
 use crate::live::shelf::ModelShelf;
-use crate::model::beam;
+use crate::model::beam::{self, SearchProgress};
 use crate::model::{Beams, Model, ModelError, Sampler, Sampling};
 use crate::phrase::{AnswerRequest, Heard, Responder, StepSpan, WindowId};
 use crate::rng::SplitMix64;
@@ -55,7 +56,7 @@ impl Take {
 /// every time.
 const OFFLINE_FRESH_SEED: u64 = 0x616E_7469_7068_6F6E;
 
-/// What the model thread measures, for the audio thread's lead and for benchmarks.
+/// What the model thread measures, for the editor and for benchmarks.
 #[derive(Debug, Default)]
 pub struct WorkerStats {
     /// Recent time per LSTM step (exponential average), in microseconds.
@@ -90,6 +91,32 @@ struct AnswerJob<'a> {
     deadline: Instant,
 }
 
+/// Sends a beam search's answer steps as they settle.
+struct SettledSender<'w> {
+    worker: &'w mut Worker,
+    take: Take,
+    id: WindowId,
+    response: StepSpan,
+    started: Instant,
+    deadline: Instant,
+}
+
+impl SearchProgress for SettledSender<'_> {
+    fn stepped(&mut self) {
+        self.worker.stats.heartbeat.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn settled(&mut self, index: usize, event: EventId, groove: Option<GrooveValues>) {
+        if index == 0 {
+            self.worker
+                .record_first_step(self.started.elapsed(), self.deadline);
+        }
+        self.take.push(event, groove);
+        self.worker
+            .send_step(self.id, self.response, index, event, groove);
+    }
+}
+
 /// The running model thread. Dropping it stops and joins the thread.
 #[derive(Debug)]
 pub struct WorkerHandle {
@@ -111,8 +138,10 @@ impl Drop for WorkerHandle {
 /// How the model thread starts.
 #[derive(Debug, Clone, Copy)]
 pub struct WorkerStart {
-    /// The model slot to load first.
+    /// The model slot to load first, as the first request (`ModelRequest::default()`).
     pub slot: u32,
+    /// The family the audio thread hears for from the start (`None`: not known, it waits).
+    pub family: Option<Family>,
     /// Whether the host renders offline (fresh takes then repeat from render to render).
     pub offline: bool,
 }
@@ -136,7 +165,7 @@ pub fn spawn(
     let thread = std::thread::Builder::new()
         .name("antiphon-model".into())
         .spawn(move || {
-            Worker {
+            let mut worker = Worker {
                 shelf,
                 inbox,
                 outbox,
@@ -145,8 +174,7 @@ pub fn spawn(
                 stop: thread_stop,
                 slot: start.slot,
                 request: ModelRequest::default(),
-                answered: None,
-                load: ModelLoad::default(),
+                hearing: false,
                 model: None,
                 loaded: None,
                 jam_slot: None,
@@ -154,8 +182,9 @@ pub fn spawn(
                 listener: None,
                 recent: VecDeque::with_capacity(RECENT_WINDOWS),
                 fresh_seeds: SplitMix64::new(fresh_seed),
-            }
-            .run()
+            };
+            worker.use_model(start.slot, ModelRequest::default(), start.family);
+            worker.run()
         })?;
     Ok(WorkerHandle {
         thread: Some(thread),
@@ -193,10 +222,9 @@ struct Worker {
     /// The slot the audio thread asked for, and its request.
     slot: u32,
     request: ModelRequest,
-    /// The last request a `Loaded` answered.
-    answered: Option<ModelRequest>,
-    /// The load the last `Loaded` named: phrase messages for any other are dropped.
-    load: ModelLoad,
+    /// Whether what is heard for `request` reaches the model: the model loaded for it plays the
+    /// family the audio thread hears for, and has not been loaded again since.
+    hearing: bool,
     /// Shared so a phrase in progress can hold it while the worker sends.
     model: Option<Arc<Model>>,
     /// Slot and folder of the loaded model.
@@ -213,10 +241,7 @@ struct Worker {
 impl Worker {
     fn run(mut self) {
         while !self.stop.load(Ordering::Acquire) {
-            // A song's state loaded while playing may put another folder under the slot in use.
-            // Loads wait until the ring is empty: a Model swept through several slots loads once.
-            self.sync_model();
-            self.sync_jam_model();
+            self.follow_folder();
             let mut busy = false;
             while let Ok(message) = self.inbox.pop() {
                 busy = true;
@@ -229,62 +254,106 @@ impl Worker {
     }
 
     /// Handles `message`; a failure loses the phrase, a panic the model too, never the thread:
-    /// the model is loaded again and the next call is answered.
+    /// the model is loaded again and the next call is answered. An answer that will not come
+    /// is finished, so that nobody waits for it.
     fn handle_guarded(&mut self, message: ToWorker) {
-        match guarded(|| self.handle(message)) {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => {
-                self.shelf.report_fault(error.to_string());
-                self.listener = None;
-            }
+        let failure = match guarded(|| self.handle(message)) {
+            Ok(Ok(())) => return,
+            Ok(Err(error)) => error.to_string(),
             Err(panic) => {
-                self.shelf.report_fault(format!(
-                    "it failed ({panic}); the model was loaded again and the phrase it was \
-                     working on was lost"
-                ));
-                self.listener = None;
-                self.recent.clear();
                 self.loaded = None;
                 self.jam = None;
+                format!(
+                    "it failed ({panic}); the model is loaded again, and the phrase it was \
+                     working on is lost"
+                )
             }
+        };
+        self.shelf.report_fault(failure);
+        self.listener = None;
+        self.recent.clear();
+        if let ToWorker::Phrase {
+            message: Phrase::Answer { request, .. },
+            ..
+        } = message
+        {
+            self.send(FromWorker::Finished { id: request.id });
         }
     }
 
-    /// Loads the model of the slot asked for when it is not the one loaded, and tells the audio
-    /// thread which family answers now (its quantizer and renderer follow): after every request,
-    /// and whenever the model is loaded again.
-    fn sync_model(&mut self) {
-        let wanted = (self.slot, self.shelf.folder(self.slot));
-        if self.loaded.as_ref() != Some(&wanted) {
-            // The old model is dropped here, on this thread, never on the audio thread.
-            self.model = None;
-            let slot = self.slot;
-            let shelf = &self.shelf;
-            self.model = match guarded(|| shelf.load(slot)) {
-                Ok(Ok(model)) => Some(Arc::new(model)),
-                Ok(Err(error)) => {
-                    shelf.report_fault(format!("the shipped model failed to load: {error}"));
-                    None
-                }
-                Err(panic) => {
-                    shelf.report_fault(format!("loading the model failed ({panic})"));
-                    None
-                }
-            };
-            self.loaded = Some(wanted);
-        } else if self.answered == Some(self.request) {
-            return;
-        }
+    /// Answers with the model of `slot` from `request` on, for an audio thread that hears in
+    /// `family` (`None`: it waits to be told). Loaded at once, as what was heard for it follows
+    /// in the ring; unless another request follows, which would make the load wasted work (a
+    /// Model swept through several slots loads once).
+    fn use_model(&mut self, slot: u32, request: ModelRequest, family: Option<Family>) {
+        self.slot = slot;
+        self.request = request;
         self.listener = None;
         self.recent.clear();
-        self.load = self.load.next();
-        self.answered = Some(self.request);
-        let family = self.model.as_ref().map(|model| model.family());
+        if self.superseded() {
+            self.hearing = false;
+            return;
+        }
+        self.load_slot();
+        let loaded = self.model.as_ref().map(|model| model.family());
+        self.hearing = loaded.is_some() && family.is_none_or(|family| Some(family) == loaded);
         self.send(FromWorker::Loaded {
-            request: self.request,
-            load: self.load,
-            family,
+            request,
+            family: loaded,
         });
+    }
+
+    /// Whether a later `UseModel` waits in the ring.
+    fn superseded(&mut self) -> bool {
+        let waiting = self.inbox.slots();
+        self.inbox.read_chunk(waiting).is_ok_and(|chunk| {
+            let (first, second) = chunk.as_slices();
+            first
+                .iter()
+                .chain(second)
+                .any(|message| matches!(message, ToWorker::UseModel { .. }))
+        })
+    }
+
+    /// A song's state loaded while playing may put another folder under the slot in use (and a
+    /// failure drops the model): the slot's model is loaded again, and the audio thread told.
+    fn follow_folder(&mut self) {
+        if self.load_slot() {
+            self.listener = None;
+            self.recent.clear();
+            self.hearing = false;
+            self.send(FromWorker::Reloaded {
+                request: self.request,
+            });
+        }
+    }
+
+    /// Loads the model of the slot asked for unless it is the one loaded; says whether it
+    /// loaded one.
+    fn load_slot(&mut self) -> bool {
+        let wanted = (self.slot, self.shelf.folder(self.slot));
+        if self.loaded.as_ref() == Some(&wanted) {
+            return false;
+        }
+        // The old model is dropped here, on this thread, never on the audio thread.
+        self.model = None;
+        let slot = self.slot;
+        let shelf = &self.shelf;
+        self.model = match guarded(|| shelf.load(slot)) {
+            Ok(Ok(model)) => Some(Arc::new(model)),
+            Ok(Err(error)) => {
+                shelf.report_fault(format!("the shipped model failed to load: {error}"));
+                None
+            }
+            Err(panic) => {
+                shelf.report_fault(format!("loading the model failed ({panic})"));
+                None
+            }
+        };
+        self.loaded = Some(wanted);
+        // The jam model may be this one.
+        self.sync_jam_model();
+        true
     }
 
     /// Loads the jam model of the slot asked for when it is not the one loaded (or drops it when
@@ -339,17 +408,24 @@ impl Worker {
     fn handle(&mut self, message: ToWorker) -> Result<(), ModelError> {
         match message {
             ToWorker::Reset => self.listener = None,
-            ToWorker::UseModel { slot, request } => {
-                // Loaded once the ring is empty; nothing heard for the old model counts now.
-                self.slot = slot;
-                self.request = request;
-                self.listener = None;
+            ToWorker::UseModel {
+                slot,
+                request,
+                family,
+            } => self.use_model(slot, request, family),
+            ToWorker::UseJamModel { slot } => {
+                self.jam_slot = slot;
+                self.sync_jam_model();
             }
-            ToWorker::UseJamModel { slot } => self.jam_slot = slot,
-            ToWorker::Phrase { load, message } => {
-                let current = self.answered == Some(self.request) && load == self.load;
-                if let (true, Some(model)) = (current, self.model.clone()) {
-                    self.phrase(&model, message)?;
+            ToWorker::Phrase { request, message } => {
+                let heard = self.hearing && request == self.request;
+                match (heard, self.model.clone(), message) {
+                    (true, Some(model), message) => self.phrase(&model, message)?,
+                    // Asked of a model no longer here: nothing will come.
+                    (_, _, Phrase::Answer { request, .. }) => {
+                        self.send(FromWorker::Finished { id: request.id })
+                    }
+                    _ => {}
                 }
             }
         }
@@ -544,11 +620,17 @@ impl Worker {
         Ok((take, log_likelihood))
     }
 
-    /// Searches the whole answer over several takes, then sends its steps: nothing can play
-    /// before the search ends (the lead grows to cover it).
+    /// Searches the answer over several takes, sending each step as soon as every take still
+    /// searched shares it: a long search starts playing before it ends.
     fn search(&mut self, job: AnswerJob<'_>) -> Result<(Take, f32), ModelError> {
-        let started = Instant::now();
-        let stats = self.stats.clone();
+        let mut sender = SettledSender {
+            take: Take::new(job.id, job.response.len_steps()),
+            worker: self,
+            id: job.id,
+            response: job.response,
+            started: Instant::now(),
+            deadline: job.deadline,
+        };
         let generated = beam::search(
             job.model,
             &job.primed.state,
@@ -557,18 +639,9 @@ impl Worker {
             job.skip_steps,
             job.response.len_steps(),
             job.sampling,
-            &mut || {
-                stats.heartbeat.fetch_add(1, Ordering::Relaxed);
-            },
+            &mut sender,
         )?;
-        self.record_first_step(started.elapsed(), job.deadline);
-        let mut take = Take::new(job.id, generated.events.len());
-        for (played, &event) in generated.events.iter().enumerate() {
-            let groove = generated.grooves.as_ref().map(|grooves| grooves[played]);
-            take.push(event, groove);
-            self.send_step(job.id, job.response, played, event, groove);
-        }
-        Ok((take, generated.log_likelihood))
+        Ok((sender.take, generated.log_likelihood))
     }
 
     /// Sends the answer's `played`-th step, played as `groove` says (`None`: on the grid).

@@ -37,13 +37,26 @@ impl Beams {
     }
 }
 
+/// Told what a search does while it runs, for whoever waits on it.
+pub trait SearchProgress {
+    /// A step of every take was computed.
+    fn stepped(&mut self) {}
+
+    /// Answer step `index` is settled: every take still searched shares it, so the answer
+    /// plays it whatever the search finds later. Steps settle in order.
+    fn settled(&mut self, _index: usize, _event: EventId, _groove: Option<GrooveValues>) {}
+}
+
+/// Nobody waiting.
+impl SearchProgress for () {}
+
 /// Runs on from `state` (fed up to `prev`, an event and how it was played, the next step at
 /// `position`): `skip_steps` sampled and left out (the model running on through a gap), then
 /// `steps` of answer, searched over `sampling.beams` takes. Takes are ranked by the
 /// log-likelihood of everything they sampled; the answer's own log-likelihood is returned. One
 /// take is exactly plain sampling. A groove model says how each sampled event is played and hears
-/// it so. `progress` is called after every step (of all takes at once), for whoever waits on a
-/// long search.
+/// it so. `progress` hears of every step, and of every answer step as soon as it is settled (so
+/// that a long search can start playing before it ends).
 #[allow(clippy::too_many_arguments)]
 pub fn search(
     model: &Model,
@@ -53,7 +66,7 @@ pub fn search(
     skip_steps: usize,
     steps: usize,
     sampling: Sampling<'_>,
-    progress: &mut dyn FnMut(),
+    progress: &mut dyn SearchProgress,
 ) -> Result<Generated, ModelError> {
     let count = sampling.beams.get();
     let vocab = model.config().vocab_size;
@@ -64,6 +77,7 @@ pub fn search(
     let mut takes = vec![Take::new(prev, total, grooved); count];
     let mut prevs = Vec::with_capacity(count);
     let mut prev_grooves = Vec::with_capacity(count);
+    let mut settled = 0;
     for index in 0..total {
         prevs.clear();
         prevs.extend(takes.iter().map(|take| take.last));
@@ -81,7 +95,7 @@ pub fn search(
                 take.play(groove);
             }
         }
-        progress();
+        progress.stepped();
         let iteration_done = (index + 1) % STEPS_PER_ITERATION == 0 && index + 1 < total;
         if count > 1 && iteration_done {
             let parents = survivors(&takes);
@@ -91,9 +105,14 @@ pub fn search(
                 .map(|&parent| takes[parent].clone())
                 .collect();
         }
+        if count == 1 || iteration_done {
+            settled = settle(&takes, settled, skip_steps, progress);
+        }
     }
     let best = ranked(&takes)[0];
     let take = &takes[best];
+    // The rest settles now: the best take is the answer.
+    settle(std::slice::from_ref(take), settled, skip_steps, progress);
     Ok(Generated {
         events: take.events[skip_steps..].to_vec(),
         grooves: take.grooves.as_ref().map(|g| g[skip_steps..].to_vec()),
@@ -141,6 +160,32 @@ impl Take {
             grooves.push(groove);
         }
     }
+}
+
+/// Tells `progress` of the steps from `settled` on that every take shares, and returns where
+/// the shared steps end.
+fn settle(
+    takes: &[Take],
+    mut settled: usize,
+    skip_steps: usize,
+    progress: &mut dyn SearchProgress,
+) -> usize {
+    let (first, others) = takes.split_first().expect("a search has a take");
+    let shared = |index: usize| {
+        others.iter().all(|take| {
+            take.events[index] == first.events[index]
+                && take.grooves.as_ref().map(|g| g[index])
+                    == first.grooves.as_ref().map(|g| g[index])
+        })
+    };
+    while settled < first.events.len() && shared(settled) {
+        if let Some(index) = settled.checked_sub(skip_steps) {
+            let groove = first.grooves.as_ref().map(|grooves| grooves[settled]);
+            progress.settled(index, first.events[settled], groove);
+        }
+        settled += 1;
+    }
+    settled
 }
 
 /// Take indices, likeliest first (ties: the earlier take).
@@ -219,5 +264,50 @@ mod tests {
         let takes = [take(-3.0), take(-1.0), take(-5.0), take(-2.0), take(-1.0)];
         assert_eq!(ranked(&takes), [1, 4, 3, 0, 2]);
         assert_eq!(survivors(&takes), [1, 4, 3, 1, 4]);
+    }
+
+    /// What a search told: each step computed (`None`) and each answer step settled.
+    #[derive(Default)]
+    struct Told(Vec<Option<(usize, EventId)>>);
+
+    impl SearchProgress for Told {
+        fn stepped(&mut self) {
+            self.0.push(None);
+        }
+
+        fn settled(&mut self, index: usize, event: EventId, _groove: Option<GrooveValues>) {
+            self.0.push(Some((index, event)));
+        }
+    }
+
+    #[test]
+    fn a_search_tells_each_answer_step_once_in_order_and_most_before_it_ends() {
+        let (config, weights) = tiny_model_files();
+        let model = Model::from_bytes(&config, &weights).unwrap();
+        let state = model.initial_state(16);
+        for (beams, seed) in [(1, 3), (4, 5), (8, 7)] {
+            let (skip, steps) = (3, 64);
+            let mut told = Told::default();
+            let answer = search(
+                &model,
+                &state,
+                (EventId::new(5), GrooveValues::default()),
+                1,
+                skip,
+                steps,
+                sampling(beams, seed),
+                &mut told,
+            )
+            .unwrap();
+            let settled: Vec<(usize, EventId)> = told.0.iter().flatten().copied().collect();
+            let expected: Vec<(usize, EventId)> =
+                answer.events.iter().copied().enumerate().collect();
+            assert_eq!(settled, expected, "{beams} beams");
+            assert_eq!(told.0.iter().filter(|t| t.is_none()).count(), skip + steps);
+            // Takes share their past after a few prunings: steps play before the search ends.
+            let last_step = told.0.iter().rposition(Option::is_none).unwrap();
+            let early = told.0[..last_step].iter().flatten().count();
+            assert!(early > steps / 2, "{beams} beams: {early} of {steps} early");
+        }
     }
 }

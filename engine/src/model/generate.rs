@@ -64,7 +64,7 @@ pub fn generate(
         skip_steps,
         steps,
         sampling,
-        &mut || {},
+        &mut (),
     )
 }
 

@@ -3,7 +3,7 @@
 //! The audio thread reports played notes (already quantized to steps), the end-call trigger,
 //! and the grid moments as they pass; the machine answers with [`Actions`]. A call starts on the
 //! bar line before its first note and is decided once per bar, at the close of the bar's last
-//! step (or `lead` steps earlier when the model needs more time). A bar belongs to the call when
+//! step. A bar belongs to the call when
 //! a note starts in it: releases mean nothing; a bar holding only its first step's notes closes
 //! the call (see [`super::ending`]). A response window starts on the bar line after the call.
 
@@ -37,8 +37,6 @@ enum Call {
         /// Bar line of the latest bar with a note struck on its first step.
         last_downbeat_bar: i64,
         triggered: bool,
-        /// Bars ending up to here have been decided.
-        decided_until: i64,
     },
 }
 
@@ -127,7 +125,6 @@ impl Turns {
                 last_played_bar: i64::MIN,
                 last_downbeat_bar: i64::MIN,
                 triggered: false,
-                decided_until: bar,
             };
             actions.push(Action::CallStarted {
                 start: bar,
@@ -157,41 +154,36 @@ impl Turns {
         }
     }
 
-    /// `step` closed: no later note quantizes onto it. When `lead_steps + 1` steps remain in the
-    /// bar, the call is decided.
-    pub fn step_closed(&mut self, step: i64, lead_steps: u32) -> Actions {
+    /// `step` closed: no later note quantizes onto it. At the close of a bar's last step, the
+    /// call is decided: never earlier, so what the model hears is fixed by the music alone,
+    /// however fast or slow the model thread is.
+    pub fn step_closed(&mut self, step: i64) -> Actions {
         let mut actions = Actions::default();
         let Call::Listening {
             start,
             last_played_bar,
             last_downbeat_bar,
             triggered,
-            decided_until,
-        } = &mut self.call
+        } = self.call
         else {
             return actions;
         };
         let steps_per_bar = self.meter.bars_to_steps(1);
-        // The bar is decided once, at the first close within `lead_steps + 1` steps of its end
-        // (the lead may change from one block to the next).
         let bar_end = self.meter.bar_line_at_or_before(step) + steps_per_bar;
-        let lead_steps = i64::from(lead_steps).min(steps_per_bar - 1);
-        if step + 1 + lead_steps < bar_end || *decided_until >= bar_end {
+        if step + 1 < bar_end {
             return actions;
         }
-        *decided_until = bar_end;
-        let start = *start;
         let last_bar = bar_end - steps_per_bar;
-        let last = if *last_played_bar >= last_bar {
+        let last = if last_played_bar >= last_bar {
             LastBar::Played
-        } else if *last_downbeat_bar >= last_bar {
+        } else if last_downbeat_bar >= last_bar {
             LastBar::Accent
         } else {
             LastBar::Silent
         };
         let bars = u32::try_from((bar_end - start) / steps_per_bar).unwrap_or(u32::MAX);
         let call_bars = self.rules.call_bars();
-        let ending = if *triggered {
+        let ending = if triggered {
             ending(start, bar_end, steps_per_bar, LastBar::Played)
         } else {
             match ending(start, bar_end, steps_per_bar, last) {
@@ -215,11 +207,7 @@ impl Turns {
             .bars_to_steps(response_bars)
             .min(MAX_RESPONSE_STEPS as i64);
         let response = StepSpan::new(bar_end, bar_end + response_steps);
-        // Decided early (lead), the primer stops at the last closed step and the model fills
-        // the rest itself, as it runs on through an accent's bar.
-        let primer = StepSpan::new(start, ending.primer.end.min(step + 1));
-        let skip_steps =
-            ending.skip_steps + u32::try_from(ending.primer.end - primer.end).unwrap_or(0);
+        let (primer, skip_steps) = (ending.primer, ending.skip_steps);
         let id = self.new_id();
         self.next = Some(Window {
             id,
@@ -333,7 +321,7 @@ mod tests {
 
     const BAR: i64 = 16;
 
-    /// Drives the machine over steps `from..to`: notes struck on `notes` steps, no lead.
+    /// Drives the machine over steps `from..to`: notes struck on `notes` steps.
     fn run(turns: &mut Turns, from: i64, to: i64, notes: &[i64]) -> Vec<(i64, Action)> {
         let mut actions = Vec::new();
         for step in from..to {
@@ -346,7 +334,7 @@ mod tests {
             if notes.contains(&step) {
                 actions.extend(turns.note(step).into_iter().map(|a| (step, a)));
             }
-            actions.extend(turns.step_closed(step, 0).into_iter().map(|a| (step, a)));
+            actions.extend(turns.step_closed(step).into_iter().map(|a| (step, a)));
         }
         actions
     }
@@ -589,51 +577,6 @@ mod tests {
     }
 
     #[test]
-    fn a_lead_that_changes_between_closes_still_decides_the_bar_once() {
-        let mut t = turns(PhraseRules {
-            max_call_bars: 1,
-            ..PhraseRules::default()
-        });
-        let mut actions = Vec::new();
-        actions.extend(t.note(0));
-        for step in 0..2 * BAR {
-            let lead = if step < 14 { 0 } else { 3 };
-            actions.extend(t.step_closed(step, lead));
-        }
-        let responses = actions
-            .iter()
-            .filter(|a| matches!(a, Action::Respond(_)))
-            .count();
-        assert_eq!(responses, 1, "{actions:?}");
-        assert!(matches!(
-            actions[1],
-            Action::Respond(AnswerRequest {
-                heard: Heard::Call { primer, skip_steps: 1 },
-                ..
-            }) if primer == StepSpan::new(0, 15)
-        ));
-    }
-
-    #[test]
-    fn lead_decides_early_and_shortens_the_primer() {
-        let mut t = turns(PhraseRules {
-            max_call_bars: 1,
-            ..PhraseRules::default()
-        });
-        let mut actions = Vec::new();
-        for step in 0..BAR {
-            if step == 1 {
-                actions.extend(t.note(step));
-            }
-            actions.extend(t.step_closed(step, 2));
-        }
-        assert_eq!(
-            actions[1],
-            respond(1, StepSpan::new(0, 14), 2, StepSpan::new(16, 32))
-        );
-    }
-
-    #[test]
     fn a_minimum_above_the_maximum_still_answers_at_the_maximum() {
         let mut t = turns(PhraseRules {
             min_call_bars: 4,
@@ -716,7 +659,7 @@ mod tests {
                 if step == 2 {
                     actions.extend(t.note(step));
                 }
-                actions.extend(t.step_closed(step, 0));
+                actions.extend(t.step_closed(step));
             }
             let primer_bars = actions.iter().find_map(|a| match a {
                 Action::Respond(request) => request.call().map(|call| call.len_steps() / 16),
@@ -753,7 +696,7 @@ mod tests {
                 if (step < 32 && step % 4 == 0) || step == struck {
                     actions.extend(t.note(step));
                 }
-                actions.extend(t.step_closed(step, 0));
+                actions.extend(t.step_closed(step));
             }
             let request = actions.iter().find_map(|a| match a {
                 Action::Respond(request) => Some(*request),
