@@ -130,6 +130,9 @@ impl Plugin for Antiphon {
     ) -> bool {
         // Every allocation the audio thread will use happens here, on the main thread.
         self.performer = None;
+        // A song's state may have put other model folders on the shelf: the audio thread hears
+        // each slot's family from the start.
+        self.shelf.refresh_families();
         let offline = buffer_config.process_mode == ProcessMode::Offline;
         match Performer::start(
             self.shelf.clone(),

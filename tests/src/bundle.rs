@@ -1,11 +1,11 @@
-//! Finds the plugin bundle under test, building it first so a test never runs a stale bundle.
+//! Finds the plugin bundles under test, building them first so a test never runs a stale bundle.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// The command that builds the bundle the host tests load (a debug build, so nice-plug's
-/// `assert_process_allocs` aborts on any allocation inside `process()`).
+/// The command that builds the bundles the host tests load, the CLAP and the VST3 one (a debug
+/// build, so nice-plug's `assert_process_allocs` aborts on any allocation inside `process()`).
 pub const BUILD_COMMAND: &str = "cargo xtask bundle antiphon-plugin";
 
 /// The workspace root (this crate lives in `tests/`).
@@ -49,6 +49,23 @@ pub fn clap_bundle() -> &'static Path {
         assert!(
             bundle.is_file(),
             "`{BUILD_COMMAND}` succeeded but {} is missing",
+            bundle.display()
+        );
+        bundle
+    })
+}
+
+/// Path of the `Antiphon.vst3` bundle directory, from the same build as [`clap_bundle`] (one
+/// build writes both): beside the CLAP bundle, also when [`PREBUILT_BUNDLE_VAR`] names that one.
+pub fn vst3_bundle() -> &'static Path {
+    static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        let clap = clap_bundle();
+        let bundle = clap.with_file_name("Antiphon.vst3");
+        assert!(
+            bundle.is_dir(),
+            "{} has no VST3 bundle beside it at {}; `{BUILD_COMMAND}` writes both",
+            clap.display(),
             bundle.display()
         );
         bundle

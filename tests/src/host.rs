@@ -21,6 +21,7 @@ use clack_host::events::{EventFlags, Match, Pckn};
 use clack_host::prelude::*;
 use clack_host::utils::{BeatTime, SecondsTime};
 
+use crate::blocks::{Pacer, blocks};
 use crate::bundle;
 use crate::events::{Input, Output, TimedInput, TimedOutput};
 use crate::scenario::{Render, Scenario};
@@ -374,27 +375,6 @@ fn read_params(instance: &mut PluginInstance<TestHost>) -> HashMap<String, Param
         .collect()
 }
 
-/// Block boundaries: every `block_samples`, and also wherever the transport changes (hosts start
-/// a new block at a loop wrap or relocation).
-fn blocks(scenario: &Scenario) -> Vec<(u64, u64)> {
-    let mut cuts: Vec<u64> = scenario
-        .timeline
-        .change_samples()
-        .filter(|&s| s < scenario.total_samples)
-        .collect();
-    cuts.push(scenario.total_samples);
-    let mut blocks = Vec::new();
-    let mut start = 0;
-    for cut in cuts {
-        while start < cut {
-            let end = (start + u64::from(scenario.block_length(blocks.len()))).min(cut);
-            blocks.push((start, end));
-            start = end;
-        }
-    }
-    blocks
-}
-
 fn transport_event(timeline: &Timeline, sample: u64) -> TransportEvent {
     let state = timeline.state_at(sample);
     let bar = timeline.bar_at(sample);
@@ -494,18 +474,10 @@ fn play_blocks(
     let mut output_events = EventBuffer::with_capacity(64);
     let mut outputs = Vec::new();
     let mut next_input = 0;
-    let wall_start = std::time::Instant::now();
+    let pacer = Pacer::start(scenario);
 
     for (start, end) in blocks(scenario) {
-        if scenario.render == Render::Paced {
-            // A live host hands a block over one block ahead of the time it plays.
-            let due = start.saturating_sub(u64::from(scenario.block_samples));
-            let due =
-                std::time::Duration::from_secs_f64(due as f64 / scenario.timeline.sample_rate_hz());
-            if let Some(wait) = due.checked_sub(wall_start.elapsed()) {
-                std::thread::sleep(wait);
-            }
-        }
+        pacer.wait_for_block(start);
         let len = (end - start) as usize;
         input_events.clear();
         output_events.clear();

@@ -1,8 +1,10 @@
-//! Host-level test harness for Antiphon: loads the built `Antiphon.clap` with clack-host, plays
-//! scenarios (transport script + timed input) through it block by block, and returns what came
-//! out at absolute sample positions.
+//! Host-level test harness for Antiphon: loads the built `Antiphon.clap` with clack-host (or
+//! `Antiphon.vst3` with the VST3 host in [`vst3`](crate::vst3)), plays scenarios (transport
+//! script + timed input) through it block by block, and returns what came out at absolute sample
+//! positions.
 
 pub mod answers;
+mod blocks;
 pub mod bundle;
 pub mod calls;
 pub mod chain;
@@ -18,7 +20,9 @@ pub mod song;
 pub mod standalone;
 pub mod timeline;
 pub mod tunes;
+pub mod vst3;
 
+pub use crate::vst3::Vst3Host;
 pub use events::{Input, NotePair, Output, TimedInput, TimedOutput, paired_notes};
 pub use host::PluginHost;
 pub use scenario::{Render, Scenario};
