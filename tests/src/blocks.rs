@@ -27,11 +27,13 @@ pub(crate) fn blocks(scenario: &Scenario) -> Vec<(u64, u64)> {
 }
 
 /// The host's clock: under [`Render::Paced`] each block is handed over when its time comes on the
-/// wall clock; otherwise at once.
+/// wall clock; otherwise at once. A realtime host may also stall before a block (the scenario's
+/// pauses).
 pub(crate) struct Pacer {
     render: Render,
     block_samples: u32,
     sample_rate_hz: f64,
+    pauses: Vec<(u64, Duration)>,
     wall_start: Instant,
 }
 
@@ -42,12 +44,22 @@ impl Pacer {
             render: scenario.render,
             block_samples: scenario.block_samples,
             sample_rate_hz: scenario.timeline.sample_rate_hz(),
+            pauses: scenario.pauses.clone(),
             wall_start: Instant::now(),
         }
     }
 
-    /// Waits until the block starting at sample `start` is due.
-    pub(crate) fn wait_for_block(&self, start: u64) {
+    /// Waits until the block of samples `start..end` is due.
+    pub(crate) fn wait_for_block(&self, start: u64, end: u64) {
+        if self.render == Render::Realtime {
+            for &(_, pause) in self
+                .pauses
+                .iter()
+                .filter(|(at, _)| (start..end).contains(at))
+            {
+                std::thread::sleep(pause);
+            }
+        }
         if self.render != Render::Paced {
             return;
         }

@@ -477,7 +477,7 @@ fn play_blocks(
     let pacer = Pacer::start(scenario);
 
     for (start, end) in blocks(scenario) {
-        pacer.wait_for_block(start);
+        pacer.wait_for_block(start, end);
         let len = (end - start) as usize;
         input_events.clear();
         output_events.clear();

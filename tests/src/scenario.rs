@@ -1,13 +1,16 @@
 //! A scenario: a transport script, what is played into the plugin and when, and how the host
 //! cuts time into blocks.
 
+use std::time::Duration;
+
 use crate::events::{Input, TimedInput};
 use crate::timeline::Timeline;
 
 /// How the host drives the plugin's clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Render {
-    /// Realtime mode, blocks back to back as fast as the plugin returns (no model involved).
+    /// Realtime mode, blocks back to back as fast as the plugin returns: the model keeps up only
+    /// where the host pauses (see [`Scenario::pauses`]).
     #[default]
     Realtime,
     /// Realtime mode, each block handed over when its time comes on the wall clock, as a live
@@ -34,6 +37,9 @@ pub struct Scenario {
     pub inputs: Vec<TimedInput>,
     /// How the host clocks the plugin.
     pub render: Render,
+    /// Where a realtime host stalls, and for how long: before the block holding the sample, on
+    /// the wall clock (a host busy elsewhere; the model thread runs on meanwhile).
+    pub pauses: Vec<(u64, Duration)>,
 }
 
 impl Scenario {
@@ -46,6 +52,7 @@ impl Scenario {
             total_samples,
             inputs: Vec::new(),
             render: Render::Realtime,
+            pauses: Vec::new(),
         }
     }
 

@@ -120,6 +120,24 @@ impl Timeline {
         })
     }
 
+    /// The transport starts again at `sample` from `pos_ppq`, a bar line of `time_signature`, at
+    /// `tempo_bpm`: a new song, as after the user relocates, sets tempo and meter, and plays.
+    pub fn restart_at(
+        self,
+        sample: u64,
+        pos_ppq: f64,
+        tempo_bpm: f64,
+        time_signature: (u16, u16),
+    ) -> Timeline {
+        self.change_at(sample, |segment| {
+            segment.playing = true;
+            segment.start_ppq = pos_ppq;
+            segment.tempo_bpm = tempo_bpm;
+            segment.time_signature = time_signature;
+            segment.meter_origin_ppq = pos_ppq;
+        })
+    }
+
     fn push(mut self, segment: Segment) -> Timeline {
         assert!(
             self.segments
@@ -191,8 +209,14 @@ impl Timeline {
     /// The first sample at or after which the playing transport has reached `pos_ppq`, searching
     /// the script in order; `None` if it never does.
     pub fn sample_of_ppq(&self, pos_ppq: f64) -> Option<u64> {
+        self.sample_of_ppq_from(0, pos_ppq)
+    }
+
+    /// [`Timeline::sample_of_ppq`], searching the segments that start at or after `from_sample`
+    /// (where the transport restarted) only.
+    pub fn sample_of_ppq_from(&self, from_sample: u64, pos_ppq: f64) -> Option<u64> {
         self.segments.iter().enumerate().find_map(|(i, segment)| {
-            if !segment.playing {
+            if !segment.playing || segment.start_sample < from_sample {
                 return None;
             }
             let end_sample = self.segments.get(i + 1).map(|next| next.start_sample);

@@ -1,7 +1,7 @@
 //! What must hold after every fuzzed session, whatever the host did.
 
 use crate::events::{Input, Output, TimedOutput, paired_notes};
-use crate::fuzz::session::FuzzSession;
+use crate::fuzz::session::{CODA_CHANNEL, Coda, FuzzSession};
 
 /// Checks `outputs` of `session`: every note-on has its note-off on the same channel and key;
 /// while the transport is stopped or the plugin bypassed, nothing starts but the player's own
@@ -38,6 +38,45 @@ pub fn check(session: &FuzzSession, outputs: &[TimedOutput]) -> Result<(), Strin
                 if playing { "bypassed" } else { "stopped" }
             ));
         }
+    }
+    Ok(())
+}
+
+/// Checks that the model still answers after the chaos: the coda's clean call is answered on the
+/// 16th grid of the two bars after it (nothing of the answer anywhere else), with a note at or
+/// after the first line a stalled realtime host surely reached. A model thread that died, or an
+/// audio thread left waiting for a model, fails here.
+pub fn check_liveness(session: &FuzzSession, outputs: &[TimedOutput]) -> Result<(), String> {
+    let coda = session.coda;
+    let timeline = &session.scenario.timeline;
+    let grid: Vec<u64> = (0..Coda::ANSWER_STEPS)
+        .map(|step| {
+            timeline
+                .sample_of_ppq_from(coda.start_sample, Coda::answer_step_ppq(step))
+                .expect("the coda's answer bars are played")
+        })
+        .collect();
+    let answer: Vec<u64> = outputs
+        .iter()
+        .filter(|output| output.sample >= coda.start_sample)
+        .filter(|output| {
+            matches!(output.output, Output::NoteOn { channel, .. } if channel == CODA_CHANNEL)
+        })
+        .map(|output| output.sample)
+        .collect();
+    if let Some(stray) = answer.iter().find(|at| !grid.contains(at)) {
+        return Err(format!(
+            "the coda's answer has a note at {stray}, off the 16th grid of its bars ({}..{})",
+            grid[0],
+            grid[grid.len() - 1]
+        ));
+    }
+    let reached = grid[coda.answer_from_step as usize];
+    if !answer.iter().any(|&at| at >= reached) {
+        return Err(format!(
+            "the model did not answer the coda's clean call (no note from sample {reached} on): \
+             its thread died or nothing reached it"
+        ));
     }
     Ok(())
 }

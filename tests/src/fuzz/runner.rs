@@ -5,7 +5,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 
 use crate::bundle::{PREBUILT_BUNDLE_VAR, clap_bundle};
-use crate::fuzz::invariants::check;
+use crate::fuzz::invariants::{check, check_liveness};
 use crate::fuzz::session::FuzzSession;
 use crate::host::PluginHost;
 use crate::scenario::Render;
@@ -59,6 +59,7 @@ pub fn run_session(seed: u64) -> Result<(), String> {
     };
     let outputs = play();
     check(&session, &outputs)?;
+    check_liveness(&session, &outputs)?;
     if session.scenario.render == Render::Offline && play() != outputs {
         return Err("rendered offline twice, the session gave different events".to_owned());
     }

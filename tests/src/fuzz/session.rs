@@ -1,6 +1,10 @@
 //! One randomized host session, fixed by its seed: sample rate, block sizes that change from
 //! call to call, a transport that changes tempo and meter, jumps, stops and starts, automation
-//! of every parameter, and a player who floods, forgets note-offs and plays on every channel.
+//! of every parameter inside `process()`, and a player who floods, forgets note-offs and plays
+//! on every channel. Then a coda: a clean two-bar call that must be answered, whatever the chaos
+//! did to the model thread.
+
+use std::time::Duration;
 
 use antiphon_engine::rng::SplitMix64;
 
@@ -30,6 +34,52 @@ const DRUM_KEYS: [u8; 9] = [36, 38, 42, 46, 45, 48, 50, 49, 51];
 const MAX_SESSION_SECS: f64 = 12.0;
 /// Host time after the transport finally stops, so every note can be seen closing.
 const TAIL_SECS: f64 = 0.05;
+/// The coda's answer channel (Out Channel 16), which no chaos output reaches after the coda starts.
+pub const CODA_CHANNEL: u8 = 15;
+/// The coda's call, a drummer on the General MIDI drum channel.
+const CODA_CALL_CHANNEL: u8 = 9;
+/// What the coda sets by automation at its first sample: everything a two-bar call and its
+/// two-bar answer on the 16th grid need. Model and Jam Model stay where the chaos left them.
+const CODA_PARAMS: [(&str, &str); 13] = [
+    ("Bypass", "Off"),
+    ("Passthrough", "Off"),
+    ("Out Channel", "16"),
+    ("Min Call Bars", "1"),
+    ("Max Call Bars", "2"),
+    ("Phrase Bars", "2"),
+    ("Overlap", "Off"),
+    ("Loop", "Off"),
+    ("Mutate", "Off"),
+    ("Jam", "Off"),
+    ("Groove", "0%"),
+    ("Beams", "1"),
+    ("End Call Trigger", "Off"),
+];
+/// How long a realtime host stalls during the coda's answer, so that a model which is alive has
+/// answered by then (a chaos-era beam search may still be running).
+const CODA_PAUSE: Duration = Duration::from_secs(1);
+
+/// The end of every session: after the chaos, the transport restarts at song position 0 in 4/4,
+/// a bar of rest, a clean two-bar call in bars 1–2 that Max Call Bars ends, and its answer in
+/// bars 3–4.
+#[derive(Debug, Clone, Copy)]
+pub struct Coda {
+    /// Where the transport restarts and the parameters are set.
+    pub start_sample: u64,
+    /// Where the answer's notes may start: the 16th grid of bars 3–4 (from the first line a
+    /// realtime host surely reached after it stalled, the fifth).
+    pub answer_from_step: u32,
+}
+
+impl Coda {
+    /// The coda's song position of answer step `step` (bar 3's line is step 0).
+    pub fn answer_step_ppq(step: u32) -> f64 {
+        12.0 + f64::from(step) / 4.0
+    }
+
+    /// Steps in the two-bar answer.
+    pub const ANSWER_STEPS: u32 = 32;
+}
 
 /// A session to play, and what the checks need to know about it.
 #[derive(Debug, Clone)]
@@ -40,6 +90,8 @@ pub struct FuzzSession {
     pub scenario: Scenario,
     /// Samples where Bypass switches, with its new state, in order.
     pub bypass_switches: Vec<(u64, bool)>,
+    /// The clean call after the chaos, and where its answer must be.
+    pub coda: Coda,
 }
 
 impl FuzzSession {
@@ -58,7 +110,6 @@ impl FuzzSession {
         let bars = 2 + 2 * call_bars + rng.below(4) as u64;
         let play_samples =
             ((bars as f64 * bar_samples) as u64).min((MAX_SESSION_SECS * sample_rate_hz) as u64);
-        let total_samples = play_samples + (TAIL_SECS * sample_rate_hz) as u64;
 
         let start_ppq = if rng.below(4) == 0 {
             rng.next_f64() * 8.0 - 2.0
@@ -95,6 +146,21 @@ impl FuzzSession {
             };
         }
         timeline = timeline.stop_at(play_samples);
+        let chaos = timeline.clone();
+
+        // The coda, a little after the chaos stops.
+        let coda_start = play_samples + 1 + rng.below(4096) as u64;
+        let coda_tempo_bpm = 90.0 + rng.next_f64() * 60.0;
+        timeline = timeline.restart_at(coda_start, 0.0, coda_tempo_bpm, (4, 4));
+        let coda_song = timeline.clone();
+        let coda_sample = |pos_ppq: f64| {
+            coda_song
+                .sample_of_ppq_from(coda_start, pos_ppq)
+                .expect("the coda plays on")
+        };
+        let coda_end = coda_sample(20.0);
+        let total_samples = coda_end + (TAIL_SECS * sample_rate_hz) as u64;
+        timeline = timeline.stop_at(coda_end);
 
         let block_lengths = (0..1 + rng.below(8))
             .map(|_| block_length(&mut rng))
@@ -111,13 +177,32 @@ impl FuzzSession {
             start_sample: bar_samples as u64,
             steps: call_bars * u64::from(numerator) * 16 / u64::from(denominator),
         };
-        scenario.inputs = player(&mut rng, &scenario.timeline, call, play_samples);
-        let (automation, bypass_switches) = automation(&mut rng, params, play_samples);
+        scenario.inputs = player(&mut rng, &chaos, call, play_samples);
+        let (automation, mut bypass_switches) = automation(&mut rng, params, play_samples);
         scenario.inputs.extend(automation);
+
+        scenario
+            .inputs
+            .extend(CODA_PARAMS.iter().map(|&(name, text)| TimedInput {
+                sample: coda_start,
+                input: Input::Param { name, text },
+            }));
+        bypass_switches.push((coda_start, false));
+        scenario.inputs.extend(coda_call(coda_sample));
+        // A realtime host runs far ahead of the wall clock: it stalls once the call is decided,
+        // before the block holding the answer's fifth line (more than four 16ths after the
+        // decision, so never in the block that decides).
+        let coda = Coda {
+            start_sample: coda_start,
+            answer_from_step: 4,
+        };
+        let stall_at = coda_sample(Coda::answer_step_ppq(coda.answer_from_step));
+        scenario.pauses.push((stall_at, CODA_PAUSE));
         FuzzSession {
             seed,
             scenario,
             bypass_switches,
+            coda,
         }
     }
 
@@ -129,6 +214,38 @@ impl FuzzSession {
             .last()
             .is_some_and(|(_, on)| *on)
     }
+}
+
+/// The coda's call: a plain rock beat on the grid, kick, snare and eighth-note hats, in bars 1–2
+/// (`sample_of` gives the coda's sample of a song position).
+fn coda_call(sample_of: impl Fn(f64) -> u64) -> Vec<TimedInput> {
+    let mut inputs = Vec::new();
+    for step in 0..32u32 {
+        let keys: &[u8] = match step % 8 {
+            0 => &[36, 42],
+            4 => &[38, 42],
+            2 | 6 => &[42],
+            _ => &[],
+        };
+        let on = sample_of(4.0 + f64::from(step) / 4.0);
+        let off = sample_of(4.0 + (f64::from(step) + 0.5) / 4.0);
+        for &key in keys {
+            let channel = CODA_CALL_CHANNEL;
+            inputs.push(TimedInput {
+                sample: on,
+                input: Input::NoteOn {
+                    channel,
+                    key,
+                    velocity: 0.8,
+                },
+            });
+            inputs.push(TimedInput {
+                sample: off,
+                input: Input::NoteOff { channel, key },
+            });
+        }
+    }
+    inputs
 }
 
 fn pick<T: Copy>(rng: &mut SplitMix64, items: &[T]) -> T {

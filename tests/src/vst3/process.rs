@@ -72,7 +72,7 @@ impl Processing<'_> {
         assert_eq!(unsafe { self.processor.setProcessing(1) }, kResultOk);
         let pacer = Pacer::start(scenario);
         for (start, end) in blocks(scenario) {
-            pacer.wait_for_block(start);
+            pacer.wait_for_block(start, end);
             let len = (end - start) as usize;
             input_events.clear();
             output_events.clear();
