@@ -96,6 +96,10 @@ impl Plugin for Antiphon {
     const MIDI_INPUT: MidiConfig = MidiConfig::MidiCCs;
     const MIDI_OUTPUT: MidiConfig = MidiConfig::MidiCCs;
     const SAMPLE_ACCURATE_AUTOMATION: bool = true;
+    // Room, reserved on activation, for a change of every parameter a VST3 host sees (ours and
+    // nice-plug's 2,080 MIDI-controller ones) in one process call, as a host restoring a session
+    // may send, besides a block's notes: beyond it nice-plug allocates on the audio thread.
+    const INPUT_EVENT_CAPACITY: usize = 4096;
 
     type Editor = editor::AntiphonEditor;
     type SysExMessage = ();

@@ -4,6 +4,7 @@
 //! positions.
 
 pub mod answers;
+pub mod ardour;
 mod blocks;
 pub mod bundle;
 pub mod calls;

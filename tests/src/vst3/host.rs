@@ -161,7 +161,8 @@ impl Vst3Host {
     /// Plays `scenario` as [`run`](Self::run) does, and in the block holding sample
     /// `burst_sample` also sends a change of every parameter the controller lists (the plugin's
     /// own and its MIDI-controller ones), each to the value the controller reports, at that
-    /// sample: what Ardour sends in one process call when it restores a session.
+    /// sample: a host restoring a session blindly (Ardour 7.3 sent all 2,101 in one process call
+    /// while the MIDI-controller parameters reported other values than their defaults).
     pub fn run_with_restore_burst(
         &mut self,
         scenario: &Scenario,
@@ -273,6 +274,34 @@ impl Vst3Host {
     /// How many parameters the edit controller lists, the hidden MIDI-controller ones included.
     pub fn param_count(&self) -> usize {
         self.all_param_ids.len()
+    }
+
+    /// Every parameter whose value the controller reports is not the default it declares, as
+    /// (title, declared default, reported value). A host that compares the two when it loads a
+    /// session (Ardour) sends each one that differs to `process()`: on a plugin fresh from its
+    /// defaults this must be empty.
+    pub fn params_off_their_default(&self) -> Vec<(String, ParamValue, ParamValue)> {
+        let mut off = Vec::new();
+        // SAFETY: plain calls on the live controller; `ParameterInfo` is plain C data, all zeros
+        // a valid value, filled by the controller.
+        unsafe {
+            for index in 0..self.controller.getParameterCount() {
+                let mut info: ParameterInfo = std::mem::zeroed();
+                assert_eq!(
+                    self.controller.getParameterInfo(index, &mut info),
+                    kResultOk
+                );
+                let reported = self.controller.getParamNormalized(info.id);
+                if reported != info.defaultNormalizedValue {
+                    off.push((
+                        from_utf16(&info.title),
+                        info.defaultNormalizedValue,
+                        reported,
+                    ));
+                }
+            }
+        }
+        off
     }
 
     /// The parameter's value as the controller displays it (e.g. "2 bars", "On").

@@ -31,7 +31,7 @@ use vst3::{ComPtr, ComRef};
 use super::context::{WrapperActivateContext, WrapperProcessContext};
 use super::note_expressions::NoteExpressionController;
 use super::param_units::ParamUnits;
-use super::util::{VST3_MIDI_NUM_PARAMS, VST3_MIDI_PARAMS_END, VST3_MIDI_PARAMS_START};
+use super::util::{VST3_MIDI_PARAMS_END, VST3_MIDI_PARAMS_START};
 use crate::event_loop::{EventLoop, MainThreadExecutor, OsEventLoop};
 use crate::util::permit_alloc;
 use crate::wrapper::state;
@@ -150,12 +150,6 @@ pub(crate) struct WrapperInner<P: Vst3Plugin> {
     /// then do the block splitting based on that. Note events need to have their timing adjusted to
     /// match the block start, since they're all read upfront.
     pub process_events: AtomicRefCell<Vec<ProcessEvent<P>>>,
-    /// PATCH (Antiphon): the last value each MIDI-controller parameter was set to in `process()`,
-    /// starting at 0.5 (what the controller reports for every one of them). A change to the value
-    /// it already has is no MIDI message: a host restoring a session sends every parameter at the
-    /// value it reports (Ardour 7: all 2,080 of them in one process call, which overflowed the
-    /// event buffers and passed 2,080 controllers at 64 on to the instrument).
-    pub midi_param_values: AtomicRefCell<Vec<f32>>,
     /// The plugin is able to restore state through a method on the `GuiContext`. To avoid changing
     /// parameters mid-processing and running into garbled data if the host also tries to load state
     /// at the same time the restoring happens at the end of each processing call. If this zero
@@ -389,11 +383,6 @@ impl<P: Vst3Plugin> WrapperInner<P> {
             input_note_events,
             note_expression_controller: AtomicRefCell::new(NoteExpressionController::default()),
             process_events: AtomicRefCell::new(Vec::with_capacity(P::INPUT_EVENT_CAPACITY)),
-            midi_param_values: AtomicRefCell::new(if P::MIDI_INPUT >= MidiConfig::MidiCCs {
-                vec![0.5; VST3_MIDI_NUM_PARAMS as usize]
-            } else {
-                Vec::new()
-            }),
             updated_state_sender,
             updated_state_receiver,
 

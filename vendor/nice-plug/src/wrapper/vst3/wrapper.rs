@@ -653,6 +653,10 @@ impl<P: Vst3Plugin> IEditControllerTrait for Wrapper<P> {
             u16strlcpy(&mut info.title, &name);
             u16strlcpy(&mut info.shortTitle, &name);
             info.flags = ParameterFlags_::kIsReadOnly | (1 << 4); // kIsHidden
+            // PATCH (Antiphon): the value `getParamNormalized` reports for these; declared 0, a
+            // host that compares what the plugin reports with what it stored (Ardour, when it
+            // loads a session) sent all 2,080 of them as MIDI messages in one process call
+            info.defaultNormalizedValue = 0.5;
         } else {
             let param_hash = &self.inner.param_hashes[param_index as usize];
             let param_unit = &self
@@ -1134,7 +1138,6 @@ impl<P: Vst3Plugin> IAudioProcessorTrait for Wrapper<P> {
             // can treat it as a sort of queue.
             let mut process_events = self.inner.process_events.borrow_mut();
             process_events.clear();
-            let mut midi_param_values = self.inner.midi_param_values.borrow_mut();
 
             let push_process_event = |process_events: &mut AtomicRefMut<Vec<ProcessEvent<P>>>,
                                       event: ProcessEvent<P>| {
@@ -1210,15 +1213,6 @@ impl<P: Vst3Plugin> IAudioProcessorTrait for Wrapper<P> {
                                 {
                                     let midi_param_relative_idx =
                                         param_hash - VST3_MIDI_PARAMS_START;
-                                    // PATCH (Antiphon): a controller set to the value it has is
-                                    // a host restoring parameters, not a message (see
-                                    // `WrapperInner::midi_param_values`)
-                                    let last_value = &mut midi_param_values
-                                        [midi_param_relative_idx as usize];
-                                    if *last_value == value {
-                                        continue;
-                                    }
-                                    *last_value = value;
                                     // This goes up to 130 for the 128 CCs followed by channel pressure and pitch bend
                                     let midi_cc = (midi_param_relative_idx % VST3_MIDI_CCS) as u8;
                                     let midi_channel =
