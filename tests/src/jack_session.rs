@@ -125,9 +125,10 @@ impl JackSession {
             )
             .expect("the recorder runs");
         let ours = player.as_client();
-        ours.connect_ports_by_name("antiphon-call:out", "antiphon:midi_input")
-            .expect("the call goes into Antiphon");
-        ours.connect_ports_by_name("antiphon:midi_output", "antiphon-listen:in")
+        // The standalone's ports may appear before its client is active: connecting waits.
+        let connect = |from, to| wait_for(|| ours.connect_ports_by_name(from, to).ok());
+        connect("antiphon-call:out", "antiphon:midi_input").expect("the call goes into Antiphon");
+        connect("antiphon:midi_output", "antiphon-listen:in")
             .expect("Antiphon's output is recorded");
         std::thread::sleep(SETTLE);
         ours.transport().start().expect("the transport rolls");

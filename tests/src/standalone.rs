@@ -1,40 +1,11 @@
-//! The standalone Antiphon as the tests run it: built by `cargo xtask bundle`, and the state file
-//! it keeps with `--state`.
+//! The standalone Antiphon as the tests run it (built by [`crate::bundle::standalone_binary`]),
+//! and the state file it keeps with `--state`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::bundle::workspace_root;
 use crate::running::Running;
-
-/// The standalone built by `cargo xtask bundle antiphon-plugin --features standalone`, built
-/// (incrementally) first.
-pub fn standalone_binary() -> PathBuf {
-    let root = workspace_root();
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .args([
-            "xtask",
-            "bundle",
-            "antiphon-plugin",
-            "--features",
-            "standalone",
-        ])
-        .current_dir(root)
-        .status()
-        .expect("cargo runs");
-    assert!(
-        status.success(),
-        "building the standalone failed: run `cargo xtask bundle antiphon-plugin --features \
-         standalone` in {}",
-        root.display()
-    );
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    target.join("bundled/Antiphon")
-}
 
 /// Runs `standalone` without audio or MIDI (`--backend dummy`) with `--state path`, then asks it
 /// to quit as Ctrl-C does, and returns the state it saved on its way out.

@@ -471,7 +471,7 @@ impl Worker {
                             (primed, heard.to_vec())
                         }
                         _ => (
-                            CallListener::new(model, primer.start, 1)?
+                            CallListener::new(model, primer.start, request.steps_per_bar)?
                                 .primed_until(model, primer.start)?,
                             Vec::new(),
                         ),
@@ -484,17 +484,15 @@ impl Worker {
                         };
                         let source = source.clone();
                         let started = Instant::now();
-                        let answering = answering.as_ref();
-                        let mut listener = CallListener::new(answering, 0, 1)?;
-                        // An answer is heard with the feel it was played with.
-                        for (position, (&event, &groove)) in
-                            source.events.iter().zip(&source.grooves).enumerate()
-                        {
-                            listener.hear(answering, position as i64, event, groove)?;
-                        }
-                        let primed =
-                            listener.primed_until(answering, source.events.len() as i64)?;
-                        self.record_step_time(started.elapsed(), listener.computed_steps());
+                        // An answer is heard with the feel it was played with, in the meter
+                        // it was played in (its first step on a bar line).
+                        let (primed, computed) = CallListener::heard_whole(
+                            answering.as_ref(),
+                            &source.events,
+                            &source.grooves,
+                            request.steps_per_bar,
+                        )?;
+                        self.record_step_time(started.elapsed(), computed);
                         (primed, source.events)
                     }
                 };

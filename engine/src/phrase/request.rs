@@ -15,6 +15,9 @@ pub struct AnswerRequest {
     pub response: StepSpan,
     /// Which model answers.
     pub responder: Responder,
+    /// Steps in a bar of the meter it plays in: what the model heard and answers is counted in
+    /// these bars (its bar repeats look back whole bars).
+    pub steps_per_bar: u32,
 }
 
 /// Which of the performer's two models answers: the model, or (in a jam) the jam model.

@@ -224,6 +224,7 @@ impl Turns {
             heard: Heard::Call { primer, skip_steps },
             response,
             responder: Responder::Model,
+            steps_per_bar: self.meter.steps_per_bar(),
         }));
         actions
     }
@@ -303,6 +304,7 @@ impl Turns {
                     },
                     response,
                     responder,
+                    steps_per_bar: self.meter.steps_per_bar(),
                 }));
             }
         }
@@ -345,6 +347,7 @@ mod tests {
             heard: Heard::Call { primer, skip_steps },
             response,
             responder: Responder::Model,
+            steps_per_bar: 16,
         })
     }
 
@@ -530,6 +533,7 @@ mod tests {
                 },
                 response: StepSpan::new(48, 64),
                 responder: Responder::Model,
+                steps_per_bar: 16,
             })
         )));
         assert!(actions.contains(&(
@@ -635,12 +639,16 @@ mod tests {
                 actions[1],
                 (
                     4 * bar - 1,
-                    respond(
-                        1,
-                        StepSpan::new(bar, 3 * bar),
-                        0,
-                        StepSpan::new(4 * bar, 6 * bar)
-                    )
+                    Action::Respond(AnswerRequest {
+                        id: 1,
+                        heard: Heard::Call {
+                            primer: StepSpan::new(bar, 3 * bar),
+                            skip_steps: 0
+                        },
+                        response: StepSpan::new(4 * bar, 6 * bar),
+                        responder: Responder::Model,
+                        steps_per_bar,
+                    })
                 ),
                 "{steps_per_bar} steps per bar"
             );
