@@ -2,7 +2,7 @@
 //! is ready before it must sound, and how long the audio thread's work takes per block.
 //!
 //! `cargo bench -p antiphon-engine --bench deadline -- DATA [--model DIR] [--phrases N] [--bpm T]
-//! [--beams B]`
+//! [--beams B] [--answer-bars A]`
 //!
 //! The model is `models/drums` unless `--model` names another model folder; DATA is a folder of
 //! MIDI files it reads (a Groove MIDI Dataset folder for drums, a folder of tunes for a melody
@@ -37,8 +37,8 @@ use antiphon_engine::transport::{Position, TimeSignature, Transport};
 
 const RATE: f64 = 48_000.0;
 const BLOCK: u32 = 256;
-/// Bars per phrase: one empty, two of call, one of answer, one empty.
-const PHRASE_BARS: u64 = 5;
+/// Bars of a phrase besides its answer: one empty, two of call, one empty after the answer.
+const PHRASE_BARS_BESIDES_ANSWER: u64 = 4;
 
 struct Args {
     data: PathBuf,
@@ -46,10 +46,12 @@ struct Args {
     phrases: usize,
     tempo_bpm: f64,
     beams: Beams,
+    /// Bars each answer lasts: a beam search covers all of them.
+    answer_bars: u32,
 }
 
 const USAGE: &str = "usage: cargo bench -p antiphon-engine --bench deadline -- DATA [--model DIR] \
-                     [--phrases N] [--bpm T] [--beams B]";
+                     [--phrases N] [--bpm T] [--beams B] [--answer-bars A]";
 
 fn args(workspace: &Path) -> Result<Args, String> {
     let mut data = None;
@@ -57,11 +59,13 @@ fn args(workspace: &Path) -> Result<Args, String> {
     let mut phrases = 200;
     let mut tempo_bpm = 120.0;
     let mut beams = Beams::ONE;
+    let mut answer_bars = 1;
     let mut raw = std::env::args().skip(1).filter(|a| a != "--bench");
     while let Some(arg) = raw.next() {
         match arg.as_str() {
             "--phrases" => phrases = parse(raw.next(), "--phrases")?,
             "--bpm" => tempo_bpm = parse(raw.next(), "--bpm")?,
+            "--answer-bars" => answer_bars = parse(raw.next(), "--answer-bars")?,
             "--beams" => {
                 beams = Beams::new(parse(raw.next(), "--beams")?).ok_or("--beams: 1 to 8")?
             }
@@ -81,6 +85,7 @@ fn args(workspace: &Path) -> Result<Args, String> {
         phrases,
         tempo_bpm,
         beams,
+        answer_bars,
     })
 }
 
@@ -210,7 +215,7 @@ fn main() -> Result<(), String> {
         rules: PhraseRules {
             min_call_bars: 1,
             max_call_bars: 2,
-            response_bars: Some(1),
+            response_bars: Some(args.answer_bars),
             overlap: false,
             after_response: AfterResponse::Listen,
         },
@@ -239,8 +244,9 @@ fn main() -> Result<(), String> {
     let mut margins_ms = Vec::new();
     let mut inputs = Vec::with_capacity(256);
     let mut sample = 0u64;
+    let phrase_bars = PHRASE_BARS_BESIDES_ANSWER + u64::from(args.answer_bars);
     for phrase in 0..args.phrases {
-        let first_bar = phrase as u64 * PHRASE_BARS;
+        let first_bar = phrase as u64 * phrase_bars;
         let notes = call_inputs(
             &calls[phrase % calls.len()],
             first_bar + 1,
@@ -248,7 +254,7 @@ fn main() -> Result<(), String> {
         );
         let answer_at = (first_bar + 3) * bar;
         let paced = answer_at - bar / 4..answer_at + bar / 4;
-        let end = (first_bar + PHRASE_BARS) * bar;
+        let end = (first_bar + phrase_bars) * bar;
         let answers_before = stats.responses.load(Ordering::Relaxed);
         let mut pace_anchor: Option<(Instant, u64)> = None;
         while sample < end {
@@ -291,12 +297,15 @@ fn main() -> Result<(), String> {
     let block_ms = f64::from(BLOCK) / RATE * 1e3;
     let step_ms = samples_per_step / RATE * 1e3;
     println!(
-        "phrases: {} at {} BPM, {BLOCK}-sample blocks at {RATE} Hz; {} ({family}), {} beam{}",
+        "phrases: {} at {} BPM, {BLOCK}-sample blocks at {RATE} Hz; {} ({family}), {} beam{}, \
+         answers of {} bar{}",
         args.phrases,
         args.tempo_bpm,
         args.model.display(),
         args.beams.get(),
-        if args.beams.get() == 1 { "" } else { "s" }
+        if args.beams.get() == 1 { "" } else { "s" },
+        args.answer_bars,
+        if args.answer_bars == 1 { "" } else { "s" }
     );
     println!(
         "answers: {} ({} late)",
