@@ -165,26 +165,8 @@ pub fn spawn(
     let thread = std::thread::Builder::new()
         .name("antiphon-model".into())
         .spawn(move || {
-            let mut worker = Worker {
-                shelf,
-                inbox,
-                outbox,
-                stats,
-                answers,
-                stop: thread_stop,
-                slot: start.slot,
-                request: ModelRequest::default(),
-                hearing: false,
-                model: None,
-                loaded: None,
-                jam_slot: None,
-                jam: None,
-                listener: None,
-                recent: VecDeque::with_capacity(RECENT_WINDOWS),
-                fresh_seeds: SplitMix64::new(fresh_seed),
-            };
-            worker.use_model(start.slot, ModelRequest::default(), start.family);
-            worker.run()
+            let channels = (inbox, outbox, stats, answers);
+            Worker::new(shelf, start, channels, thread_stop, fresh_seed).run()
         })?;
     Ok(WorkerHandle {
         thread: Some(thread),
@@ -238,7 +220,45 @@ struct Worker {
     fresh_seeds: SplitMix64,
 }
 
+/// What the model thread talks through: its two rings, its numbers, and the editor's feed.
+type Channels = (
+    Consumer<ToWorker>,
+    Producer<FromWorker>,
+    Arc<WorkerStats>,
+    FeedSender<Answered>,
+);
+
 impl Worker {
+    /// The model thread's state, the first request's model loaded.
+    fn new(
+        shelf: Arc<ModelShelf>,
+        start: WorkerStart,
+        (inbox, outbox, stats, answers): Channels,
+        stop: Arc<AtomicBool>,
+        fresh_seed: u64,
+    ) -> Worker {
+        let mut worker = Worker {
+            shelf,
+            inbox,
+            outbox,
+            stats,
+            answers,
+            stop,
+            slot: start.slot,
+            request: ModelRequest::default(),
+            hearing: false,
+            model: None,
+            loaded: None,
+            jam_slot: None,
+            jam: None,
+            listener: None,
+            recent: VecDeque::with_capacity(RECENT_WINDOWS),
+            fresh_seeds: SplitMix64::new(fresh_seed),
+        };
+        worker.use_model(start.slot, ModelRequest::default(), start.family);
+        worker
+    }
+
     fn run(mut self) {
         while !self.stop.load(Ordering::Acquire) {
             self.follow_folder();
@@ -257,7 +277,16 @@ impl Worker {
     /// the model is loaded again and the next call is answered. An answer that will not come
     /// is finished, so that nobody waits for it.
     fn handle_guarded(&mut self, message: ToWorker) {
-        let failure = match guarded(|| self.handle(message)) {
+        self.guard(message, Self::handle);
+    }
+
+    /// Does `work` on `message` as [`Worker::handle_guarded`] does `handle`.
+    fn guard(
+        &mut self,
+        message: ToWorker,
+        work: impl FnOnce(&mut Worker, ToWorker) -> Result<(), ModelError>,
+    ) {
+        let failure = match guarded(|| work(self, message)) {
             Ok(Ok(())) => return,
             Ok(Err(error)) => error.to_string(),
             Err(panic) => {
@@ -705,5 +734,152 @@ impl Worker {
             }
             std::thread::sleep(POLL_INTERVAL);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::num::NonZeroU32;
+
+    use rtrb::RingBuffer;
+
+    use super::*;
+    use crate::encoding::key::KeyChoice;
+    use crate::encoding::scale::Scale;
+    use crate::live::feed::feed;
+    use crate::live::shelf::{ShippedModel, UserModels};
+    use crate::model::loaded::tests::tiny_model_files;
+    use crate::phrase::{Responder, StepSpan};
+
+    /// A worker on a shelf with a tiny drum model, and the audio thread's ends of its rings.
+    fn worker() -> (Worker, Producer<ToWorker>, Consumer<FromWorker>) {
+        let (config, weights) = tiny_model_files();
+        let shelf = Arc::new(ModelShelf::new(
+            vec![ShippedModel {
+                name: "tiny",
+                word: "tiny",
+                config_json: Box::leak(config.into_boxed_slice()),
+                weights: Box::leak(weights.into_boxed_slice()),
+                card_json: b"{}",
+            }],
+            UserModels::default(),
+            Arc::new(|_: &str| {}),
+        ));
+        let (to_worker, inbox) = RingBuffer::new(64);
+        let (outbox, from_worker) = RingBuffer::new(256);
+        let (_, answers, _) = feed(Arc::new(AtomicBool::new(false)));
+        let start = WorkerStart {
+            slot: 0,
+            family: Some(Family::Drums),
+            offline: true,
+        };
+        let channels = (inbox, outbox, Arc::default(), answers);
+        let worker = Worker::new(shelf, start, channels, Arc::default(), 1);
+        (worker, to_worker, from_worker)
+    }
+
+    fn received(from_worker: &mut Consumer<FromWorker>) -> Vec<FromWorker> {
+        std::iter::from_fn(|| from_worker.pop().ok()).collect()
+    }
+
+    /// Asks for an answer to a one-bar call of kicks heard for `request`.
+    fn call_and_answer(worker: &mut Worker, request: ModelRequest, id: u32) {
+        let phrase = |message| ToWorker::Phrase { request, message };
+        worker.handle_guarded(phrase(Phrase::CallStarted {
+            start: 0,
+            steps_per_bar: 16,
+        }));
+        for step in 0..16 {
+            let event = if step % 4 == 0 {
+                EventId::new(1)
+            } else {
+                EventId::QUIET
+            };
+            worker.handle_guarded(phrase(Phrase::CallStep {
+                step,
+                event,
+                groove: GrooveValues::default(),
+            }));
+        }
+        worker.handle_guarded(phrase(answer(id)));
+    }
+
+    fn answer(id: u32) -> Phrase {
+        Phrase::Answer {
+            request: AnswerRequest {
+                id,
+                heard: Heard::Call {
+                    primer: StepSpan::new(0, 16),
+                    skip_steps: 0,
+                },
+                response: StepSpan::new(16, 32),
+                responder: Responder::Model,
+                steps_per_bar: 16,
+            },
+            generation: Generation {
+                temperature: 1.0,
+                seed: NonZeroU32::new(3),
+                key: KeyChoice::Auto,
+                scale: Scale::Off,
+                beams: Beams::ONE,
+            },
+            deadline: Instant::now(),
+        }
+    }
+
+    #[test]
+    fn a_panic_loses_the_phrase_the_model_is_loaded_again_and_the_next_call_is_answered() {
+        let (mut worker, _to_worker, mut from_worker) = worker();
+        let first = ModelRequest::default();
+        assert_eq!(
+            received(&mut from_worker),
+            [FromWorker::Loaded {
+                request: first,
+                family: Some(Family::Drums)
+            }]
+        );
+        // Something on the model thread panics while it answers.
+        worker.guard(
+            ToWorker::Phrase {
+                request: first,
+                message: answer(1),
+            },
+            |_, _| panic!("a bug in a kernel"),
+        );
+        let fault = worker.shelf.status().fault.expect("the editor is told");
+        assert!(fault.contains("a bug in a kernel"), "{fault}");
+        // Nobody waits for the answer that will not come; the model is loaded again, and the
+        // audio thread told to ask again.
+        assert_eq!(received(&mut from_worker), [FromWorker::Finished { id: 1 }]);
+        worker.follow_folder();
+        assert_eq!(
+            received(&mut from_worker),
+            [FromWorker::Reloaded { request: first }]
+        );
+        // What was sent for the old request is not heard any more…
+        call_and_answer(&mut worker, first, 2);
+        assert_eq!(received(&mut from_worker), [FromWorker::Finished { id: 2 }]);
+        // … and the next request's call is answered, step by step.
+        let next = first.next();
+        worker.handle_guarded(ToWorker::UseModel {
+            slot: 0,
+            request: next,
+            family: Some(Family::Drums),
+        });
+        call_and_answer(&mut worker, next, 3);
+        let replies = received(&mut from_worker);
+        assert_eq!(
+            replies[0],
+            FromWorker::Loaded {
+                request: next,
+                family: Some(Family::Drums)
+            }
+        );
+        let steps = replies
+            .iter()
+            .filter(|reply| matches!(reply, FromWorker::Step { id: 3, .. }))
+            .count();
+        assert_eq!(steps, 16, "{replies:?}");
+        assert_eq!(replies.last(), Some(&FromWorker::Finished { id: 3 }));
     }
 }
