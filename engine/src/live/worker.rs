@@ -262,6 +262,7 @@ impl Worker {
     fn run(mut self) {
         while !self.stop.load(Ordering::Acquire) {
             self.follow_folder();
+            self.sync_jam_model();
             let mut busy = false;
             while let Ok(message) = self.inbox.pop() {
                 busy = true;
@@ -346,6 +347,7 @@ impl Worker {
 
     /// A song's state loaded while playing may put another folder under the slot in use (and a
     /// failure drops the model): the slot's model is loaded again, and the audio thread told.
+    /// (The jam model follows its folder in [`Worker::sync_jam_model`].)
     fn follow_folder(&mut self) {
         if self.load_slot() {
             self.listener = None;
