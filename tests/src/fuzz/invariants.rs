@@ -43,9 +43,8 @@ pub fn check(session: &FuzzSession, outputs: &[TimedOutput]) -> Result<(), Strin
 }
 
 /// Checks that the model still answers after the chaos: the coda's clean call is answered on the
-/// 16th grid of the two bars after it (nothing of the answer anywhere else), with a note at or
-/// after the first line a stalled realtime host surely reached. A model thread that died, or an
-/// audio thread left waiting for a model, fails here.
+/// 16th grid of the two bars after it (nothing of the answer anywhere else), with at least one
+/// note. A model thread that died, or an audio thread left waiting for a model, fails here.
 pub fn check_liveness(session: &FuzzSession, outputs: &[TimedOutput]) -> Result<(), String> {
     let coda = session.coda;
     let timeline = &session.scenario.timeline;
@@ -71,11 +70,11 @@ pub fn check_liveness(session: &FuzzSession, outputs: &[TimedOutput]) -> Result<
             grid[grid.len() - 1]
         ));
     }
-    let reached = grid[coda.answer_from_step as usize];
-    if !answer.iter().any(|&at| at >= reached) {
+    if answer.is_empty() {
         return Err(format!(
-            "the model did not answer the coda's clean call (no note from sample {reached} on): \
-             its thread died or nothing reached it"
+            "the model did not answer the coda's clean call (no note in the bars from sample \
+             {}): its thread died or nothing reached it",
+            grid[0]
         ));
     }
     Ok(())

@@ -39,9 +39,11 @@ pub const CODA_CHANNEL: u8 = 15;
 /// The coda's call, a drummer on the General MIDI drum channel.
 const CODA_CALL_CHANNEL: u8 = 9;
 /// What the coda sets by automation at its first sample: everything a two-bar call and its
-/// two-bar answer on the 16th grid need. Model and Jam Model stay where the chaos left them.
-const CODA_PARAMS: [(&str, &str); 13] = [
+/// two-bar answer on the 16th grid need (at Temperature 1, so that an answer plays notes).
+/// Model and Jam Model stay where the chaos left them.
+const CODA_PARAMS: [(&str, &str); 14] = [
     ("Bypass", "Off"),
+    ("Temperature", "1"),
     ("Passthrough", "Off"),
     ("Out Channel", "16"),
     ("Min Call Bars", "1"),
@@ -66,9 +68,6 @@ const CODA_PAUSE: Duration = Duration::from_secs(1);
 pub struct Coda {
     /// Where the transport restarts and the parameters are set.
     pub start_sample: u64,
-    /// Where the answer's notes may start: the 16th grid of bars 3–4 (from the first line a
-    /// realtime host surely reached after it stalled, the fifth).
-    pub answer_from_step: u32,
 }
 
 impl Coda {
@@ -76,6 +75,9 @@ impl Coda {
     pub fn answer_step_ppq(step: u32) -> f64 {
         12.0 + f64::from(step) / 4.0
     }
+
+    /// Where the call is decided: the close of its last step, half a 16th before the answer.
+    const DECIDED_PPQ: f64 = 12.0 - 0.125;
 
     /// Steps in the two-bar answer.
     pub const ANSWER_STEPS: u32 = 32;
@@ -160,7 +162,13 @@ impl FuzzSession {
         };
         let coda_end = coda_sample(20.0);
         let total_samples = coda_end + (TAIL_SECS * sample_rate_hz) as u64;
-        timeline = timeline.stop_at(coda_end);
+        // A realtime host runs far ahead of the wall clock: it stalls once the call is decided,
+        // before the block after the one that decides (cut there by a tempo "change" to the
+        // same tempo, which the plugin does not see), so every answer step can be on time.
+        let stall_at = coda_sample(Coda::DECIDED_PPQ) + 1;
+        timeline = timeline
+            .tempo_change_at(stall_at, coda_tempo_bpm)
+            .stop_at(coda_end);
 
         let block_lengths = (0..1 + rng.below(8))
             .map(|_| block_length(&mut rng))
@@ -189,14 +197,9 @@ impl FuzzSession {
             }));
         bypass_switches.push((coda_start, false));
         scenario.inputs.extend(coda_call(coda_sample));
-        // A realtime host runs far ahead of the wall clock: it stalls once the call is decided,
-        // before the block holding the answer's fifth line (more than four 16ths after the
-        // decision, so never in the block that decides).
         let coda = Coda {
             start_sample: coda_start,
-            answer_from_step: 4,
         };
-        let stall_at = coda_sample(Coda::answer_step_ppq(coda.answer_from_step));
         scenario.pauses.push((stall_at, CODA_PAUSE));
         FuzzSession {
             seed,
