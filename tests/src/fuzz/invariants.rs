@@ -63,7 +63,10 @@ pub fn check_liveness(session: &FuzzSession, outputs: &[TimedOutput]) -> Result<
         })
         .map(|output| output.sample)
         .collect();
-    if let Some(stray) = answer.iter().find(|at| !grid.contains(at)) {
+    // A line that falls on a sample boundary may be computed a sample early or late (CLAP
+    // positions are fixed point; the fuzzer's tempos and restarts are not round numbers).
+    let on_grid = |at: u64| grid.iter().any(|&line| line.abs_diff(at) <= 1);
+    if let Some(stray) = answer.iter().find(|&&at| !on_grid(at)) {
         return Err(format!(
             "the coda's answer has a note at {stray}, off the 16th grid of its bars ({}..{})",
             grid[0],
