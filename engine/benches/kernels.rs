@@ -28,7 +28,7 @@ use antiphon_engine::model::batch::WindowBatch;
 use antiphon_engine::model::config::ModelConfig;
 use antiphon_engine::model::dropout::Dropout;
 use antiphon_engine::model::fused::agreement::relative_error;
-use antiphon_engine::model::fused::{ParamLayout, SHARD_WINDOWS, TrainPass};
+use antiphon_engine::model::fused::{ParamLayout, SHARD_WINDOWS, TrainPass, live_step_path};
 use antiphon_engine::model::lstm::{LstmState, LstmStepWeights};
 use antiphon_engine::model::net::Net;
 use antiphon_engine::model::{Model, StepWeights};
@@ -96,6 +96,8 @@ fn print_machine() {
         "machine: {cpu}, {cores} cores, load average {}",
         load.join(" ")
     );
+    // The live step's loops this CPU takes (on Windows too: the same runtime check).
+    println!("live_step_path: {}", live_step_path());
 }
 
 /// candle's live step as the model ran it before the fused kernels.

@@ -32,7 +32,7 @@ pub fn workspace_root() -> &'static Path {
 }
 
 /// Cargo's target directory.
-fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target"))
@@ -103,6 +103,13 @@ pub fn vst3_bundle() -> &'static Path {
 pub fn standalone_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| built().join("antiphon_plugin"))
+}
+
+/// The small CLAP host `tests/clap-player` (`antiphon-clap-player`), from the same build: it plays
+/// a scenario file through a bundle in a process of its own (`tests/tests/windows.rs`).
+pub fn clap_player_binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| built().join("antiphon-clap-player"))
 }
 
 /// Copies the built `library` to `to` unless it is there already: through a new file renamed

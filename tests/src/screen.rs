@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{
-    ConnectionExt, CreateWindowAux, ImageFormat, ImageOrder, Window, WindowClass,
+    ConnectionExt, CreateWindowAux, ImageFormat, ImageOrder, MapState, Window, WindowClass,
 };
 use x11rb::rust_connection::RustConnection;
 use x11rb::wrapper::ConnectionExt as _;
@@ -75,57 +75,65 @@ impl Drop for HeadlessDisplay {
     }
 }
 
-/// A top-level window covering the screen, as a host's plugin window.
-pub struct HostWindow {
+/// A connection to a display's screen, to read back what it shows.
+pub struct Screen {
     connection: RustConnection,
     root: Window,
-    window: Window,
+    black_pixel: u32,
 }
 
-impl HostWindow {
-    /// Opens and maps the window on `display`.
-    pub fn open(display: &HeadlessDisplay) -> HostWindow {
+impl Screen {
+    /// Connects to `display`.
+    pub fn connect(display: &HeadlessDisplay) -> Screen {
         let (connection, screen_number) =
             x11rb::connect(Some(display.name())).expect("connecting to Xvfb");
-        let screen = connection.setup().roots[screen_number].clone();
-        let window = connection.generate_id().expect("an X11 id");
-        connection
-            .create_window(
-                x11rb::COPY_DEPTH_FROM_PARENT,
-                window,
-                screen.root,
-                0,
-                0,
-                SCREEN_WIDTH,
-                SCREEN_HEIGHT,
-                0,
-                WindowClass::INPUT_OUTPUT,
-                0,
-                &CreateWindowAux::new().background_pixel(screen.black_pixel),
-            )
-            .expect("creating the host window");
-        connection
-            .map_window(window)
-            .expect("mapping the host window");
-        connection.sync().expect("talking to Xvfb");
-        HostWindow {
+        let screen = &connection.setup().roots[screen_number];
+        let (root, black_pixel) = (screen.root, screen.black_pixel);
+        Screen {
             connection,
-            root: screen.root,
-            window,
+            root,
+            black_pixel,
         }
     }
 
-    /// The X11 window id, for the plugin's `set_parent`.
-    pub fn id(&self) -> u32 {
-        self.window
+    /// What the screen shows in the `width` × `height` pixels at its top left.
+    pub fn capture(&self, width: u16, height: u16) -> Screenshot {
+        self.capture_window(self.root, width, height)
     }
 
-    /// What the screen shows in the `width` × `height` pixels at the window's top left.
-    pub fn capture(&self, width: u16, height: u16) -> Screenshot {
+    /// Every viewable window of exactly `width` × `height` pixels, at any depth of the tree.
+    pub fn windows_of_size(&self, width: u16, height: u16) -> Vec<Window> {
+        let mut found = Vec::new();
+        let mut unvisited = vec![self.root];
+        while let Some(window) = unvisited.pop() {
+            let Ok(tree) = self.connection.query_tree(window).map(|c| c.reply()) else {
+                continue;
+            };
+            for child in tree.map(|t| t.children).unwrap_or_default() {
+                let geometry = self.connection.get_geometry(child).map(|c| c.reply());
+                let attributes = self
+                    .connection
+                    .get_window_attributes(child)
+                    .map(|c| c.reply());
+                if let (Ok(Ok(geometry)), Ok(Ok(attributes))) = (geometry, attributes)
+                    && (geometry.width, geometry.height) == (width, height)
+                    && attributes.map_state == MapState::VIEWABLE
+                {
+                    found.push(child);
+                }
+                unvisited.push(child);
+            }
+        }
+        found
+    }
+
+    /// The `width` × `height` pixels at the top left of `window` (the screen's root, or a
+    /// viewable window, which X draws into even where it is off screen).
+    pub fn capture_window(&self, window: Window, width: u16, height: u16) -> Screenshot {
         let setup = self.connection.setup();
         let reply = self
             .connection
-            .get_image(ImageFormat::Z_PIXMAP, self.root, 0, 0, width, height, !0)
+            .get_image(ImageFormat::Z_PIXMAP, window, 0, 0, width, height, !0)
             .expect("asking for the screen's pixels")
             .reply()
             .expect("reading the screen's pixels");
@@ -153,6 +161,60 @@ impl HostWindow {
         }
     }
 }
+
+/// A top-level window covering the screen, as a host's plugin window.
+pub struct HostWindow {
+    screen: Screen,
+    window: Window,
+}
+
+impl HostWindow {
+    /// Opens and maps the window on `display`.
+    pub fn open(display: &HeadlessDisplay) -> HostWindow {
+        let screen = Screen::connect(display);
+        let connection = &screen.connection;
+        let window = connection.generate_id().expect("an X11 id");
+        connection
+            .create_window(
+                x11rb::COPY_DEPTH_FROM_PARENT,
+                window,
+                screen.root,
+                0,
+                0,
+                SCREEN_WIDTH,
+                SCREEN_HEIGHT,
+                0,
+                WindowClass::INPUT_OUTPUT,
+                0,
+                &CreateWindowAux::new().background_pixel(screen.black_pixel),
+            )
+            .expect("creating the host window");
+        connection
+            .map_window(window)
+            .expect("mapping the host window");
+        connection.sync().expect("talking to Xvfb");
+        HostWindow { screen, window }
+    }
+
+    /// The X11 window id, for the plugin's `set_parent`.
+    pub fn id(&self) -> u32 {
+        self.window
+    }
+
+    /// What the screen shows in the `width` × `height` pixels at the window's top left.
+    pub fn capture(&self, width: u16, height: u16) -> Screenshot {
+        self.screen.capture(width, height)
+    }
+}
+
+/// The editor's colours for the call and the response (`plugin/src/editor/theme.rs`).
+const CALL_COLOR: [u8; 3] = [0xff, 0xb0, 0x3b];
+/// See [`CALL_COLOR`].
+const RESPONSE_COLOR: [u8; 3] = [0x3b, 0xd4, 0xf0];
+/// Rendering dithers colours by a step or two.
+const TOLERANCE: u8 = 4;
+/// The hits of a two-bar beat cover far more pixels than this at 1× scale.
+const MIN_LANE_PIXELS: usize = 500;
 
 /// Pixels read back from the screen.
 pub struct Screenshot {
@@ -196,6 +258,40 @@ impl Screenshot {
             .write_header()
             .and_then(|mut writer| writer.write_image_data(&self.rgb))
             .unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+    }
+
+    /// Whether the editor's call and answer lanes are both drawn, at 1× scale.
+    pub fn shows_call_and_answer(&self) -> bool {
+        self.count_near(CALL_COLOR, TOLERANCE) >= MIN_LANE_PIXELS
+            && self.count_near(RESPONSE_COLOR, TOLERANCE) >= MIN_LANE_PIXELS
+    }
+
+    /// Checks that this is a frame of the editor with the call and the answer in their colours,
+    /// drawn `scale` times as large as at 1× (`path` names the saved picture in the failure).
+    pub fn assert_shows_call_and_answer(&self, scale: usize, path: &Path) {
+        let call = self.count_near(CALL_COLOR, TOLERANCE);
+        let response = self.count_near(RESPONSE_COLOR, TOLERANCE);
+        let colors = self.distinct_colors();
+        println!(
+            "{}: call pixels {call}, response pixels {response}, distinct colours {colors}",
+            path.display()
+        );
+        let min_pixels = MIN_LANE_PIXELS * scale * scale;
+        assert!(
+            colors > 64,
+            "a blank or flat frame: {colors} colours ({})",
+            path.display()
+        );
+        assert!(
+            call >= min_pixels,
+            "the call is not drawn: {call} pixels ({})",
+            path.display()
+        );
+        assert!(
+            response >= min_pixels,
+            "the answer is not drawn: {response} pixels ({})",
+            path.display()
+        );
     }
 
     fn pixels(&self) -> impl Iterator<Item = [u8; 3]> + '_ {

@@ -29,5 +29,6 @@ pub use params::{GROOVE_NAMES, ParamEntry, ParamLayout};
 pub(crate) use state::StateRows;
 pub use state::{BeamStates, FusedState, StepError};
 pub use train_pass::{SHARD_WINDOWS, TrainPass};
+pub use vector::live_step_path;
 pub use weights::StepWeights;
 pub use windows::WindowArrays;

@@ -9,3 +9,13 @@
 pub(crate) fn has_avx2_fma() -> bool {
     std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
 }
+
+/// Which copy of the live step's loops this CPU runs, as benches print it: `avx2+fma`, or
+/// `baseline` (SSE2 on x86-64; the portable loops elsewhere).
+pub fn live_step_path() -> &'static str {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2_fma() {
+        return "avx2+fma";
+    }
+    "baseline"
+}

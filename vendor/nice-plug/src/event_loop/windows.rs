@@ -47,7 +47,9 @@ pub(crate) struct WindowsEventLoop<T, E> {
 
     /// An invisible window that we can post a message to when we need to do something on the main
     /// thread. The host's message loop will then cause our message to be proceeded.
-    message_window: HwndWrapper,
+    /// PATCH (Antiphon): `None` when it could not be created (a host without a display, such as
+    /// Wine without an X server): the plugin still loads and plays.
+    message_window: Option<HwndWrapper>,
     /// The unique class for the message window, we'll clean this up together with the window.
     message_window_class_name: CString,
     /// A queue of tasks that still need to be performed. When something gets added to this queue
@@ -131,13 +133,26 @@ where
                 //       be able to call this and deallocate it later
                 Some(Box::into_raw(Box::new(callback)) as *const c_void),
             )
-        }
-        .unwrap();
+        };
+        // PATCH (Antiphon): without a display the window cannot be created, and unwrapping
+        // panicked while the plugin was created; the plugin now loads without it (the callback
+        // is left to leak: whether the window procedure already freed it is not known).
+        let message_window = match window {
+            Ok(window) => Some(HwndWrapper(window)),
+            Err(error) => {
+                crate::nice_error!(
+                    "Could not create the event loop's message window ({error}): without a \
+                     display, tasks sent from other threads to the GUI thread are dropped and \
+                     editors cannot open"
+                );
+                None
+            }
+        };
 
         Self {
             executor: executor.clone(),
             main_thread_id: thread::current().id(),
-            message_window: HwndWrapper(window),
+            message_window,
             message_window_class_name: class_name,
             tasks_sender,
             background_thread: BackgroundThread::get_or_create(executor),
@@ -155,13 +170,17 @@ where
 
             true
         } else {
+            // PATCH (Antiphon): no window to wake (see `message_window`), nothing would run it
+            let Some(message_window) = &self.message_window else {
+                return false;
+            };
             let success = self.tasks_sender.try_send(task).is_ok();
             if success {
                 // Instead of polling on a timer, we can just wake up the window whenever there's a
                 // new message.
                 unsafe {
                     let _ = PostMessageA(
-                        Some(self.message_window.0),
+                        Some(message_window.0),
                         NOTIFY_MESSAGE_ID,
                         WPARAM(0),
                         LPARAM(0),
@@ -186,9 +205,11 @@ where
 
 impl<T, E> Drop for WindowsEventLoop<T, E> {
     fn drop(&mut self) {
-        unsafe {
-            let _ = DestroyWindow(self.message_window.0);
-        };
+        if let Some(message_window) = &self.message_window {
+            unsafe {
+                let _ = DestroyWindow(message_window.0);
+            };
+        }
         unsafe {
             let _ = UnregisterClassA(
                 PCSTR(self.message_window_class_name.as_bytes_with_nul().as_ptr()),
