@@ -1,5 +1,5 @@
 //! The Windows bundle under Wine answers a real GMD call with the notes the Linux bundle plays,
-//! and its editor draws the call and the answer.
+//! with a display and without one, and its editor draws the call and the answer.
 //!
 //! Both bundles are driven by the same small host, `tests/clap-player`, built from one source:
 //! natively on the Linux release bundle `target/bundled/Antiphon.clap` (the same profile as the
@@ -11,7 +11,7 @@
 //! `scripts/test` runs it after `scripts/build-windows`:
 //!
 //! ```sh
-//! cargo test -p antiphon-host-tests --test windows -- --ignored
+//! cargo test --workspace --features antiphon-plugin/standalone --test windows -- --ignored
 //! ```
 
 use std::fmt::Write as _;
