@@ -22,7 +22,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use antiphon_engine::dataset::WindowStarts;
 use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::model::batch::WindowBatch;
 use antiphon_engine::model::config::ModelConfig;
@@ -36,6 +35,7 @@ use antiphon_engine::performance::Performance;
 use antiphon_engine::rng::SplitMix64;
 use antiphon_engine::train::adamw::AdamW;
 use antiphon_engine::train::clip::clip_grad_norm;
+use antiphon_engine::window_cuts::WindowStarts;
 use candle_core::backprop::GradStore;
 use candle_core::{D, DType, Device, Tensor, Var};
 use candle_nn::{Optimizer, ParamsAdamW, VarBuilder, VarMap};

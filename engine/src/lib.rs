@@ -21,3 +21,4 @@ pub mod sequence;
 pub mod shipped;
 pub mod train;
 pub mod transport;
+pub mod window_cuts;

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::Path;
 
-use crate::dataset::{WindowStarts, windows};
+use crate::window_cuts::{WindowStarts, windows};
 use midly::num::u7;
 
 use crate::encoding::drums::DrumEvent;

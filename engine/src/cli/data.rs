@@ -2,11 +2,12 @@
 
 use std::path::Path;
 
-use antiphon_engine::dataset::{Dataset, Split, SplitSource, WindowStarts};
+use antiphon_engine::dataset::{Dataset, Split, SplitSource};
 use antiphon_engine::encoding::groove::GrooveValues;
 use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::model::repeat_samples::HeardWindow;
 use antiphon_engine::performance::Performance;
+use antiphon_engine::window_cuts::WindowStarts;
 use anyhow::Context;
 
 /// Loads every MIDI file under `dir` as `family` plays, and prints what was used and skipped,

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use antiphon_engine::baseline::groove::GrooveMeans;
 use antiphon_engine::baseline::ngram::{NgramModel, max_order};
-use antiphon_engine::dataset::{Split, SplitSource, WindowStarts};
+use antiphon_engine::dataset::{Split, SplitSource};
 use antiphon_engine::encoding::groove::GrooveValues;
 use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::model::Beams;
@@ -14,6 +14,7 @@ use antiphon_engine::model::score::score_windows;
 use antiphon_engine::performance::Performance;
 use antiphon_engine::sequence::DrumSequence;
 use antiphon_engine::shipped::DRUMS;
+use antiphon_engine::window_cuts::WindowStarts;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 

@@ -3,13 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use antiphon_engine::dataset::WindowStarts;
 use antiphon_engine::model::Model;
 use antiphon_engine::model::loaded::{CONFIG_FILE, WEIGHTS_FILE};
 use antiphon_engine::model::repeat_samples::{RepeatScore, repeat_samples};
 use antiphon_engine::model::repeats::BarRepeats;
 use antiphon_engine::performance::Performance;
 use antiphon_engine::train::card::CARD_FILE;
+use antiphon_engine::window_cuts::WindowStarts;
 use anyhow::Context;
 use clap::Args;
 use serde::Serialize;

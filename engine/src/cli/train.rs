@@ -5,12 +5,13 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use antiphon_engine::baseline::ngram::NgramModel;
-use antiphon_engine::dataset::{SplitSource, WindowStarts};
+use antiphon_engine::dataset::SplitSource;
 use antiphon_engine::encoding::EventId;
 use antiphon_engine::encoding::Family;
 use antiphon_engine::performance::Performance;
 use antiphon_engine::train::card::{GMD_ATTRIBUTION, SkippedFile};
 use antiphon_engine::train::{ModelCard, Start, TrainOptions, TrainWindows, train};
+use antiphon_engine::window_cuts::WindowStarts;
 use anyhow::Context;
 use clap::Args;
 

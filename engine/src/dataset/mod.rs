@@ -4,7 +4,6 @@
 mod error;
 mod info_csv;
 mod split;
-mod windows;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -12,7 +11,6 @@ use std::path::{Path, PathBuf};
 pub use error::DatasetError;
 pub use info_csv::INFO_CSV;
 pub use split::{HASH_VALIDATION_ONE_IN, Split, SplitSource, split_by_path_hash};
-pub use windows::{WindowStarts, windows};
 
 use crate::encoding::Family;
 use crate::midi_file::MidiFileError;

@@ -5,7 +5,7 @@
 use crate::encoding::counters::binary_counters;
 use crate::encoding::groove::GROOVE_VALUES;
 use crate::model::fused::activations::{LayerActivations, Workspace};
-use crate::model::fused::gemm::{MatRef, matmul};
+use crate::model::fused::gemm::{MatRef, add_column_sums, matmul};
 use crate::model::fused::groove_head::GrooveHeadGrads;
 use crate::model::fused::params::Weights;
 use crate::model::fused::windows::WindowArrays;
@@ -154,15 +154,6 @@ pub(crate) fn backward(
         }
     }
     groove_score
-}
-
-/// Adds each column's sum over the rows of `matrix` (row length `sums.len()`) to `sums`.
-pub(crate) fn add_column_sums(sums: &mut [f32], matrix: &[f32]) {
-    for row in matrix.chunks_exact(sums.len()) {
-        for (sum, &x) in sums.iter_mut().zip(row) {
-            *sum += x;
-        }
-    }
 }
 
 /// The cell at one step (the rows of `layer` from `first`, one per window) backwards: from the

@@ -1,5 +1,6 @@
 //! Matrix products for the training passes through the `gemm` crate (the kernels candle uses),
-//! over slices whose shapes and strides are checked before any pointer is handed over.
+//! over slices whose shapes and strides are checked before any pointer is handed over, and the
+//! column sums that give a bias its gradient.
 
 /// A read-only `rows × cols` matrix in a slice, element `(i, j)` at `i·row_stride + j·col_stride`.
 #[derive(Debug, Clone, Copy)]
@@ -91,6 +92,16 @@ pub(crate) fn matmul(dst: &mut [f32], a: MatRef<'_>, b: MatRef<'_>, accumulate: 
             false,
             gemm::Parallelism::None,
         );
+    }
+}
+
+/// Adds each column's sum over the rows of `matrix` (row length `sums.len()`) to `sums`: a
+/// bias's gradient, the product of a row of ones with the gradient of what it was added to.
+pub(crate) fn add_column_sums(sums: &mut [f32], matrix: &[f32]) {
+    for row in matrix.chunks_exact(sums.len()) {
+        for (sum, &x) in sums.iter_mut().zip(row) {
+            *sum += x;
+        }
     }
 }
 

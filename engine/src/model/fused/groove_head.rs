@@ -8,8 +8,7 @@
 use crate::encoding::drums::NUM_CLASSES;
 use crate::encoding::groove::GROOVE_VALUES;
 use crate::model::fused::activation::{sigmoid, tanh};
-use crate::model::fused::backward::add_column_sums;
-use crate::model::fused::gemm::{MatRef, matmul};
+use crate::model::fused::gemm::{MatRef, add_column_sums, matmul};
 use crate::model::fused::windows::GrooveArrays;
 use crate::model::score::GrooveScore;
 use crate::model::score::OFFSET_WEIGHT;

@@ -7,7 +7,6 @@ use std::path::Path;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 
-use crate::dataset::WindowStarts;
 use crate::encoding::groove::GrooveValues;
 use crate::encoding::{EventId, Family};
 use crate::model::config::ModelConfig;
@@ -16,6 +15,7 @@ use crate::model::loaded::Model;
 use crate::model::net::Net;
 use crate::performance::Performance;
 use crate::rng::SplitMix64;
+use crate::window_cuts::WindowStarts;
 
 /// Every weight of `config` uniform in `±scale` (biases too, so every path carries a value).
 pub(crate) fn random_tensors(
