@@ -13,7 +13,7 @@ use antiphon_engine::live::performer::Settings;
 use antiphon_engine::live::shelf::{ModelShelf, UserModels};
 use antiphon_engine::midly::num::{u4, u7};
 use antiphon_engine::model::Beams;
-use antiphon_engine::model::beam::MAX_BEAMS;
+use antiphon_engine::model::response::MAX_BEAMS;
 use antiphon_engine::phrase::{AfterResponse, PhraseRules};
 use nice_plug::prelude::*;
 

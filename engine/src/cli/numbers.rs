@@ -6,7 +6,7 @@ use std::ops::RangeInclusive;
 
 use antiphon_engine::encoding::groove::GrooveAmount;
 use antiphon_engine::model::Beams;
-use antiphon_engine::model::beam::MAX_BEAMS;
+use antiphon_engine::model::response::MAX_BEAMS;
 use antiphon_engine::train::options::{HIDDEN_SIZE, NUM_LAYERS, STEPS_PER_SEQ};
 
 /// Bars `respond` may generate: a phrase, not a song (beyond a few bars an answer has long

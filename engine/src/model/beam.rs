@@ -7,35 +7,12 @@ use crate::encoding::EventId;
 use crate::encoding::groove::GrooveValues;
 use crate::model::error::ModelError;
 use crate::model::fused::FusedState;
-use crate::model::generate::{Generated, Sampling};
 use crate::model::loaded::Model;
+use crate::model::response::{Generated, Sampling};
 use crate::model::sample::Sampler;
 
-/// The most takes searched side by side: the fused step serves eight in one pass.
-pub const MAX_BEAMS: usize = 8;
 /// Steps each take runs between prunings: a beat, long enough for a figure to show its worth.
 const STEPS_PER_ITERATION: usize = 4;
-
-/// How many takes a search keeps: 1 (plain sampling) to [`MAX_BEAMS`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Beams(u8);
-
-impl Beams {
-    /// One take: plain sampling.
-    pub const ONE: Beams = Beams(1);
-
-    /// `count` takes, when it is 1 to [`MAX_BEAMS`].
-    pub fn new(count: usize) -> Option<Beams> {
-        (1..=MAX_BEAMS)
-            .contains(&count)
-            .then_some(Beams(count as u8))
-    }
-
-    /// How many takes.
-    pub fn get(self) -> usize {
-        usize::from(self.0)
-    }
-}
 
 /// Told what a search does while it runs, for whoever waits on it.
 pub trait SearchProgress {
@@ -212,6 +189,7 @@ mod tests {
     use super::*;
     use crate::model::generate::generate;
     use crate::model::loaded::tests::tiny_model_files;
+    use crate::model::response::Beams;
 
     fn sampling(beams: usize, seed: u64) -> Sampling<'static> {
         Sampling {
@@ -220,14 +198,6 @@ mod tests {
             seed,
             beams: Beams::new(beams).unwrap(),
         }
-    }
-
-    #[test]
-    fn beams_count_one_to_eight() {
-        assert_eq!(Beams::new(0), None);
-        assert_eq!(Beams::new(1), Some(Beams::ONE));
-        assert_eq!(Beams::new(8).map(Beams::get), Some(8));
-        assert_eq!(Beams::new(9), None);
     }
 
     #[test]

@@ -2,35 +2,10 @@
 
 use crate::encoding::EventId;
 use crate::encoding::groove::GrooveValues;
-use crate::model::beam::{Beams, search};
+use crate::model::beam::search;
 use crate::model::error::ModelError;
 use crate::model::loaded::Model;
-
-/// A generated response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Generated {
-    /// The response's events, one per step, starting right after the primer.
-    pub events: Vec<EventId>,
-    /// How a groove model plays them, step for step (`None` from a model without a groove
-    /// head).
-    pub grooves: Option<Vec<GrooveValues>>,
-    /// Sum of the natural-log probabilities of the response's events under the model
-    /// (temperature 1), given the primer.
-    pub log_likelihood: f32,
-}
-
-/// How to sample a response.
-#[derive(Debug, Clone, Copy)]
-pub struct Sampling<'a> {
-    /// Softmax temperature.
-    pub temperature: f32,
-    /// The events the sampler may draw (`None`: all).
-    pub allowed: Option<&'a [bool]>,
-    /// The sampler's seed: the same seed gives the same response.
-    pub seed: u64,
-    /// Takes searched side by side (see [`crate::model::beam`]); one is plain sampling.
-    pub beams: Beams,
-}
+use crate::model::response::{Generated, Sampling};
 
 /// Feeds `primer` (step 0 on a bar line, in bars of `steps_per_bar`; a groove model hears it
 /// played as `primer_grooves` says, one per event) through `model`, samples `skip_steps` events
@@ -72,6 +47,7 @@ pub fn generate(
 mod tests {
     use super::*;
     use crate::model::loaded::tests::tiny_model_files;
+    use crate::model::response::Beams;
 
     fn sampling(allowed: Option<&[bool]>, seed: u64) -> Sampling<'_> {
         Sampling {
@@ -180,7 +156,7 @@ mod tests {
         let (call, feel) = (&events[0], &grooves[0]);
         for beams in [1, 4] {
             let sampling = Sampling {
-                beams: crate::model::beam::Beams::new(beams).unwrap(),
+                beams: Beams::new(beams).unwrap(),
                 ..sampling(None, 3)
             };
             let answer = generate(&model, call, Some(feel), 16, 2, 32, sampling).unwrap();

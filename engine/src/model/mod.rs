@@ -13,13 +13,14 @@ pub mod lstm;
 pub mod net;
 pub mod repeat_samples;
 pub mod repeats;
+pub mod response;
 pub mod sample;
 pub mod score;
 
-pub use beam::Beams;
 pub use config::ModelConfig;
 pub use error::ModelError;
 pub use fused::{BeamStates, FusedState, StepError, StepWeights};
-pub use generate::{Generated, Sampling, generate};
+pub use generate::generate;
 pub use loaded::Model;
+pub use response::{Beams, Generated, Sampling};
 pub use sample::Sampler;

@@ -4,9 +4,7 @@
 
 use super::request::AnswerRequest;
 use super::span::StepSpan;
-
-/// Identifies one response window, so late results for a superseded window are ignored.
-pub type WindowId = u32;
+use super::window_id::WindowId;
 
 /// What the audio thread must do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,11 +8,13 @@ pub mod request;
 pub mod rules;
 pub mod span;
 pub mod state;
+pub mod window_id;
 
-pub use actions::{Action, Actions, WindowId};
+pub use actions::{Action, Actions};
 pub use ending::{Ending, LastBar, ending};
 pub use meter::Meter;
 pub use request::{AnswerRequest, Heard, Responder};
 pub use rules::{AfterResponse, PhraseRules};
 pub use span::StepSpan;
 pub use state::{TurnState, Turns};
+pub use window_id::WindowId;

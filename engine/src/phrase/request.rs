@@ -1,7 +1,7 @@
 //! The one request that travels from the turn-taking decision to the model thread.
 
-use super::actions::WindowId;
 use super::span::StepSpan;
+use super::window_id::WindowId;
 
 /// What the model answers: decided by [`Turns`](super::Turns), carried unchanged to the model
 /// thread.

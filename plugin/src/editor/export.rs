@@ -180,7 +180,8 @@ mod tests {
     use antiphon_engine::sequence::Hit;
 
     use super::*;
-    use crate::editor::session::{LaneStep, Session};
+    use crate::editor::lane_notes::LaneStep;
+    use crate::editor::session::Session;
     use crate::editor::test_feed::{VOICING, melodic_call_and_answer, on, played};
 
     fn drum_take() -> Take {

@@ -5,12 +5,25 @@
 
 use std::ops::Range;
 
+use antiphon_engine::encoding::EventId;
 use antiphon_engine::encoding::Family;
 use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
 use antiphon_engine::encoding::melody::{MelodyEvent, note_spans};
+use antiphon_engine::live::feel::StepFeel;
+use antiphon_engine::live::voicing::Voicing;
 use antiphon_engine::midly::num::u7;
 
-use super::session::LaneStep;
+/// One step of a lane as the performer reported it: the model's event, and how it was voiced
+/// (a melody's register and the loudness it was played at).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LaneStep {
+    /// The event, in the vocabulary of the session's family.
+    pub event: EventId,
+    /// The call's or the response window's voicing.
+    pub voicing: Voicing,
+    /// How the player played it (a call's step); `None` for a step played on the grid.
+    pub feel: Option<StepFeel>,
+}
 
 /// Where a note sits on the roll: a drum row or a pitch row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

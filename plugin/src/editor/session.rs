@@ -6,14 +6,13 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Range;
 
-use antiphon_engine::encoding::{EventId, Family};
+use antiphon_engine::encoding::Family;
 use antiphon_engine::live::feed::{Answered, FeedReceiver, PlayEvent};
-use antiphon_engine::live::feel::StepFeel;
 use antiphon_engine::live::voicing::Voicing;
 use antiphon_engine::midly::num::{u4, u7};
 use antiphon_engine::phrase::{StepSpan, TurnState};
 
-use super::lane_notes::{self, LaneNote};
+use super::lane_notes::{self, LaneNote, LaneStep};
 
 /// How much of the song the lanes keep, in steps (64 bars of 4/4): more than the roll shows,
 /// enough to export long phrases.
@@ -28,18 +27,6 @@ pub enum Lane {
     Call,
     /// What the performer played for the model.
     Response,
-}
-
-/// One step of a lane as the performer reported it: the model's event, and how it was voiced
-/// (a melody's register and the loudness it was played at).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LaneStep {
-    /// The event, in the vocabulary of the session's family.
-    pub event: EventId,
-    /// The call's or the response window's voicing.
-    pub voicing: Voicing,
-    /// How the player played it (a call's step); `None` for a step played on the grid.
-    pub feel: Option<StepFeel>,
 }
 
 /// The model's numbers for one answer.
@@ -457,6 +444,7 @@ mod tests {
     use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
     use antiphon_engine::encoding::melody::MelodyEvent;
     use antiphon_engine::live::feed::feed;
+    use antiphon_engine::live::feel::StepFeel;
     use antiphon_engine::sequence::DrumStep;
 
     use super::*;
