@@ -19,10 +19,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use antiphon_engine::dataset::Dataset;
-use antiphon_engine::encoding::Family;
 use antiphon_engine::encoding::groove::GrooveAmount;
 use antiphon_engine::encoding::key::KeyChoice;
 use antiphon_engine::encoding::scale::Scale;
+use antiphon_engine::families::Family;
 use antiphon_engine::live::io::{Input, InputKind};
 use antiphon_engine::live::messages::Generation;
 use antiphon_engine::live::performer::{Performer, Settings};

@@ -22,7 +22,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use antiphon_engine::encoding::{EventId, Family};
+use antiphon_engine::encoding::EventId;
+use antiphon_engine::families::Family;
 use antiphon_engine::model::batch::WindowBatch;
 use antiphon_engine::model::config::ModelConfig;
 use antiphon_engine::model::dropout::Dropout;
@@ -138,7 +139,7 @@ fn groove_windows(steps: usize) -> BenchResult<Vec<Vec<EventId>>> {
     paths.sort();
     let mut windows = Vec::new();
     for path in paths {
-        let (performance, _) = Performance::read(Family::Drums, &std::fs::read(&path)?)?;
+        let (performance, _) = Performance::read(Family::DRUMS, &std::fs::read(&path)?)?;
         windows.extend(
             performance
                 .windows(steps, WindowStarts::Tiled)

@@ -8,7 +8,8 @@
 
 use std::time::Instant;
 
-use antiphon_engine::encoding::{EventId, Family};
+use antiphon_engine::encoding::EventId;
+use antiphon_engine::families::Family;
 use antiphon_engine::model::Model;
 use antiphon_engine::rng::SplitMix64;
 use antiphon_engine::train::{Start, TrainEvent, TrainOptions, TrainWindows, train};
@@ -28,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or(8);
     // Random windows: throughput does not depend on what the events are.
     let mut rng = SplitMix64::new(1);
-    let vocab_size = Family::Drums.vocab_size();
+    let vocab_size = Family::DRUMS.vocab_size();
     let windows: Vec<Vec<EventId>> = (0..batches * BATCH_SIZE)
         .map(|_| {
             (0..STEPS_PER_SEQ)
@@ -55,7 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut first_batch_done: Option<(Instant, usize)> = None;
         let mut steps_per_sec = 0.0;
         let dir = scratch.join(format!("{num_layers}x{hidden_size}"));
-        let start = Start::Fresh(Family::Drums);
+        let start = Start::Fresh(Family::DRUMS);
         train(
             &windows,
             &TrainWindows::default(),

@@ -2,8 +2,9 @@
 //! which measures many answers): the call's ending heard as the live performer hears it (see
 //! [`crate::phrase::ending`]), then the answer from the bar line after it.
 
+use crate::encoding::EventId;
 use crate::encoding::groove::GrooveValues;
-use crate::encoding::{EventId, Family};
+use crate::families::Family;
 use crate::model::{Model, ModelError, Sampling, generate};
 use crate::phrase::{Ending, ending};
 
@@ -100,6 +101,6 @@ mod tests {
         assert_eq!(answer.ending.skip_steps, 15);
         assert_eq!(answer.ending.call_bars, 2);
         assert_eq!(answer.events.len(), 32);
-        assert_eq!(hits_per_bar(Family::Drums, &call[..32], 16), 4.0);
+        assert_eq!(hits_per_bar(Family::DRUMS, &call[..32], 16), 4.0);
     }
 }

@@ -5,15 +5,16 @@ use std::fmt;
 use std::path::Path;
 
 use crate::window_cuts::{WindowStarts, windows};
-use midly::num::u7;
+use midly::num::{u4, u7};
 
+use crate::encoding::EventId;
 use crate::encoding::drums::DrumEvent;
 use crate::encoding::groove::{GrooveAmount, GrooveValues};
 use crate::encoding::melody::MelodyEvent;
-use crate::encoding::{EventId, Family};
+use crate::families::Family;
 use crate::melody_sequence::{MelodySequence, MelodyStep};
 use crate::midi_file::{
-    KitCheck, MidiFileError, WrittenNote, drum_notes, melody_notes, read_drums, read_melody,
+    KitCheck, MidiFileError, WrittenNote, drum_notes, melody_notes, write_drums, write_melody,
 };
 use crate::sequence::{DrumSequence, DrumStep};
 
@@ -74,43 +75,12 @@ impl Performance {
     /// A performance of `family` with no steps yet, in bars of `steps_per_bar` at `tempo_bpm`:
     /// what answers take their tempo and meter from when there is no call.
     pub fn empty(family: Family, steps_per_bar: u32, tempo_bpm: f64) -> Performance {
-        match family {
-            Family::Drums => Performance::Drums(DrumSequence {
-                steps: Vec::new(),
-                steps_per_bar,
-                tempo_bpm,
-            }),
-            Family::Melody => Performance::Melody(MelodySequence {
-                steps: Vec::new(),
-                steps_per_bar,
-                tempo_bpm,
-                octave_shift_semitones: 0,
-            }),
-        }
+        family.empty(steps_per_bar, tempo_bpm)
     }
 
     /// Reads a Standard MIDI File as a performance of `family`.
     pub fn read(family: Family, bytes: &[u8]) -> Result<(Performance, ReadReport), MidiFileError> {
-        match family {
-            Family::Drums => {
-                let read = read_drums(bytes)?;
-                let report = ReadReport {
-                    kit: read.kit,
-                    ..ReadReport::default()
-                };
-                Ok((Performance::Drums(read.sequence), report))
-            }
-            Family::Melody => {
-                let read = read_melody(bytes)?;
-                let report = ReadReport {
-                    melody_notes: read.notes,
-                    dropped_notes: read.dropped_notes,
-                    folded_notes: read.folded_notes,
-                    ..ReadReport::default()
-                };
-                Ok((Performance::Melody(read.sequence), report))
-            }
-        }
+        family.read(bytes)
     }
 
     /// Reads the Standard MIDI File at `path` as a performance of `family`; errors name the file.
@@ -129,8 +99,8 @@ impl Performance {
     /// The family whose model reads it.
     pub fn family(&self) -> Family {
         match self {
-            Performance::Drums(_) => Family::Drums,
-            Performance::Melody(_) => Family::Melody,
+            Performance::Drums(_) => Family::DRUMS,
+            Performance::Melody(_) => Family::MELODY,
         }
     }
 
@@ -224,6 +194,14 @@ impl Performance {
         }
     }
 
+    /// Its notes as a Standard MIDI File on `channel`.
+    pub fn midi(&self, channel: u4) -> Vec<u8> {
+        match self {
+            Performance::Drums(drums) => write_drums(drums, channel),
+            Performance::Melody(melody) => write_melody(melody, channel),
+        }
+    }
+
     /// Bar-aligned windows of at most `steps` steps, as the model reads them (see
     /// [`windows`]).
     pub fn windows(&self, steps: usize, starts: WindowStarts) -> Vec<Vec<EventId>> {
@@ -276,8 +254,8 @@ mod tests {
     #[test]
     fn a_file_reads_as_the_family_asked_for() {
         let tune = fixture("folk/oneills1850-0101-0200144.mid");
-        let (melody, report) = Performance::read(Family::Melody, &tune).unwrap();
-        assert_eq!(melody.family(), Family::Melody);
+        let (melody, report) = Performance::read(Family::MELODY, &tune).unwrap();
+        assert_eq!(melody.family(), Family::MELODY);
         assert!(report.melody_notes > 0);
         assert!(melody.ids().iter().all(|id| id.index() < 38));
         let windows = melody.windows(64, WindowStarts::Tiled);
@@ -285,8 +263,8 @@ mod tests {
         assert_eq!(windows[0], melody.ids()[..64]);
 
         let beat = fixture("groove/drummer3-session1-12_rock_120_beat_4-4.mid");
-        let (drums, report) = Performance::read(Family::Drums, &beat).unwrap();
-        assert_eq!(drums.family(), Family::Drums);
+        let (drums, report) = Performance::read(Family::DRUMS, &beat).unwrap();
+        assert_eq!(drums.family(), Family::DRUMS);
         assert_eq!(report.kit.not_kit_notes(), 0);
         assert_eq!(report.to_string(), "");
     }

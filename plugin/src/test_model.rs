@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use antiphon_engine::encoding::Family;
 use antiphon_engine::encoding::melody::MelodyEvent;
+use antiphon_engine::families::Family;
 use antiphon_engine::model::ModelConfig;
 use antiphon_engine::model::loaded::{CONFIG_FILE, WEIGHTS_FILE};
 
@@ -31,7 +31,7 @@ struct Weights {
 }
 
 fn write_melody_model(folder: &Path) {
-    let config = ModelConfig::new(Family::Melody, 1, HIDDEN, 0.0);
+    let config = ModelConfig::new(Family::MELODY, 1, HIDDEN, 0.0);
     let h = HIDDEN;
     let mut value = 0.0f32;
     let mut spread = |name, shape: Vec<usize>| {
@@ -100,7 +100,7 @@ mod tests {
     fn the_tiny_melody_model_loads_as_a_melody_model() {
         let folder = melody_model_folder("tiny-melody-loads");
         let model = Model::load(&folder).unwrap();
-        assert_eq!(model.family(), Family::Melody);
+        assert_eq!(model.family(), Family::MELODY);
         std::fs::remove_dir_all(&folder).unwrap();
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use antiphon_engine::encoding::Family;
+use antiphon_engine::families::Family;
 use antiphon_engine::performance::Performance;
 
 /// Reads `path` as a performance of `family`, and says on stderr what reading left out.

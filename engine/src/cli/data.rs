@@ -3,8 +3,9 @@
 use std::path::Path;
 
 use antiphon_engine::dataset::{Dataset, Split, SplitSource};
+use antiphon_engine::encoding::EventId;
 use antiphon_engine::encoding::groove::GrooveValues;
-use antiphon_engine::encoding::{EventId, Family};
+use antiphon_engine::families::Family;
 use antiphon_engine::model::repeat_samples::HeardWindow;
 use antiphon_engine::performance::Performance;
 use antiphon_engine::window_cuts::WindowStarts;

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use antiphon_engine::baseline::groove::GrooveMeans;
 use antiphon_engine::baseline::ngram::{NgramModel, max_order};
 use antiphon_engine::dataset::{Split, SplitSource};
+use antiphon_engine::encoding::EventId;
 use antiphon_engine::encoding::groove::GrooveValues;
-use antiphon_engine::encoding::{EventId, Family};
+use antiphon_engine::families::Family;
 use antiphon_engine::model::Beams;
 use antiphon_engine::model::fused::{ParamLayout, TrainPass};
 use antiphon_engine::model::repeat_samples::repeat_samples;
@@ -153,10 +154,10 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     };
     let family = match &scorer {
         Scorer::Model(model) => model.family(),
-        Scorer::Baseline(_) => args.encoding.unwrap_or(Family::Drums),
+        Scorer::Baseline(_) => args.encoding.unwrap_or(Family::DRUMS),
     };
     anyhow::ensure!(
-        !(matches!(scorer, Scorer::Baseline(Baseline::Groove)) && family != Family::Drums),
+        !matches!(scorer, Scorer::Baseline(Baseline::Groove)) || family.plays_feel(),
         "--baseline groove predicts drum hits, and {family} has none"
     );
     if let Scorer::Baseline(Baseline::Ngram(order)) = scorer {
@@ -209,8 +210,8 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     };
     let mut windows = event_windows(&sequences, args.steps_per_seq, WindowStarts::Tiled);
     anyhow::ensure!(
-        args.transpose == 0 || family == Family::Melody,
-        "--transpose moves melodies; {family} stay as played"
+        args.transpose == 0 || family.pitched(),
+        "--transpose moves pitches; {family} have none"
     );
     for window in &mut windows {
         family.transpose(window, args.transpose);

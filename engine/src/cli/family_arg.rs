@@ -1,11 +1,11 @@
 //! `--encoding`: which model family a new model (or a baseline) is for.
 
-use antiphon_engine::encoding::Family;
+use antiphon_engine::families::Family;
 
 /// Reads an `--encoding` value: a family's config.json name.
 pub fn family(text: &str) -> Result<Family, String> {
     Family::from_encoding(text).ok_or_else(|| {
-        let names: Vec<&str> = Family::ALL.iter().map(|f| f.encoding()).collect();
+        let names: Vec<&str> = Family::all().iter().map(|f| f.encoding()).collect();
         format!("expected one of {}", names.join(", "))
     })
 }
@@ -16,8 +16,8 @@ mod tests {
 
     #[test]
     fn encodings_are_read_by_name() {
-        assert_eq!(family("melody"), Ok(Family::Melody));
-        assert_eq!(family("drum_kit"), Ok(Family::Drums));
+        assert_eq!(family("melody"), Ok(Family::MELODY));
+        assert_eq!(family("drum_kit"), Ok(Family::DRUMS));
         assert_eq!(
             family("drums").unwrap_err(),
             "expected one of drum_kit, melody"

@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use antiphon_engine::answer::whole_bars;
-use antiphon_engine::encoding::Family;
+use antiphon_engine::families::Family;
 use antiphon_engine::jam::{JamPhrase, JamPlan, Voice, jam};
-use antiphon_engine::midi_file::{GM_DRUM_CHANNEL, NoteTrack, write_tracks};
+use antiphon_engine::midi_file::{NoteTrack, write_tracks};
 use antiphon_engine::model::Beams;
 use antiphon_engine::performance::Performance;
 use antiphon_engine::sequence::STEPS_PER_QUARTER;
@@ -163,16 +163,13 @@ struct Channels {
 
 impl Channels {
     fn of(family: Family) -> Channels {
-        match family {
-            Family::Drums => {
-                let drums = u4::new(GM_DRUM_CHANNEL);
-                Channels {
-                    call: drums,
-                    a: drums,
-                    b: drums,
-                }
-            }
-            Family::Melody => Channels {
+        match family.fixed_channel() {
+            Some(channel) => Channels {
+                call: channel,
+                a: channel,
+                b: channel,
+            },
+            None => Channels {
                 call: u4::new(0),
                 a: u4::new(1),
                 b: u4::new(2),

@@ -12,5 +12,4 @@ pub mod numbers;
 pub mod progress_bar;
 pub mod repeats;
 pub mod respond;
-pub mod roll;
 pub mod train;

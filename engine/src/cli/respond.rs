@@ -5,10 +5,10 @@
 use std::path::PathBuf;
 
 use antiphon_engine::answer::{answer_call, whole_bars};
+use antiphon_engine::encoding::EventId;
 use antiphon_engine::encoding::groove::{GrooveAmount, GrooveValues};
 use antiphon_engine::encoding::key::KeyChoice;
 use antiphon_engine::encoding::scale::{Scale, Tonic};
-use antiphon_engine::encoding::{EventId, Family};
 use antiphon_engine::midi_file::{GM_DRUM_CHANNEL, write_drums, write_melody};
 use antiphon_engine::model::{Beams, Sampling};
 use antiphon_engine::performance::Performance;
@@ -20,7 +20,7 @@ use midly::num::u4;
 use crate::cli::call_file::read_call;
 use crate::cli::model_choice::ModelChoice;
 use crate::cli::numbers;
-use crate::cli::roll::roll;
+use antiphon_engine::families::text_roll::text_roll;
 
 /// A melody's answer: channel 1.
 const MELODY_CHANNEL: u8 = 0;
@@ -86,9 +86,9 @@ fn parse_scale(text: &str) -> Result<Scale, String> {
 pub fn run(args: RespondArgs) -> anyhow::Result<()> {
     let model = args.model.load()?;
     let family = model.family();
-    if family == Family::Drums && (args.scale != Scale::Off || args.key != KeyChoice::Auto) {
+    if !family.pitched() && (args.scale != Scale::Off || args.key != KeyChoice::Auto) {
         eprintln!(
-            "note: --key and --scale hold melodies; {} plays drums",
+            "note: --key and --scale hold pitches; {} plays {family}, which have none",
             args.model
         );
     }
@@ -148,7 +148,7 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
     eprintln!("end of the call:");
     eprint!(
         "{}",
-        roll(
+        text_roll(
             family,
             &primer[primer.len() - shown_call_steps..],
             steps_per_bar,
@@ -158,7 +158,7 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
     eprintln!("response:");
     eprint!(
         "{}",
-        roll(family, &generated.events, steps_per_bar, transpose)
+        text_roll(family, &generated.events, steps_per_bar, transpose)
     );
     println!("log_likelihood: {:.4}", generated.log_likelihood);
     println!(

@@ -7,7 +7,7 @@ use std::time::Instant;
 use antiphon_engine::baseline::ngram::NgramModel;
 use antiphon_engine::dataset::SplitSource;
 use antiphon_engine::encoding::EventId;
-use antiphon_engine::encoding::Family;
+use antiphon_engine::families::Family;
 use antiphon_engine::performance::Performance;
 use antiphon_engine::train::card::{GMD_ATTRIBUTION, SkippedFile};
 use antiphon_engine::train::{ModelCard, Start, TrainOptions, TrainWindows, train};
@@ -130,14 +130,14 @@ pub fn run(args: TrainArgs) -> anyhow::Result<()> {
             init.config().family().encoding()
         ),
         (Some(init), _) => init.config().family(),
-        (None, encoding) => encoding.unwrap_or(Family::Drums),
+        (None, encoding) => encoding.unwrap_or(Family::DRUMS),
     };
     let grooved = args.groove_units.is_some()
         || init
             .as_ref()
             .is_some_and(|init| init.config().groove_units.is_some());
-    if grooved && family != Family::Drums {
-        anyhow::bail!("--groove-units is for drum models: a melody has no groove head");
+    if grooved && !family.plays_feel() {
+        anyhow::bail!("--groove-units is for drum models: {family} has no groove head");
     }
     let options = TrainOptions {
         num_layers: args.layers,

@@ -12,7 +12,7 @@ pub use error::DatasetError;
 pub use info_csv::INFO_CSV;
 pub use split::{HASH_VALIDATION_ONE_IN, Split, SplitSource, split_by_path_hash};
 
-use crate::encoding::Family;
+use crate::families::Family;
 use crate::midi_file::MidiFileError;
 use crate::performance::{Performance, ReadReport};
 
@@ -204,7 +204,7 @@ mod tests {
     };
 
     use super::*;
-    use crate::encoding::Family;
+    use crate::families::Family;
 
     fn fixtures() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/groove")
@@ -249,7 +249,7 @@ mod tests {
 
     #[test]
     fn gmd_info_csv_gives_the_splits() {
-        let dataset = Dataset::load(&fixtures(), Family::Drums).unwrap();
+        let dataset = Dataset::load(&fixtures(), Family::DRUMS).unwrap();
         assert_eq!(dataset.split_source, SplitSource::InfoCsv);
         assert!(dataset.skipped.is_empty(), "{:?}", dataset.skipped);
         let names: Vec<(String, Split)> = dataset
@@ -329,7 +329,7 @@ mod tests {
              odd.mid,holdout\n",
         )
         .unwrap();
-        let dataset = Dataset::load(&dir, Family::Drums).unwrap();
+        let dataset = Dataset::load(&dir, Family::DRUMS).unwrap();
         let split_of = |name: &str| {
             dataset
                 .files
@@ -377,7 +377,7 @@ mod tests {
         )
         .unwrap();
 
-        let dataset = Dataset::load(&dir, Family::Drums).unwrap();
+        let dataset = Dataset::load(&dir, Family::DRUMS).unwrap();
         let names = |paths: Vec<&PathBuf>| -> Vec<String> {
             paths.into_iter().map(|p| relative_name(&dir, p)).collect()
         };
@@ -430,10 +430,10 @@ mod tests {
     fn a_folder_without_midi_is_an_error() {
         let dir = temp_dir("dataset-empty");
         std::fs::write(dir.join("song.wav"), b"RIFF").unwrap();
-        let error = Dataset::load(&dir, Family::Drums).unwrap_err();
+        let error = Dataset::load(&dir, Family::DRUMS).unwrap_err();
         assert!(matches!(error, DatasetError::NoMidiFiles { .. }));
         assert!(error.to_string().contains("no .mid or .midi files"));
-        let missing = Dataset::load(&dir.join("nowhere"), Family::Drums).unwrap_err();
+        let missing = Dataset::load(&dir.join("nowhere"), Family::DRUMS).unwrap_err();
         assert!(matches!(missing, DatasetError::ReadDir { .. }), "{missing}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -447,7 +447,7 @@ mod tests {
         )
         .unwrap();
         std::fs::write(dir.join(INFO_CSV), "drummer,bpm\nd1,120\n").unwrap();
-        let message = Dataset::load(&dir, Family::Drums).unwrap_err().to_string();
+        let message = Dataset::load(&dir, Family::DRUMS).unwrap_err().to_string();
         assert!(
             message.contains("info.csv: it has no `midi_filename` column"),
             "{message}"

@@ -4,7 +4,6 @@
 pub mod counters;
 pub mod drums;
 pub mod event;
-pub mod family;
 pub mod groove;
 pub mod key;
 pub mod melody;
@@ -13,4 +12,3 @@ pub mod scale;
 pub mod transposition;
 
 pub use event::EventId;
-pub use family::Family;

@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
-use crate::encoding::Family;
+use crate::families::Family;
 
 /// Slots whose family is kept: more than the shelf ever has.
 const SLOTS: usize = 32;
@@ -30,15 +30,14 @@ impl SlotFamilies {
     /// The family the model in `slot` plays, if known.
     pub fn get(&self, slot: u32) -> Option<Family> {
         let code = self.slots.get(slot as usize)?.load(Ordering::Acquire);
-        Family::ALL.get(usize::from(code).checked_sub(1)?).copied()
+        Family::all()
+            .get(usize::from(code).checked_sub(1)?)
+            .copied()
     }
 
     /// Records what `slot` plays (`None`: not known).
     pub fn set(&self, slot: u32, family: Option<Family>) {
-        let code = family.map_or(UNKNOWN, |family| {
-            let index = Family::ALL.iter().position(|&f| f == family);
-            index.map_or(UNKNOWN, |index| index as u8 + 1)
-        });
+        let code = family.map_or(UNKNOWN, |family| family.index() as u8 + 1);
         if let Some(entry) = self.slots.get(slot as usize) {
             entry.store(code, Ordering::Release);
         }
@@ -53,14 +52,14 @@ mod tests {
     fn each_slot_keeps_its_family_until_told_otherwise() {
         let families = SlotFamilies::default();
         assert_eq!(families.get(3), None);
-        families.set(3, Some(Family::Melody));
-        families.set(0, Some(Family::Drums));
-        assert_eq!(families.get(3), Some(Family::Melody));
-        assert_eq!(families.get(0), Some(Family::Drums));
+        families.set(3, Some(Family::MELODY));
+        families.set(0, Some(Family::DRUMS));
+        assert_eq!(families.get(3), Some(Family::MELODY));
+        assert_eq!(families.get(0), Some(Family::DRUMS));
         families.set(3, None);
         assert_eq!(families.get(3), None);
         // Beyond the slots kept: never known, never a panic.
-        families.set(1_000, Some(Family::Drums));
+        families.set(1_000, Some(Family::DRUMS));
         assert_eq!(families.get(1_000), None);
     }
 }

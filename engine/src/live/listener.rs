@@ -186,7 +186,7 @@ impl CallListener {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::Family;
+    use crate::families::Family;
     use crate::model::config::ModelConfig;
     use crate::model::fused::testing::{fixture_groove_windows, random_model};
 
@@ -206,14 +206,14 @@ mod tests {
         let (events, grooves) = fixture_groove_windows(32, 1);
         let (call, played) = (&events[0], &grooves[0]);
         let flat = vec![GrooveValues::default(); played.len()];
-        let grooved = ModelConfig::new(Family::Drums, 2, 16, 0.0).with_groove(8);
+        let grooved = ModelConfig::new(Family::DRUMS, 2, 16, 0.0).with_groove(8);
         let model = random_model(&grooved, 0.5, 6);
         let (as_played, on_the_grid) = (heard(&model, call, played), heard(&model, call, &flat));
         assert!(
             (as_played - on_the_grid).abs() > 1e-3,
             "{as_played} {on_the_grid}"
         );
-        let plain = random_model(&ModelConfig::new(Family::Drums, 2, 16, 0.0), 0.5, 6);
+        let plain = random_model(&ModelConfig::new(Family::DRUMS, 2, 16, 0.0), 0.5, 6);
         assert_eq!(heard(&plain, call, played), heard(&plain, call, &flat));
         // Replaying the call from its start (an end between bar lines) hears its feel too.
         let mut listener = CallListener::new(&model, 0, 16).unwrap();

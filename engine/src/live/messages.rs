@@ -4,10 +4,11 @@
 use std::num::NonZeroU32;
 use std::time::Instant;
 
+use crate::encoding::EventId;
 use crate::encoding::groove::GrooveValues;
 use crate::encoding::key::KeyChoice;
 use crate::encoding::scale::Scale;
-use crate::encoding::{EventId, Family};
+use crate::families::Family;
 use crate::model::Beams;
 use crate::phrase::{AnswerRequest, WindowId};
 

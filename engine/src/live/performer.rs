@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use midly::num::{u4, u7};
 use rtrb::{Consumer, Producer, RingBuffer};
 
-use crate::encoding::Family;
 use crate::encoding::groove::GrooveAmount;
+use crate::families::Family;
 use crate::live::deadline::deadline;
 use crate::live::families::SlotFamilies;
 use crate::live::feed::{FeedReceiver, FeedSender, PlayEvent, feed};
@@ -25,7 +25,7 @@ use crate::live::messages::{FromWorker, Generation, ModelRequest, Phrase, ToWork
 use crate::live::monitor::Monitor;
 use crate::live::output::BlockOutput;
 use crate::live::quantize::{HeardStep, Quantizer};
-use crate::live::render::{Sounding, render};
+use crate::live::render::Sounding;
 use crate::live::schedule::{Cue, Delivered, Schedule};
 use crate::live::shelf::ModelShelf;
 use crate::live::voices::Voices;
@@ -431,7 +431,7 @@ impl Performer {
         let Model::Ready(quantizer) = &self.model else {
             return;
         };
-        if quantizer.family() != Family::Drums {
+        if !quantizer.family().plays_feel() {
             return;
         }
         let mut cue = self.schedule.cue_ahead(step);
@@ -472,7 +472,7 @@ impl Performer {
             groove: groove.map(|values| (values, settings.groove)),
             transpose_semitones: voicing.transpose_semitones,
         };
-        let struck = render(family, event, sounding, &mut self.voices, |at, event| {
+        let struck = family.render(event, sounding, &mut self.voices, &mut |at, event| {
             self.out.voice(at, event)
         });
         self.feed.send(PlayEvent::Played {
@@ -738,7 +738,7 @@ mod tests {
 
     /// A small drum model with a groove head, whose random weights play clearly off the grid.
     fn groove_shelf() -> Arc<ModelShelf> {
-        let config = ModelConfig::new(Family::Drums, 2, 16, 0.0).with_groove(8);
+        let config = ModelConfig::new(Family::DRUMS, 2, 16, 0.0).with_groove(8);
         shelf_of(random_model_files(&config, 0.8, 11))
     }
 
@@ -750,7 +750,7 @@ mod tests {
     fn two_family_shelf() -> Arc<ModelShelf> {
         shelf_of_all(vec![
             tiny_model_files(),
-            tiny_model_files_of(Family::Melody),
+            tiny_model_files_of(Family::MELODY),
         ])
     }
 
@@ -1494,7 +1494,7 @@ mod tests {
             false,
         );
         assert_eq!(shelf.status().fault, None);
-        assert_eq!(shelf.status().family, Family::Melody);
+        assert_eq!(shelf.status().family, Family::MELODY);
         let ons = note_ons(&outputs);
         assert!(!ons.is_empty(), "the melody model answers");
         assert!(

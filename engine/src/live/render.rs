@@ -1,16 +1,12 @@
-//! The output edge of a model family, on the audio thread: an event id becomes notes to play.
-//! A drum event strikes its classes for half a step each, on the grid line or, played with a
-//! groove model's feel, each at its own velocity and offset; a melody's note-on holds its note
-//! until the line's next note-on or note-off (or the end of the answer).
+//! The output edge of a model family, on the audio thread: where and how a generated step sounds,
+//! which the family's [`render`](crate::families::ModelFamily::render) turns into notes. A drum
+//! event strikes its classes for half a step each, on the grid line or, played with a groove
+//! model's feel, each at its own velocity and offset; a melody's note-on holds its note until the
+//! line's next note-on or note-off (or the end of the answer).
 
 use midly::num::{u4, u7};
 
-use crate::encoding::drums::DrumEvent;
 use crate::encoding::groove::{GrooveAmount, GrooveValues};
-use crate::encoding::melody::MelodyEvent;
-use crate::encoding::{EventId, Family};
-use crate::live::voices::{NoteLength, VoiceEvent, Voices};
-use crate::sequence::{DrumStep, Hit};
 
 /// Where and how one step of an answer sounds.
 #[derive(Debug, Clone, Copy)]
@@ -31,71 +27,15 @@ pub struct Sounding {
     pub transpose_semitones: i8,
 }
 
-/// Plays `event` of `family` as `sounding` says, through `voices`: a melody's notes at once,
-/// drum hits when [`Voices::release_due`] reaches their samples. Returns the drum hits as they
-/// will sound (velocity, and offset from the line once held to `earliest`).
-pub fn render(
-    family: Family,
-    event: EventId,
-    sounding: Sounding,
-    voices: &mut Voices,
-    mut emit: impl FnMut(u64, VoiceEvent),
-) -> Option<DrumStep> {
-    let Sounding {
-        at,
-        earliest,
-        step_samples,
-        channel,
-        velocity,
-        groove,
-        transpose_semitones,
-    } = sounding;
-    match family {
-        Family::Drums => {
-            let length = (step_samples / 2.0).round() as u64;
-            let mut struck = DrumStep::default();
-            for class in DrumEvent::from_id(event).unwrap_or_default().classes() {
-                let mut hit = match groove {
-                    Some((values, amount)) => amount.hit(&values, class, velocity),
-                    None => Hit::on_grid(velocity),
-                };
-                let shift = (f64::from(hit.offset_steps) * step_samples).round() as i64;
-                let wanted = at.saturating_add_signed(shift);
-                let start = wanted.max(earliest);
-                if start != wanted {
-                    hit.offset_steps = ((start as f64 - at as f64) / step_samples) as f32;
-                }
-                let key_velocity = f32::from(hit.velocity.as_int()) / 127.0;
-                // Only a hit that found room to wait sounds, and only that is reported.
-                if voices.strike_later(start, channel, class.output_pitch(), key_velocity, length) {
-                    struck.strike(class, hit);
-                }
-            }
-            Some(struck)
-        }
-        Family::Melody => {
-            match MelodyEvent::from_id(event).unwrap_or_default() {
-                MelodyEvent::NoteOn(pitch) => {
-                    voices.end_held(at, &mut emit);
-                    let key =
-                        (i16::from(pitch.midi()) + i16::from(transpose_semitones)).clamp(0, 127);
-                    let key = u7::new(key as u8);
-                    let velocity = f32::from(velocity.as_int()) / 127.0;
-                    voices.start_generated(at, channel, key, velocity, NoteLength::Held, &mut emit);
-                }
-                MelodyEvent::NoteOff => voices.end_held(at, &mut emit),
-                MelodyEvent::NoEvent => {}
-            }
-            None
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::drums::{DrumClass, NUM_CLASSES};
+    use crate::encoding::EventId;
+    use crate::encoding::drums::{DrumClass, DrumEvent, NUM_CLASSES};
+    use crate::encoding::melody::MelodyEvent;
     use crate::encoding::melody::Pitch;
+    use crate::families::Family;
+    use crate::live::voices::{VoiceEvent, Voices};
 
     const CH: u4 = u4::new(0);
 
@@ -127,9 +67,7 @@ mod tests {
         let mut out = Vec::new();
         for (sounding, event) in steps {
             voices.release_due(sounding.earliest, |at, e| out.push((at, e)));
-            render(family, event, sounding, &mut voices, |at, e| {
-                out.push((at, e))
-            });
+            family.render(event, sounding, &mut voices, &mut |at, e| out.push((at, e)));
             voices.release_due(sounding.earliest + 1, |at, e| out.push((at, e)));
         }
         voices.release_due(100_000, |at, e| out.push((at, e)));
@@ -144,7 +82,7 @@ mod tests {
         let hold = MelodyEvent::NoEvent.id();
         let off = MelodyEvent::NoteOff.id();
         let out = play(
-            Family::Melody,
+            Family::MELODY,
             &[
                 (0, c5),
                 (6_000, hold),
@@ -178,7 +116,7 @@ mod tests {
     fn drums_strike_their_classes_for_half_a_step() {
         let kick_snare: DrumEvent = [DrumClass::Kick, DrumClass::Snare].into_iter().collect();
         let out = play(
-            Family::Drums,
+            Family::DRUMS,
             &[(0, kick_snare.id()), (6_000, EventId::QUIET)],
         );
         let ends: Vec<u64> = out
@@ -206,7 +144,7 @@ mod tests {
                 groove: Some((values, GrooveAmount::new(amount).unwrap())),
                 ..sounding(12_000)
             };
-            play_sounding(Family::Drums, [(sounding, kick_snare.id())])
+            play_sounding(Family::DRUMS, [(sounding, kick_snare.id())])
                 .into_iter()
                 .filter_map(|(at, e)| match e {
                     VoiceEvent::On { key, velocity, .. } => {
@@ -246,7 +184,7 @@ mod tests {
             groove: Some((values, GrooveAmount::FULL)),
             ..sounding(12_000)
         };
-        let out = play_sounding(Family::Drums, [(sounding, kick.id())]);
+        let out = play_sounding(Family::DRUMS, [(sounding, kick.id())]);
         assert_eq!(out[0].0, 12_000);
     }
 }

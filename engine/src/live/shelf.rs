@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use parking_lot::{Mutex, RwLock};
 
-use crate::encoding::Family;
+use crate::families::Family;
 use crate::live::families::SlotFamilies;
 use crate::model::loaded::CONFIG_FILE;
 use crate::model::{Model, ModelConfig, ModelError};
@@ -36,7 +36,7 @@ impl ShippedModel {
     /// why).
     pub fn family(&self) -> Family {
         serde_json::from_slice::<ModelConfig>(self.config_json)
-            .map_or(Family::Drums, |config| config.family())
+            .map_or(Family::DRUMS, |config| config.family())
     }
 
     /// The model, ready to play or score.
@@ -316,8 +316,8 @@ mod tests {
         assert_eq!(shelf.slot_text(0), DRUMS.name);
         assert_eq!(shelf.slot_text(1), MELODY.name);
         assert_eq!(shelf.slot_text(4), "(empty slot 4)");
-        assert_eq!(shelf.shipped_slot_of(Family::Drums), Some(0));
-        assert_eq!(shelf.shipped_slot_of(Family::Melody), Some(1));
+        assert_eq!(shelf.shipped_slot_of(Family::DRUMS), Some(0));
+        assert_eq!(shelf.shipped_slot_of(Family::MELODY), Some(1));
     }
 
     #[test]
@@ -330,7 +330,7 @@ mod tests {
             assert_eq!((status.slot, status.family), (slot, model.family()));
             assert_eq!(status.error, None);
         }
-        assert_eq!(shelf.status().family, Family::Melody);
+        assert_eq!(shelf.status().family, Family::MELODY);
     }
 
     #[test]

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant, SystemTime};
 use rtrb::{Consumer, Producer};
 
 use crate::encoding::EventId;
-use crate::encoding::Family;
 use crate::encoding::groove::GrooveValues;
+use crate::families::Family;
 use crate::live::feed::{Answered, FeedSender};
 use crate::live::listener::{CallListener, Primed};
 use crate::live::messages::{FromWorker, Generation, ModelRequest, Phrase, ToWorker};
@@ -772,7 +772,7 @@ mod tests {
         let (_, answers, _) = feed(Arc::new(AtomicBool::new(false)));
         let start = WorkerStart {
             slot: 0,
-            family: Some(Family::Drums),
+            family: Some(Family::DRUMS),
             offline: true,
         };
         let channels = (inbox, outbox, Arc::default(), answers);
@@ -837,7 +837,7 @@ mod tests {
             received(&mut from_worker),
             [FromWorker::Loaded {
                 request: first,
-                family: Some(Family::Drums)
+                family: Some(Family::DRUMS)
             }]
         );
         // Something on the model thread panics while it answers.
@@ -866,7 +866,7 @@ mod tests {
         worker.handle_guarded(ToWorker::UseModel {
             slot: 0,
             request: next,
-            family: Some(Family::Drums),
+            family: Some(Family::DRUMS),
         });
         call_and_answer(&mut worker, next, 3);
         let replies = received(&mut from_worker);
@@ -874,7 +874,7 @@ mod tests {
             replies[0],
             FromWorker::Loaded {
                 request: next,
-                family: Some(Family::Drums)
+                family: Some(Family::DRUMS)
             }
         );
         let steps = replies

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::encoding::Family;
 use crate::encoding::counters::NUM_COUNTER_BITS;
+use crate::families::Family;
 use crate::model::repeats::BarRepeats;
 
 /// Version of the model-folder format this engine writes. Bump it when the meaning of a weight or
@@ -103,8 +103,10 @@ impl ModelConfig {
                 return Some("a groove head needs format_version 2".to_owned());
             }
             (Some(0), _) => return Some("groove_units must be positive".to_owned()),
-            (Some(_), Family::Melody) => {
-                return Some("a groove head is for drum_kit models".to_owned());
+            (Some(_), family) if !family.plays_feel() => {
+                return Some(format!(
+                    "a groove head is for drum_kit models, not {family}"
+                ));
             }
             _ => {}
         }
@@ -149,26 +151,26 @@ mod tests {
 
     #[test]
     fn round_trips_through_json() {
-        let config = ModelConfig::new(Family::Drums, 2, 128, 0.25);
+        let config = ModelConfig::new(Family::DRUMS, 2, 128, 0.25);
         let json = serde_json::to_string_pretty(&config).unwrap();
         assert!(json.contains("\"hidden_size\": 128"));
         assert!(json.contains("\"encoding\": \"drum_kit\""));
         let back: ModelConfig = serde_json::from_str(&json).unwrap();
         assert_eq!(back, config);
         assert_eq!(back.input_size(), 518);
-        assert_eq!(back.family(), Family::Drums);
+        assert_eq!(back.family(), Family::DRUMS);
         assert_eq!(back.unsupported(), None);
     }
 
     #[test]
     fn foreign_configs_are_refused_with_a_reason() {
-        let mut config = ModelConfig::new(Family::Drums, 2, 128, 0.25);
+        let mut config = ModelConfig::new(Family::DRUMS, 2, 128, 0.25);
         config.format_version = 99;
         assert!(config.unsupported().unwrap().contains("format_version"));
-        let mut config = ModelConfig::new(Family::Drums, 2, 128, 0.25);
+        let mut config = ModelConfig::new(Family::DRUMS, 2, 128, 0.25);
         config.vocab_size = 128;
         assert!(config.unsupported().unwrap().contains("drum_kit"));
-        let config = ModelConfig::new(Family::Drums, 0, 128, 0.25);
+        let config = ModelConfig::new(Family::DRUMS, 0, 128, 0.25);
         assert!(config.unsupported().is_some());
         let unknown = r#"{"format_version":1,"encoding":"polyphony","vocab_size":259,
             "counter_bits":6,"num_layers":2,"hidden_size":8,"dropout":0.0}"#;
@@ -182,15 +184,15 @@ mod tests {
             "counter_bits":6,"num_layers":2,"hidden_size":8,"dropout":0.0}"#;
         let old: ModelConfig = serde_json::from_str(old).unwrap();
         assert_eq!((old.groove_units, old.unsupported()), (None, None));
-        let groove = ModelConfig::new(Family::Drums, 2, 8, 0.0).with_groove(16);
+        let groove = ModelConfig::new(Family::DRUMS, 2, 8, 0.0).with_groove(16);
         assert_eq!(groove.format_version, FORMAT_VERSION);
         let json = serde_json::to_string(&groove).unwrap();
         assert!(json.contains("\"groove_units\":16"), "{json}");
         assert_eq!(serde_json::from_str::<ModelConfig>(&json).unwrap(), groove);
         assert_eq!(groove.unsupported(), None);
-        let plain = serde_json::to_string(&ModelConfig::new(Family::Drums, 2, 8, 0.0)).unwrap();
+        let plain = serde_json::to_string(&ModelConfig::new(Family::DRUMS, 2, 8, 0.0)).unwrap();
         assert!(!plain.contains("groove"), "{plain}");
-        let melodic = ModelConfig::new(Family::Melody, 2, 8, 0.0).with_groove(16);
+        let melodic = ModelConfig::new(Family::MELODY, 2, 8, 0.0).with_groove(16);
         assert!(melodic.unsupported().unwrap().contains("drum_kit"));
         assert!(groove.clone().with_groove(0).unsupported().is_some());
     }
@@ -202,7 +204,7 @@ mod tests {
             bars_agree: 0.5,
             bars_differ: [0.15, 0.1],
         };
-        let config = ModelConfig::new(Family::Drums, 2, 8, 0.0)
+        let config = ModelConfig::new(Family::DRUMS, 2, 8, 0.0)
             .with_groove(16)
             .with_repeats(repeats);
         let json = serde_json::to_string(&config).unwrap();
@@ -224,12 +226,12 @@ mod tests {
 
     #[test]
     fn a_melody_config_reads_as_the_melody_family() {
-        let config = ModelConfig::new(Family::Melody, 2, 64, 0.0);
+        let config = ModelConfig::new(Family::MELODY, 2, 64, 0.0);
         assert_eq!(config.vocab_size, 38);
         assert_eq!(config.input_size(), 44);
         let json = serde_json::to_string(&config).unwrap();
         let back: ModelConfig = serde_json::from_str(&json).unwrap();
-        assert_eq!(back.family(), Family::Melody);
+        assert_eq!(back.family(), Family::MELODY);
         assert_eq!(back.unsupported(), None);
     }
 }

@@ -85,7 +85,7 @@ mod tests {
         use crate::encoding::scale::{Scale, Tonic};
         use crate::model::loaded::tests::tiny_model_files_of;
 
-        let (config, weights) = tiny_model_files_of(crate::encoding::Family::Melody);
+        let (config, weights) = tiny_model_files_of(crate::families::Family::MELODY);
         let model = Model::from_bytes(&config, &weights).unwrap();
         let d = Tonic::parse("D").unwrap();
         let mask = model
@@ -145,12 +145,12 @@ mod tests {
 
     #[test]
     fn a_groove_model_plays_each_hit_it_samples_and_hears_the_calls_feel() {
-        use crate::encoding::Family;
         use crate::encoding::drums::DrumEvent;
+        use crate::families::Family;
         use crate::model::config::ModelConfig;
         use crate::model::fused::testing::{fixture_groove_windows, random_model};
 
-        let config = ModelConfig::new(Family::Drums, 2, 16, 0.0).with_groove(8);
+        let config = ModelConfig::new(Family::DRUMS, 2, 16, 0.0).with_groove(8);
         let model = random_model(&config, 0.5, 4);
         let (events, grooves) = fixture_groove_windows(32, 1);
         let (call, feel) = (&events[0], &grooves[0]);

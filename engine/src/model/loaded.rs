@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use candle_core::{DType, Device};
 use candle_nn::VarBuilder;
 
+use crate::encoding::EventId;
 use crate::encoding::groove::GrooveValues;
-use crate::encoding::{EventId, Family};
+use crate::families::Family;
 use crate::model::config::ModelConfig;
 use crate::model::error::ModelError;
 use crate::model::fused::{BeamStates, FusedState, GrooveWeights, StateRows, StepWeights};
@@ -253,7 +254,7 @@ pub(crate) mod tests {
 
     /// A small drum model's files, with deterministic weights.
     pub(crate) fn tiny_model_files() -> (Vec<u8>, Vec<u8>) {
-        tiny_model_files_of(Family::Drums)
+        tiny_model_files_of(Family::DRUMS)
     }
 
     /// A small model's files of `family`, with deterministic weights.
@@ -377,7 +378,7 @@ pub(crate) mod tests {
         let err = Model::load(&dir).unwrap_err().to_string();
         assert!(err.contains(CONFIG_FILE), "{err}");
 
-        let mut wider = ModelConfig::new(Family::Drums, 2, 16, 0.0);
+        let mut wider = ModelConfig::new(Family::DRUMS, 2, 16, 0.0);
         std::fs::write(dir.join(CONFIG_FILE), serde_json::to_vec(&wider).unwrap()).unwrap();
         let err = Model::load(&dir).unwrap_err().to_string();
         assert!(err.contains(WEIGHTS_FILE) && err.contains("shape"), "{err}");

@@ -282,7 +282,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::encoding::Family;
+    use crate::families::Family;
     use crate::rng::SplitMix64;
 
     fn random_lstm(cfg: &ModelConfig, seed: u64) -> Lstm {
@@ -308,7 +308,7 @@ mod tests {
 
     #[test]
     fn stepping_matches_the_whole_window_forward() {
-        let cfg = ModelConfig::new(Family::Drums, 3, 8, 0.0);
+        let cfg = ModelConfig::new(Family::DRUMS, 3, 8, 0.0);
         let lstm = random_lstm(&cfg, 1);
         let events: [u32; 5] = [0, 5, 511, 5, 17];
         let prev = Tensor::new(&events, &Device::Cpu)
@@ -339,7 +339,7 @@ mod tests {
 
     #[test]
     fn missing_or_misshapen_weights_are_errors() {
-        let cfg = ModelConfig::new(Family::Drums, 1, 4, 0.0);
+        let cfg = ModelConfig::new(Family::DRUMS, 1, 4, 0.0);
         let empty = VarBuilder::from_tensors(HashMap::new(), DType::F32, &Device::Cpu);
         assert!(Lstm::load(empty, &cfg).is_err());
         let lstm_vb = {

@@ -6,7 +6,6 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::encoding::Family;
 use crate::model::ModelConfig;
 use crate::train::error::TrainError;
 use crate::train::options::TrainOptions;
@@ -99,10 +98,7 @@ impl ModelCard {
         let o = &self.options;
         let nats = |x: Option<f64>| x.map_or("—".to_owned(), |x| format!("{x:.4}"));
         // Writing to a String cannot fail.
-        let (title, encoding) = match m.family() {
-            Family::Drums => ("drum", "`drum_kit` encoding (512 step events"),
-            Family::Melody => ("melody", "melody encoding (38 step events"),
-        };
+        let (title, encoding) = (m.family().card_title(), m.family().card_vocabulary());
         let _ = writeln!(md, "# Antiphon {title} model\n");
         let _ = writeln!(
             md,

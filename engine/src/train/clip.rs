@@ -30,11 +30,11 @@ pub fn clip_grad_norm(grads: &mut [f32], layout: &ParamLayout, max_norm: f64) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::Family;
+    use crate::families::Family;
     use crate::model::ModelConfig;
 
     fn layout() -> ParamLayout {
-        ParamLayout::new(&ModelConfig::new(Family::Melody, 1, 1, 0.0))
+        ParamLayout::new(&ModelConfig::new(Family::MELODY, 1, 1, 0.0))
     }
 
     #[test]

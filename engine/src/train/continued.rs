@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use candle_core::{Device, Tensor};
 use candle_nn::VarMap;
 
-use crate::encoding::Family;
+use crate::families::Family;
 use crate::model::fused::{GROOVE_NAMES, ParamLayout};
 use crate::model::loaded::WEIGHTS_FILE;
 use crate::model::{Model, ModelConfig, ModelError};

@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn a_continued_groove_head_keeps_its_size() {
-        let grooved = ModelConfig::new(crate::encoding::Family::Drums, 1, 8, 0.0).with_groove(64);
+        let grooved = ModelConfig::new(crate::families::Family::DRUMS, 1, 8, 0.0).with_groove(64);
         let asking = |units| TrainOptions {
             groove_units: units,
             ..TrainOptions::default()
@@ -167,7 +167,7 @@ mod tests {
             "{conflict}"
         );
         // A plain model gets the head it is given.
-        let plain = ModelConfig::new(crate::encoding::Family::Drums, 1, 8, 0.0);
+        let plain = ModelConfig::new(crate::families::Family::DRUMS, 1, 8, 0.0);
         assert_eq!(asking(Some(32)).groove_conflict(&plain), None);
     }
 

@@ -371,7 +371,7 @@ fn save_checkpoint(layout: &ParamLayout, params: &[f32], out_dir: &Path) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::Family;
+    use crate::families::Family;
     use crate::train::continued::InitModel;
 
     /// A two-bar groove repeated with small variations: kick/hat, hat, snare/hat, hat…
@@ -420,7 +420,7 @@ mod tests {
             &train_windows,
             &valid_windows,
             &options,
-            Start::Fresh(Family::Drums),
+            Start::Fresh(Family::DRUMS),
             &out_dir,
             &mut |event| {
                 if let TrainEvent::Batch { loss_per_step, .. } = event {
@@ -487,7 +487,7 @@ mod tests {
                 seed,
                 ..options.clone()
             };
-            let start = Start::Fresh(Family::Drums);
+            let start = Start::Fresh(Family::DRUMS);
             train(
                 &windows,
                 &TrainWindows::default(),
@@ -523,7 +523,7 @@ mod tests {
             &synthetic_windows(64, 1),
             &synthetic_windows(8, 2),
             &options,
-            Start::Fresh(Family::Drums),
+            Start::Fresh(Family::DRUMS),
             &out_dir,
             &mut |_| {},
         )
@@ -556,7 +556,7 @@ mod tests {
                 epochs: 0,
                 ..TrainOptions::default()
             },
-            Start::Fresh(Family::Drums),
+            Start::Fresh(Family::DRUMS),
             &out_dir,
             &mut |_| {},
         )
@@ -581,7 +581,7 @@ mod tests {
             &synthetic_windows(8, 1),
             &TrainWindows::default(),
             &options,
-            Start::Fresh(Family::Drums),
+            Start::Fresh(Family::DRUMS),
             &out_dir,
             &mut |_| {},
         )

@@ -5,35 +5,50 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use antiphon_engine::encoding::Family;
-use antiphon_engine::encoding::drums::DrumEvent;
-use antiphon_engine::encoding::melody::MelodyEvent;
-use antiphon_engine::live::feel::StepFeel;
-use antiphon_engine::melody_sequence::{MelodySequence, MelodyStep};
-use antiphon_engine::midi_file::{write_drums, write_melody};
+use antiphon_engine::families::{Family, TakeStep};
 use antiphon_engine::midly::num::{u4, u7};
-use antiphon_engine::sequence::{DrumSequence, DrumStep};
+use antiphon_engine::performance::Performance;
 
 use super::session::Take;
 
-/// The General MIDI drum channel (channel 10), where a drum call is written.
-pub const DRUM_CHANNEL: u4 = u4::new(9);
 /// Channel 1, where a melodic call is written (channel 10 would play it as drums).
 pub const MELODY_CHANNEL: u4 = u4::new(0);
 /// Numbered files per kind before export gives up looking for a free name.
 const MAX_FILES: u32 = 10_000;
 
-/// The channel a call of `family` is written on.
+/// The channel a call of `family` is written on: the family's own (drums on channel 10), or
+/// channel 1.
 pub fn call_channel(family: Family) -> u4 {
-    match family {
-        Family::Drums => DRUM_CHANNEL,
-        Family::Melody => MELODY_CHANNEL,
-    }
+    family.fixed_channel().unwrap_or(MELODY_CHANNEL)
 }
 
-/// `take` as a Standard MIDI File starting on its span's first step (a bar line), as long as
-/// the span, on `channel`: each step as the player played it (a call's velocities, and a drum
-/// call's timing), a step played on the grid at `velocity`.
+/// `take` as a performance starting on its span's first step (a bar line), as long as the span:
+/// each step as the player played it (a call's velocities, and a drum call's timing), a step
+/// played on the grid at `velocity`, pitches in the register they sounded in.
+pub fn performance(take: &Take, steps_per_bar: u32, tempo_bpm: f64, velocity: u7) -> Performance {
+    let steps: Vec<TakeStep> = take
+        .steps
+        .iter()
+        .filter_map(|&(step, lane_step)| {
+            Some(TakeStep {
+                index: usize::try_from(step - take.span.start).ok()?,
+                event: lane_step.event,
+                feel: lane_step.feel,
+                transpose_semitones: lane_step.voicing.transpose_semitones,
+            })
+        })
+        .collect();
+    take.family.take(
+        &steps,
+        take.span.len_steps(),
+        steps_per_bar,
+        tempo_bpm,
+        velocity,
+        take.voicing().transpose_semitones,
+    )
+}
+
+/// `take` as a Standard MIDI File on `channel` (see [`performance`]).
 pub fn midi_bytes(
     take: &Take,
     steps_per_bar: u32,
@@ -41,88 +56,7 @@ pub fn midi_bytes(
     velocity: u7,
     channel: u4,
 ) -> Vec<u8> {
-    match take.family {
-        Family::Drums => write_drums(
-            &drum_sequence(take, steps_per_bar, tempo_bpm, velocity),
-            channel,
-        ),
-        Family::Melody => write_melody(
-            &melody_sequence(take, steps_per_bar, tempo_bpm, velocity),
-            channel,
-        ),
-    }
-}
-
-/// `take` (of drums) as a drum sequence from its span's first step: each step's hits as played,
-/// or on the grid at `velocity`.
-pub fn drum_sequence(
-    take: &Take,
-    steps_per_bar: u32,
-    tempo_bpm: f64,
-    velocity: u7,
-) -> DrumSequence {
-    let mut steps = vec![DrumStep::default(); take.span.len_steps()];
-    for &(step, lane_step) in &take.steps {
-        if let Some(slot) = slot(&mut steps, take, step) {
-            *slot = match lane_step.feel {
-                Some(StepFeel::Drums(played)) => played,
-                _ => {
-                    let event = DrumEvent::from_id(lane_step.event).unwrap_or_default();
-                    DrumStep::from_event(event, velocity)
-                }
-            };
-        }
-    }
-    DrumSequence {
-        steps,
-        steps_per_bar,
-        tempo_bpm,
-    }
-}
-
-/// `take` (of a melody) as a melody from its span's first step, each note at the velocity it was
-/// played at (on the grid: a melody has no timing of its own), or at `velocity`, in the register
-/// it sounded in: the take's voicing moves the model's pitches, as the renderer did.
-pub fn melody_sequence(
-    take: &Take,
-    steps_per_bar: u32,
-    tempo_bpm: f64,
-    velocity: u7,
-) -> MelodySequence {
-    let register = take.voicing().transpose_semitones;
-    let mut steps = vec![MelodyStep::NoEvent; take.span.len_steps()];
-    for &(step, lane_step) in &take.steps {
-        if let Some(slot) = slot(&mut steps, take, step) {
-            // A take is voiced once (a call by its first note, an answer by its window); a step
-            // voiced otherwise is moved into the take's register.
-            let moved = lane_step
-                .voicing
-                .transpose_semitones
-                .saturating_sub(register);
-            let event = MelodyEvent::from_id(lane_step.event)
-                .unwrap_or_default()
-                .transposed(moved);
-            let played = match lane_step.feel {
-                Some(StepFeel::Melody(Some(hit))) => hit.velocity,
-                _ => velocity,
-            };
-            *slot = MelodyStep::new(event, played);
-        }
-    }
-    MelodySequence {
-        steps,
-        steps_per_bar,
-        tempo_bpm,
-        // What reading would have added to bring the melody into the model's range.
-        octave_shift_semitones: register.saturating_neg(),
-    }
-}
-
-/// The slot of absolute `step` in `steps`, which start at the take's first step.
-fn slot<'a, T>(steps: &'a mut [T], take: &Take, step: i64) -> Option<&'a mut T> {
-    usize::try_from(step - take.span.start)
-        .ok()
-        .and_then(|index| steps.get_mut(index))
+    performance(take, steps_per_bar, tempo_bpm, velocity).midi(channel)
 }
 
 /// Where exports go: the user's Music folder when there is one, else their home folder, else
@@ -170,19 +104,35 @@ pub fn write(folder: &Path, kind: &str, bytes: &[u8]) -> io::Result<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use antiphon_engine::encoding::drums::DrumClass;
+    use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
     use antiphon_engine::encoding::melody::MelodyEvent;
     use antiphon_engine::live::feed::{Answered, PlayEvent};
+    use antiphon_engine::live::feel::StepFeel;
     use antiphon_engine::live::voicing::Voicing;
     use antiphon_engine::midi_file::{read_drums, read_melody};
     use antiphon_engine::midly::{MidiMessage, Smf, TrackEventKind};
     use antiphon_engine::phrase::{StepSpan, TurnState};
-    use antiphon_engine::sequence::Hit;
+    use antiphon_engine::sequence::{DrumSequence, DrumStep, Hit};
 
     use super::*;
     use crate::editor::lane_notes::LaneStep;
+
+    /// The General MIDI drum channel (channel 10), where a drum call is written.
+    const DRUM_CHANNEL: u4 = u4::new(9);
     use crate::editor::session::Session;
     use crate::editor::test_feed::{VOICING, melodic_call_and_answer, on, played};
+
+    fn drum_sequence(
+        take: &Take,
+        steps_per_bar: u32,
+        tempo_bpm: f64,
+        velocity: u7,
+    ) -> DrumSequence {
+        match performance(take, steps_per_bar, tempo_bpm, velocity) {
+            Performance::Drums(drums) => drums,
+            other => panic!("drums, not {:?}", other.family()),
+        }
+    }
 
     fn drum_take() -> Take {
         let kick = DrumEvent::REST.with(DrumClass::Kick);
@@ -196,7 +146,7 @@ mod tests {
         };
         Take {
             span: StepSpan::new(48, 80),
-            family: Family::Drums,
+            family: Family::DRUMS,
             steps: vec![
                 (48, step(kick)),
                 (52, step(snare_and_hat)),
@@ -417,7 +367,7 @@ mod tests {
         };
         let take = Take {
             span: StepSpan::new(0, 16),
-            family: Family::Melody,
+            family: Family::MELODY,
             steps: vec![(0, step(on(60), 0)), (4, step(on(60), -12))],
         };
         let bytes = midi_bytes(&take, 16, 120.0, u7::new(80), MELODY_CHANNEL);

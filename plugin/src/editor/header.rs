@@ -2,13 +2,11 @@
 //! and what needs the player's attention (a call the model loaded does not hear as played, a
 //! model-thread fault, what the last preset did).
 
-use antiphon_engine::encoding::Family;
 use antiphon_engine::phrase::TurnState;
 use egui::{Align, CornerRadius, Frame, Layout, Margin, RichText, Ui};
 use nice_plug::prelude::ParamSetter;
 
 use super::EditorLink;
-use super::call_family::call_notice;
 use super::clock::Clock;
 use super::preset_menu::PresetMenu;
 use super::session::Session;
@@ -61,17 +59,14 @@ pub fn draw(
             );
         });
     });
-    // The shipped model of the other family, pointed to when the call suits it.
-    let other_family = match session.family() {
-        Family::Drums => Family::Melody,
-        Family::Melody => Family::Drums,
+    // The shipped model of another family, pointed to when the call suits it.
+    let model_for = |family| {
+        link.shelf
+            .shipped_slot_of(family)
+            .map(|slot| link.shelf.slot_text(slot))
     };
-    let other_model = link
-        .shelf
-        .shipped_slot_of(other_family)
-        .map(|slot| link.shelf.slot_text(slot));
     let keys = session.call_keys();
-    if let Some(notice) = call_notice(session.family(), &keys, other_model.as_deref()) {
+    if let Some(notice) = session.family().call_notice(&keys, &model_for) {
         ui.label(RichText::new(notice).color(theme::ALERT).small());
     }
     if let Some(fault) = link.shelf.status().fault {

@@ -1,14 +1,11 @@
-//! What a lane's reported steps sound as, in the family of the model that heard or played them:
-//! drum hits (a step long, one per class struck) or melodic notes held until the line's next
-//! note-on or note-off, at the pitch they sounded (the model's pitch moved by the step's
-//! voicing). No drawing here.
+//! What a lane's reported steps sound as, in the family of the model that heard or played them
+//! (drum hits a step long, a melody's notes held until the line's next note-on or note-off), at
+//! the key they sounded (a pitch: the model's moved by the step's voicing). No drawing here.
 
 use std::ops::Range;
 
 use antiphon_engine::encoding::EventId;
-use antiphon_engine::encoding::Family;
-use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
-use antiphon_engine::encoding::melody::{MelodyEvent, note_spans};
+use antiphon_engine::families::Family;
 use antiphon_engine::live::feel::StepFeel;
 use antiphon_engine::live::voicing::Voicing;
 use antiphon_engine::midly::num::u7;
@@ -25,15 +22,6 @@ pub struct LaneStep {
     pub feel: Option<StepFeel>,
 }
 
-/// Where a note sits on the roll: a drum row or a pitch row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum NoteKey {
-    /// A drum class struck.
-    Drum(DrumClass),
-    /// A pitch as it sounded (the player's register), as a MIDI key.
-    Pitch(u7),
-}
-
 /// One note of a lane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LaneNote {
@@ -41,42 +29,19 @@ pub struct LaneNote {
     pub start_step: i64,
     /// The step it ends before (a drum hit lasts its one step).
     pub end_step: i64,
-    /// Its row.
-    pub key: NoteKey,
+    /// The MIDI key it sounded (a drum's key, or a pitch in the player's register): its row.
+    pub key: u7,
 }
 
 /// The notes of `steps` (a lane's reported steps in order, each inside `range`), read as
-/// `family` events. A melodic note sounds until the next note-on or note-off, or the end of
-/// `range`.
+/// `family` events. A held note sounds until its family ends it, or the end of `range`.
 pub fn notes(
     family: Family,
     steps: impl IntoIterator<Item = (i64, LaneStep)>,
     range: Range<i64>,
 ) -> Vec<LaneNote> {
-    match family {
-        Family::Drums => steps
-            .into_iter()
-            .flat_map(|(step, lane_step)| {
-                DrumEvent::from_id(lane_step.event)
-                    .unwrap_or_default()
-                    .classes()
-                    .map(move |class| LaneNote {
-                        start_step: step,
-                        end_step: step + 1,
-                        key: NoteKey::Drum(class),
-                    })
-            })
-            .collect(),
-        Family::Melody => melody_notes(steps, range),
-    }
-}
-
-fn melody_notes(
-    steps: impl IntoIterator<Item = (i64, LaneStep)>,
-    range: Range<i64>,
-) -> Vec<LaneNote> {
     let len = usize::try_from(range.end - range.start).unwrap_or(0);
-    let mut events = vec![MelodyEvent::NoEvent; len];
+    let mut events = vec![EventId::QUIET; len];
     let mut transposes = vec![0i8; len];
     for (step, lane_step) in steps {
         let Some(index) = usize::try_from(step - range.start)
@@ -85,18 +50,24 @@ fn melody_notes(
         else {
             continue;
         };
-        events[index] = MelodyEvent::from_id(lane_step.event).unwrap_or_default();
+        events[index] = lane_step.event;
         transposes[index] = lane_step.voicing.transpose_semitones;
     }
-    note_spans(events)
-        .map(|span| {
+    family
+        .notes(&events)
+        .into_iter()
+        .map(|note| {
             // As the renderer sounds it: the model's pitch moved into the player's register.
-            let played = i16::from(span.pitch.midi()) + i16::from(transposes[span.start_step]);
-            let start_step = range.start + span.start_step as i64;
+            let played = if family.pitched() {
+                i16::from(note.key) + i16::from(transposes[note.start_step])
+            } else {
+                i16::from(note.key)
+            };
+            let start_step = range.start + note.start_step as i64;
             LaneNote {
                 start_step,
-                end_step: start_step + span.len_steps as i64,
-                key: NoteKey::Pitch(u7::new(played.clamp(0, 127) as u8)),
+                end_step: start_step + note.len_steps as i64,
+                key: u7::new(played.clamp(0, 127) as u8),
             }
         })
         .collect()
@@ -104,7 +75,8 @@ fn melody_notes(
 
 #[cfg(test)]
 mod tests {
-    use antiphon_engine::encoding::melody::Pitch;
+    use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
+    use antiphon_engine::encoding::melody::{MelodyEvent, Pitch};
     use antiphon_engine::live::voicing::Voicing;
 
     use super::*;
@@ -124,8 +96,8 @@ mod tests {
         MelodyEvent::NoteOn(Pitch::new(midi).unwrap())
     }
 
-    fn pitch(midi: u8) -> NoteKey {
-        NoteKey::Pitch(u7::new(midi))
+    fn pitch(midi: u8) -> u7 {
+        u7::new(midi)
     }
 
     #[test]
@@ -138,7 +110,7 @@ mod tests {
             (15, step(MelodyEvent::NoteOff, -12)),
             (18, step(on(79), -12)),
         ];
-        let notes = notes(Family::Melody, steps, 8..22);
+        let notes = notes(Family::MELODY, steps, 8..22);
         let expected =
             [(10, 13, 60), (13, 15, 64), (18, 22, 67)].map(|(start, end, midi)| LaneNote {
                 start_step: start,
@@ -151,7 +123,7 @@ mod tests {
     #[test]
     fn steps_outside_the_range_are_left_out() {
         let steps = [(2, step(on(60), 0)), (5, step(on(62), 0))];
-        let notes = notes(Family::Melody, steps, 4..8);
+        let notes = notes(Family::MELODY, steps, 4..8);
         assert_eq!(
             notes,
             [LaneNote {
@@ -160,7 +132,7 @@ mod tests {
                 key: pitch(62)
             }]
         );
-        assert!(super::notes(Family::Melody, steps, 8..8).is_empty());
+        assert!(super::notes(Family::MELODY, steps, 8..8).is_empty());
     }
 
     #[test]
@@ -176,7 +148,7 @@ mod tests {
                 feel: None,
             },
         )];
-        let notes = notes(Family::Drums, steps, 0..16);
+        let notes = notes(Family::DRUMS, steps, 0..16);
         assert_eq!(notes.len(), 2);
         assert!(
             notes
@@ -186,12 +158,12 @@ mod tests {
         assert!(
             notes
                 .iter()
-                .any(|n| n.key == NoteKey::Drum(DrumClass::Kick))
+                .any(|n| n.key == DrumClass::Kick.output_pitch())
         );
         assert!(
             notes
                 .iter()
-                .any(|n| n.key == NoteKey::Drum(DrumClass::ClosedHat))
+                .any(|n| n.key == DrumClass::ClosedHat.output_pitch())
         );
     }
 }

@@ -10,7 +10,7 @@
 //! [`likelihood_plot`]), [`model_panel`] (with [`folder_picker`]) and [`export_panel`], out of
 //! [`widgets`], [`notice`] and [`theme`]. Everything else ([`session`], [`clock`], [`status`],
 //! [`export`], [`presets`], [`model_info`], [`folder_browser`], and the roll's [`lane_notes`],
-//! [`roll_rows`] and [`roll_layout`], the header's [`call_family`]) is plain logic, tested
+//! [`roll_rows`] and [`roll_layout`]) is plain logic, tested
 //! without a window.
 
 use std::sync::Arc;
@@ -27,7 +27,6 @@ use crate::AntiphonParams;
 
 pub mod answer_panel;
 pub mod app;
-pub mod call_family;
 pub mod clock;
 pub mod export;
 pub mod export_panel;

@@ -2,7 +2,6 @@
 //! and played ("Answer"). Every parameter the host automates has its control here; Key and Scale,
 //! which shape melodic answers only, are greyed out and say so while a drum model answers.
 
-use antiphon_engine::encoding::Family;
 use egui::{RichText, Ui};
 use nice_plug::prelude::{Param, ParamSetter};
 
@@ -33,12 +32,12 @@ pub fn draw(ui: &mut Ui, link: &EditorLink, setter: &ParamSetter) {
         slider_row(ui, setter, &params.seed);
         slider_row(ui, setter, &params.beams);
         model_panel::slot_menu_row(ui, link, setter, &params.model);
-        let drums = link.shelf.status().family == Family::Drums;
-        int_menu_row(ui, setter, &params.key, drums);
-        int_menu_row(ui, setter, &params.scale, drums);
-        if drums {
+        let unpitched = !link.shelf.status().family.pitched();
+        int_menu_row(ui, setter, &params.key, unpitched);
+        int_menu_row(ui, setter, &params.scale, unpitched);
+        if unpitched {
             ui.label("");
-            ui.label(RichText::new(MELODIES_ONLY).color(theme::MUTED).small());
+            ui.label(RichText::new(PITCHES_ONLY).color(theme::MUTED).small());
             ui.end_row();
         }
         slider_row(ui, setter, &params.velocity);
@@ -49,8 +48,8 @@ pub fn draw(ui: &mut Ui, link: &EditorLink, setter: &ParamSetter) {
     });
 }
 
-/// What the greyed-out Key and Scale say while a drum model answers.
-const MELODIES_ONLY: &str = "Key and Scale: melodies only";
+/// What the greyed-out Key and Scale say while a model without pitches (drums) answers.
+const PITCHES_ONLY: &str = "Key and Scale: pitched models only";
 
 /// The performer never waits for more bars than the maximum: a grid row that says so when Min
 /// Call Bars is above it.
@@ -141,7 +140,7 @@ mod tests {
         let mut editor = TestEditor::open(link);
         editor.frame();
         let output = editor.frame();
-        assert!(!texts(&output).contains(&MELODIES_ONLY.to_owned()));
+        assert!(!texts(&output).contains(&PITCHES_ONLY.to_owned()));
         // The Key menu lists Auto and the twelve tonics as the host shows them; G is chosen.
         let output = editor.click(&output, "Auto");
         let drawn = texts(&output);
@@ -169,7 +168,7 @@ mod tests {
     fn key_and_scale_say_they_are_for_melodies_while_drums_answer() {
         let (link, _performer) = running_plugin();
         let drawn = TestEditor::open(link).settled_texts();
-        assert!(drawn.contains(&MELODIES_ONLY.to_owned()), "{drawn:?}");
+        assert!(drawn.contains(&PITCHES_ONLY.to_owned()), "{drawn:?}");
         for name in ["Key", "Scale", "Auto", "Off"] {
             assert!(drawn.contains(&name.to_owned()), "{name} not in {drawn:?}");
         }

@@ -225,7 +225,7 @@ mod tests {
     use antiphon_engine::encoding::drums::DrumClass;
 
     use super::*;
-    use crate::editor::lane_notes::{LaneNote, NoteKey};
+    use crate::editor::lane_notes::LaneNote;
     use crate::editor::test_support::{
         MELODY, TestEditor, play_melody, running_melody_plugin, set_param,
     };
@@ -247,7 +247,7 @@ mod tests {
             .map(|&(key, on, off)| LaneNote {
                 start_step: i64::from(on),
                 end_step: i64::from(off),
-                key: NoteKey::Pitch(u7::new(key)),
+                key: u7::new(key),
             })
             .collect();
         assert_eq!(session.notes(Lane::Call, 0..32), played);

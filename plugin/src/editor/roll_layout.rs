@@ -8,7 +8,6 @@ use super::clock::View;
 use super::lane_notes::LaneNote;
 use super::roll_rows::RollRows;
 use super::session::{Lane, Session};
-use antiphon_engine::encoding::Family;
 
 /// The thinnest row whose notes are inset from its edges.
 const MIN_INSET_ROW_HEIGHT: f32 = 6.0;
@@ -29,10 +28,7 @@ impl RollContent {
     pub fn of(session: &Session, view: &View) -> RollContent {
         let call = session.notes(Lane::Call, view.steps());
         let response = session.notes(Lane::Response, view.steps());
-        let rows = match session.family() {
-            Family::Drums => RollRows::Drums,
-            Family::Melody => RollRows::spanning(call.iter().chain(&response)),
-        };
+        let rows = RollRows::of(session.family().roll_rows(), call.iter().chain(&response));
         RollContent {
             rows,
             call,
@@ -120,10 +116,10 @@ impl<'a> LaneLayout<'a> {
 #[cfg(test)]
 mod tests {
     use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
+    use antiphon_engine::families::Family;
     use antiphon_engine::midly::num::u7;
 
     use super::*;
-    use crate::editor::lane_notes::NoteKey;
     use crate::editor::test_feed::{heard_drums, melodic_call_and_answer};
 
     /// Two bars of 16 steps across 640 points (20 points a step), 104 points of rows.
@@ -182,7 +178,7 @@ mod tests {
         let note = |start_step, end_step, midi| LaneNote {
             start_step,
             end_step,
-            key: NoteKey::Pitch(u7::new(midi)),
+            key: u7::new(midi),
         };
         let cut = layout.note_rect(&note(0, 8, 60)).unwrap();
         assert_eq!((cut.left(), cut.right()), (100.0, 179.0));
@@ -202,7 +198,7 @@ mod tests {
         let note = LaneNote {
             start_step: 0,
             end_step: 2,
-            key: NoteKey::Pitch(u7::new(84)),
+            key: u7::new(84),
         };
         let rect = layout.note_rect(&note).unwrap();
         assert_eq!((rect.top(), rect.bottom()), (50.0, 50.0 + 104.0 / 37.0));
@@ -213,7 +209,7 @@ mod tests {
         let mut session = Session::new();
         heard_drums(&mut session, 4, DrumEvent::REST.with(DrumClass::Snare));
         let content = RollContent::of(&session, &view());
-        assert_eq!(content.rows, RollRows::Drums);
+        assert_eq!(content.rows, RollRows::of(Family::DRUMS.roll_rows(), &[]));
         let rect = Rect::from_min_max(pos2(100.0, 50.0), pos2(740.0, 158.0));
         let layout = LaneLayout::new(rect, &content.rows, view());
         assert_eq!(layout.row_height(), 12.0, "nine rows of 12 points");

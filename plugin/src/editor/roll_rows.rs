@@ -1,12 +1,13 @@
-//! The rows of the piano roll's lanes: the nine named drum rows, or pitch rows spanning the
-//! notes of the call and the answer in view, highest on top, C rows labelled. No drawing here.
+//! The rows of the piano roll's lanes: a family's named rows (the nine drums), or pitch rows
+//! spanning the notes of the call and the answer in view, highest on top, C rows labelled. No
+//! drawing here.
 
 use std::ops::RangeInclusive;
 
-use antiphon_engine::encoding::drums::{DrumClass, NUM_CLASSES};
+use antiphon_engine::families;
 use antiphon_engine::midly::num::u7;
 
-use super::lane_notes::{LaneNote, NoteKey};
+use super::lane_notes::LaneNote;
 
 /// Fewest semitones the pitch rows span, so that a few close notes do not fill the lane with
 /// bars as tall as the drum rows (and so that a C row is always there to read the rest by).
@@ -17,8 +18,8 @@ const RESTING_SPAN: RangeInclusive<u8> = 60..=72;
 /// The rows of both lanes: the same in each, so the call and the answer read against each other.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RollRows {
-    /// The drum classes, in the encoding's order.
-    Drums,
+    /// A family's named rows, top to bottom, each with the key its notes sound.
+    Named(&'static [(&'static str, u8)]),
     /// Every pitch from `low` to `high`, the highest on top.
     Pitches {
         /// The bottom row's MIDI key.
@@ -29,13 +30,21 @@ pub enum RollRows {
 }
 
 impl RollRows {
-    /// Pitch rows spanning every pitched note of `notes`, widened evenly to at least
+    /// The rows `family` lays its notes on, spanning `notes` when they are pitch rows.
+    pub fn of<'a>(
+        family: families::RollRows,
+        notes: impl IntoIterator<Item = &'a LaneNote>,
+    ) -> RollRows {
+        match family {
+            families::RollRows::Named(rows) => RollRows::Named(rows),
+            families::RollRows::Pitches => RollRows::spanning(notes),
+        }
+    }
+
+    /// Pitch rows spanning every note of `notes`, widened evenly to at least
     /// [`MIN_SPAN_SEMITONES`]; an octave from C4 when there are none.
     pub fn spanning<'a>(notes: impl IntoIterator<Item = &'a LaneNote>) -> RollRows {
-        let pitches = notes.into_iter().filter_map(|note| match note.key {
-            NoteKey::Pitch(pitch) => Some(pitch.as_int()),
-            NoteKey::Drum(_) => None,
-        });
+        let pitches = notes.into_iter().map(|note| note.key.as_int());
         let (low, high) = pitches
             .fold(None, |span: Option<(u8, u8)>, pitch| match span {
                 Some((low, high)) => Some((low.min(pitch), high.max(pitch))),
@@ -56,30 +65,27 @@ impl RollRows {
     /// How many rows there are.
     pub fn count(&self) -> usize {
         match *self {
-            RollRows::Drums => NUM_CLASSES,
+            RollRows::Named(rows) => rows.len(),
             RollRows::Pitches { low, high } => usize::from(high - low) + 1,
         }
     }
 
     /// The row of `key`, counted from the top; `None` for a key these rows do not show.
-    pub fn row_of(&self, key: NoteKey) -> Option<usize> {
-        match (self, key) {
-            (RollRows::Drums, NoteKey::Drum(class)) => Some(class.index()),
-            (&RollRows::Pitches { low, high }, NoteKey::Pitch(pitch)) => {
-                let pitch = pitch.as_int();
-                (low..=high)
-                    .contains(&pitch)
-                    .then(|| usize::from(high - pitch))
+    pub fn row_of(&self, key: u7) -> Option<usize> {
+        let key = key.as_int();
+        match *self {
+            RollRows::Named(rows) => rows.iter().position(|&(_, row_key)| row_key == key),
+            RollRows::Pitches { low, high } => {
+                (low..=high).contains(&key).then(|| usize::from(high - key))
             }
-            _ => None,
         }
     }
 
-    /// The label of `row`: a drum's name, or the name of a C ("C4" for MIDI key 60); other
+    /// The label of `row`: a named row's name, or the name of a C ("C4" for MIDI key 60); other
     /// pitch rows have none.
     pub fn label(&self, row: usize) -> Option<String> {
         match *self {
-            RollRows::Drums => DrumClass::ALL.get(row).map(|class| class.name().to_owned()),
+            RollRows::Named(rows) => rows.get(row).map(|&(name, _)| name.to_owned()),
             RollRows::Pitches { high, .. } => {
                 let pitch = high.checked_sub(u8::try_from(row).ok()?)?;
                 (pitch % 12 == 0).then(|| format!("C{}", i32::from(pitch / 12) - 1))
@@ -87,10 +93,10 @@ impl RollRows {
         }
     }
 
-    /// Whether `row` is shaded: every other drum row, or a black key's row, as on a keyboard.
+    /// Whether `row` is shaded: every other named row, or a black key's row, as on a keyboard.
     pub fn shaded(&self, row: usize) -> bool {
         match *self {
-            RollRows::Drums => row % 2 == 1,
+            RollRows::Named(_) => row % 2 == 1,
             RollRows::Pitches { high, .. } => u8::try_from(row)
                 .ok()
                 .and_then(|row| high.checked_sub(row))
@@ -102,13 +108,15 @@ impl RollRows {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use antiphon_engine::encoding::drums::{DrumClass, NUM_CLASSES};
+    use antiphon_engine::families::Family;
 
     fn pitched(midi: &[u8]) -> Vec<LaneNote> {
         midi.iter()
             .map(|&midi| LaneNote {
                 start_step: 0,
                 end_step: 1,
-                key: NoteKey::Pitch(u7::new(midi)),
+                key: u7::new(midi),
             })
             .collect()
     }
@@ -119,10 +127,9 @@ mod tests {
         let rows = RollRows::spanning(&pitched(&[60, 55, 76, 67]));
         assert_eq!(rows, RollRows::Pitches { low: 55, high: 76 });
         assert_eq!(rows.count(), 22);
-        assert_eq!(rows.row_of(NoteKey::Pitch(u7::new(76))), Some(0));
-        assert_eq!(rows.row_of(NoteKey::Pitch(u7::new(55))), Some(21));
-        assert_eq!(rows.row_of(NoteKey::Pitch(u7::new(54))), None);
-        assert_eq!(rows.row_of(NoteKey::Drum(DrumClass::Kick)), None);
+        assert_eq!(rows.row_of(u7::new(76)), Some(0));
+        assert_eq!(rows.row_of(u7::new(55)), Some(21));
+        assert_eq!(rows.row_of(u7::new(54)), None);
         let labels: Vec<(usize, String)> = (0..rows.count())
             .filter_map(|row| rows.label(row).map(|label| (row, label)))
             .collect();
@@ -162,11 +169,11 @@ mod tests {
 
     #[test]
     fn drum_rows_are_the_nine_classes_by_name() {
-        let rows = RollRows::Drums;
+        let rows = RollRows::of(Family::DRUMS.roll_rows(), &[]);
         assert_eq!(rows.count(), NUM_CLASSES);
         assert_eq!(rows.label(0).as_deref(), Some(DrumClass::ALL[0].name()));
-        assert_eq!(rows.row_of(NoteKey::Drum(DrumClass::ALL[3])), Some(3));
-        assert_eq!(rows.row_of(NoteKey::Pitch(u7::new(60))), None);
+        assert_eq!(rows.row_of(DrumClass::ALL[3].output_pitch()), Some(3));
+        assert_eq!(rows.row_of(u7::new(60)), None);
         assert!(rows.shaded(1) && !rows.shaded(2));
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::ops::Range;
 
-use antiphon_engine::encoding::Family;
+use antiphon_engine::families::Family;
 use antiphon_engine::live::feed::{Answered, FeedReceiver, PlayEvent};
 use antiphon_engine::live::voicing::Voicing;
 use antiphon_engine::midly::num::{u4, u7};
@@ -117,7 +117,7 @@ impl Session {
     pub fn new() -> Session {
         Session {
             turn: None,
-            family: LaneFamily::Unsettled(Family::Drums),
+            family: LaneFamily::Unsettled(Family::DRUMS),
             heard: BTreeMap::new(),
             struck: BTreeMap::new(),
             played: BTreeMap::new(),
@@ -275,25 +275,20 @@ impl Session {
     }
 
     /// The notes of `lane` that sound during `steps`, as far as the performance has come: a
-    /// melodic call's note sounds until the player's next note or release (or now, while
-    /// held), an answer's until its next note-on or note-off or the end of its window.
+    /// held note of a call sounds until the player's next note or release (or now, while
+    /// held), an answer's until its family ends it or its window ends.
     pub fn notes(&self, lane: Lane, steps: Range<i64>) -> Vec<LaneNote> {
         let Some(newest) = self.newest_step else {
             return Vec::new();
         };
         let family = self.family();
-        let range = match family {
-            Family::Drums => steps.clone(),
-            Family::Melody => {
-                // A note started before `steps` may sound into them, at most until now.
-                let from = self
-                    .lane(lane)
-                    .range(..steps.start)
-                    .next_back()
-                    .map_or(steps.start, |(&step, _)| step);
-                from..(newest + 1).max(from)
-            }
-        };
+        // A note started before `steps` may sound into them, at most until now.
+        let from = self
+            .lane(lane)
+            .range(..steps.start)
+            .next_back()
+            .map_or(steps.start, |(&step, _)| step);
+        let range = from..(newest + 1).max(from);
         let mut notes = lane_notes::notes(family, self.steps(lane, range.clone()), range);
         if lane == Lane::Response {
             // An answer's held note ends with its window (a step played before the editor
@@ -448,7 +443,6 @@ mod tests {
     use antiphon_engine::sequence::DrumStep;
 
     use super::*;
-    use crate::editor::lane_notes::NoteKey;
     use crate::editor::test_feed::{heard, heard_drums, melodic_call_and_answer, on, played};
 
     impl Session {
@@ -715,7 +709,7 @@ mod tests {
         LaneNote {
             start_step,
             end_step,
-            key: NoteKey::Pitch(u7::new(midi)),
+            key: u7::new(midi),
         }
     }
 
@@ -723,7 +717,7 @@ mod tests {
     fn a_melodic_call_and_answer_are_notes_as_long_as_they_sounded_where_they_sounded() {
         let mut session = Session::new();
         melodic_call_and_answer(&mut session);
-        assert_eq!(session.family(), Family::Melody);
+        assert_eq!(session.family(), Family::MELODY);
         assert_eq!(
             session.notes(Lane::Call, 0..32),
             [note(0, 4, 72), note(4, 6, 76), note(8, 13, 79)]
@@ -748,7 +742,7 @@ mod tests {
             Some(&note(24, 32, 81))
         );
         let response = session.last_response().unwrap();
-        assert_eq!(response.family, Family::Melody);
+        assert_eq!(response.family, Family::MELODY);
         assert_eq!(
             take_notes(&response),
             [note(16, 20, 74), note(20, 22, 77), note(24, 32, 81)]
@@ -764,7 +758,7 @@ mod tests {
     fn an_answer_whose_window_was_not_seen_is_drawn_all_the_same() {
         // The editor opened while an answer played: its window was announced before.
         let mut session = Session::new();
-        session.set_family(Family::Melody);
+        session.set_family(Family::MELODY);
         played(&mut session, 40, on(62));
         played(&mut session, 41, MelodyEvent::NoEvent);
         played(&mut session, 42, on(64));
@@ -778,7 +772,7 @@ mod tests {
     #[test]
     fn a_held_call_note_sounds_until_now() {
         let mut session = Session::new();
-        session.set_family(Family::Melody);
+        session.set_family(Family::MELODY);
         heard(&mut session, 2, on(60));
         assert_eq!(session.notes(Lane::Call, 0..16), [note(2, 3, 72)]);
         session.play_event(PlayEvent::Late { step: 9 });
@@ -790,28 +784,28 @@ mod tests {
         // The usual order: the change's reset, then the new model's first steps, then the
         // editor reads which family is loaded.
         let mut session = Session::new();
-        session.set_family(Family::Drums);
+        session.set_family(Family::DRUMS);
         call_and_answer(&mut session);
         session.play_event(PlayEvent::Reset);
         heard(&mut session, 100, on(60));
-        session.set_family(Family::Melody);
-        assert_eq!(session.family(), Family::Melody);
+        session.set_family(Family::MELODY);
+        assert_eq!(session.family(), Family::MELODY);
         assert_eq!(session.notes(Lane::Call, 96..112), [note(100, 101, 72)]);
-        assert_eq!(session.last_call().unwrap().family, Family::Drums);
-        assert_eq!(session.last_response().unwrap().family, Family::Drums);
+        assert_eq!(session.last_call().unwrap().family, Family::DRUMS);
+        assert_eq!(session.last_response().unwrap().family, Family::DRUMS);
 
         // The family changed before its reset arrived: the lanes so far are the old family's.
         let mut session = Session::new();
-        session.set_family(Family::Drums);
+        session.set_family(Family::DRUMS);
         call_and_answer(&mut session);
-        session.set_family(Family::Melody);
+        session.set_family(Family::MELODY);
         assert_eq!(session.steps(Lane::Call, 0..100).count(), 0);
         let call = session.last_call().unwrap();
-        assert_eq!((call.family, call.steps.len()), (Family::Drums, 8));
+        assert_eq!((call.family, call.steps.len()), (Family::DRUMS, 8));
         session.play_event(PlayEvent::Reset);
         heard(&mut session, 100, on(60));
-        session.set_family(Family::Melody);
+        session.set_family(Family::MELODY);
         assert_eq!(session.notes(Lane::Call, 96..112).len(), 1);
-        assert_eq!(session.last_call().unwrap().family, Family::Drums);
+        assert_eq!(session.last_call().unwrap().family, Family::DRUMS);
     }
 }

@@ -1,9 +1,9 @@
 //! What the performer's feed reports for a melodic call and its answer, for the tests of the
 //! session, the roll and the export: events applied to a [`Session`] as the editor drains them.
 
-use antiphon_engine::encoding::Family;
 use antiphon_engine::encoding::drums::DrumEvent;
 use antiphon_engine::encoding::melody::{MelodyEvent, Pitch};
+use antiphon_engine::families::Family;
 use antiphon_engine::live::feed::{Answered, PlayEvent};
 use antiphon_engine::live::feel::StepFeel;
 use antiphon_engine::live::voicing::Voicing;
@@ -63,7 +63,7 @@ pub fn played(session: &mut Session, step: i64, event: MelodyEvent) {
 /// eighth's rest, G5 for five 16ths — answered in bar 2 (D5 a quarter, F5 an eighth, a rest, A5
 /// from step 24), which has played up to step 27.
 pub fn melodic_call_and_answer(session: &mut Session) {
-    session.set_family(Family::Melody);
+    session.set_family(Family::MELODY);
     session.play_event(PlayEvent::Turn(TurnState::Listening { start: 0 }));
     heard(session, 0, on(60));
     heard(session, 4, on(64));

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use antiphon_engine::encoding::Family;
+use antiphon_engine::families::Family;
 
 use antiphon_engine::live::io::{Input, InputKind};
 use antiphon_engine::live::performer::Performer;
@@ -64,14 +64,14 @@ pub fn running_melody_plugin(name: &str) -> (EditorLink, Performer, PathBuf) {
     let (link, performer) = start_plugin(&[folder.to_str().unwrap()], FIRST_USER_SLOT);
     set_param(&link.params.model, FIRST_USER_SLOT as i32);
     let started = Instant::now();
-    while link.shelf.status().family != Family::Melody
+    while link.shelf.status().family != Family::MELODY
         && started.elapsed() < Duration::from_secs(20)
     {
         std::thread::sleep(Duration::from_millis(10));
     }
     assert_eq!(
         link.shelf.status().family,
-        Family::Melody,
+        Family::MELODY,
         "the model loaded"
     );
     (link, performer, folder)

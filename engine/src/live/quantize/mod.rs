@@ -6,7 +6,8 @@ pub mod melody;
 
 use midly::num::u7;
 
-use crate::encoding::{EventId, Family};
+use crate::encoding::EventId;
+use crate::families::Family;
 use crate::live::feel::StepFeel;
 use crate::live::voicing::Voicing;
 use crate::sequence::Hit;
@@ -39,17 +40,14 @@ pub enum Quantizer {
 impl Quantizer {
     /// A quantizer for `family`, nothing heard yet.
     pub fn new(family: Family) -> Quantizer {
-        match family {
-            Family::Drums => Quantizer::Drums(DrumQuantizer::default()),
-            Family::Melody => Quantizer::Melody(MelodyQuantizer::default()),
-        }
+        family.quantizer()
     }
 
     /// The family it hears for.
     pub fn family(&self) -> Family {
         match self {
-            Quantizer::Drums(_) => Family::Drums,
-            Quantizer::Melody(_) => Family::Melody,
+            Quantizer::Drums(_) => Family::DRUMS,
+            Quantizer::Melody(_) => Family::MELODY,
         }
     }
 

@@ -141,8 +141,9 @@ fn values(tensor: &Tensor) -> candle_core::Result<Vec<f32>> {
 
 #[cfg(test)]
 mod tests {
+    use crate::encoding::EventId;
     use crate::encoding::groove::GrooveValues;
-    use crate::encoding::{EventId, Family};
+    use crate::families::Family;
     use crate::model::config::ModelConfig;
     use crate::model::fused::testing::{fixture_groove_windows, random_model, random_tensors};
     use crate::model::fused::{ParamLayout, TrainPass};
@@ -150,7 +151,7 @@ mod tests {
 
     #[test]
     fn the_live_step_hears_and_predicts_grooves_as_training_scores_them() {
-        let config = ModelConfig::new(Family::Drums, 2, 12, 0.0).with_groove(6);
+        let config = ModelConfig::new(Family::DRUMS, 2, 12, 0.0).with_groove(6);
         let model = random_model(&config, 0.4, 3);
         let tensors = random_tensors(&config, 0.4, 3);
         let layout = ParamLayout::new(&config);

@@ -238,12 +238,12 @@ impl<'a> Weights<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::Family;
+    use crate::families::Family;
     use crate::model::fused::testing::random_tensors;
 
     #[test]
     fn tensors_go_in_and_come_out_by_name_in_name_order() {
-        let config = ModelConfig::new(Family::Melody, 2, 3, 0.0);
+        let config = ModelConfig::new(Family::MELODY, 2, 3, 0.0);
         let layout = ParamLayout::new(&config);
         let names: Vec<&str> = layout.entries().iter().map(|e| e.name.as_str()).collect();
         assert_eq!(

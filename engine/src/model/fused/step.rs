@@ -253,7 +253,7 @@ mod tests {
     use candle_core::{D, Device};
 
     use super::*;
-    use crate::encoding::Family;
+    use crate::families::Family;
     use crate::model::batch::WindowBatch;
     use crate::model::config::ModelConfig;
     use crate::model::fused::agreement::relative_error;
@@ -290,7 +290,7 @@ mod tests {
     fn the_shipped_drum_model_steps_as_candle_does_over_real_grooves() {
         let model =
             Model::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/drums")).unwrap();
-        let windows = fixture_windows(Family::Drums, 32, 1);
+        let windows = fixture_windows(Family::DRUMS, 32, 1);
         assert!(windows.len() >= 5);
         let error = single_step_error(model.net(), &windows);
         assert!(error <= 1e-4, "max relative error {error}");
@@ -299,9 +299,9 @@ mod tests {
     #[test]
     fn random_drum_and_melody_networks_step_as_candle_does() {
         for (family, layers, hidden) in [
-            (Family::Drums, 1, 24),
-            (Family::Drums, 3, 40),
-            (Family::Melody, 2, 70),
+            (Family::DRUMS, 1, 24),
+            (Family::DRUMS, 3, 40),
+            (Family::MELODY, 2, 70),
         ] {
             let config = ModelConfig::new(family, layers, hidden, 0.0);
             let net = random_net(&config, 0.3, layers as u64);
@@ -313,10 +313,10 @@ mod tests {
 
     #[test]
     fn beams_step_together_as_each_would_alone() {
-        let config = ModelConfig::new(Family::Drums, 2, 20, 0.0);
+        let config = ModelConfig::new(Family::DRUMS, 2, 20, 0.0);
         let net = random_net(&config, 0.3, 7);
         let weights = StepWeights::from_net(&net).unwrap();
-        let windows = fixture_windows(Family::Drums, 24, 2);
+        let windows = fixture_windows(Family::DRUMS, 24, 2);
         for count in [1, 3, 8, 11] {
             let windows: Vec<&Vec<EventId>> = windows.iter().cycle().take(count).collect();
             let steps = windows.iter().map(|w| w.len()).min().unwrap();
@@ -339,7 +339,7 @@ mod tests {
 
     #[test]
     fn reordered_beams_continue_from_their_parents() {
-        let config = ModelConfig::new(Family::Melody, 2, 16, 0.0);
+        let config = ModelConfig::new(Family::MELODY, 2, 16, 0.0);
         let net = random_net(&config, 0.5, 3);
         let weights = StepWeights::from_net(&net).unwrap();
         let events = [EventId::new(3), EventId::new(20)];
@@ -370,7 +370,7 @@ mod tests {
 
     #[test]
     fn stepping_allocates_nothing() {
-        let config = ModelConfig::new(Family::Drums, 2, 24, 0.0);
+        let config = ModelConfig::new(Family::DRUMS, 2, 24, 0.0);
         let weights = StepWeights::from_net(&random_net(&config, 0.3, 2)).unwrap();
         let mut state = weights.initial_state(16);
         let mut beams = BeamStates::new(&state, 5);
@@ -390,13 +390,13 @@ mod tests {
     #[test]
     fn events_and_states_that_do_not_fit_are_refused() {
         let drums = StepWeights::from_net(&random_net(
-            &ModelConfig::new(Family::Drums, 1, 8, 0.0),
+            &ModelConfig::new(Family::DRUMS, 1, 8, 0.0),
             0.5,
             1,
         ))
         .unwrap();
         let melody = StepWeights::from_net(&random_net(
-            &ModelConfig::new(Family::Melody, 1, 8, 0.0),
+            &ModelConfig::new(Family::MELODY, 1, 8, 0.0),
             0.5,
             1,
         ))

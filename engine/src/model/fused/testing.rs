@@ -7,8 +7,9 @@ use std::path::Path;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 
+use crate::encoding::EventId;
 use crate::encoding::groove::GrooveValues;
-use crate::encoding::{EventId, Family};
+use crate::families::Family;
 use crate::model::config::ModelConfig;
 use crate::model::fused::params::ParamLayout;
 use crate::model::loaded::Model;
@@ -88,7 +89,7 @@ pub(crate) fn fixture_groove_windows(
     steps: usize,
     per_file: usize,
 ) -> (Vec<Vec<EventId>>, Vec<Vec<GrooveValues>>) {
-    fixture_performances(Family::Drums)
+    fixture_performances(Family::DRUMS)
         .iter()
         .flat_map(|performance| {
             let grooves = performance
@@ -108,9 +109,10 @@ pub(crate) fn fixture_groove_windows(
 
 /// The fixture files of `family`, in name order.
 fn fixture_performances(family: Family) -> Vec<Performance> {
-    let folder = match family {
-        Family::Drums => "groove",
-        Family::Melody => "folk",
+    let folder = if family == Family::DRUMS {
+        "groove"
+    } else {
+        "folk"
     };
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../tests/fixtures")

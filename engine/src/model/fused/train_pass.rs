@@ -281,7 +281,7 @@ mod tests {
     use candle_nn::{VarBuilder, VarMap};
 
     use super::*;
-    use crate::encoding::Family;
+    use crate::families::Family;
     use crate::model::batch::WindowBatch;
     use crate::model::config::ModelConfig;
     use crate::model::dropout::Dropout;
@@ -360,13 +360,13 @@ mod tests {
 
     #[test]
     fn gradients_match_candle_autograd_for_drum_and_melody_networks() {
-        let drums = fixture_windows(Family::Drums, 32, 1);
-        let melody = fixture_windows(Family::Melody, 40, 2);
+        let drums = fixture_windows(Family::DRUMS, 32, 1);
+        let melody = fixture_windows(Family::MELODY, 40, 2);
         for (family, layers, hidden, windows) in [
-            (Family::Drums, 1, 16, &drums),
-            (Family::Drums, 2, 24, &drums),
-            (Family::Melody, 1, 20, &melody),
-            (Family::Melody, 3, 12, &melody),
+            (Family::DRUMS, 1, 16, &drums),
+            (Family::DRUMS, 2, 24, &drums),
+            (Family::MELODY, 1, 20, &melody),
+            (Family::MELODY, 3, 12, &melody),
         ] {
             let config = ModelConfig::new(family, layers, hidden, 0.0);
             // Shards of three windows: the gradients of several shards are summed.
@@ -380,7 +380,7 @@ mod tests {
         let (events, grooves) = fixture_groove_windows(12, 1);
         let events: Vec<&[EventId]> = events.iter().map(Vec::as_slice).collect();
         let grooves: Vec<&[GrooveValues]> = grooves.iter().map(Vec::as_slice).collect();
-        let config = ModelConfig::new(Family::Drums, 2, 6, 0.0).with_groove(4);
+        let config = ModelConfig::new(Family::DRUMS, 2, 6, 0.0).with_groove(4);
         let tensors = random_tensors(&config, 0.3, 5);
         let layout = ParamLayout::new(&config);
         let params = layout.gather(|name| Ok(tensors[name].clone())).unwrap();
@@ -431,17 +431,17 @@ mod tests {
 
     #[test]
     fn dropout_drops_what_candle_drops_with_the_same_generator() {
-        let windows = fixture_windows(Family::Drums, 24, 1);
-        let config = ModelConfig::new(Family::Drums, 2, 16, 0.4);
+        let windows = fixture_windows(Family::DRUMS, 24, 1);
+        let config = ModelConfig::new(Family::DRUMS, 2, 16, 0.4);
         let error = gradient_error(&config, &windows, 4, Some(9));
         assert!(error <= 1e-3, "{error}");
     }
 
     #[test]
     fn scores_do_not_depend_on_shards_or_threads() {
-        let windows = fixture_windows(Family::Melody, 40, 3);
+        let windows = fixture_windows(Family::MELODY, 40, 3);
         let windows: Vec<&[EventId]> = windows.iter().map(Vec::as_slice).collect();
-        let config = ModelConfig::new(Family::Melody, 2, 8, 0.0);
+        let config = ModelConfig::new(Family::MELODY, 2, 8, 0.0);
         let tensors = random_tensors(&config, 0.5, 2);
         let layout = ParamLayout::new(&config);
         let params = layout.gather(|name| Ok(tensors[name].clone())).unwrap();
