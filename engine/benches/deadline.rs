@@ -27,12 +27,12 @@ use antiphon_engine::live::io::{Input, InputKind};
 use antiphon_engine::live::messages::Generation;
 use antiphon_engine::live::performer::{Performer, Settings};
 use antiphon_engine::live::shelf::{ModelShelf, ShippedModel, UserModels};
-use antiphon_engine::melody_sequence::MelodySequence;
+use antiphon_engine::midi_file::TICKS_PER_QUARTER;
 use antiphon_engine::midly::num::{u4, u7};
 use antiphon_engine::model::{Beams, Model};
 use antiphon_engine::performance::Performance;
 use antiphon_engine::phrase::{AfterResponse, PhraseRules};
-use antiphon_engine::sequence::DrumSequence;
+use antiphon_engine::sequence::STEPS_PER_QUARTER;
 use antiphon_engine::transport::{Position, TimeSignature, Transport};
 
 const RATE: f64 = 48_000.0;
@@ -121,20 +121,8 @@ fn calls(data: &Path, family: Family) -> Result<Vec<Performance>, String> {
         .validation()
         .into_iter()
         .filter(|call| call.steps_per_bar() == 16)
-        .filter_map(|call| match call {
-            Performance::Drums(drums) => (drums.steps.len() >= 32).then(|| {
-                Performance::Drums(DrumSequence {
-                    steps: drums.steps[..32].to_vec(),
-                    ..drums.clone()
-                })
-            }),
-            Performance::Melody(melody) => (melody.steps.len() >= 32).then(|| {
-                Performance::Melody(MelodySequence {
-                    steps: melody.steps[..32].to_vec(),
-                    ..melody.clone()
-                })
-            }),
-        })
+        .filter(|call| call.len_steps() >= 32)
+        .map(|call| call.truncated(32))
         .filter(|call| call.ids().iter().any(|id| !id.is_quiet()))
         .collect();
     if calls.is_empty() {
@@ -150,27 +138,17 @@ fn calls(data: &Path, family: Family) -> Result<Vec<Performance>, String> {
 fn call_inputs(call: &Performance, first_bar: u64, samples_per_step: f64) -> Vec<(u64, InputKind)> {
     let channel = u4::new(0);
     let first_step = (first_bar * 16) as f64;
-    // (start in steps, length in steps, key, velocity)
-    let notes: Vec<(f64, f64, u7, u7)> = match call {
-        Performance::Drums(drums) => drums
-            .played_hits()
-            .map(|hit| (hit.at_steps, 0.125, hit.class.output_pitch(), hit.velocity))
-            .collect(),
-        Performance::Melody(melody) => melody
-            .notes()
-            .map(|note| {
-                let played =
-                    i16::from(note.span.pitch.midi()) - i16::from(melody.octave_shift_semitones);
-                let key = u7::new(played.clamp(0, 127) as u8);
-                (
-                    note.span.start_step as f64,
-                    note.span.len_steps as f64,
-                    key,
-                    note.velocity,
-                )
-            })
-            .collect(),
-    };
+    // (start in steps, length in steps, key, velocity), as a MIDI file of the call plays them.
+    let ticks_per_step = f64::from(TICKS_PER_QUARTER) / f64::from(STEPS_PER_QUARTER);
+    let notes: Vec<(f64, f64, u7, u7)> = call
+        .notes()
+        .into_iter()
+        .map(|note| {
+            let start = note.on_tick as f64 / ticks_per_step;
+            let length = (note.off_tick - note.on_tick) as f64 / ticks_per_step;
+            (start, length, note.key, note.velocity)
+        })
+        .collect();
     let mut inputs = Vec::new();
     for (start, length, key, velocity) in notes {
         let on = ((first_step + start) * samples_per_step).round() as u64;

@@ -1,33 +1,77 @@
 //! A performance of one model family, read from a MIDI file: the sequence that family's model
-//! reads and writes (a drummer's hits, a melody's line), and what reading it left out.
+//! reads and writes (a drummer's hits, a melody's line), behind one interface, and what reading
+//! it left out.
 
+use std::any::Any;
 use std::fmt;
 use std::path::Path;
 
-use crate::window_cuts::{WindowStarts, windows};
-use midly::num::{u4, u7};
+use midly::num::u4;
 
 use crate::encoding::EventId;
-use crate::encoding::drums::DrumEvent;
 use crate::encoding::groove::{GrooveAmount, GrooveValues};
-use crate::encoding::melody::MelodyEvent;
 use crate::families::Family;
-use crate::melody_sequence::{MelodySequence, MelodyStep};
-use crate::midi_file::{
-    KitCheck, MidiFileError, WrittenNote, drum_notes, melody_notes, write_drums, write_melody,
-};
-use crate::sequence::{DrumSequence, DrumStep};
+use crate::midi_file::{KitCheck, MidiFileError, WrittenNote};
+use crate::window_cuts::{WindowStarts, windows};
 
-/// Velocity of an answer to a call with no notes to take it from.
-const DEFAULT_VELOCITY: u8 = 100;
+/// A family's sequence, quantized to 16th steps, step 0 on a bar line: what every family's
+/// performance can say and do. Each family's folder implements it for its sequence type.
+pub trait Played: fmt::Debug + Send + Sync + 'static {
+    /// The family whose model reads it.
+    fn family(&self) -> Family;
 
-/// A performance quantized to 16th steps, step 0 on a bar line.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Performance {
-    /// Drum hits.
-    Drums(DrumSequence),
-    /// A monophonic melody.
-    Melody(MelodySequence),
+    /// The model's view: its event ids, [`events_per_step`](crate::families::ModelFamily::events_per_step)
+    /// per 16th step.
+    fn ids(&self) -> Vec<EventId>;
+
+    /// Its length in 16th steps.
+    fn len_steps(&self) -> usize;
+
+    /// 16th steps in one bar.
+    fn steps_per_bar(&self) -> u32;
+
+    /// Its tempo, in quarter notes per minute.
+    fn tempo_bpm(&self) -> f64;
+
+    /// `events` (of its family) played as an answer to it: in its tempo and meter, at its mean
+    /// velocity, pitches in its register; with a feel as a groove model's `grooves` say, as
+    /// much as their amount says.
+    fn answer(
+        &self,
+        events: &[EventId],
+        grooves: Option<(&[GrooveValues], GrooveAmount)>,
+    ) -> Performance;
+
+    /// Its first `steps` steps.
+    fn truncated(&self, steps: usize) -> Performance;
+
+    /// Its notes as a MIDI file plays them, step 0 at tick 0.
+    fn notes(&self) -> Vec<WrittenNote>;
+
+    /// Its notes as a Standard MIDI File on `channel`.
+    fn midi(&self, channel: u4) -> Vec<u8>;
+
+    /// Semitones from the model's pitches to where it sounds (0 without pitches).
+    fn transpose_semitones(&self) -> i8;
+
+    /// How each step was played, when its family plays with a feel.
+    fn grooves(&self) -> Option<Vec<GrooveValues>>;
+
+    /// A copy, boxed.
+    fn boxed(&self) -> Box<dyn Played>;
+
+    /// The family's own sequence type, for what only that family does with it.
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// A performance of some family.
+#[derive(Debug)]
+pub struct Performance(Box<dyn Played>);
+
+impl Clone for Performance {
+    fn clone(&self) -> Performance {
+        Performance(self.0.boxed())
+    }
 }
 
 /// What reading a file as a family's performance left out or changed.
@@ -35,21 +79,32 @@ pub enum Performance {
 pub struct ReadReport {
     /// Drums: the notes that are not drum-kit notes (heard as another drum, or left out).
     pub kit: KitCheck,
-    /// Melodies: notes read.
-    pub melody_notes: usize,
-    /// Melodies: notes left out under a higher note on the same step (chords, grace notes).
+    /// Pitched families: notes read.
+    pub notes: usize,
+    /// Pitched families: notes left out, and why.
     pub dropped_notes: usize,
-    /// Melodies: notes folded into the encoding's range by octaves.
+    /// Why the family leaves notes out ("under a higher note on the same 16th (a melody is its
+    /// top line)").
+    pub dropped_why: &'static str,
+    /// Pitched families: notes folded into the encoding's range by octaves.
     pub folded_notes: usize,
+    /// The encoding's range ("48–83").
+    pub range: &'static str,
 }
 
 impl ReadReport {
     /// Adds another file's counts.
     pub fn add(&mut self, other: &ReadReport) {
         self.kit.add(&other.kit);
-        self.melody_notes += other.melody_notes;
+        self.notes += other.notes;
         self.dropped_notes += other.dropped_notes;
         self.folded_notes += other.folded_notes;
+        if self.dropped_why.is_empty() {
+            self.dropped_why = other.dropped_why;
+        }
+        if self.range.is_empty() {
+            self.range = other.range;
+        }
     }
 }
 
@@ -62,9 +117,8 @@ impl fmt::Display for ReadReport {
         if self.dropped_notes + self.folded_notes > 0 {
             writeln!(
                 f,
-                "{} of {} notes left out under a higher note on the same 16th (a melody is its \
-                 top line); {} folded into pitches 48–83 by octaves",
-                self.dropped_notes, self.melody_notes, self.folded_notes
+                "{} of {} notes left out {}; {} folded into pitches {} by octaves",
+                self.dropped_notes, self.notes, self.dropped_why, self.folded_notes, self.range
             )?;
         }
         Ok(())
@@ -72,6 +126,11 @@ impl fmt::Display for ReadReport {
 }
 
 impl Performance {
+    /// A performance of `played`, a family's sequence.
+    pub fn new(played: impl Played) -> Performance {
+        Performance(Box::new(played))
+    }
+
     /// A performance of `family` with no steps yet, in bars of `steps_per_bar` at `tempo_bpm`:
     /// what answers take their tempo and meter from when there is no call.
     pub fn empty(family: Family, steps_per_bar: u32, tempo_bpm: f64) -> Performance {
@@ -96,143 +155,47 @@ impl Performance {
         Performance::read(family, &bytes).map_err(in_file)
     }
 
-    /// The family whose model reads it.
-    pub fn family(&self) -> Family {
-        match self {
-            Performance::Drums(_) => Family::DRUMS,
-            Performance::Melody(_) => Family::MELODY,
-        }
+    /// The family's own sequence, when it is a `T`.
+    pub fn sequence<T: Played>(&self) -> Option<&T> {
+        self.0.as_any().downcast_ref()
     }
 
-    /// The model's view: one event id per step.
-    pub fn ids(&self) -> Vec<EventId> {
-        match self {
-            Performance::Drums(drums) => drums.events().map(|event| event.id()).collect(),
-            Performance::Melody(melody) => melody.ids().collect(),
-        }
-    }
-
-    /// Its length in steps.
-    pub fn len_steps(&self) -> usize {
-        match self {
-            Performance::Drums(drums) => drums.steps.len(),
-            Performance::Melody(melody) => melody.steps.len(),
-        }
-    }
-
-    /// Steps in one bar.
-    pub fn steps_per_bar(&self) -> u32 {
-        match self {
-            Performance::Drums(drums) => drums.steps_per_bar,
-            Performance::Melody(melody) => melody.steps_per_bar,
-        }
-    }
-
-    /// Its tempo, in quarter notes per minute.
-    pub fn tempo_bpm(&self) -> f64 {
-        match self {
-            Performance::Drums(drums) => drums.tempo_bpm,
-            Performance::Melody(melody) => melody.tempo_bpm,
-        }
-    }
-
-    /// `events` (of this performance's family) played as an answer to it: in its tempo and
-    /// meter, at its mean velocity, a melody in its register; drums played as a groove model's
-    /// `grooves` say, as much as their amount says.
-    pub fn answer(
-        &self,
-        events: &[EventId],
-        grooves: Option<(&[GrooveValues], GrooveAmount)>,
-    ) -> Performance {
-        match self {
-            Performance::Drums(drums) => {
-                let velocity = drums.mean_velocity().unwrap_or(u7::new(DEFAULT_VELOCITY));
-                let played = |step: usize, event: DrumEvent| match grooves {
-                    Some((grooves, amount)) => {
-                        let mut played = DrumStep::default();
-                        for class in event.classes() {
-                            played.strike(class, amount.hit(&grooves[step], class, velocity));
-                        }
-                        played
-                    }
-                    None => DrumStep::from_event(event, velocity),
-                };
-                Performance::Drums(DrumSequence {
-                    steps: events
-                        .iter()
-                        .enumerate()
-                        .map(|(step, &id)| played(step, DrumEvent::from_id(id).unwrap_or_default()))
-                        .collect(),
-                    steps_per_bar: drums.steps_per_bar,
-                    tempo_bpm: drums.tempo_bpm,
-                })
-            }
-            Performance::Melody(melody) => {
-                let velocity = melody.mean_velocity().unwrap_or(u7::new(DEFAULT_VELOCITY));
-                Performance::Melody(MelodySequence {
-                    steps: events
-                        .iter()
-                        .map(|&id| {
-                            MelodyStep::new(MelodyEvent::from_id(id).unwrap_or_default(), velocity)
-                        })
-                        .collect(),
-                    steps_per_bar: melody.steps_per_bar,
-                    tempo_bpm: melody.tempo_bpm,
-                    octave_shift_semitones: melody.octave_shift_semitones,
-                })
-            }
-        }
-    }
-
-    /// Its notes as a MIDI file plays them, step 0 at tick 0 (see
-    /// [`write_drums`](crate::midi_file::write_drums) and
-    /// [`write_melody`](crate::midi_file::write_melody)).
-    pub fn notes(&self) -> Vec<WrittenNote> {
-        match self {
-            Performance::Drums(drums) => drum_notes(drums),
-            Performance::Melody(melody) => melody_notes(melody),
-        }
-    }
-
-    /// Its notes as a Standard MIDI File on `channel`.
-    pub fn midi(&self, channel: u4) -> Vec<u8> {
-        match self {
-            Performance::Drums(drums) => write_drums(drums, channel),
-            Performance::Melody(melody) => write_melody(melody, channel),
-        }
-    }
-
-    /// Bar-aligned windows of at most `steps` steps, as the model reads them (see
+    /// Bar-aligned windows of at most `events` model steps, as the model reads them (see
     /// [`windows`]).
-    pub fn windows(&self, steps: usize, starts: WindowStarts) -> Vec<Vec<EventId>> {
-        windows(&self.ids(), self.steps_per_bar(), steps, starts)
+    pub fn windows(&self, events: usize, starts: WindowStarts) -> Vec<Vec<EventId>> {
+        windows(&self.ids(), self.events_per_bar(), events, starts)
             .into_iter()
             .map(<[EventId]>::to_vec)
             .collect()
     }
 
-    /// How each step was played, drums only (a melody has none).
-    pub fn grooves(&self) -> Option<Vec<GrooveValues>> {
-        match self {
-            Performance::Drums(drums) => Some(drums.steps.iter().map(GrooveValues::of).collect()),
-            Performance::Melody(_) => None,
-        }
-    }
-
-    /// The grooves of [`windows`](Performance::windows), step for step: drums only (a melody
-    /// has none).
+    /// The grooves of [`windows`](Performance::windows), step for step: only for a family that
+    /// plays with a feel.
     pub fn groove_windows(
         &self,
-        steps: usize,
+        events: usize,
         starts: WindowStarts,
     ) -> Option<Vec<Vec<GrooveValues>>> {
         let grooves = self.grooves()?;
         Some(
-            windows(&grooves, self.steps_per_bar(), steps, starts)
+            windows(&grooves, self.events_per_bar(), events, starts)
                 .into_iter()
                 .map(<[GrooveValues]>::to_vec)
                 .collect(),
         )
+    }
+
+    /// Model steps in one bar.
+    pub fn events_per_bar(&self) -> u32 {
+        self.steps_per_bar() * self.family().events_per_step() as u32
+    }
+}
+
+impl std::ops::Deref for Performance {
+    type Target = dyn Played;
+
+    fn deref(&self) -> &Self::Target {
+        &*self.0
     }
 }
 
@@ -256,7 +219,7 @@ mod tests {
         let tune = fixture("folk/oneills1850-0101-0200144.mid");
         let (melody, report) = Performance::read(Family::MELODY, &tune).unwrap();
         assert_eq!(melody.family(), Family::MELODY);
-        assert!(report.melody_notes > 0);
+        assert!(report.notes > 0);
         assert!(melody.ids().iter().all(|id| id.index() < 38));
         let windows = melody.windows(64, WindowStarts::Tiled);
         assert!(windows.iter().all(|w| w.len() <= 64));

@@ -326,10 +326,7 @@ fn with_repeats(model: &antiphon_engine::model::Model) -> &'static str {
 fn drum_sequences<'a>(performances: &[&'a Performance]) -> Vec<&'a DrumSequence> {
     performances
         .iter()
-        .filter_map(|performance| match performance {
-            Performance::Drums(drums) => Some(drums),
-            Performance::Melody(_) => None,
-        })
+        .filter_map(|performance| performance.sequence::<DrumSequence>())
         .collect()
 }
 

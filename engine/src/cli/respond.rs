@@ -9,7 +9,6 @@ use antiphon_engine::encoding::EventId;
 use antiphon_engine::encoding::groove::{GrooveAmount, GrooveValues};
 use antiphon_engine::encoding::key::KeyChoice;
 use antiphon_engine::encoding::scale::{Scale, Tonic};
-use antiphon_engine::midi_file::{GM_DRUM_CHANNEL, write_drums, write_melody};
 use antiphon_engine::model::{Beams, Sampling};
 use antiphon_engine::performance::Performance;
 use antiphon_engine::shipped::DRUMS;
@@ -177,13 +176,12 @@ fn write_answer(
     answer: &[EventId],
     grooves: Option<(&[GrooveValues], GrooveAmount)>,
 ) -> (Vec<u8>, i8) {
-    match call.answer(answer, grooves) {
-        Performance::Drums(drums) => (write_drums(&drums, u4::new(GM_DRUM_CHANNEL)), 0),
-        Performance::Melody(melody) => (
-            write_melody(&melody, u4::new(MELODY_CHANNEL)),
-            -melody.octave_shift_semitones,
-        ),
-    }
+    let answer = call.answer(answer, grooves);
+    let channel = call
+        .family()
+        .fixed_channel()
+        .unwrap_or(u4::new(MELODY_CHANNEL));
+    (answer.midi(channel), answer.transpose_semitones())
 }
 
 /// "1 bar", "2 bars".

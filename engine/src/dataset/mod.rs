@@ -17,7 +17,7 @@ use crate::midi_file::MidiFileError;
 use crate::performance::{Performance, ReadReport};
 
 /// A MIDI file that was read, with the split it belongs to.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct LoadedFile {
     /// Where the file is.
     pub path: PathBuf,

@@ -14,4 +14,8 @@ mod registry;
 pub mod text_roll;
 
 pub use family::Family;
+
+/// Velocity of an answer to a call with no notes to take it from.
+pub const DEFAULT_VELOCITY: u8 = 100;
+
 pub use model_family::{ModelFamily, RollRows, StepNote, TakeStep};

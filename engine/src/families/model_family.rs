@@ -62,6 +62,12 @@ pub trait ModelFamily: Send + Sync + 'static {
     /// Number of step events.
     fn vocab_size(&self) -> usize;
 
+    /// Model steps (events) per 16th step: the same on every step, so that windows, metric
+    /// inputs and the answer's deadline stay on the 16th grid.
+    fn events_per_step(&self) -> usize {
+        1
+    }
+
     /// How a model card names what its model plays ("drum", "melody").
     fn card_title(&self) -> &'static str;
 

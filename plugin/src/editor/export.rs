@@ -128,10 +128,11 @@ mod tests {
         tempo_bpm: f64,
         velocity: u7,
     ) -> DrumSequence {
-        match performance(take, steps_per_bar, tempo_bpm, velocity) {
-            Performance::Drums(drums) => drums,
-            other => panic!("drums, not {:?}", other.family()),
-        }
+        let performance = performance(take, steps_per_bar, tempo_bpm, velocity);
+        performance
+            .sequence::<DrumSequence>()
+            .expect("a drum take is a drum sequence")
+            .clone()
     }
 
     fn drum_take() -> Take {

@@ -2,6 +2,7 @@
 //! its hits struck for half a step each.
 
 mod call_notice;
+mod played;
 mod render;
 
 use midly::num::{u4, u7};
@@ -96,11 +97,11 @@ impl ModelFamily for Drums {
             kit: read.kit,
             ..ReadReport::default()
         };
-        Ok((Performance::Drums(read.sequence), report))
+        Ok((Performance::new(read.sequence), report))
     }
 
     fn empty(&self, steps_per_bar: u32, tempo_bpm: f64) -> Performance {
-        Performance::Drums(DrumSequence {
+        Performance::new(DrumSequence {
             steps: Vec::new(),
             steps_per_bar,
             tempo_bpm,
@@ -129,7 +130,7 @@ impl ModelFamily for Drums {
                 };
             }
         }
-        Performance::Drums(DrumSequence {
+        Performance::new(DrumSequence {
             steps: sequence,
             steps_per_bar,
             tempo_bpm,

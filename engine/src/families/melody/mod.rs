@@ -2,6 +2,7 @@
 //! held until the line's next note-on or note-off.
 
 mod call_notice;
+mod played;
 
 use midly::num::{u4, u7};
 
@@ -108,16 +109,18 @@ impl ModelFamily for Melody {
     fn read(&self, bytes: &[u8]) -> Result<(Performance, ReadReport), MidiFileError> {
         let read = read_melody(bytes)?;
         let report = ReadReport {
-            melody_notes: read.notes,
+            notes: read.notes,
+            dropped_why: "under a higher note on the same 16th (a melody is its top line)",
+            range: "48–83",
             dropped_notes: read.dropped_notes,
             folded_notes: read.folded_notes,
             ..ReadReport::default()
         };
-        Ok((Performance::Melody(read.sequence), report))
+        Ok((Performance::new(read.sequence), report))
     }
 
     fn empty(&self, steps_per_bar: u32, tempo_bpm: f64) -> Performance {
-        Performance::Melody(MelodySequence {
+        Performance::new(MelodySequence {
             steps: Vec::new(),
             steps_per_bar,
             tempo_bpm,
@@ -152,7 +155,7 @@ impl ModelFamily for Melody {
                 *slot = MelodyStep::new(event, played);
             }
         }
-        Performance::Melody(MelodySequence {
+        Performance::new(MelodySequence {
             steps: sequence,
             steps_per_bar,
             tempo_bpm,
