@@ -9,6 +9,7 @@ pub mod answer;
 pub mod baseline;
 pub mod dataset;
 pub mod encoding;
+pub mod families;
 pub mod jam;
 pub mod live;
 pub mod melody_sequence;
