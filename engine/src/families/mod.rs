@@ -6,6 +6,7 @@
 //!
 //! [`EventId`]: crate::encoding::EventId
 
+pub mod chords;
 pub mod drums;
 mod family;
 pub mod melody;
@@ -14,8 +15,7 @@ mod registry;
 pub mod text_roll;
 
 pub use family::Family;
+pub use model_family::{ModelFamily, RollRows, StepNote, TakeStep};
 
 /// Velocity of an answer to a call with no notes to take it from.
 pub const DEFAULT_VELOCITY: u8 = 100;
-
-pub use model_family::{ModelFamily, RollRows, StepNote, TakeStep};

@@ -1,9 +1,9 @@
-//! What can go wrong reading a MIDI file as a drum performance or a melody.
+//! What can go wrong reading a MIDI file as a drum performance, a melody or chords.
 
 use std::path::PathBuf;
 
-/// Why a MIDI file could not be read as a drum performance or a melody. Each message says what
-/// to do.
+/// Why a MIDI file could not be read as a drum performance, a melody or chords. Each message
+/// says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum MidiFileError {
     /// The file has no bytes at all.
@@ -63,6 +63,20 @@ pub enum MidiFileError {
     )]
     NoMelody {
         /// Notes on the drum channel, left out of a melody.
+        drum_channel_notes: usize,
+    },
+    /// No note-on off the General MIDI drum channel, so no chords to read.
+    #[error(
+        "no chords: the file has no notes{}; export the clip with its chords on a channel \
+         other than 10",
+        if *drum_channel_notes > 0 {
+            format!(" except {drum_channel_notes} on the drum channel (10)")
+        } else {
+            String::new()
+        }
+    )]
+    NoChords {
+        /// Notes on the drum channel, left out of the chords.
         drum_channel_notes: usize,
     },
     /// The last note lies too far in to hold in memory as steps.

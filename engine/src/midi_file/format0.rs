@@ -10,7 +10,7 @@ use crate::sequence::STEPS_PER_QUARTER;
 /// Time division of written files, in ticks per quarter note.
 pub const TICKS_PER_QUARTER: u16 = 480;
 /// Ticks in one 16th step of a written file.
-pub(super) const TICKS_PER_STEP: u64 = TICKS_PER_QUARTER as u64 / STEPS_PER_QUARTER as u64;
+pub(crate) const TICKS_PER_STEP: u64 = TICKS_PER_QUARTER as u64 / STEPS_PER_QUARTER as u64;
 /// Written when the sequence's own tempo is not a positive finite number.
 const FALLBACK_TEMPO_BPM: f64 = 120.0;
 
@@ -51,7 +51,7 @@ pub(super) type TimedEvents<'a> = Vec<(u64, u8, TrackEventKind<'a>)>;
 ///
 /// # Panics
 /// If a delta time exceeds the SMF's 28 bits: a sequence over two million steps long.
-pub(super) fn format0_bytes(
+pub(crate) fn format0_bytes(
     tempo_bpm: f64,
     steps_per_bar: u32,
     len_steps: usize,

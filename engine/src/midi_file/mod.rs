@@ -5,12 +5,12 @@
 //! hit's velocity and micro-timing; [`write_drums`] writes one back as a playable format-0 file.
 
 mod error;
-mod format0;
+pub(crate) mod format0;
 mod kit_check;
 mod read;
 mod read_melody;
 mod tick_clock;
-mod timeline;
+pub(crate) mod timeline;
 mod tracks;
 mod write;
 mod write_melody;

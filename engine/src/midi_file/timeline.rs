@@ -10,29 +10,32 @@ use crate::sequence::STEPS_PER_QUARTER;
 
 /// A file's grid: ticks to steps, bar length and tempo.
 #[derive(Debug, Clone)]
-pub(super) struct Timeline {
+pub(crate) struct Timeline {
     clock: TickClock,
     /// Steps in a bar of the first time signature (16, for 4/4, when there is none); later
     /// changes are not followed.
-    pub(super) steps_per_bar: u32,
+    pub(crate) steps_per_bar: u32,
     /// The first tempo, in quarter notes per minute (120 when there is none; of several on the
     /// first tempo event's tick, the last, which is the one in force).
-    pub(super) tempo_bpm: f64,
+    pub(crate) tempo_bpm: f64,
     /// The tick of the file's last event (its end of track, in a well-formed file).
-    pub(super) end_tick: u64,
+    pub(crate) end_tick: u64,
 }
 
 /// A channel message at its absolute tick.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct TimedMessage {
-    pub(super) tick: u64,
-    pub(super) channel: u4,
-    pub(super) message: MidiMessage,
+pub(crate) struct TimedMessage {
+    pub(crate) tick: u64,
+    /// The index of its track in the file: voices of a chorale share a channel, so only the
+    /// track tells their notes apart.
+    pub(crate) track: usize,
+    pub(crate) channel: u4,
+    pub(crate) message: MidiMessage,
 }
 
 impl Timeline {
     /// Position of `tick` in 16th steps from tick 0 (which is taken to lie on a bar line).
-    pub(super) fn steps_at(&self, tick: u64) -> f64 {
+    pub(crate) fn steps_at(&self, tick: u64) -> f64 {
         self.clock.quarters_at(tick) * f64::from(STEPS_PER_QUARTER)
     }
 }
@@ -42,7 +45,7 @@ impl Timeline {
 ///
 /// Metrical files map ticks to quarter notes directly, whatever their tempo changes; SMPTE files
 /// are mapped through their tempo map (see `TickClock`).
-pub(super) fn read_timeline(bytes: &[u8]) -> Result<(Timeline, Vec<TimedMessage>), MidiFileError> {
+pub(crate) fn read_timeline(bytes: &[u8]) -> Result<(Timeline, Vec<TimedMessage>), MidiFileError> {
     if bytes.is_empty() {
         return Err(MidiFileError::Empty);
     }
@@ -56,7 +59,7 @@ pub(super) fn read_timeline(bytes: &[u8]) -> Result<(Timeline, Vec<TimedMessage>
     let mut end_tick = 0;
     // (tick, numerator, denominator as a power of two)
     let mut first_time_signature: Option<(u64, u8, u8)> = None;
-    for track in &smf.tracks {
+    for (track_index, track) in smf.tracks.iter().enumerate() {
         let mut tick = 0u64;
         for event in track {
             tick += u64::from(event.delta.as_int());
@@ -64,6 +67,7 @@ pub(super) fn read_timeline(bytes: &[u8]) -> Result<(Timeline, Vec<TimedMessage>
                 TrackEventKind::Midi { channel, message } => {
                     messages.push(TimedMessage {
                         tick,
+                        track: track_index,
                         channel,
                         message,
                     });
