@@ -9,6 +9,8 @@ pub mod key;
 pub mod melody;
 pub mod melody_mask;
 pub mod scale;
+pub mod step_events;
 pub mod transposition;
 
 pub use event::EventId;
+pub use step_events::StepEvents;

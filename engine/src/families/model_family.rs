@@ -3,19 +3,18 @@
 
 use midly::num::{u4, u7};
 
-use crate::encoding::EventId;
 use crate::encoding::key::KeyChoice;
 use crate::encoding::scale::Scale;
+use crate::encoding::{EventId, StepEvents};
 use crate::families::Family;
 use crate::live::feel::StepFeel;
-use crate::live::quantize::Quantizer;
+use crate::live::quantize::Quantize;
 use crate::live::render::Sounding;
 use crate::live::voices::{VoiceEvent, Voices};
 use crate::midi_file::MidiFileError;
 use crate::performance::{Performance, ReadReport};
 use crate::phrase::LastBar;
 use crate::rng::SplitMix64;
-use crate::sequence::DrumStep;
 
 /// A note of a family's events, drawn in a roll.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,8 +32,8 @@ pub struct StepNote {
 pub struct TakeStep {
     /// Steps from the take's first step (a bar line).
     pub index: usize,
-    /// The model's event.
-    pub event: EventId,
+    /// The model's events.
+    pub events: StepEvents,
     /// How the player played it; `None` for a step played on the grid.
     pub feel: Option<StepFeel>,
     /// Semitones from the model's pitches to where this step sounded.
@@ -105,6 +104,12 @@ pub trait ModelFamily: Send + Sync + 'static {
     /// model heard (its call): `None` allows all.
     fn answer_mask(&self, key: KeyChoice, scale: Scale, heard: &[EventId]) -> Option<Vec<bool>>;
 
+    /// Narrows `allowed` (indexed by event id) to the events that may come next after
+    /// `before`, the events so far from a 16th step's first event on (the call's, then the
+    /// answer's): a family whose steps have a grammar keeps a sampler to streams it could have
+    /// written. Most families allow anything.
+    fn follow(&self, _before: &[EventId], _allowed: &mut [bool]) {}
+
     /// Moves a window's notes by `semitones`, as far as the family has pitches.
     fn transpose(&self, window: &mut [EventId], semitones: i8);
 
@@ -132,17 +137,17 @@ pub trait ModelFamily: Send + Sync + 'static {
     ) -> Performance;
 
     /// What hears the player on the audio thread, nothing heard yet.
-    fn quantizer(&self) -> Quantizer;
+    fn quantizer(&self) -> Box<dyn Quantize>;
 
-    /// Plays `event` as `sounding` says, through `voices` (on the audio thread: no allocation).
-    /// Returns the hits as they will sound when the family plays with a feel.
+    /// Plays a generated step's `events` as `sounding` says, through `voices` (on the audio
+    /// thread: no allocation). Returns how it will sound when the family plays with a feel.
     fn render(
         &self,
-        event: EventId,
+        events: StepEvents,
         sounding: Sounding,
         voices: &mut Voices,
         emit: &mut dyn FnMut(u64, VoiceEvent),
-    ) -> Option<DrumStep>;
+    ) -> Option<StepFeel>;
 
     /// The notes `events` play, one event per step from step 0, at the model's keys.
     fn notes(&self, events: &[EventId]) -> Vec<StepNote>;

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use midly::num::{u4, u7};
 use rtrb::{Consumer, Producer, RingBuffer};
 
-use crate::encoding::EventId;
+use crate::encoding::StepEvents;
 use crate::live::feel::StepFeel;
 use crate::live::voicing::Voicing;
 use crate::phrase::WindowId;
@@ -21,19 +21,20 @@ pub enum PlayEvent {
     /// played it, and how the call is voiced (a melody's register).
     Heard {
         step: i64,
-        event: EventId,
+        events: StepEvents,
         feel: StepFeel,
         voicing: Voicing,
     },
     /// The player struck a key that quantized onto `step` (the editor tells which keys were not
     /// drum-kit notes: the drum model hears those as the drum their pitch maps to, or not at all).
     Struck { step: i64, channel: u4, key: u7 },
-    /// The performer played `event` on `step`, voiced as `voicing`.
+    /// The performer played `events` on `step`, voiced as `voicing`.
     Played {
         step: i64,
-        event: EventId,
+        events: StepEvents,
         voicing: Voicing,
-        /// How the drum hits sound (`None`: a melody, on the grid at the voicing's velocity).
+        /// How the step sounds when its family plays with a feel (`None`: on the grid at the
+        /// voicing's velocity).
         feel: Option<StepFeel>,
     },
     /// A response step came too late to play.

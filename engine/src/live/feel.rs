@@ -4,21 +4,21 @@
 use crate::encoding::groove::GrooveValues;
 use crate::sequence::{DrumStep, Hit};
 
-/// Each sounding voice's velocity and offset from the step's grid line, in the step's family.
+/// Each sounding voice's velocity and offset from the step's grid line, as its family keeps it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum StepFeel {
-    /// Each struck class's loudest hit.
-    Drums(DrumStep),
-    /// The note the line started on the step, if it started one.
-    Melody(Option<Hit>),
+    /// Each struck drum's loudest hit: what a groove model learns and plays.
+    Hits(DrumStep),
+    /// How the notes started on the step were struck, if any were (a pitched family's).
+    Struck(Option<Hit>),
 }
 
 impl StepFeel {
-    /// The feel as a groove model hears it (a melody model hears none).
+    /// The feel as a groove model hears it (a pitched family's model hears none).
     pub fn groove(&self) -> GrooveValues {
         match self {
-            StepFeel::Drums(step) => GrooveValues::of(step),
-            StepFeel::Melody(_) => GrooveValues::default(),
+            StepFeel::Hits(step) => GrooveValues::of(step),
+            StepFeel::Struck(_) => GrooveValues::default(),
         }
     }
 }

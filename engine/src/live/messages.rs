@@ -4,7 +4,7 @@
 use std::num::NonZeroU32;
 use std::time::Instant;
 
-use crate::encoding::EventId;
+use crate::encoding::StepEvents;
 use crate::encoding::groove::GrooveValues;
 use crate::encoding::key::KeyChoice;
 use crate::encoding::scale::Scale;
@@ -56,11 +56,11 @@ pub enum ToWorker {
 pub enum Phrase {
     /// A call started at bar line `start`; `steps_per_bar` places the model's bar snapshots.
     CallStarted { start: i64, steps_per_bar: u32 },
-    /// Step `step` of the call closed with `event`, played as `groove` says. Steps arrive in
+    /// Step `step` of the call closed with `events`, played as `groove` says. Steps arrive in
     /// order; a gap is rests.
     CallStep {
         step: i64,
-        event: EventId,
+        events: StepEvents,
         groove: GrooveValues,
     },
     /// Answer as `request` says.
@@ -90,12 +90,12 @@ pub struct Generation {
 /// Model thread → audio thread.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum FromWorker {
-    /// The event of step `step` of window `id`, and how a groove model plays it (`None`: on
+    /// The events of step `step` of window `id`, and how a groove model plays it (`None`: on
     /// the grid).
     Step {
         id: WindowId,
         step: i64,
-        event: EventId,
+        events: StepEvents,
         groove: Option<GrooveValues>,
     },
     /// Every step of window `id` has been sent.

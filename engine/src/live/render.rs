@@ -30,10 +30,10 @@ pub struct Sounding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::EventId;
     use crate::encoding::drums::{DrumClass, DrumEvent, NUM_CLASSES};
     use crate::encoding::melody::MelodyEvent;
     use crate::encoding::melody::Pitch;
+    use crate::encoding::{EventId, StepEvents};
     use crate::families::Family;
     use crate::live::voices::{VoiceEvent, Voices};
 
@@ -67,7 +67,12 @@ mod tests {
         let mut out = Vec::new();
         for (sounding, event) in steps {
             voices.release_due(sounding.earliest, |at, e| out.push((at, e)));
-            family.render(event, sounding, &mut voices, &mut |at, e| out.push((at, e)));
+            family.render(
+                StepEvents::one(event),
+                sounding,
+                &mut voices,
+                &mut |at, e| out.push((at, e)),
+            );
             voices.release_due(sounding.earliest + 1, |at, e| out.push((at, e)));
         }
         voices.release_due(100_000, |at, e| out.push((at, e)));

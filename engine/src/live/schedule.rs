@@ -1,7 +1,7 @@
 //! The response windows the audio thread plays: the one sounding now and the one queued to start
 //! at a bar line, filled step by step as the model thread delivers.
 
-use crate::encoding::EventId;
+use crate::encoding::StepEvents;
 use crate::encoding::groove::GrooveValues;
 use crate::live::voicing::Voicing;
 use crate::phrase::StepSpan;
@@ -50,7 +50,7 @@ impl Slot {
 /// A step the model delivered.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Delivered {
-    pub event: EventId,
+    pub events: StepEvents,
     /// How a groove model plays it (`None`: on the grid).
     pub groove: Option<GrooveValues>,
 }
@@ -187,6 +187,7 @@ impl Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::encoding::EventId;
 
     fn kick() -> EventId {
         EventId::new(1)
@@ -194,7 +195,7 @@ mod tests {
 
     fn on_grid(event: EventId) -> Delivered {
         Delivered {
-            event,
+            events: StepEvents::one(event),
             groove: None,
         }
     }
@@ -242,7 +243,7 @@ mod tests {
         let mut groove = GrooveValues::default();
         groove.0[0] = 0.5;
         let played = Delivered {
-            event: kick(),
+            events: StepEvents::one(kick()),
             groove: Some(groove),
         };
         schedule.deliver(1, 3, played);

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use rtrb::{Consumer, Producer};
 
-use crate::encoding::EventId;
 use crate::encoding::groove::GrooveValues;
+use crate::encoding::{EventId, StepEvents};
 use crate::families::Family;
 use crate::live::feed::{Answered, FeedSender};
 use crate::live::listener::{CallListener, Primed};
@@ -50,6 +50,14 @@ impl Take {
     fn push(&mut self, event: EventId, groove: Option<GrooveValues>) {
         self.events.push(event);
         self.grooves.push(groove.unwrap_or_default());
+    }
+
+    /// The events of the 16th step the last event completed, `per_step` to a step; `None`
+    /// while that step is still incomplete.
+    fn last_step(&self, per_step: usize) -> Option<StepEvents> {
+        let len = self.events.len();
+        (len > 0 && len.is_multiple_of(per_step))
+            .then(|| StepEvents::new(&self.events[len - per_step..]))
     }
 }
 /// Where "fresh" takes start in an offline render, so that a bounce renders the same takes
@@ -97,6 +105,8 @@ struct SettledSender<'w> {
     take: Take,
     id: WindowId,
     response: StepSpan,
+    /// Model steps per 16th step: a step is sent when all of its are settled.
+    per_step: usize,
     started: Instant,
     deadline: Instant,
 }
@@ -112,8 +122,11 @@ impl SearchProgress for SettledSender<'_> {
                 .record_first_step(self.started.elapsed(), self.deadline);
         }
         self.take.push(event, groove);
-        self.worker
-            .send_step(self.id, self.response, index, event, groove);
+        if let Some(events) = self.take.last_step(self.per_step) {
+            let step = index / self.per_step;
+            self.worker
+                .send_step(self.id, self.response, step, events, groove);
+        }
     }
 }
 
@@ -463,21 +476,32 @@ impl Worker {
         Ok(())
     }
 
-    /// Hears a call step or answers, with `model`, the one loaded.
+    /// Hears a call step or answers, with `model`, the one loaded. The listener and the
+    /// sampler count model steps: `events_per_step` of them to each 16th step.
     fn phrase(&mut self, model: &Arc<Model>, message: Phrase) -> Result<(), ModelError> {
+        let per_step = model.family().events_per_step();
         match message {
             Phrase::CallStarted {
                 start,
                 steps_per_bar,
-            } => self.listener = Some(CallListener::new(model, start, steps_per_bar)?),
+            } => {
+                self.listener = Some(CallListener::new(
+                    model,
+                    start * per_step as i64,
+                    steps_per_bar * per_step as u32,
+                )?)
+            }
             Phrase::CallStep {
                 step,
-                event,
+                events,
                 groove,
             } => {
                 if let Some(listener) = &mut self.listener {
                     let (started, before) = (Instant::now(), listener.computed_steps());
-                    listener.hear(model, step, event, groove)?;
+                    for (index, &event) in events.ids().iter().enumerate() {
+                        let model_step = step * per_step as i64 + index as i64;
+                        listener.hear(model, model_step, event, groove)?;
+                    }
                     let computed = listener.computed_steps() - before;
                     self.record_step_time(started.elapsed(), computed);
                 }
@@ -492,21 +516,29 @@ impl Worker {
                 // The model's state after what it heard, and the events themselves (a melodic
                 // answer's key is found from them).
                 let (primed, heard) = match request.heard {
-                    Heard::Call { primer, .. } => match self.listener.take() {
-                        Some(mut listener) if listener.start() == primer.start => {
-                            let (started, before) = (Instant::now(), listener.computed_steps());
-                            let primed = listener.primed_until(model, primer.end)?;
-                            let computed = listener.computed_steps() - before;
-                            self.record_step_time(started.elapsed(), computed);
-                            let heard = &listener.events()[..primer.len_steps()];
-                            (primed, heard.to_vec())
+                    Heard::Call { primer, .. } => {
+                        let (start, end) =
+                            (primer.start * per_step as i64, primer.end * per_step as i64);
+                        match self.listener.take() {
+                            Some(mut listener) if listener.start() == start => {
+                                let (started, before) = (Instant::now(), listener.computed_steps());
+                                let primed = listener.primed_until(model, end)?;
+                                let computed = listener.computed_steps() - before;
+                                self.record_step_time(started.elapsed(), computed);
+                                let heard = &listener.events()[..primer.len_steps() * per_step];
+                                (primed, heard.to_vec())
+                            }
+                            _ => (
+                                CallListener::new(
+                                    model,
+                                    start,
+                                    request.steps_per_bar * per_step as u32,
+                                )?
+                                .primed_until(model, start)?,
+                                Vec::new(),
+                            ),
                         }
-                        _ => (
-                            CallListener::new(model, primer.start, request.steps_per_bar)?
-                                .primed_until(model, primer.start)?,
-                            Vec::new(),
-                        ),
-                    },
+                    }
                     Heard::Window { source_id, .. } => {
                         let Some(source) = self.recent.iter().find(|take| take.id == source_id)
                         else {
@@ -521,7 +553,7 @@ impl Worker {
                             answering.as_ref(),
                             &source.events,
                             &source.grooves,
-                            request.steps_per_bar,
+                            request.steps_per_bar * per_step as u32,
                         )?;
                         self.record_step_time(started.elapsed(), computed);
                         (primed, source.events)
@@ -622,8 +654,10 @@ impl Worker {
         } = primed;
         let mut sampler = Sampler::new(sampling.seed);
         let mut log_likelihood = 0.0;
-        let total_steps = skip_steps + response.len_steps();
-        let mut take = Take::new(id, response.len_steps());
+        let per_step = model.family().events_per_step();
+        let (skip_steps, response_steps) = (skip_steps * per_step, response.len_steps() * per_step);
+        let total_steps = skip_steps + response_steps;
+        let mut take = Take::new(id, response_steps);
         let started = Instant::now();
         for index in 0..total_steps {
             let log_probs = model.step_played(&mut state, last, &last_groove, position_steps)?;
@@ -643,7 +677,9 @@ impl Worker {
             }
             log_likelihood += log_prob;
             take.push(event, groove);
-            self.send_step(id, response, played, event, groove);
+            if let Some(events) = take.last_step(per_step) {
+                self.send_step(id, response, played / per_step, events, groove);
+            }
         }
         self.record_step_time(started.elapsed(), total_steps as u64);
         Ok((take, log_likelihood))
@@ -652,11 +688,13 @@ impl Worker {
     /// Searches the answer over several takes, sending each step as soon as every take still
     /// searched shares it: a long search starts playing before it ends.
     fn search(&mut self, job: AnswerJob<'_>) -> Result<(Take, f32), ModelError> {
+        let per_step = job.model.family().events_per_step();
         let mut sender = SettledSender {
-            take: Take::new(job.id, job.response.len_steps()),
+            take: Take::new(job.id, job.response.len_steps() * per_step),
             worker: self,
             id: job.id,
             response: job.response,
+            per_step,
             started: Instant::now(),
             deadline: job.deadline,
         };
@@ -665,8 +703,8 @@ impl Worker {
             &job.primed.state,
             (job.primed.last, job.primed.last_groove),
             job.primed.position_steps,
-            job.skip_steps,
-            job.response.len_steps(),
+            job.skip_steps * per_step,
+            job.response.len_steps() * per_step,
             job.sampling,
             &mut sender,
         )?;
@@ -679,13 +717,13 @@ impl Worker {
         id: WindowId,
         response: StepSpan,
         played: usize,
-        event: EventId,
+        events: StepEvents,
         groove: Option<GrooveValues>,
     ) {
         self.send(FromWorker::Step {
             id,
             step: response.start + played as i64,
-            event,
+            events,
             groove,
         });
     }
@@ -799,7 +837,7 @@ mod tests {
             };
             worker.handle_guarded(phrase(Phrase::CallStep {
                 step,
-                event,
+                events: StepEvents::one(event),
                 groove: GrooveValues::default(),
             }));
         }

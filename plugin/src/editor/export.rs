@@ -32,7 +32,7 @@ pub fn performance(take: &Take, steps_per_bar: u32, tempo_bpm: f64, velocity: u7
         .filter_map(|&(step, lane_step)| {
             Some(TakeStep {
                 index: usize::try_from(step - take.span.start).ok()?,
-                event: lane_step.event,
+                events: lane_step.events,
                 feel: lane_step.feel,
                 transpose_semitones: lane_step.voicing.transpose_semitones,
             })
@@ -116,6 +116,7 @@ mod tests {
 
     use super::*;
     use crate::editor::lane_notes::LaneStep;
+    use antiphon_engine::encoding::StepEvents;
 
     /// The General MIDI drum channel (channel 10), where a drum call is written.
     const DRUM_CHANNEL: u4 = u4::new(9);
@@ -141,7 +142,7 @@ mod tests {
             .with(DrumClass::Snare)
             .with(DrumClass::ClosedHat);
         let step = |event: DrumEvent| LaneStep {
-            event: event.id(),
+            events: StepEvents::one(event.id()),
             voicing: Voicing::default(),
             feel: None,
         };
@@ -183,20 +184,20 @@ mod tests {
         session.play_event(PlayEvent::Turn(TurnState::Listening { start: 0 }));
         let first = if answer { response.start } else { call.start };
         let report = |step, played: &DrumStep| {
-            let (event, voicing) = (played.event().id(), Voicing::default());
+            let (events, voicing) = (StepEvents::one(played.event().id()), Voicing::default());
             if answer {
-                let feel = Some(StepFeel::Drums(*played));
+                let feel = Some(StepFeel::Hits(*played));
                 PlayEvent::Played {
                     step,
-                    event,
+                    events,
                     voicing,
                     feel,
                 }
             } else {
-                let feel = StepFeel::Drums(*played);
+                let feel = StepFeel::Hits(*played);
                 PlayEvent::Heard {
                     step,
-                    event,
+                    events,
                     feel,
                     voicing,
                 }
@@ -359,7 +360,7 @@ mod tests {
     #[test]
     fn a_step_voiced_in_another_register_is_moved_into_the_takes() {
         let step = |event: MelodyEvent, transpose_semitones| LaneStep {
-            event: event.id(),
+            events: StepEvents::one(event.id()),
             voicing: Voicing {
                 transpose_semitones,
                 ..VOICING

@@ -141,7 +141,7 @@ mod tests {
             .app
             .session
             .steps(Lane::Response, 32..64)
-            .map(|(step, played)| (step, DrumEvent::from_id(played.event).unwrap()))
+            .map(|(step, played)| (step, DrumEvent::from_id(played.events.ids()[0]).unwrap()))
             .collect();
         let written: Vec<_> = response
             .events()

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use antiphon_engine::encoding::EventId;
+use antiphon_engine::encoding::{EventId, StepEvents};
 use antiphon_engine::families::Family;
 use antiphon_engine::live::feel::StepFeel;
 use antiphon_engine::live::voicing::Voicing;
@@ -14,8 +14,8 @@ use antiphon_engine::midly::num::u7;
 /// (a melody's register and the loudness it was played at).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LaneStep {
-    /// The event, in the vocabulary of the session's family.
-    pub event: EventId,
+    /// The step's events, in the vocabulary of the session's family.
+    pub events: StepEvents,
     /// The call's or the response window's voicing.
     pub voicing: Voicing,
     /// How the player played it (a call's step); `None` for a step played on the grid.
@@ -41,7 +41,8 @@ pub fn notes(
     range: Range<i64>,
 ) -> Vec<LaneNote> {
     let len = usize::try_from(range.end - range.start).unwrap_or(0);
-    let mut events = vec![EventId::QUIET; len];
+    let per_step = family.events_per_step();
+    let mut events = vec![EventId::QUIET; len * per_step];
     let mut transposes = vec![0i8; len];
     for (step, lane_step) in steps {
         let Some(index) = usize::try_from(step - range.start)
@@ -50,7 +51,9 @@ pub fn notes(
         else {
             continue;
         };
-        events[index] = lane_step.event;
+        let ids = lane_step.events.ids();
+        events[index * per_step..index * per_step + ids.len().min(per_step)]
+            .copy_from_slice(&ids[..ids.len().min(per_step)]);
         transposes[index] = lane_step.voicing.transpose_semitones;
     }
     family
@@ -83,7 +86,7 @@ mod tests {
 
     fn step(event: MelodyEvent, transpose_semitones: i8) -> LaneStep {
         LaneStep {
-            event: event.id(),
+            events: StepEvents::one(event.id()),
             voicing: Voicing {
                 transpose_semitones,
                 ..Voicing::default()
@@ -143,7 +146,7 @@ mod tests {
         let steps = [(
             6,
             LaneStep {
-                event: kick_and_hat.id(),
+                events: StepEvents::one(kick_and_hat.id()),
                 voicing: Voicing::default(),
                 feel: None,
             },

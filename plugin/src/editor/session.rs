@@ -170,13 +170,13 @@ impl Session {
         match event {
             PlayEvent::Heard {
                 step,
-                event,
+                events,
                 feel,
                 voicing,
             } => {
                 let feel = Some(feel);
                 let heard = LaneStep {
-                    event,
+                    events,
                     voicing,
                     feel,
                 };
@@ -188,17 +188,17 @@ impl Session {
             }
             PlayEvent::Played {
                 step,
-                event,
+                events,
                 voicing,
                 feel,
             } => {
-                // Every played step is reported; the lane keeps those where something starts or
-                // stops (a drum rest, a melody's held step change nothing).
-                if event.is_quiet() {
+                // Every played step is reported; the lane keeps those where something starts,
+                // sounds on or stops (a drum rest, a melody's held step change nothing).
+                if events.is_quiet() {
                     self.played.remove(&step);
                 } else {
                     let played = LaneStep {
-                        event,
+                        events,
                         voicing,
                         feel,
                     };
@@ -444,12 +444,15 @@ mod tests {
 
     use super::*;
     use crate::editor::test_feed::{heard, heard_drums, melodic_call_and_answer, on, played};
+    use antiphon_engine::encoding::StepEvents;
 
     impl Session {
         /// The drum hits of `lane` inside `steps`.
         fn hits_of(&self, lane: Lane, steps: Range<i64>) -> Vec<(i64, DrumEvent)> {
             self.steps(lane, steps)
-                .map(|(step, lane_step)| (step, DrumEvent::from_id(lane_step.event).unwrap()))
+                .map(|(step, lane_step)| {
+                    (step, DrumEvent::from_id(lane_step.events.ids()[0]).unwrap())
+                })
                 .collect()
         }
     }
@@ -458,7 +461,9 @@ mod tests {
     fn drums(take: &Take) -> Vec<(i64, DrumEvent)> {
         take.steps
             .iter()
-            .map(|&(step, lane_step)| (step, DrumEvent::from_id(lane_step.event).unwrap()))
+            .map(|&(step, lane_step)| {
+                (step, DrumEvent::from_id(lane_step.events.ids()[0]).unwrap())
+            })
             .collect()
     }
 
@@ -493,14 +498,14 @@ mod tests {
         }));
         session.play_event(PlayEvent::Played {
             step: 48,
-            event: snare().id(),
+            events: StepEvents::one(snare().id()),
             voicing: Voicing::default(),
             feel: None,
         });
         session.play_event(PlayEvent::Late { step: 50 });
         session.play_event(PlayEvent::Played {
             step: 52,
-            event: kick().id(),
+            events: StepEvents::one(kick().id()),
             voicing: Voicing::default(),
             feel: None,
         });
@@ -514,14 +519,14 @@ mod tests {
         play.send(PlayEvent::Turn(TurnState::Listening { start: 0 }));
         play.send(PlayEvent::Heard {
             step: 0,
-            event: kick().id(),
-            feel: StepFeel::Drums(DrumStep::from_event(kick(), u7::new(100))),
+            events: StepEvents::one(kick().id()),
+            feel: StepFeel::Hits(DrumStep::from_event(kick(), u7::new(100))),
             voicing: Voicing::default(),
         });
         play.send(PlayEvent::Heard {
             step: 4,
-            event: snare().id(),
-            feel: StepFeel::Drums(DrumStep::from_event(snare(), u7::new(100))),
+            events: StepEvents::one(snare().id()),
+            feel: StepFeel::Hits(DrumStep::from_event(snare(), u7::new(100))),
             voicing: Voicing::default(),
         });
         answers.send(answered(StepSpan::new(0, 16), StepSpan::new(16, 32), -30.0));
@@ -530,7 +535,7 @@ mod tests {
         }));
         play.send(PlayEvent::Played {
             step: 16,
-            event: kick().id(),
+            events: StepEvents::one(kick().id()),
             voicing: Voicing::default(),
             feel: None,
         });
@@ -572,7 +577,7 @@ mod tests {
         let mut session = Session::new();
         session.play_event(PlayEvent::Played {
             step: 3,
-            event: DrumEvent::REST.id(),
+            events: StepEvents::one(DrumEvent::REST.id()),
             voicing: Voicing::default(),
             feel: None,
         });

@@ -1,6 +1,7 @@
 //! What the performer's feed reports for a melodic call and its answer, for the tests of the
 //! session, the roll and the export: events applied to a [`Session`] as the editor drains them.
 
+use antiphon_engine::encoding::StepEvents;
 use antiphon_engine::encoding::drums::DrumEvent;
 use antiphon_engine::encoding::melody::{MelodyEvent, Pitch};
 use antiphon_engine::families::Family;
@@ -32,8 +33,8 @@ pub fn heard(session: &mut Session, step: i64, event: MelodyEvent) {
     });
     session.play_event(PlayEvent::Heard {
         step,
-        event: event.id(),
-        feel: StepFeel::Melody(note),
+        events: StepEvents::one(event.id()),
+        feel: StepFeel::Struck(note),
         voicing: VOICING,
     });
 }
@@ -43,8 +44,8 @@ pub fn heard(session: &mut Session, step: i64, event: MelodyEvent) {
 pub fn heard_drums(session: &mut Session, step: i64, event: DrumEvent) {
     session.play_event(PlayEvent::Heard {
         step,
-        event: event.id(),
-        feel: StepFeel::Drums(DrumStep::from_event(event, Voicing::default().velocity)),
+        events: StepEvents::one(event.id()),
+        feel: StepFeel::Hits(DrumStep::from_event(event, Voicing::default().velocity)),
         voicing: Voicing::default(),
     });
 }
@@ -53,7 +54,7 @@ pub fn heard_drums(session: &mut Session, step: i64, event: DrumEvent) {
 pub fn played(session: &mut Session, step: i64, event: MelodyEvent) {
     session.play_event(PlayEvent::Played {
         step,
-        event: event.id(),
+        events: StepEvents::one(event.id()),
         voicing: VOICING,
         feel: None,
     });

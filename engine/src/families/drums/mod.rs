@@ -3,17 +3,18 @@
 
 mod call_notice;
 mod played;
+mod quantize;
 mod render;
 
 use midly::num::{u4, u7};
 
-use crate::encoding::EventId;
 use crate::encoding::drums::{DrumClass, DrumEvent, NUM_CLASSES, NUM_EVENTS};
 use crate::encoding::key::KeyChoice;
 use crate::encoding::scale::Scale;
+use crate::encoding::{EventId, StepEvents};
 use crate::families::{Family, ModelFamily, RollRows, StepNote, TakeStep};
 use crate::live::feel::StepFeel;
-use crate::live::quantize::{DrumQuantizer, Quantizer};
+use crate::live::quantize::Quantize;
 use crate::live::render::Sounding;
 use crate::live::voices::{VoiceEvent, Voices};
 use crate::midi_file::{GM_DRUM_CHANNEL, MidiFileError, read_drums};
@@ -122,9 +123,10 @@ impl ModelFamily for Drums {
         for step in steps {
             if let Some(slot) = sequence.get_mut(step.index) {
                 *slot = match step.feel {
-                    Some(StepFeel::Drums(played)) => played,
+                    Some(StepFeel::Hits(played)) => played,
                     _ => DrumStep::from_event(
-                        DrumEvent::from_id(step.event).unwrap_or_default(),
+                        DrumEvent::from_id(step.events.ids().first().copied().unwrap_or_default())
+                            .unwrap_or_default(),
                         velocity,
                     ),
                 };
@@ -137,18 +139,19 @@ impl ModelFamily for Drums {
         })
     }
 
-    fn quantizer(&self) -> Quantizer {
-        Quantizer::Drums(DrumQuantizer::default())
+    fn quantizer(&self) -> Box<dyn Quantize> {
+        Box::new(quantize::DrumQuantizer::default())
     }
 
     fn render(
         &self,
-        event: EventId,
+        events: StepEvents,
         sounding: Sounding,
         voices: &mut Voices,
         _emit: &mut dyn FnMut(u64, VoiceEvent),
-    ) -> Option<DrumStep> {
-        Some(render::strike(event, sounding, voices))
+    ) -> Option<StepFeel> {
+        let event = events.ids().first().copied().unwrap_or(EventId::QUIET);
+        Some(StepFeel::Hits(render::strike(event, sounding, voices)))
     }
 
     fn notes(&self, events: &[EventId]) -> Vec<StepNote> {

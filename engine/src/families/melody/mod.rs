@@ -3,25 +3,25 @@
 
 mod call_notice;
 mod played;
+mod quantize;
 
 use midly::num::{u4, u7};
 
-use crate::encoding::EventId;
 use crate::encoding::key::KeyChoice;
 use crate::encoding::melody::{MelodyEvent, NUM_EVENTS, note_spans};
 use crate::encoding::melody_mask::scale_mask;
 use crate::encoding::scale::Scale;
 use crate::encoding::transposition::random_transposition;
+use crate::encoding::{EventId, StepEvents};
 use crate::families::{Family, ModelFamily, RollRows, StepNote, TakeStep};
 use crate::live::feel::StepFeel;
-use crate::live::quantize::{MelodyQuantizer, Quantizer};
+use crate::live::quantize::Quantize;
 use crate::live::render::Sounding;
 use crate::live::voices::{NoteLength, VoiceEvent, Voices};
 use crate::melody_sequence::{MelodySequence, MelodyStep};
 use crate::midi_file::{MidiFileError, read_melody};
 use crate::performance::{Performance, ReadReport};
 use crate::rng::SplitMix64;
-use crate::sequence::DrumStep;
 
 impl Family {
     /// Melody.
@@ -145,11 +145,12 @@ impl ModelFamily for Melody {
                 // A take is voiced once (a call by its first note, an answer by its window); a
                 // step voiced otherwise is moved into the take's register.
                 let moved = step.transpose_semitones.saturating_sub(register);
-                let event = MelodyEvent::from_id(step.event)
-                    .unwrap_or_default()
-                    .transposed(moved);
+                let event =
+                    MelodyEvent::from_id(step.events.ids().first().copied().unwrap_or_default())
+                        .unwrap_or_default()
+                        .transposed(moved);
                 let played = match step.feel {
-                    Some(StepFeel::Melody(Some(hit))) => hit.velocity,
+                    Some(StepFeel::Struck(Some(hit))) => hit.velocity,
                     _ => velocity,
                 };
                 *slot = MelodyStep::new(event, played);
@@ -164,20 +165,21 @@ impl ModelFamily for Melody {
         })
     }
 
-    fn quantizer(&self) -> Quantizer {
-        Quantizer::Melody(MelodyQuantizer::default())
+    fn quantizer(&self) -> Box<dyn Quantize> {
+        Box::new(quantize::MelodyQuantizer::default())
     }
 
     /// A note-on ends the sounding note and holds its own (moved into the player's register);
     /// a note-off ends it.
     fn render(
         &self,
-        event: EventId,
+        events: StepEvents,
         sounding: Sounding,
         voices: &mut Voices,
         emit: &mut dyn FnMut(u64, VoiceEvent),
-    ) -> Option<DrumStep> {
+    ) -> Option<StepFeel> {
         let at = sounding.at;
+        let event = events.ids().first().copied().unwrap_or(EventId::QUIET);
         match MelodyEvent::from_id(event).unwrap_or_default() {
             MelodyEvent::NoteOn(pitch) => {
                 voices.end_held(at, &mut *emit);

@@ -59,8 +59,8 @@ impl Performer {
     }
 
     fn step_started(&mut self, step: i64, offset: u32, grid: &BlockGrid, settings: &Settings) {
-        let sustaining = match &self.model {
-            Model::Ready(quantizer) => quantizer.sustaining(),
+        let sustaining = match self.model {
+            Model::Ready(family) => self.quantizers.of(family).sustaining(),
             Model::Loading | Model::Missing => false,
         };
         let actions = self.turns.step_started(step, sustaining);
@@ -87,15 +87,16 @@ impl Performer {
     }
 
     fn step_closed(&mut self, step: i64, offset: u32, settings: &Settings) {
-        let Model::Ready(quantizer) = &mut self.model else {
+        let Model::Ready(family) = self.model else {
             return;
         };
-        let HeardStep { event, feel } = quantizer.close(step);
+        let quantizer = self.quantizers.of_mut(family);
+        let HeardStep { events, feel } = quantizer.close(step);
         let voicing = quantizer.voicing();
-        if !event.is_quiet() {
+        if !events.is_quiet() {
             self.feed.send(PlayEvent::Heard {
                 step,
-                event,
+                events,
                 feel,
                 voicing,
             });
@@ -104,7 +105,7 @@ impl Performer {
             let groove = feel.groove();
             self.send_phrase(Phrase::CallStep {
                 step,
-                event,
+                events,
                 groove,
             });
         }

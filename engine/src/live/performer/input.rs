@@ -17,14 +17,14 @@ impl Performer {
         grid: &BlockGrid,
         settings: &Settings,
     ) {
-        match (input.kind, &mut self.model) {
+        match (input.kind, self.model) {
             (
                 InputKind::NoteOn {
                     channel,
                     key,
                     velocity,
                 },
-                Model::Ready(quantizer),
+                Model::Ready(family),
             ) if settings.trigger != Some(Trigger::Note(key)) => {
                 let step = grid.step_of(input.offset);
                 self.feed.send(PlayEvent::Struck { step, channel, key });
@@ -32,11 +32,13 @@ impl Performer {
                     velocity: u7::new((velocity * 127.0).round().clamp(1.0, 127.0) as u8),
                     offset_steps: grid.steps_from_line(input.offset, step),
                 };
-                quantizer.press(step, key, hit);
+                self.quantizers.of_mut(family).press(step, key, hit);
                 let actions = self.turns.note(step);
                 self.act(actions, input.offset, settings);
             }
-            (InputKind::NoteOff { key, .. }, Model::Ready(quantizer)) => quantizer.release(key),
+            (InputKind::NoteOff { key, .. }, Model::Ready(family)) => {
+                self.quantizers.of_mut(family).release(key);
+            }
             _ => {}
         }
         self.hear_passthrough(index, input, settings);

@@ -39,7 +39,7 @@ use crate::live::io::{Input, InputKind, Output};
 use crate::live::messages::{FromWorker, ModelRequest, ToWorker};
 use crate::live::monitor::Monitor;
 use crate::live::output::BlockOutput;
-use crate::live::quantize::Quantizer;
+use crate::live::quantize::Quantizers;
 use crate::live::schedule::Schedule;
 use crate::live::voices::Voices;
 use crate::live::worker::{WorkerHandle, WorkerStats};
@@ -49,27 +49,16 @@ use crate::transport::Transport;
 pub use settings::Settings;
 
 /// Where the model thread stands, as the audio thread knows it.
-// Held inline: boxing the quantizer would allocate on the audio thread when the model changes.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Model {
     /// Asked for a model whose family nobody knows yet: nothing is heard until the model
     /// thread says.
     Loading,
     /// No model could be loaded: nothing is heard.
     Missing,
-    /// A model of the quantizer's family answers: what is heard goes to it (waiting in the ring
-    /// while the model thread still loads it).
-    Ready(Quantizer),
-}
-
-impl Model {
-    /// Hearing for a model of `family` (`None`: not known yet).
-    fn heard_as(family: Option<Family>) -> Model {
-        family.map_or(Model::Loading, |family| {
-            Model::Ready(Quantizer::new(family))
-        })
-    }
+    /// A model of this family answers: what is heard goes to it (waiting in the ring while the
+    /// model thread still loads it), heard by the family's quantizer.
+    Ready(Family),
 }
 
 /// The audio thread's performer. Build it (and its model thread) with [`Performer::start`] on
@@ -86,6 +75,8 @@ pub struct Performer {
     /// The jam slot the model thread was last told.
     jam_slot: Option<u32>,
     model: Model,
+    /// Every family's quantizer, made before the audio thread runs.
+    quantizers: Quantizers,
     inbox: Consumer<FromWorker>,
     outbox: Producer<ToWorker>,
     worker_stats: Arc<WorkerStats>,
@@ -112,6 +103,14 @@ pub struct Performer {
 }
 
 impl Performer {
+    /// Hears for a model of `family` from here on (`None`: not known yet), nothing heard yet.
+    fn hear_as(&mut self, family: Option<Family>) {
+        self.model = family.map_or(Model::Loading, Model::Ready);
+        if let Some(family) = family {
+            self.quantizers.of_mut(family).reset();
+        }
+    }
+
     /// What the audio thread publishes.
     pub fn monitor(&self) -> Arc<Monitor> {
         self.monitor.clone()
@@ -176,10 +175,10 @@ impl Performer {
                 }
                 self.expected_ppq = None;
                 for (index, input) in inputs.iter().enumerate() {
-                    if let (InputKind::NoteOff { key, .. }, Model::Ready(quantizer)) =
-                        (input.kind, &mut self.model)
+                    if let (InputKind::NoteOff { key, .. }, Model::Ready(family)) =
+                        (input.kind, self.model)
                     {
-                        quantizer.release(key);
+                        self.quantizers.of_mut(family).release(key);
                     }
                     self.hear_passthrough(index, input, settings);
                 }

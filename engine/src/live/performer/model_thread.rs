@@ -5,7 +5,6 @@ use super::{Model, Performer};
 use crate::families::Family;
 use crate::live::messages::{FromWorker, Phrase, ToWorker};
 use crate::live::monitor::Monitor;
-use crate::live::quantize::Quantizer;
 use crate::live::schedule::Delivered;
 
 impl Performer {
@@ -22,7 +21,7 @@ impl Performer {
     /// Asks the model thread for the slot's model anew, hearing in `family` from now on.
     fn ask_for_model(&mut self, family: Option<Family>) {
         self.model_request = self.model_request.next();
-        self.model = Model::heard_as(family);
+        self.hear_as(family);
         self.send(ToWorker::UseModel {
             slot: self.model_slot,
             request: self.model_request,
@@ -53,17 +52,18 @@ impl Performer {
                 FromWorker::Step {
                     id,
                     step,
-                    event,
+                    events,
                     groove,
-                } => self.schedule.deliver(id, step, Delivered { event, groove }),
+                } => self
+                    .schedule
+                    .deliver(id, step, Delivered { events, groove }),
                 FromWorker::Finished { id } => self.schedule.finish(id),
                 FromWorker::Loaded { request, family } if request == self.model_request => {
-                    match (&self.model, family) {
+                    match (self.model, family) {
                         // As the audio thread has been hearing since it asked.
-                        (Model::Ready(quantizer), Some(family)) if quantizer.family() == family => {
-                        }
+                        (Model::Ready(heard), Some(family)) if heard == family => {}
                         (Model::Loading | Model::Missing, Some(family)) => {
-                            self.model = Model::Ready(Quantizer::new(family));
+                            self.hear_as(Some(family));
                         }
                         // Heard in another family than the model plays: nothing heard counts.
                         (Model::Ready(_), Some(family)) => {

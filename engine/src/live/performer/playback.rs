@@ -3,7 +3,6 @@
 
 use super::{Model, Performer, Settings};
 use crate::live::feed::PlayEvent;
-use crate::live::feel::StepFeel;
 use crate::live::grid::BlockGrid;
 use crate::live::render::Sounding;
 use crate::live::schedule::{Cue, Delivered};
@@ -20,10 +19,10 @@ impl Performer {
         grid: &BlockGrid,
         settings: &Settings,
     ) {
-        let Model::Ready(quantizer) = &self.model else {
+        let Model::Ready(family) = self.model else {
             return;
         };
-        if !quantizer.family().plays_feel() {
+        if !family.plays_feel() {
             return;
         }
         let mut cue = self.schedule.cue_ahead(step);
@@ -49,12 +48,11 @@ impl Performer {
         grid: &BlockGrid,
         settings: &Settings,
     ) {
-        let Model::Ready(quantizer) = &self.model else {
+        let Model::Ready(family) = self.model else {
             return;
         };
-        let family = quantizer.family();
         let voicing = self.schedule.voicing();
-        let Delivered { event, groove } = delivered;
+        let Delivered { events, groove } = delivered;
         let sounding = Sounding {
             at: line,
             earliest,
@@ -64,14 +62,14 @@ impl Performer {
             groove: groove.map(|values| (values, settings.groove)),
             transpose_semitones: voicing.transpose_semitones,
         };
-        let struck = family.render(event, sounding, &mut self.voices, &mut |at, event| {
+        let feel = family.render(events, sounding, &mut self.voices, &mut |at, event| {
             self.out.voice(at, event)
         });
         self.feed.send(PlayEvent::Played {
             step,
-            event,
+            events,
             voicing,
-            feel: struck.map(StepFeel::Drums),
+            feel,
         });
         self.release_due(earliest + 1);
     }

@@ -6,6 +6,8 @@ use std::sync::atomic::AtomicBool;
 
 use rtrb::RingBuffer;
 
+use crate::live::quantize::Quantizers;
+
 use super::{Model, Performer};
 use crate::live::feed::{FeedReceiver, feed};
 use crate::live::messages::ModelRequest;
@@ -57,7 +59,8 @@ impl Performer {
             model_request: ModelRequest::default(),
             families,
             jam_slot: None,
-            model: Model::heard_as(family),
+            model: family.map_or(Model::Loading, Model::Ready),
+            quantizers: Quantizers::default(),
             inbox,
             outbox,
             worker_stats,

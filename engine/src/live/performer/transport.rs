@@ -4,7 +4,6 @@
 use super::{Model, Performer};
 use crate::live::feed::PlayEvent;
 use crate::live::messages::ToWorker;
-use crate::live::quantize::Quantizer;
 use crate::phrase::Meter;
 use crate::transport::Position;
 
@@ -45,8 +44,8 @@ impl Performer {
         self.turns.reset(self.turns.meter());
         self.schedule.clear();
         self.played_ahead = None;
-        if let Model::Ready(quantizer) = &mut self.model {
-            *quantizer = Quantizer::new(quantizer.family());
+        if let Model::Ready(family) = self.model {
+            self.quantizers.of_mut(family).reset();
         }
         self.send(ToWorker::Reset);
         self.feed.send(PlayEvent::Reset);

@@ -17,8 +17,8 @@ impl Performer {
                     start,
                     steps_per_bar,
                 } => {
-                    if let Model::Ready(quantizer) = &mut self.model {
-                        quantizer.start_call();
+                    if let Model::Ready(family) = self.model {
+                        self.quantizers.of_mut(family).start_call();
                     }
                     self.send_phrase(Phrase::CallStarted {
                         start,
@@ -27,8 +27,10 @@ impl Performer {
                 }
                 Action::CallDiscarded => self.send(ToWorker::Reset),
                 Action::Respond(request) => {
-                    let voicing = match (&self.model, request.heard) {
-                        (Model::Ready(quantizer), Heard::Call { .. }) => quantizer.voicing(),
+                    let voicing = match (self.model, request.heard) {
+                        (Model::Ready(family), Heard::Call { .. }) => {
+                            self.quantizers.of(family).voicing()
+                        }
                         (_, Heard::Window { source_id, .. }) => {
                             self.schedule.voicing_of(source_id).unwrap_or_default()
                         }

@@ -25,7 +25,7 @@ fn the_editor_hears_the_call_the_turns_and_the_answer_with_its_likelihood() {
     let mut turns = Vec::new();
     while let Ok(event) = feed.play.pop() {
         match event {
-            PlayEvent::Heard { step, event, .. } => heard.push((step, event)),
+            PlayEvent::Heard { step, events, .. } => heard.push((step, events.ids()[0])),
             PlayEvent::Struck { step, key, .. } => struck.push((step, key.as_int())),
             PlayEvent::Played { .. } => played += 1,
             PlayEvent::Turn(turn) => turns.push(turn),

@@ -141,7 +141,7 @@ fn the_call_keeps_how_each_hit_was_played() {
     let hits: Vec<(i64, usize, u8, f32)> = heard
         .iter()
         .flat_map(|&(step, feel)| {
-            let StepFeel::Drums(drums) = feel else {
+            let StepFeel::Hits(drums) = feel else {
                 panic!("drums are heard as drums: {feel:?}");
             };
             (0..NUM_CLASSES)

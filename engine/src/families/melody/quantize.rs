@@ -9,9 +9,10 @@
 
 use midly::num::u7;
 
-use super::{HeardStep, PendingSteps};
+use crate::encoding::StepEvents;
 use crate::encoding::melody::{MAX_PITCH, MIN_PITCH, MelodyEvent, Pitch};
 use crate::live::feel::StepFeel;
+use crate::live::quantize::{HeardStep, PendingSteps, Quantize};
 use crate::live::voicing::{MeanVelocity, Voicing};
 use crate::sequence::Hit;
 
@@ -35,8 +36,14 @@ pub struct MelodyQuantizer {
 }
 
 impl MelodyQuantizer {
+    fn is_held(&self, key: u7) -> bool {
+        self.held & (1 << key.as_int()) != 0
+    }
+}
+
+impl Quantize for MelodyQuantizer {
     /// A key pressed onto `step`.
-    pub fn press(&mut self, step: i64, key: u7, hit: Hit) {
+    fn press(&mut self, step: i64, key: u7, hit: Hit) {
         self.held |= 1 << key.as_int();
         let onset = self.pending.at(step);
         if onset.top.is_none_or(|(top, _)| key > top) {
@@ -45,24 +52,20 @@ impl MelodyQuantizer {
     }
 
     /// A key released.
-    pub fn release(&mut self, key: u7) {
+    fn release(&mut self, key: u7) {
         self.held &= !(1 << key.as_int());
     }
 
-    fn is_held(&self, key: u7) -> bool {
-        self.held & (1 << key.as_int()) != 0
-    }
-
     /// The event of `step`, and how its note was played.
-    pub fn close(&mut self, step: i64) -> HeardStep {
+    fn close(&mut self, step: i64) -> HeardStep {
         if let Some((key, hit)) = self.pending.take(step).top {
             let transpose = *self.transpose.get_or_insert_with(|| register_of(key));
             let moved = (i16::from(key.as_int()) - i16::from(transpose)).clamp(0, 127) as u8;
             self.line = Some(key);
             self.velocity.add(hit.velocity);
             return HeardStep {
-                event: MelodyEvent::NoteOn(Pitch::folded(u7::new(moved))).id(),
-                feel: StepFeel::Melody(Some(hit)),
+                events: StepEvents::one(MelodyEvent::NoteOn(Pitch::folded(u7::new(moved))).id()),
+                feel: StepFeel::Struck(Some(hit)),
             };
         }
         let event = match self.line {
@@ -73,24 +76,28 @@ impl MelodyQuantizer {
             _ => MelodyEvent::NoEvent,
         };
         HeardStep {
-            event: event.id(),
-            feel: StepFeel::Melody(None),
+            events: StepEvents::one(event.id()),
+            feel: StepFeel::Struck(None),
         }
     }
 
     /// Whether the line's note is still held.
-    pub fn sustaining(&self) -> bool {
+    fn sustaining(&self) -> bool {
         self.line.is_some_and(|key| self.is_held(key))
     }
 
     /// A new call: its register and loudness are measured from its first note on.
-    pub fn start_call(&mut self) {
+    fn start_call(&mut self) {
         self.transpose = None;
         self.velocity = MeanVelocity::default();
     }
 
     /// The call's register and mean velocity.
-    pub fn voicing(&self) -> Voicing {
+    fn reset(&mut self) {
+        *self = MelodyQuantizer::default();
+    }
+
+    fn voicing(&self) -> Voicing {
         Voicing {
             transpose_semitones: self.transpose.unwrap_or(0),
             velocity: self.velocity.mean(),
@@ -136,16 +143,16 @@ mod tests {
         for key in [60, 64, 67] {
             melody.press(0, u7::new(key), on_grid(90));
         }
-        assert_eq!(melody.close(0).event, note_on(67));
+        assert_eq!(melody.close(0).events.ids()[0], note_on(67));
         assert!(melody.sustaining());
-        assert_eq!(melody.close(1).event, MelodyEvent::NoEvent.id());
+        assert_eq!(melody.close(1).events.ids()[0], MelodyEvent::NoEvent.id());
         for key in [60, 64, 67] {
             melody.release(u7::new(key));
         }
         assert!(!melody.sustaining());
-        assert_eq!(melody.close(2).event, MelodyEvent::NoteOff.id());
+        assert_eq!(melody.close(2).events.ids()[0], MelodyEvent::NoteOff.id());
         assert_eq!(
-            melody.close(3).event,
+            melody.close(3).events.ids()[0],
             MelodyEvent::NoEvent.id(),
             "one note-off only"
         );
@@ -164,8 +171,8 @@ mod tests {
             offset_steps: -0.2,
         };
         melody.press(0, u7::new(60), below);
-        assert_eq!(melody.close(0).feel, StepFeel::Melody(Some(top)));
-        assert_eq!(melody.close(1).feel, StepFeel::Melody(None));
+        assert_eq!(melody.close(0).feel, StepFeel::Struck(Some(top)));
+        assert_eq!(melody.close(1).feel, StepFeel::Struck(None));
     }
 
     #[test]
@@ -174,8 +181,8 @@ mod tests {
         melody.press(0, u7::new(62), on_grid(80));
         melody.release(u7::new(62));
         melody.press(1, u7::new(64), on_grid(80));
-        assert_eq!(melody.close(0).event, note_on(62));
-        assert_eq!(melody.close(1).event, note_on(64));
+        assert_eq!(melody.close(0).events.ids()[0], note_on(62));
+        assert_eq!(melody.close(1).events.ids()[0], note_on(64));
     }
 
     #[test]
@@ -185,8 +192,8 @@ mod tests {
         // A bass line from C2 (36): moved up two octaves; its low A1 (33) folds in too.
         melody.press(0, u7::new(36), on_grid(100));
         melody.press(1, u7::new(33), on_grid(50));
-        assert_eq!(melody.close(0).event, note_on(60));
-        assert_eq!(melody.close(1).event, note_on(57));
+        assert_eq!(melody.close(0).events.ids()[0], note_on(60));
+        assert_eq!(melody.close(1).events.ids()[0], note_on(57));
         assert_eq!(
             melody.voicing(),
             Voicing {
@@ -198,13 +205,13 @@ mod tests {
         for first in [54, 67, 77] {
             melody.start_call();
             melody.press(2, u7::new(first), on_grid(100));
-            assert_eq!(melody.close(2).event, note_on(first));
+            assert_eq!(melody.close(2).events.ids()[0], note_on(first));
             assert_eq!(melody.voicing().transpose_semitones, 0);
         }
         // One starting near the top is moved down an octave.
         melody.start_call();
         melody.press(3, u7::new(79), on_grid(100));
-        assert_eq!(melody.close(3).event, note_on(67));
+        assert_eq!(melody.close(3).events.ids()[0], note_on(67));
         assert_eq!(melody.voicing().transpose_semitones, 12);
     }
 }

@@ -2,9 +2,10 @@
 
 use midly::num::u7;
 
-use super::{HeardStep, PendingSteps};
+use crate::encoding::StepEvents;
 use crate::encoding::drums::DrumClass;
 use crate::live::feel::StepFeel;
+use crate::live::quantize::{HeardStep, PendingSteps, Quantize};
 use crate::live::voicing::{MeanVelocity, Voicing};
 use crate::sequence::{DrumStep, Hit};
 
@@ -15,33 +16,43 @@ pub struct DrumQuantizer {
     velocity: MeanVelocity,
 }
 
-impl DrumQuantizer {
+impl Quantize for DrumQuantizer {
     /// A key pressed onto `step`: a hit of its class, if it has one.
-    pub fn press(&mut self, step: i64, key: u7, hit: Hit) {
+    fn press(&mut self, step: i64, key: u7, hit: Hit) {
         if let Some(class) = DrumClass::from_pitch(key) {
             self.pending.at(step).strike(class, hit);
         }
     }
 
     /// The classes struck on `step`, and how.
-    pub fn close(&mut self, step: i64) -> HeardStep {
+    fn close(&mut self, step: i64) -> HeardStep {
         let played = self.pending.take(step);
         for hit in played.hits.iter().flatten() {
             self.velocity.add(hit.velocity);
         }
         HeardStep {
-            event: played.event().id(),
-            feel: StepFeel::Drums(played),
+            events: StepEvents::one(played.event().id()),
+            feel: StepFeel::Hits(played),
         }
     }
 
     /// Starts measuring a new call's loudness.
-    pub fn start_call(&mut self) {
+    fn start_call(&mut self) {
         self.velocity = MeanVelocity::default();
     }
 
     /// Drums play in the kit's own register, at the call's mean velocity.
-    pub fn voicing(&self) -> Voicing {
+    fn release(&mut self, _key: u7) {}
+
+    fn sustaining(&self) -> bool {
+        false
+    }
+
+    fn reset(&mut self) {
+        *self = DrumQuantizer::default();
+    }
+
+    fn voicing(&self) -> Voicing {
         Voicing {
             transpose_semitones: 0,
             velocity: self.velocity.mean(),
@@ -76,8 +87,8 @@ mod tests {
             .into_iter()
             .collect();
         let heard = drums.close(4);
-        assert_eq!(heard.event, kick_hat.id());
-        let StepFeel::Drums(played) = heard.feel else {
+        assert_eq!(heard.events.ids()[0], kick_hat.id());
+        let StepFeel::Hits(played) = heard.feel else {
             panic!("drums are heard as drums: {heard:?}");
         };
         assert_eq!(played.hits[DrumClass::Kick.index()], Some(hit(100, -0.25)));
@@ -87,8 +98,8 @@ mod tests {
         );
         assert_eq!(played.hits.iter().flatten().count(), 2);
         let quiet = drums.close(5);
-        assert_eq!(quiet.event, EventId::QUIET);
-        assert_eq!(quiet.feel, StepFeel::Drums(DrumStep::default()));
+        assert_eq!(quiet.events.ids()[0], EventId::QUIET);
+        assert_eq!(quiet.feel, StepFeel::Hits(DrumStep::default()));
         assert_eq!(drums.voicing().velocity, u7::new(80));
         assert_eq!(drums.voicing().transpose_semitones, 0);
     }
