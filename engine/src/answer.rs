@@ -21,8 +21,9 @@ pub struct CallAnswer {
     pub log_likelihood: f32,
 }
 
-/// Answers `call` (whole bars of `steps_per_bar`, step 0 on a bar line; played as
-/// `call_grooves` says, which a groove model hears) with `answer_steps` of `model`'s events.
+/// Answers `call` (whole bars of `steps_per_bar` 16th steps, step 0 on a bar line, the family's
+/// events per step; played as `call_grooves` says, which a groove model hears) with
+/// `answer_steps` 16th steps of `model`'s events.
 pub fn answer_call(
     model: &Model,
     call: &[EventId],
@@ -31,21 +32,22 @@ pub fn answer_call(
     answer_steps: usize,
     sampling: Sampling<'_>,
 ) -> Result<CallAnswer, ModelError> {
-    let bar_end = call.len();
-    let last_bar = bar_end.saturating_sub(steps_per_bar);
+    let per_step = model.family().events_per_step();
+    let bar_end = call.len() / per_step;
+    let last_bar = bar_end.saturating_sub(steps_per_bar) * per_step;
     let last = model
         .family()
-        .last_bar(&call[..last_bar], &call[last_bar..]);
+        .last_bar(&call[..last_bar], &call[last_bar..bar_end * per_step]);
     let ending = ending(0, bar_end as i64, steps_per_bar as i64, last);
-    let heard = &call[..ending.primer.len_steps()];
+    let heard = &call[..ending.primer.len_steps() * per_step];
     let heard_grooves = call_grooves.map(|grooves| &grooves[..heard.len().min(grooves.len())]);
     let generated = generate(
         model,
         heard,
         heard_grooves,
-        steps_per_bar,
-        ending.skip_steps as usize,
-        answer_steps,
+        steps_per_bar * per_step,
+        ending.skip_steps as usize * per_step,
+        answer_steps * per_step,
         sampling,
     )?;
     Ok(CallAnswer {
@@ -56,7 +58,7 @@ pub fn answer_call(
     })
 }
 
-/// `call`'s events padded with [`EventId::QUIET`] to whole bars of `steps_per_bar`.
+/// `call`'s events padded with [`EventId::QUIET`] to whole bars of `steps_per_bar` events.
 pub fn whole_bars(mut call: Vec<EventId>, steps_per_bar: usize) -> Vec<EventId> {
     call.resize(
         call.len().div_ceil(steps_per_bar) * steps_per_bar,
@@ -65,11 +67,12 @@ pub fn whole_bars(mut call: Vec<EventId>, steps_per_bar: usize) -> Vec<EventId> 
     call
 }
 
-/// The hits per bar of `events` (drums struck, or a melody's note-ons) in bars of
-/// `steps_per_bar`.
+/// The hits per bar of `events` (drums struck, or notes started) in bars of `steps_per_bar`
+/// 16th steps.
 pub fn hits_per_bar(family: Family, events: &[EventId], steps_per_bar: usize) -> f64 {
     let hits: usize = events.iter().map(|&event| family.hits(event)).sum();
-    hits as f64 / (events.len() as f64 / steps_per_bar as f64)
+    let bar_events = steps_per_bar * family.events_per_step();
+    hits as f64 / (events.len() as f64 / bar_events as f64)
 }
 
 #[cfg(test)]

@@ -160,9 +160,10 @@ impl Performance {
         self.0.as_any().downcast_ref()
     }
 
-    /// Bar-aligned windows of at most `events` model steps, as the model reads them (see
-    /// [`windows`]).
-    pub fn windows(&self, events: usize, starts: WindowStarts) -> Vec<Vec<EventId>> {
+    /// Bar-aligned windows of at most `steps` 16th steps, as the model reads them (the
+    /// family's events per step; see [`windows`]).
+    pub fn windows(&self, steps: usize, starts: WindowStarts) -> Vec<Vec<EventId>> {
+        let events = steps * self.family().events_per_step();
         windows(&self.ids(), self.events_per_bar(), events, starts)
             .into_iter()
             .map(<[EventId]>::to_vec)
@@ -173,10 +174,11 @@ impl Performance {
     /// plays with a feel.
     pub fn groove_windows(
         &self,
-        events: usize,
+        steps: usize,
         starts: WindowStarts,
     ) -> Option<Vec<Vec<GrooveValues>>> {
         let grooves = self.grooves()?;
+        let events = steps * self.family().events_per_step();
         Some(
             windows(&grooves, self.events_per_bar(), events, starts)
                 .into_iter()

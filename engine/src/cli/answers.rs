@@ -6,6 +6,7 @@
 
 use antiphon_engine::answer::{answer_call, hits_per_bar, whole_bars};
 use antiphon_engine::dataset::LoadedFile;
+use antiphon_engine::encoding::EventId;
 use antiphon_engine::model::{Beams, Model, Sampling};
 use antiphon_engine::rng::SplitMix64;
 use anyhow::Context;
@@ -47,7 +48,9 @@ pub fn measure(
     let mut seeds = SplitMix64::new(seed);
     let mut calls = 0;
     let family = model.family();
+    let per_step = family.events_per_step();
     let call_steps = CALL_BARS * BAR_STEPS;
+    let hits = |events: &[EventId]| -> usize { events.iter().map(|&e| family.hits(e)).sum() };
     let mut ratios = Vec::new();
     let mut opening_empty = 0;
     let mut closed = 0;
@@ -59,16 +62,18 @@ pub fn measure(
         if is_fill || file.performance.steps_per_bar() as usize != BAR_STEPS {
             continue;
         }
-        let Some(cut) = ids.get(..=call_steps) else {
+        // The call's bars and the next downbeat, the family's events per step.
+        let Some(cut) = ids.get(..(call_steps + 1) * per_step) else {
             continue;
         };
-        let call_hits = hits_per_bar(family, &cut[..call_steps], BAR_STEPS);
+        let call_events = call_steps * per_step;
+        let call_hits = hits_per_bar(family, &cut[..call_events], BAR_STEPS);
         if call_hits == 0.0 {
             continue;
         }
         calls += 1;
-        closed += usize::from(family.hits(cut[call_steps]) > 0);
-        let call = whole_bars(cut.to_vec(), BAR_STEPS);
+        closed += usize::from(hits(&cut[call_events..]) > 0);
+        let call = whole_bars(cut.to_vec(), BAR_STEPS * per_step);
         for _ in 0..takes {
             let sampling = Sampling {
                 temperature,
@@ -79,12 +84,10 @@ pub fn measure(
             let answer = answer_call(model, &call, None, BAR_STEPS, call_steps, sampling)
                 .with_context(|| format!("answering {}", file.path.display()))?;
             ratios.push(hits_per_bar(family, &answer.events, BAR_STEPS) / call_hits);
-            let first_bar: usize = answer.events[..BAR_STEPS]
-                .iter()
-                .map(|&event| family.hits(event))
-                .sum();
+            let first_bar = hits(&answer.events[..BAR_STEPS * per_step]);
             opening_empty += usize::from(first_bar <= EMPTY_BAR_HITS);
-            log_likelihood += f64::from(answer.log_likelihood) / answer.events.len() as f64;
+            let answer_steps = answer.events.len() / per_step;
+            log_likelihood += f64::from(answer.log_likelihood) / answer_steps as f64;
         }
     }
     anyhow::ensure!(

@@ -55,8 +55,8 @@ pub fn split_source_name(source: &SplitSource) -> &'static str {
     }
 }
 
-/// Bar-aligned windows of at most `steps` steps from every performance, as the model reads
-/// them: one event per step.
+/// Bar-aligned windows of at most `steps` 16th steps from every performance, as the model reads
+/// them: the family's events per step.
 pub fn event_windows(
     performances: &[&Performance],
     steps: usize,
@@ -84,13 +84,13 @@ pub fn groove_windows(
         .collect()
 }
 
-/// The bar length of each window of [`event_windows`], in order.
+/// The bar length of each window of [`event_windows`] in events, in order.
 pub fn bar_lengths(performances: &[&Performance], steps: usize, starts: WindowStarts) -> Vec<u32> {
     performances
         .iter()
         .flat_map(|performance| {
             let count = performance.windows(steps, starts).len();
-            std::iter::repeat_n(performance.steps_per_bar(), count)
+            std::iter::repeat_n(performance.events_per_bar(), count)
         })
         .collect()
 }

@@ -308,6 +308,11 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         args.model
     );
     println!("nll_per_step: {nll_per_step:.4}");
+    let per_step = family.events_per_step();
+    if per_step > 1 {
+        // The model reads several events per 16th step: what a step costs is their sum.
+        println!("nll_per_16th_step: {:.4}", nll_per_step * per_step as f64);
+    }
     println!("steps: {steps}");
     println!("accuracy: {accuracy:.4}");
     Ok(())

@@ -93,8 +93,9 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
     }
     let call = read_call(family, &args.call)?;
     let steps_per_bar = call.steps_per_bar() as usize;
+    let per_step = family.events_per_step();
     // The response starts on the bar line after the call.
-    let primer = whole_bars(call.ids(), steps_per_bar);
+    let primer = whole_bars(call.ids(), steps_per_bar * per_step);
     // A groove model hears how the call was played.
     let call_grooves = call.grooves();
     let steps = args.bars * steps_per_bar;
@@ -143,13 +144,13 @@ pub fn run(args: RespondArgs) -> anyhow::Result<()> {
         bars(args.bars),
         args.model
     );
-    let shown_call_steps = primer.len().min(CALL_BARS_SHOWN * steps_per_bar);
+    let shown_call_events = primer.len().min(CALL_BARS_SHOWN * steps_per_bar * per_step);
     eprintln!("end of the call:");
     eprint!(
         "{}",
         text_roll(
             family,
-            &primer[primer.len() - shown_call_steps..],
+            &primer[primer.len() - shown_call_events..],
             steps_per_bar,
             transpose
         )

@@ -16,11 +16,12 @@ pub fn text_roll(
     transpose_semitones: i8,
 ) -> String {
     let notes = family.notes(events);
+    let steps = events.len() / family.events_per_step();
     let mut text = String::new();
     match family.roll_rows() {
         RollRows::Named(rows) => {
             for &(label, key) in rows.iter().rev() {
-                let mut cells = vec!['.'; events.len()];
+                let mut cells = vec!['.'; steps];
                 for note in notes.iter().filter(|n| n.key == key) {
                     cells[note.start_step] = 'x';
                 }
@@ -38,10 +39,10 @@ pub fn text_roll(
                 return "(silence)\n".to_owned();
             };
             for key in (low..=high).rev() {
-                let mut cells = vec!['.'; events.len()];
+                let mut cells = vec!['.'; steps];
                 for note in notes.iter().filter(|n| played(n.key) == key) {
                     cells[note.start_step] = 'o';
-                    let end = (note.start_step + note.len_steps).min(events.len());
+                    let end = (note.start_step + note.len_steps).min(steps);
                     for cell in &mut cells[note.start_step + 1..end] {
                         *cell = '=';
                     }

@@ -20,6 +20,7 @@ use crate::live::listener::{CallListener, Primed};
 use crate::live::messages::{FromWorker, Generation, ModelRequest, Phrase, ToWorker};
 use crate::live::shelf::ModelShelf;
 use crate::model::beam::{self, SearchProgress};
+use crate::model::next_allowed::NextAllowed;
 use crate::model::{Beams, Model, ModelError, Sampler, Sampling};
 use crate::phrase::{AnswerRequest, Heard, Responder, StepSpan, WindowId};
 use crate::rng::SplitMix64;
@@ -91,6 +92,8 @@ struct AnswerJob<'a> {
     id: WindowId,
     model: &'a Model,
     primed: Primed,
+    /// The events the model heard before `primed`, from a step's first event on.
+    heard: &'a [EventId],
     /// Steps run on through a gap before the answer, sampled and left out.
     skip_steps: usize,
     response: StepSpan,
@@ -567,7 +570,7 @@ impl Worker {
                     request,
                     generation,
                     deadline,
-                    primed,
+                    (primed, &heard),
                     allowed.as_deref(),
                 )?;
             }
@@ -581,7 +584,7 @@ impl Worker {
         request: AnswerRequest,
         generation: Generation,
         deadline: Instant,
-        primed: Primed,
+        (primed, heard): (Primed, &[EventId]),
         allowed: Option<&[bool]>,
     ) -> Result<(), ModelError> {
         let AnswerRequest { id, response, .. } = request;
@@ -607,6 +610,7 @@ impl Worker {
             id,
             model,
             primed,
+            heard,
             skip_steps: skip_steps as usize,
             response,
             sampling,
@@ -640,6 +644,7 @@ impl Worker {
             id,
             model,
             primed,
+            heard,
             skip_steps,
             response,
             sampling,
@@ -658,11 +663,14 @@ impl Worker {
         let (skip_steps, response_steps) = (skip_steps * per_step, response.len_steps() * per_step);
         let total_steps = skip_steps + response_steps;
         let mut take = Take::new(id, response_steps);
+        let mut next_allowed = NextAllowed::new(model.family(), sampling.allowed);
+        let mut drawn = Vec::with_capacity(total_steps);
         let started = Instant::now();
         for index in 0..total_steps {
             let log_probs = model.step_played(&mut state, last, &last_groove, position_steps)?;
-            let (event, log_prob) =
-                sampler.sample(log_probs, sampling.temperature, sampling.allowed);
+            let allowed = next_allowed.after(heard, &drawn);
+            let (event, log_prob) = sampler.sample(log_probs, sampling.temperature, Some(allowed));
+            drawn.push(event);
             self.stats.heartbeat.fetch_add(1, Ordering::Relaxed);
             last = event;
             // A groove model plays its hit, and hears it, as it predicts.
@@ -702,6 +710,7 @@ impl Worker {
             job.model,
             &job.primed.state,
             (job.primed.last, job.primed.last_groove),
+            job.heard,
             job.primed.position_steps,
             job.skip_steps * per_step,
             job.response.len_steps() * per_step,

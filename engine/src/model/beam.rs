@@ -8,6 +8,7 @@ use crate::encoding::groove::GrooveValues;
 use crate::model::error::ModelError;
 use crate::model::fused::FusedState;
 use crate::model::loaded::Model;
+use crate::model::next_allowed::NextAllowed;
 use crate::model::response::{Generated, Sampling};
 use crate::model::sample::Sampler;
 
@@ -28,7 +29,8 @@ pub trait SearchProgress {
 impl SearchProgress for () {}
 
 /// Runs on from `state` (fed up to `prev`, an event and how it was played, the next step at
-/// `position`): `skip_steps` sampled and left out (the model running on through a gap), then
+/// `position`; `context` the events heard before, from a step's first event on, `prev` the
+/// last): `skip_steps` sampled and left out (the model running on through a gap), then
 /// `steps` of answer, searched over `sampling.beams` takes. Takes are ranked by the
 /// log-likelihood of everything they sampled; the answer's own log-likelihood is returned. One
 /// take is exactly plain sampling. A groove model says how each sampled event is played and hears
@@ -39,12 +41,14 @@ pub fn search(
     model: &Model,
     state: &FusedState,
     prev: (EventId, GrooveValues),
+    context: &[EventId],
     position: usize,
     skip_steps: usize,
     steps: usize,
     sampling: Sampling<'_>,
     progress: &mut dyn SearchProgress,
 ) -> Result<Generated, ModelError> {
+    let mut next_allowed = NextAllowed::new(model.family(), sampling.allowed);
     let count = sampling.beams.get();
     let vocab = model.config().vocab_size;
     let total = skip_steps + steps;
@@ -63,8 +67,8 @@ pub fn search(
         let log_probs =
             model.step_beams_played(&mut states, &prevs, &prev_grooves, position + index)?;
         for (take, log_probs) in takes.iter_mut().zip(log_probs.chunks_exact(vocab)) {
-            let (event, log_prob) =
-                sampler.sample(log_probs, sampling.temperature, sampling.allowed);
+            let allowed = next_allowed.after(context, &take.events);
+            let (event, log_prob) = sampler.sample(log_probs, sampling.temperature, Some(allowed));
             take.push(event, log_prob, index >= skip_steps);
         }
         for (beam, take) in takes.iter_mut().enumerate() {
@@ -262,6 +266,7 @@ mod tests {
                 &model,
                 &state,
                 (EventId::new(5), GrooveValues::default()),
+                &[EventId::new(5)],
                 1,
                 skip,
                 steps,

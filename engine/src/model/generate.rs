@@ -35,6 +35,7 @@ pub fn generate(
         model,
         &state,
         prev,
+        primer,
         primer.len(),
         skip_steps,
         steps,

@@ -11,6 +11,7 @@ pub mod generate;
 pub mod loaded;
 pub mod lstm;
 pub mod net;
+pub mod next_allowed;
 pub mod repeat_samples;
 pub mod repeats;
 pub mod response;
