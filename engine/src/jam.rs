@@ -45,7 +45,7 @@ pub struct JamPhrase {
     pub voice: Voice,
     /// Where it starts, in steps from the end of the opening call (a bar line).
     pub start_step: usize,
-    /// Its events, one per step.
+    /// Its events, the family's events per step.
     pub events: Vec<EventId>,
     /// Their log-likelihood under the model that played them (temperature 1), in nats.
     pub log_likelihood: f32,
@@ -79,8 +79,8 @@ pub enum JamError {
     Model(#[from] ModelError),
 }
 
-/// Plays a jam between `a` and `b` as `plan` says, from `call` (whole bars, step 0 on a bar
-/// line) or, without one, from a phrase A opens with. `played` sees each phrase as it is made
+/// Plays a jam between `a` and `b` as `plan` says, from `call` (whole bars of events, step 0 on
+/// a bar line) or, without one, from a phrase A opens with. `played` sees each phrase as it is made
 /// (the jam's log-likelihoods can be watched as they drift). The same inputs give the same jam.
 pub fn jam(
     a: &Model,
@@ -123,7 +123,9 @@ pub fn jam(
                 (answer.events, answer.log_likelihood)
             }
             None => {
-                let opening = generate(model, &[], None, plan.steps_per_bar, 0, steps, sampling)?;
+                let per_step = model.family().events_per_step();
+                let bar = plan.steps_per_bar * per_step;
+                let opening = generate(model, &[], None, bar, 0, steps * per_step, sampling)?;
                 (opening.events, opening.log_likelihood)
             }
         };

@@ -57,6 +57,13 @@ pub trait Played: fmt::Debug + Send + Sync + 'static {
     /// How each step was played, when its family plays with a feel.
     fn grooves(&self) -> Option<Vec<GrooveValues>>;
 
+    /// What names its tune when one tune comes in several files (a chorale melody harmonized
+    /// in several cantatas): such files go to one side of a split together. `None`: each file
+    /// is its own.
+    fn tune(&self) -> Option<String> {
+        None
+    }
+
     /// A copy, boxed.
     fn boxed(&self) -> Box<dyn Played>;
 

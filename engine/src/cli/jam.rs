@@ -73,10 +73,11 @@ pub fn run(args: JamArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| Performance::empty(family, STEPS_PER_BAR_WITHOUT_CALL, args.tempo));
     let steps_per_bar = template.steps_per_bar() as usize;
+    let per_step = family.events_per_step();
     let call_events = call
         .as_ref()
-        .map(|call| whole_bars(call.ids(), steps_per_bar));
-    let call_steps = call_events.as_ref().map_or(0, Vec::len);
+        .map(|call| whole_bars(call.ids(), steps_per_bar * per_step));
+    let call_steps = call_events.as_ref().map_or(0, Vec::len) / per_step;
     let plan = JamPlan {
         steps_per_bar,
         phrase_bars: args.phrase_bars,
@@ -87,7 +88,7 @@ pub fn run(args: JamArgs) -> anyhow::Result<()> {
     };
     let first_bar = call_steps / steps_per_bar + 1;
     let phrases = jam(&a, &b, call_events.as_deref(), &plan, |phrase| {
-        print_phrase(phrase, steps_per_bar, first_bar, &args)
+        print_phrase(phrase, steps_per_bar, per_step, first_bar, &args)
     })
     .context("the jam failed")?;
 
@@ -135,21 +136,29 @@ pub fn run(args: JamArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One line per phrase, as it is played: who, where, and how likely the model found it.
-fn print_phrase(phrase: &JamPhrase, steps_per_bar: usize, first_bar: usize, args: &JamArgs) {
+/// One line per phrase, as it is played: who, where, and how likely the model found it (per
+/// 16th step, of `per_step` events).
+fn print_phrase(
+    phrase: &JamPhrase,
+    steps_per_bar: usize,
+    per_step: usize,
+    first_bar: usize,
+    args: &JamArgs,
+) {
     let model = match phrase.voice {
         Voice::A => &args.a,
         Voice::B => &args.b,
     };
     let start_bar = first_bar + phrase.start_step / steps_per_bar;
-    let end_bar = start_bar + phrase.events.len().div_ceil(steps_per_bar) - 1;
+    let steps = phrase.events.len() / per_step;
+    let end_bar = start_bar + steps.div_ceil(steps_per_bar) - 1;
     println!(
         "phrase: {} voice: {} model: {model} bars: {start_bar}-{end_bar} log_likelihood: {:.3} \
          per_step: {:.4}",
         phrase.start_step / (args.phrase_bars * steps_per_bar) + 1,
         phrase.voice,
         phrase.log_likelihood,
-        phrase.log_likelihood / phrase.events.len().max(1) as f32
+        phrase.log_likelihood / steps.max(1) as f32
     );
 }
 

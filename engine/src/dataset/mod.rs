@@ -70,7 +70,10 @@ impl Dataset {
     /// With an [`INFO_CSV`] in `dir` (the Groove MIDI Dataset's), each file takes the split
     /// listed for its relative path there (files not listed, or listed under a split name GMD
     /// does not use, are [`Split::Unassigned`]);
-    /// otherwise [`split_by_path_hash`] picks about one in ten for validation.
+    /// otherwise [`split_by_path_hash`] picks about one in ten for validation, by the file's tune
+    /// when its family names one (see [`Played::tune`]), else by its path.
+    ///
+    /// [`Played::tune`]: crate::performance::Played::tune
     pub fn load(dir: &Path, family: Family) -> Result<Dataset, DatasetError> {
         let mut paths = Vec::new();
         collect_midi_files(dir, &mut paths)?;
@@ -112,7 +115,7 @@ impl Dataset {
                     dataset.report.add(&report);
                     let split = match &listed {
                         Some(listed) => listed.get(&name).copied().unwrap_or(Split::Unassigned),
-                        None => split_by_path_hash(&name),
+                        None => split_by_path_hash(&performance.tune().unwrap_or(name)),
                     };
                     dataset.files.push(LoadedFile {
                         path,
