@@ -23,6 +23,7 @@ use antiphon_engine::encoding::groove::GrooveAmount;
 use antiphon_engine::encoding::key::KeyChoice;
 use antiphon_engine::encoding::scale::Scale;
 use antiphon_engine::families::Family;
+use antiphon_engine::hit::STEPS_PER_QUARTER;
 use antiphon_engine::live::io::{Input, InputKind};
 use antiphon_engine::live::messages::Generation;
 use antiphon_engine::live::performer::{Performer, Settings};
@@ -32,7 +33,6 @@ use antiphon_engine::midly::num::{u4, u7};
 use antiphon_engine::model::{Beams, Model};
 use antiphon_engine::performance::Performance;
 use antiphon_engine::phrase::{AfterResponse, PhraseRules};
-use antiphon_engine::sequence::STEPS_PER_QUARTER;
 use antiphon_engine::transport::{Position, TimeSignature, Transport};
 
 const RATE: f64 = 48_000.0;

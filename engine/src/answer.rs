@@ -78,7 +78,7 @@ pub fn hits_per_bar(family: Family, events: &[EventId], steps_per_bar: usize) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::drums::{DrumClass, DrumEvent};
+    use crate::families::drums::encoding::{DrumClass, DrumEvent};
     use crate::model::loaded::tests::tiny_model_files;
 
     #[test]

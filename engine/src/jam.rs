@@ -145,7 +145,7 @@ pub fn jam(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::drums::{DrumClass, DrumEvent};
+    use crate::families::drums::encoding::{DrumClass, DrumEvent};
     use crate::model::loaded::tests::{tiny_model_files, tiny_model_files_of};
 
     fn tiny() -> Model {

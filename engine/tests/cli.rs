@@ -8,7 +8,7 @@ use std::path::Path;
 
 use support::{Run, Scratch, antiphon, demo_call, fixtures, model_folder, repo, text};
 
-use antiphon_engine::midi_file::read_drums_file;
+use antiphon_engine::families::drums::read::read_drums_file;
 use antiphon_engine::midly::num::{u4, u7, u15, u28};
 use antiphon_engine::midly::{
     Format, Header, MetaMessage, MidiMessage, Smf, Timing, TrackEvent, TrackEventKind,

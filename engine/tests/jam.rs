@@ -5,7 +5,7 @@ mod support;
 
 use std::path::Path;
 
-use antiphon_engine::midi_file::read_drums_file;
+use antiphon_engine::families::drums::read::read_drums_file;
 use antiphon_engine::midly::{Format, MetaMessage, MidiMessage, Smf, TrackEventKind};
 use support::{Run, Scratch, antiphon, fixtures, text};
 

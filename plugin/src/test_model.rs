@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use antiphon_engine::encoding::melody::MelodyEvent;
 use antiphon_engine::families::Family;
+use antiphon_engine::families::melody::encoding::MelodyEvent;
 use antiphon_engine::model::ModelConfig;
 use antiphon_engine::model::loaded::{CONFIG_FILE, WEIGHTS_FILE};
 

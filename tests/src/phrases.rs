@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 
-use antiphon_engine::midi_file;
-use antiphon_engine::sequence::{DrumSequence, STEPS_PER_QUARTER};
+use antiphon_engine::families::drums::sequence::DrumSequence;
+use antiphon_engine::hit::STEPS_PER_QUARTER;
+use antiphon_engine::families::drums::read::read_drums_file;
 
 use crate::bundle::workspace_root;
 use crate::events::{Input, TimedInput};
@@ -32,7 +33,7 @@ pub const ROCK_BEAT_6_8: &str = "drummer6-session1-4_rock_80_beat_6-8.mid";
 /// The fixture's drum sequence.
 pub fn sequence(name: &str) -> DrumSequence {
     let path = fixture(name);
-    midi_file::read_drums_file(&path)
+    read_drums_file(&path)
         .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
         .sequence
 }

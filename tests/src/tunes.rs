@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use antiphon_engine::melody_sequence::MelodySequence;
-use antiphon_engine::midi_file::read_melody_file;
-use antiphon_engine::sequence::STEPS_PER_QUARTER;
+use antiphon_engine::families::melody::read::read_melody_file;
+use antiphon_engine::families::melody::sequence::MelodySequence;
+use antiphon_engine::hit::STEPS_PER_QUARTER;
 
 use crate::bundle::workspace_root;
 use crate::events::{Input, TimedInput};

@@ -17,7 +17,7 @@
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
-use antiphon_engine::encoding::drums::DrumClass;
+use antiphon_engine::families::drums::encoding::DrumClass;
 use antiphon_host_tests::ardour::{
     AutomationPoint, Meters, Note, Outcome, Plan, SIXTEENTH_TICKS, TICKS_PER_QUARTER, Track,
     drum_call, folk_call, play_in_ardour,

@@ -3,7 +3,7 @@
 //! starts on Melody, played from its start), during a call, an answer, a jam and a beam search.
 //! Whatever happened before, the model chosen last answers the next call, on its bar line.
 
-use antiphon_engine::encoding::drums::DrumClass;
+use antiphon_engine::families::drums::encoding::DrumClass;
 use antiphon_engine::midly::num::u7;
 use antiphon_host_tests::answers::{answer_notes, assert_answer_in_bars};
 use antiphon_host_tests::calls::{ANSWER_CHANNEL, CALL_CHANNEL, RATE, answering_host, run};

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use antiphon_engine::encoding::drums::DrumClass;
+use antiphon_engine::families::drums::encoding::DrumClass;
 use antiphon_host_tests::answers::{answer_notes, assert_answer_in_bars, grid_samples};
 use antiphon_host_tests::bundle::{PREBUILT_BUNDLE_VAR, clap_bundle, vst3_bundle};
 use antiphon_host_tests::calls::{

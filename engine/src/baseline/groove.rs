@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use crate::encoding::drums::NUM_CLASSES;
-use crate::sequence::DrumSequence;
+use crate::families::drums::encoding::NUM_CLASSES;
+use crate::families::drums::sequence::DrumSequence;
 
 /// A running mean of velocity and offset.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -143,8 +143,9 @@ mod tests {
     use midly::num::u7;
 
     use super::*;
-    use crate::encoding::drums::DrumClass;
-    use crate::sequence::{DrumStep, Hit};
+    use crate::families::drums::encoding::DrumClass;
+    use crate::families::drums::sequence::DrumStep;
+    use crate::hit::Hit;
 
     /// Two bars of four steps: kicks on step 0 (velocity `loud`, late by `late`) and step 2
     /// (velocity 40, on the grid).

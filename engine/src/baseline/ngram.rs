@@ -153,7 +153,7 @@ fn context_key(context: &[EventId], bits: u32) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::drums::{DrumClass, DrumEvent, NUM_EVENTS};
+    use crate::families::drums::encoding::{DrumClass, DrumEvent, NUM_EVENTS};
 
     /// The drum events as the pipeline carries them.
     fn steps(events: &[EventId]) -> Vec<EventId> {

@@ -18,7 +18,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Train a model on a folder of drum MIDI files (or continue one with --init).
+    /// Train a model on a folder of MIDI files (or continue one with --init).
     Train(cli::train::TrainArgs),
     /// Score a model (the shipped one by default) or the n-gram baseline on a folder of drum
     /// MIDI files.

@@ -8,12 +8,12 @@ use antiphon_engine::dataset::{Split, SplitSource};
 use antiphon_engine::encoding::EventId;
 use antiphon_engine::encoding::groove::GrooveValues;
 use antiphon_engine::families::Family;
+use antiphon_engine::families::drums::sequence::DrumSequence;
 use antiphon_engine::model::Beams;
 use antiphon_engine::model::fused::{ParamLayout, TrainPass};
 use antiphon_engine::model::repeat_samples::repeat_samples;
 use antiphon_engine::model::score::score_windows;
 use antiphon_engine::performance::Performance;
-use antiphon_engine::sequence::DrumSequence;
 use antiphon_engine::shipped::DRUMS;
 use antiphon_engine::window_cuts::WindowStarts;
 use anyhow::Context;
@@ -47,7 +47,8 @@ pub struct EvalArgs {
     /// MIDI velocity units and `timing_mae_*` in fractions of a 16th, per hit).
     #[arg(long, value_parser = parse_baseline)]
     baseline: Option<Baseline>,
-    /// The family a baseline is for: `drum_kit` (the default) or `melody`. A model says its own.
+    /// The family a baseline is for: `drums` (the default), `melody` or `chords`. A model says
+    /// its own.
     #[arg(long, value_parser = family_arg::family, requires = "baseline")]
     encoding: Option<Family>,
     /// Files to score. Default: validation when the folder has a GMD info.csv, else all.

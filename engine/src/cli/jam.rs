@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 use antiphon_engine::answer::whole_bars;
 use antiphon_engine::families::Family;
+use antiphon_engine::hit::STEPS_PER_QUARTER;
 use antiphon_engine::jam::{JamPhrase, JamPlan, Voice, jam};
 use antiphon_engine::midi_file::{NoteTrack, write_tracks};
 use antiphon_engine::model::Beams;
 use antiphon_engine::performance::Performance;
-use antiphon_engine::sequence::STEPS_PER_QUARTER;
 use antiphon_engine::shipped::DRUMS;
 use anyhow::Context;
 use clap::Args;

@@ -29,8 +29,8 @@ pub struct TrainArgs {
     /// Folder of MIDI files, searched recursively (GMD's info.csv split is used if present).
     #[arg(long)]
     data: PathBuf,
-    /// The family of a new model: `drum_kit` (drums, the default) or `melody`. A continued
-    /// model keeps its own.
+    /// The family of a new model: `drums` (the default), `melody` or `chords` (or its
+    /// `config.json` encoding name). A continued model keeps its own.
     #[arg(long, value_parser = family_arg::family)]
     encoding: Option<Family>,
     /// Continue training this model: `drums` or `melody` (the models built into the tool) or a

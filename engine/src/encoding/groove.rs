@@ -4,8 +4,9 @@
 
 use midly::num::u7;
 
-use crate::encoding::drums::{DrumClass, NUM_CLASSES};
-use crate::sequence::{DrumStep, Hit};
+use crate::families::drums::encoding::{DrumClass, NUM_CLASSES};
+use crate::families::drums::sequence::DrumStep;
+use crate::hit::Hit;
 
 /// Values per step: the classes' velocities, then their offsets.
 pub const GROOVE_VALUES: usize = 2 * NUM_CLASSES;
@@ -72,7 +73,7 @@ impl GrooveAmount {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::midi_file::read_drums;
+    use crate::families::drums::read::read_drums;
 
     #[test]
     fn a_real_drummers_steps_round_trip_through_their_values() {

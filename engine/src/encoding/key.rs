@@ -1,8 +1,8 @@
 //! Key finding for a melody: the Krumhansl–Schmuckler algorithm, which correlates how long each
 //! pitch class sounds with the Krumhansl–Kessler key profiles of all 24 major and minor keys.
 
-use crate::encoding::melody::{MelodyEvent, note_spans};
 use crate::encoding::scale::{Scale, Tonic};
+use crate::families::melody::encoding::{MelodyEvent, note_spans};
 
 /// Krumhansl & Kessler (1982): how well each pitch class, from the tonic up, fits a major key
 /// (probe-tone ratings).
@@ -104,9 +104,9 @@ mod tests {
     use midly::{MetaMessage, Smf, TrackEventKind};
 
     use super::*;
-    use crate::encoding::melody::Pitch;
     use crate::encoding::scale::Scale;
-    use crate::midi_file::read_melody;
+    use crate::families::melody::encoding::Pitch;
+    use crate::families::melody::read::read_melody;
 
     fn key(tonic: &str, minor: bool) -> Option<KeyEstimate> {
         Some(KeyEstimate {
@@ -252,7 +252,7 @@ mod tests {
 
     #[test]
     fn auto_takes_the_relative_key_when_the_scale_asks_for_the_other_mode() {
-        use crate::encoding::melody::Pitch;
+        use crate::families::melody::encoding::Pitch;
         // A, C, E held long, B and D short: A minor.
         let mut heard = Vec::new();
         for (midi, steps) in [(57, 8), (60, 4), (64, 6), (59, 1), (62, 1), (57, 8)] {

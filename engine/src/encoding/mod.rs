@@ -2,12 +2,9 @@
 //! the pipeline carries, and each model family's own encoding.
 
 pub mod counters;
-pub mod drums;
 pub mod event;
 pub mod groove;
 pub mod key;
-pub mod melody;
-pub mod melody_mask;
 pub mod scale;
 pub mod step_events;
 pub mod transposition;

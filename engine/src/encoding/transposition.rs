@@ -3,7 +3,7 @@
 
 use std::ops::RangeInclusive;
 
-use crate::encoding::melody::MelodyEvent;
+use crate::families::melody::encoding::MelodyEvent;
 use crate::rng::SplitMix64;
 
 /// The transpositions drawn, in semitones: one to each of the twelve keys, none more than a
@@ -27,7 +27,7 @@ pub fn random_transposition(rng: &mut SplitMix64) -> i8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::melody::Pitch;
+    use crate::families::melody::encoding::Pitch;
 
     #[test]
     fn transposing_moves_every_note_on_and_nothing_else() {

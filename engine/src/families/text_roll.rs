@@ -78,8 +78,8 @@ fn note_name(key: i16) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::drums::{DrumClass, DrumEvent};
-    use crate::encoding::melody::{MelodyEvent, Pitch};
+    use crate::families::drums::encoding::{DrumClass, DrumEvent};
+    use crate::families::melody::encoding::{MelodyEvent, Pitch};
 
     #[test]
     fn a_melody_shows_its_notes_where_they_are_played() {

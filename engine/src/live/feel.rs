@@ -2,7 +2,8 @@
 //! feel. Fixed size: it travels from the audio thread through lock-free rings.
 
 use crate::encoding::groove::GrooveValues;
-use crate::sequence::{DrumStep, Hit};
+use crate::families::drums::sequence::DrumStep;
+use crate::hit::Hit;
 
 /// Each sounding voice's velocity and offset from the step's grid line, as its family keeps it.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -5,7 +5,7 @@
 //! the last moment a played note still quantizes onto it. Both are found with one rounding rule,
 //! so a note and a close on the same sample always agree (the note belongs to the next step).
 
-use crate::sequence::STEPS_PER_QUARTER;
+use crate::hit::STEPS_PER_QUARTER;
 use crate::transport::Position;
 
 /// Half-steps per quarter note: grid lines and close points alternate.

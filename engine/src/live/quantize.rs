@@ -8,9 +8,9 @@ use midly::num::u7;
 
 use crate::encoding::StepEvents;
 use crate::families::Family;
+use crate::hit::Hit;
 use crate::live::feel::StepFeel;
 use crate::live::voicing::Voicing;
-use crate::sequence::Hit;
 
 /// Steps not yet closed that a played note can land on: a note quantizes onto the nearest step,
 /// at most half a step ahead, so a few slots suffice.

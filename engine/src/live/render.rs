@@ -30,11 +30,11 @@ pub struct Sounding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::drums::{DrumClass, DrumEvent, NUM_CLASSES};
-    use crate::encoding::melody::MelodyEvent;
-    use crate::encoding::melody::Pitch;
     use crate::encoding::{EventId, StepEvents};
     use crate::families::Family;
+    use crate::families::drums::encoding::{DrumClass, DrumEvent, NUM_CLASSES};
+    use crate::families::melody::encoding::MelodyEvent;
+    use crate::families::melody::encoding::Pitch;
     use crate::live::voices::{VoiceEvent, Voices};
 
     const CH: u4 = u4::new(0);

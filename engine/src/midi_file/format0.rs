@@ -5,7 +5,7 @@
 use midly::num::{u4, u7, u15, u24, u28};
 use midly::{Format, Header, MetaMessage, MidiMessage, Smf, Timing, TrackEvent, TrackEventKind};
 
-use crate::sequence::STEPS_PER_QUARTER;
+use crate::hit::STEPS_PER_QUARTER;
 
 /// Time division of written files, in ticks per quarter note.
 pub const TICKS_PER_QUARTER: u16 = 480;

@@ -8,7 +8,7 @@ use std::ops::RangeInclusive;
 
 use midly::num::{u4, u7};
 
-use crate::encoding::drums::DrumClass;
+use crate::families::drums::encoding::DrumClass;
 
 /// General MIDI's percussion channel, 10 (numbered 9 from zero): every note on it is a drum.
 pub const GM_DRUM_CHANNEL: u8 = 9;

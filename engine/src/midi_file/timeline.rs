@@ -6,7 +6,7 @@ use midly::{Format, MetaMessage, MidiMessage, Smf, TrackEventKind};
 
 use super::MidiFileError;
 use super::tick_clock::{DEFAULT_TEMPO_MICROS, TickClock};
-use crate::sequence::STEPS_PER_QUARTER;
+use crate::hit::STEPS_PER_QUARTER;
 
 /// A file's grid: ticks to steps, bar length and tempo.
 #[derive(Debug, Clone)]

@@ -82,8 +82,8 @@ mod tests {
     #[test]
     fn a_masked_melody_never_leaves_its_scale() {
         use crate::encoding::key::KeyChoice;
-        use crate::encoding::melody::MelodyEvent;
         use crate::encoding::scale::{Scale, Tonic};
+        use crate::families::melody::encoding::MelodyEvent;
         use crate::model::loaded::tests::tiny_model_files_of;
 
         let (config, weights) = tiny_model_files_of(crate::families::Family::MELODY);
@@ -146,8 +146,8 @@ mod tests {
 
     #[test]
     fn a_groove_model_plays_each_hit_it_samples_and_hears_the_calls_feel() {
-        use crate::encoding::drums::DrumEvent;
         use crate::families::Family;
+        use crate::families::drums::encoding::DrumEvent;
         use crate::model::config::ModelConfig;
         use crate::model::fused::testing::{fixture_groove_windows, random_model};
 
@@ -169,7 +169,7 @@ mod tests {
             let mut hits = 0;
             for (&event, groove) in answer.events.iter().zip(played) {
                 let event = DrumEvent::from_id(event).unwrap();
-                for class in crate::encoding::drums::DrumClass::ALL {
+                for class in crate::families::drums::encoding::DrumClass::ALL {
                     let (velocity, offset) = (groove.0[class.index()], groove.0[9 + class.index()]);
                     if event.contains(class) {
                         hits += 1;

@@ -250,7 +250,7 @@ pub(crate) mod tests {
     use candle_core::Tensor;
 
     use super::*;
-    use crate::encoding::drums::NUM_EVENTS;
+    use crate::families::drums::encoding::NUM_EVENTS;
 
     /// A small drum model's files, with deterministic weights.
     pub(crate) fn tiny_model_files() -> (Vec<u8>, Vec<u8>) {

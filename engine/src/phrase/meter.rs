@@ -1,6 +1,6 @@
 //! Where bar lines fall on the 16th-step grid.
 
-use crate::sequence::STEPS_PER_QUARTER;
+use crate::hit::STEPS_PER_QUARTER;
 use crate::transport::{Position, TimeSignature};
 
 /// The bar grid: bar lines every `steps_per_bar` steps, one of them at `origin_step`.

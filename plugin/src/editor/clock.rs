@@ -3,9 +3,9 @@
 
 use std::sync::atomic::Ordering;
 
+use antiphon_engine::hit::STEPS_PER_QUARTER;
 use antiphon_engine::live::monitor::Monitor;
 use antiphon_engine::phrase::Meter;
-use antiphon_engine::sequence::STEPS_PER_QUARTER;
 
 /// Steps per bar assumed before the host has played (4/4).
 const DEFAULT_STEPS_PER_BAR: u32 = 16;

@@ -104,15 +104,17 @@ pub fn write(folder: &Path, kind: &str, bytes: &[u8]) -> io::Result<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
-    use antiphon_engine::encoding::melody::MelodyEvent;
+    use antiphon_engine::families::drums::encoding::{DrumClass, DrumEvent};
+    use antiphon_engine::families::drums::read::read_drums;
+    use antiphon_engine::families::drums::sequence::{DrumSequence, DrumStep};
+    use antiphon_engine::families::melody::encoding::MelodyEvent;
+    use antiphon_engine::families::melody::read::read_melody;
+    use antiphon_engine::hit::Hit;
     use antiphon_engine::live::feed::{Answered, PlayEvent};
     use antiphon_engine::live::feel::StepFeel;
     use antiphon_engine::live::voicing::Voicing;
-    use antiphon_engine::midi_file::{read_drums, read_melody};
     use antiphon_engine::midly::{MidiMessage, Smf, TrackEventKind};
     use antiphon_engine::phrase::{StepSpan, TurnState};
-    use antiphon_engine::sequence::{DrumSequence, DrumStep, Hit};
 
     use super::*;
     use crate::editor::lane_notes::LaneStep;

@@ -95,9 +95,9 @@ fn button(ui: &mut Ui, label: &str, color: Color32, take: Option<Take>) -> Optio
 
 #[cfg(test)]
 mod tests {
-    use antiphon_engine::encoding::drums::DrumEvent;
+    use antiphon_engine::families::drums::encoding::DrumEvent;
 
-    use antiphon_engine::midi_file::read_melody;
+    use antiphon_engine::families::melody::read::read_melody;
 
     use crate::editor::session::Lane;
     use crate::editor::test_support::{
@@ -127,7 +127,7 @@ mod tests {
 
         let read = |name: &str| {
             let bytes = std::fs::read(folder.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-            antiphon_engine::midi_file::read_drums(&bytes)
+            antiphon_engine::families::drums::read::read_drums(&bytes)
                 .unwrap()
                 .sequence
         };

@@ -78,8 +78,8 @@ pub fn notes(
 
 #[cfg(test)]
 mod tests {
-    use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
-    use antiphon_engine::encoding::melody::{MelodyEvent, Pitch};
+    use antiphon_engine::families::drums::encoding::{DrumClass, DrumEvent};
+    use antiphon_engine::families::melody::encoding::{MelodyEvent, Pitch};
     use antiphon_engine::live::voicing::Voicing;
 
     use super::*;

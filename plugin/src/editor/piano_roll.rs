@@ -2,9 +2,9 @@
 //! nine named drum rows or, for a melody model, on pitch rows spanning both lanes' notes (as long
 //! as they sounded); the bar grid and the play position, scrolling with the host transport.
 
-use antiphon_engine::encoding::drums::NUM_CLASSES;
+use antiphon_engine::families::drums::encoding::NUM_CLASSES;
+use antiphon_engine::hit::STEPS_PER_QUARTER;
 use antiphon_engine::phrase::{StepSpan, TurnState};
-use antiphon_engine::sequence::STEPS_PER_QUARTER;
 use egui::{Align2, CornerRadius, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, pos2, vec2};
 
 use super::clock::{Clock, View};
@@ -222,7 +222,7 @@ fn draw_lane_background(painter: &egui::Painter, lane: Lane, lane_rect: Rect, la
 
 #[cfg(test)]
 mod tests {
-    use antiphon_engine::encoding::drums::DrumClass;
+    use antiphon_engine::families::drums::encoding::DrumClass;
 
     use super::*;
     use crate::editor::lane_notes::LaneNote;

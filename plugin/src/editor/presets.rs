@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use nice_plug::prelude::{ParamPtr, ParamSetter, Params};
 use serde::Deserialize;
 
-/// The factory presets' files, in menu order: for drums, then for melodies.
-const FACTORY: [(&str, &str); 6] = [
+/// The factory presets' files, in menu order: for drums, then for melodies, then for chords.
+const FACTORY: [(&str, &str); 7] = [
     (
         "trade-fours.json",
         include_str!("../../../assets/presets/trade-fours.json"),
@@ -32,6 +32,10 @@ const FACTORY: [(&str, &str); 6] = [
     (
         "blues-answers.json",
         include_str!("../../../assets/presets/blues-answers.json"),
+    ),
+    (
+        "chorale-answers.json",
+        include_str!("../../../assets/presets/chorale-answers.json"),
     ),
 ];
 
@@ -164,7 +168,8 @@ mod tests {
                 "Loop the answer",
                 "Endless mutation",
                 "Melodic call and response",
-                "Blues answers"
+                "Blues answers",
+                "Chorale answers"
             ]
         );
         let params = params_with_folders(&[]);

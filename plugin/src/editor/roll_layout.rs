@@ -115,8 +115,8 @@ impl<'a> LaneLayout<'a> {
 
 #[cfg(test)]
 mod tests {
-    use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
     use antiphon_engine::families::Family;
+    use antiphon_engine::families::drums::encoding::{DrumClass, DrumEvent};
     use antiphon_engine::midly::num::u7;
 
     use super::*;

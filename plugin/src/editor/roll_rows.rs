@@ -108,8 +108,8 @@ impl RollRows {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use antiphon_engine::encoding::drums::{DrumClass, NUM_CLASSES};
     use antiphon_engine::families::Family;
+    use antiphon_engine::families::drums::encoding::{DrumClass, NUM_CLASSES};
 
     fn pitched(midi: &[u8]) -> Vec<LaneNote> {
         midi.iter()

@@ -436,11 +436,11 @@ mod tests {
     use std::sync::Arc;
     use std::sync::atomic::AtomicBool;
 
-    use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
-    use antiphon_engine::encoding::melody::MelodyEvent;
+    use antiphon_engine::families::drums::encoding::{DrumClass, DrumEvent};
+    use antiphon_engine::families::drums::sequence::DrumStep;
+    use antiphon_engine::families::melody::encoding::MelodyEvent;
     use antiphon_engine::live::feed::feed;
     use antiphon_engine::live::feel::StepFeel;
-    use antiphon_engine::sequence::DrumStep;
 
     use super::*;
     use crate::editor::test_feed::{heard, heard_drums, melodic_call_and_answer, on, played};

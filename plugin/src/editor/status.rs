@@ -108,7 +108,7 @@ impl TurnSummary {
 
 #[cfg(test)]
 mod tests {
-    use antiphon_engine::encoding::drums::{DrumClass, DrumEvent};
+    use antiphon_engine::families::drums::encoding::{DrumClass, DrumEvent};
     use antiphon_engine::live::feed::{Answered, PlayEvent};
     use antiphon_engine::phrase::{Meter, StepSpan};
 

@@ -2,15 +2,16 @@
 //! session, the roll and the export: events applied to a [`Session`] as the editor drains them.
 
 use antiphon_engine::encoding::StepEvents;
-use antiphon_engine::encoding::drums::DrumEvent;
-use antiphon_engine::encoding::melody::{MelodyEvent, Pitch};
 use antiphon_engine::families::Family;
+use antiphon_engine::families::drums::encoding::DrumEvent;
+use antiphon_engine::families::drums::sequence::DrumStep;
+use antiphon_engine::families::melody::encoding::{MelodyEvent, Pitch};
+use antiphon_engine::hit::Hit;
 use antiphon_engine::live::feed::{Answered, PlayEvent};
 use antiphon_engine::live::feel::StepFeel;
 use antiphon_engine::live::voicing::Voicing;
 use antiphon_engine::midly::num::u7;
 use antiphon_engine::phrase::{StepSpan, TurnState};
-use antiphon_engine::sequence::{DrumStep, Hit};
 
 use super::session::Session;
 

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use antiphon_engine::sequence::STEPS_PER_QUARTER;
+use antiphon_engine::hit::STEPS_PER_QUARTER;
 
 use super::notes::{Note, read_notes};
 use super::{SIXTEENTH_TICKS, TICKS_PER_QUARTER};

@@ -56,7 +56,7 @@ struct GridNote {
 ///   octaves.
 /// - A step's velocity is the mean of the notes struck on it.
 /// - Bar length and tempo come from the first time signature and tempo, as for
-///   [`read_drums`](crate::midi_file::read_drums). The sequence ends at the end of the bar in
+///   [`read_drums`](crate::families::drums::read::read_drums). The sequence ends at the end of the bar in
 ///   which its last note ends.
 pub fn read_chords(bytes: &[u8]) -> Result<ChordRead, MidiFileError> {
     let (timeline, mut messages) = read_timeline(bytes)?;

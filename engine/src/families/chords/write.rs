@@ -15,7 +15,7 @@ const HELD_FROM_NOWHERE_VELOCITY: u7 = u7::new(64);
 /// Writes `sequence` as a format-0 Standard MIDI File at
 /// [`TICKS_PER_QUARTER`](crate::midi_file::TICKS_PER_QUARTER) ticks per quarter note, every note
 /// on `channel`, with the sequence's tempo and time signature as
-/// [`write_drums`](crate::midi_file::write_drums) writes them; see [`chord_notes`] for the
+/// [`write_drums`](crate::families::drums::write::write_drums) writes them; see [`chord_notes`] for the
 /// notes.
 ///
 /// # Panics

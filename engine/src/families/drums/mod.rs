@@ -2,25 +2,30 @@
 //! its hits struck for half a step each.
 
 mod call_notice;
+pub mod encoding;
 mod played;
 mod quantize;
+pub mod read;
 mod render;
+pub mod sequence;
+pub mod write;
 
 use midly::num::{u4, u7};
 
-use crate::encoding::drums::{DrumClass, DrumEvent, NUM_CLASSES, NUM_EVENTS};
 use crate::encoding::key::KeyChoice;
 use crate::encoding::scale::Scale;
 use crate::encoding::{EventId, StepEvents};
+use crate::families::drums::encoding::{DrumClass, DrumEvent, NUM_CLASSES, NUM_EVENTS};
+use crate::families::drums::read::read_drums;
+use crate::families::drums::sequence::{DrumSequence, DrumStep};
 use crate::families::{Family, ModelFamily, RollRows, StepNote, TakeStep};
 use crate::live::feel::StepFeel;
 use crate::live::quantize::Quantize;
 use crate::live::render::Sounding;
 use crate::live::voices::{VoiceEvent, Voices};
-use crate::midi_file::{GM_DRUM_CHANNEL, MidiFileError, read_drums};
+use crate::midi_file::{GM_DRUM_CHANNEL, MidiFileError};
 use crate::performance::{Performance, ReadReport};
 use crate::rng::SplitMix64;
-use crate::sequence::{DrumSequence, DrumStep};
 
 impl Family {
     /// Drums.

@@ -6,12 +6,13 @@ use std::any::Any;
 use midly::num::{u4, u7};
 
 use crate::encoding::EventId;
-use crate::encoding::drums::DrumEvent;
 use crate::encoding::groove::{GrooveAmount, GrooveValues};
+use crate::families::drums::encoding::DrumEvent;
+use crate::families::drums::sequence::{DrumSequence, DrumStep};
+use crate::families::drums::write::{drum_notes, write_drums};
 use crate::families::{DEFAULT_VELOCITY, Family};
-use crate::midi_file::{WrittenNote, drum_notes, write_drums};
+use crate::midi_file::WrittenNote;
 use crate::performance::{Performance, Played};
-use crate::sequence::{DrumSequence, DrumStep};
 
 impl Played for DrumSequence {
     fn family(&self) -> Family {

@@ -3,11 +3,12 @@
 use midly::num::u7;
 
 use crate::encoding::StepEvents;
-use crate::encoding::drums::DrumClass;
+use crate::families::drums::encoding::DrumClass;
+use crate::families::drums::sequence::DrumStep;
+use crate::hit::Hit;
 use crate::live::feel::StepFeel;
 use crate::live::quantize::{HeardStep, PendingSteps, Quantize};
 use crate::live::voicing::{MeanVelocity, Voicing};
-use crate::sequence::{DrumStep, Hit};
 
 /// The drum hits of the steps not yet closed, and the call's loudness.
 #[derive(Debug, Clone, Default)]
@@ -64,7 +65,7 @@ impl Quantize for DrumQuantizer {
 mod tests {
     use super::*;
     use crate::encoding::EventId;
-    use crate::encoding::drums::DrumEvent;
+    use crate::families::drums::encoding::DrumEvent;
 
     fn hit(velocity: u8, offset_steps: f32) -> Hit {
         Hit {

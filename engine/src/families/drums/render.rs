@@ -2,10 +2,11 @@
 //! groove model's feel, at its own velocity and offset.
 
 use crate::encoding::EventId;
-use crate::encoding::drums::DrumEvent;
+use crate::families::drums::encoding::DrumEvent;
+use crate::families::drums::sequence::DrumStep;
+use crate::hit::Hit;
 use crate::live::render::Sounding;
 use crate::live::voices::Voices;
-use crate::sequence::{DrumStep, Hit};
 
 /// Strikes `event`'s classes as `sounding` says; the hits wait in `voices` until
 /// [`Voices::release_due`] reaches their samples. Returns the hits as they will sound (velocity,

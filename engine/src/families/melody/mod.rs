@@ -2,24 +2,30 @@
 //! held until the line's next note-on or note-off.
 
 mod call_notice;
+pub mod encoding;
 mod played;
 mod quantize;
+pub mod read;
+pub mod scale_mask;
+pub mod sequence;
+pub mod write;
 
 use midly::num::{u4, u7};
 
 use crate::encoding::key::KeyChoice;
-use crate::encoding::melody::{MelodyEvent, NUM_EVENTS, note_spans};
-use crate::encoding::melody_mask::scale_mask;
 use crate::encoding::scale::Scale;
 use crate::encoding::transposition::random_transposition;
 use crate::encoding::{EventId, StepEvents};
+use crate::families::melody::encoding::{MelodyEvent, NUM_EVENTS, note_spans};
+use crate::families::melody::read::read_melody;
+use crate::families::melody::scale_mask::scale_mask;
+use crate::families::melody::sequence::{MelodySequence, MelodyStep};
 use crate::families::{Family, ModelFamily, RollRows, StepNote, TakeStep};
 use crate::live::feel::StepFeel;
 use crate::live::quantize::Quantize;
 use crate::live::render::Sounding;
 use crate::live::voices::{NoteLength, VoiceEvent, Voices};
-use crate::melody_sequence::{MelodySequence, MelodyStep};
-use crate::midi_file::{MidiFileError, read_melody};
+use crate::midi_file::MidiFileError;
 use crate::performance::{Performance, ReadReport};
 use crate::rng::SplitMix64;
 

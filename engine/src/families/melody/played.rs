@@ -7,10 +7,11 @@ use midly::num::{u4, u7};
 
 use crate::encoding::EventId;
 use crate::encoding::groove::{GrooveAmount, GrooveValues};
-use crate::encoding::melody::MelodyEvent;
+use crate::families::melody::encoding::MelodyEvent;
+use crate::families::melody::sequence::{MelodySequence, MelodyStep};
+use crate::families::melody::write::{melody_notes, write_melody};
 use crate::families::{DEFAULT_VELOCITY, Family};
-use crate::melody_sequence::{MelodySequence, MelodyStep};
-use crate::midi_file::{WrittenNote, melody_notes, write_melody};
+use crate::midi_file::WrittenNote;
 use crate::performance::{Performance, Played};
 
 impl Played for MelodySequence {

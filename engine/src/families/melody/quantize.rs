@@ -10,11 +10,11 @@
 use midly::num::u7;
 
 use crate::encoding::StepEvents;
-use crate::encoding::melody::{MAX_PITCH, MIN_PITCH, MelodyEvent, Pitch};
+use crate::families::melody::encoding::{MAX_PITCH, MIN_PITCH, MelodyEvent, Pitch};
+use crate::hit::Hit;
 use crate::live::feel::StepFeel;
 use crate::live::quantize::{HeardStep, PendingSteps, Quantize};
 use crate::live::voicing::{MeanVelocity, Voicing};
-use crate::sequence::Hit;
 
 /// The highest note struck on a step, and how.
 #[derive(Debug, Clone, Copy, Default)]

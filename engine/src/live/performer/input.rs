@@ -4,10 +4,10 @@
 use midly::num::u7;
 
 use super::{Model, Performer, Settings};
+use crate::hit::Hit;
 use crate::live::feed::PlayEvent;
 use crate::live::grid::BlockGrid;
 use crate::live::io::{Input, InputKind, OutputKind, Trigger};
-use crate::sequence::Hit;
 
 impl Performer {
     pub(super) fn hear(

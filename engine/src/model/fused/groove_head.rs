@@ -5,8 +5,8 @@
 //! offset in steps, weighted by [`OFFSET_WEIGHT`]): an L1 loss predicts the median, which is what
 //! the MAE it is judged by rewards.
 
-use crate::encoding::drums::NUM_CLASSES;
 use crate::encoding::groove::GROOVE_VALUES;
+use crate::families::drums::encoding::NUM_CLASSES;
 use crate::model::fused::activation::{sigmoid, tanh};
 use crate::model::fused::gemm::{MatRef, add_column_sums, matmul};
 use crate::model::fused::windows::GrooveArrays;

@@ -5,8 +5,8 @@
 use candle_core::Tensor;
 use candle_nn::VarBuilder;
 
-use crate::encoding::drums::{DrumClass, DrumEvent, NUM_CLASSES};
 use crate::encoding::groove::{GROOVE_VALUES, GrooveValues};
+use crate::families::drums::encoding::{DrumClass, DrumEvent, NUM_CLASSES};
 use crate::model::fused::activation::{sigmoid, tanh};
 use crate::model::fused::params::GROOVE_NAMES;
 
@@ -177,7 +177,7 @@ mod tests {
                 stepped.steps += 1;
                 let predicted = model.predict_groove(&mut state, window[t]).unwrap();
                 let errors = stepped.groove.as_mut().unwrap();
-                for class in crate::encoding::drums::DrumEvent::from_id(window[t])
+                for class in crate::families::drums::encoding::DrumEvent::from_id(window[t])
                     .unwrap()
                     .classes()
                 {

@@ -5,8 +5,8 @@ use std::ops::Range;
 
 use candle_core::{Device, Tensor};
 
-use crate::encoding::drums::NUM_CLASSES;
 use crate::encoding::groove::GROOVE_VALUES;
+use crate::families::drums::encoding::NUM_CLASSES;
 use crate::model::config::ModelConfig;
 use crate::model::fused::groove_head::GrooveHead;
 

@@ -3,8 +3,8 @@
 //! projection and log-softmax. No allocation: every buffer is in the caller's state.
 
 use crate::encoding::EventId;
-use crate::encoding::drums::DrumEvent;
 use crate::encoding::groove::GrooveValues;
+use crate::families::drums::encoding::DrumEvent;
 use crate::model::fused::activation::{sigmoid, tanh};
 use crate::model::fused::product::product;
 use crate::model::fused::softmax::log_softmax_in_place;

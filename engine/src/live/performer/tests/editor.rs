@@ -7,7 +7,7 @@ use midly::num::{u4, u7};
 
 use super::{BAR, RATE, note_ons, perform_watched, settings, shelf, two_bar_call};
 use crate::encoding::EventId;
-use crate::encoding::drums::{DrumClass, DrumEvent};
+use crate::families::drums::encoding::{DrumClass, DrumEvent};
 use crate::live::io::{Input, InputKind};
 use crate::live::performer::Performer;
 use crate::transport::{Position, TimeSignature, Transport};

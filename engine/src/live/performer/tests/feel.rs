@@ -8,9 +8,9 @@ use midly::num::u7;
 use super::{
     BAR, STEP, Song, Strike, assert_paired, kicks, perform_in, settings, shelf_of, two_bar_call,
 };
-use crate::encoding::drums::DrumClass;
 use crate::encoding::groove::GrooveAmount;
 use crate::families::Family;
+use crate::families::drums::encoding::DrumClass;
 use crate::live::feel::StepFeel;
 use crate::live::io::OutputKind;
 use crate::live::performer::Settings;
@@ -98,7 +98,7 @@ fn a_groove_model_plays_its_feel_at_the_same_samples_whatever_the_block_size() {
 
 #[test]
 fn the_call_keeps_how_each_hit_was_played() {
-    use crate::encoding::drums::NUM_CLASSES;
+    use crate::families::drums::encoding::NUM_CLASSES;
     use crate::live::feed::PlayEvent;
 
     // (step, samples from its grid line, key, velocity): a kick on the line, a snare a

@@ -8,8 +8,8 @@ use midly::num::u7;
 use super::{
     BAR, STEP, Song, Strike, assert_paired, note_ons, perform_automated, settings, shelf_of_all,
 };
-use crate::encoding::drums::DrumClass;
 use crate::families::Family;
+use crate::families::drums::encoding::DrumClass;
 use crate::live::io::OutputKind;
 use crate::live::performer::Settings;
 use crate::live::shelf::ModelShelf;

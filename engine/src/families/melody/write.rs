@@ -2,8 +2,9 @@
 
 use midly::num::{u4, u7};
 
-use super::format0::{TICKS_PER_STEP, WrittenNote, format0_bytes};
-use crate::melody_sequence::MelodySequence;
+use crate::families::melody::sequence::MelodySequence;
+use crate::midi_file::WrittenNote;
+use crate::midi_file::format0::{TICKS_PER_STEP, format0_bytes};
 
 /// Writes `sequence` as a format-0 Standard MIDI File at
 /// [`TICKS_PER_QUARTER`](super::TICKS_PER_QUARTER) ticks per quarter note, every note on
@@ -65,10 +66,10 @@ mod tests {
     use midly::{Format, MetaMessage, MidiMessage, Smf, Timing, TrackEventKind};
 
     use super::*;
-    use crate::encoding::melody::Pitch;
-    use crate::melody_sequence::MelodyStep;
-    use crate::midi_file::read_melody::tests::folk_fixture;
-    use crate::midi_file::{read_melody, read_melody_file};
+    use crate::families::melody::encoding::Pitch;
+    use crate::families::melody::read::tests::folk_fixture;
+    use crate::families::melody::read::{read_melody, read_melody_file};
+    use crate::families::melody::sequence::MelodyStep;
 
     const FIXTURES: [&str; 5] = [
         "oneills1850-0101-0200144.mid",

@@ -7,12 +7,10 @@ use std::path::Path;
 use midly::MidiMessage;
 use midly::num::u7;
 
-use super::MidiFileError;
-use super::kit_check::GM_DRUM_CHANNEL;
-use super::read::MAX_STEPS;
-use super::timeline::{Timeline, read_timeline};
-use crate::encoding::melody::{MAX_PITCH, MIN_PITCH, Pitch};
-use crate::melody_sequence::{MelodySequence, MelodyStep};
+use crate::families::melody::encoding::{MAX_PITCH, MIN_PITCH, Pitch};
+use crate::families::melody::sequence::{MelodySequence, MelodyStep};
+use crate::midi_file::timeline::{Timeline, read_timeline};
+use crate::midi_file::{GM_DRUM_CHANNEL, MAX_STEPS, MidiFileError};
 
 /// The largest octave move tried: four octaves bring any MIDI pitch into 48–83.
 const MAX_OCTAVE_MOVE: i8 = 4;
@@ -221,15 +219,15 @@ fn octave_shift(keys: impl Iterator<Item = u7> + Clone) -> i8 {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+pub(crate) mod tests {
     use midly::num::{u4, u15};
     use midly::{MetaMessage, Timing, TrackEventKind};
 
     use super::*;
-    use crate::midi_file::read::tests::{note_on, smf_bytes, track};
+    use crate::families::drums::read::tests::{note_on, smf_bytes, track};
 
     /// Path of a folk tune fixture.
-    pub(in crate::midi_file) fn folk_fixture(name: &str) -> std::path::PathBuf {
+    pub(crate) fn folk_fixture(name: &str) -> std::path::PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../tests/fixtures/folk")
             .join(name)

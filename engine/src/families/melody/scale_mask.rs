@@ -1,8 +1,8 @@
 //! Which melody events a scale allows: the sampler gives the others zero probability, so every
 //! note of an answer is in the scale.
 
-use crate::encoding::melody::{MAX_PITCH, MIN_PITCH, MelodyEvent, NUM_EVENTS, Pitch};
 use crate::encoding::scale::{Scale, Tonic};
+use crate::families::melody::encoding::{MAX_PITCH, MIN_PITCH, MelodyEvent, NUM_EVENTS, Pitch};
 
 /// For each melody event id, whether `scale` on `tonic` allows it: no event and note-off always,
 /// a note-on when its pitch class is in the scale. `None` for [`Scale::Off`], which allows

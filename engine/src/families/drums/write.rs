@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 
 use midly::num::{u4, u7};
 
-use super::format0::{TICKS_PER_STEP, WrittenNote, format0_bytes};
-use crate::sequence::DrumSequence;
+use crate::families::drums::sequence::DrumSequence;
+use crate::midi_file::WrittenNote;
+use crate::midi_file::format0::{TICKS_PER_STEP, format0_bytes};
 
 /// Drums have no meaningful note length; half a step keeps every note short of the next step.
 const NOTE_LENGTH_TICKS: u64 = TICKS_PER_STEP / 2;
@@ -17,7 +18,7 @@ const NOTE_LENGTH_TICKS: u64 = TICKS_PER_STEP / 2;
 /// The file starts with the sequence's tempo and time signature (written as n/4 when a bar holds
 /// whole quarters, n/8 when it holds whole eighths, else n/16; left out when the numerator would
 /// not fit a byte, so players assume 4/4). Each hit is a note-on at its step plus its
-/// `offset_steps`, on its class's [`output_pitch`](crate::encoding::drums::DrumClass::output_pitch)
+/// `offset_steps`, on its class's [`output_pitch`](crate::families::drums::encoding::DrumClass::output_pitch)
 /// at its velocity, with a note-off half a step later (sooner if the same pitch strikes again).
 /// The track ends at the end of the sequence, so a DAW sees its whole length.
 ///
@@ -68,10 +69,11 @@ mod tests {
     use midly::{Format, MetaMessage, MidiMessage, Smf, Timing, TrackEventKind};
 
     use super::*;
-    use crate::encoding::drums::{DrumClass, DrumEvent};
-    use crate::midi_file::read::tests::fixture;
-    use crate::midi_file::{read_drums, read_drums_file};
-    use crate::sequence::{DrumStep, Hit};
+    use crate::families::drums::encoding::{DrumClass, DrumEvent};
+    use crate::families::drums::read::{read_drums, read_drums_file};
+    use crate::families::drums::sequence::DrumStep;
+    use crate::hit::Hit;
+    use crate::families::drums::read::tests::fixture;
 
     const FIXTURES: [&str; 4] = [
         "drummer1-session1-133_funk-fast_125_fill_4-4.mid",

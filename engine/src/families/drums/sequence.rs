@@ -3,30 +3,8 @@
 
 use midly::num::u7;
 
-use crate::encoding::drums::{DrumClass, DrumEvent, NUM_CLASSES};
-
-/// 16th-note steps per quarter note.
-pub const STEPS_PER_QUARTER: u32 = 4;
-
-/// One struck voice on a step (a drum class, a melody's note), as played.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Hit {
-    /// Its velocity (of a drum class, the loudest of its notes quantized onto the step).
-    pub velocity: u7,
-    /// How far the hit was played from the step's grid line, in steps (`-0.5..0.5`; negative is
-    /// early).
-    pub offset_steps: f32,
-}
-
-impl Hit {
-    /// A hit on the grid line at `velocity`.
-    pub fn on_grid(velocity: u7) -> Hit {
-        Hit {
-            velocity,
-            offset_steps: 0.0,
-        }
-    }
-}
+use crate::families::drums::encoding::{DrumClass, DrumEvent, NUM_CLASSES};
+use crate::hit::Hit;
 
 /// One 16th-note step: which classes were struck, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

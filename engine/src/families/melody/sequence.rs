@@ -4,7 +4,7 @@
 use midly::num::u7;
 
 use crate::encoding::EventId;
-use crate::encoding::melody::{MelodyEvent, NoteSpan, Pitch, note_spans};
+use crate::families::melody::encoding::{MelodyEvent, NoteSpan, Pitch, note_spans};
 
 /// One 16th-note step of a melody, as played.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -4,15 +4,11 @@ use std::path::Path;
 
 use midly::MidiMessage;
 
-use super::MidiFileError;
-use super::kit_check::KitCheck;
-use super::timeline::read_timeline;
-use crate::encoding::drums::DrumClass;
-use crate::sequence::{DrumSequence, DrumStep, Hit};
-
-/// The longest sequence read, in steps (about 65,000 bars of 4/4). A damaged file whose ticks
-/// run on for hours would otherwise ask for gigabytes of steps.
-pub const MAX_STEPS: usize = 1 << 20;
+use crate::families::drums::encoding::DrumClass;
+use crate::families::drums::sequence::{DrumSequence, DrumStep};
+use crate::hit::Hit;
+use crate::midi_file::timeline::read_timeline;
+use crate::midi_file::{KitCheck, MAX_STEPS, MidiFileError};
 
 /// A drum performance read from a MIDI file, with what was left out of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,15 +98,15 @@ pub fn read_drums_file(path: &Path) -> Result<DrumRead, MidiFileError> {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+pub(crate) mod tests {
     use midly::num::{u4, u7, u15, u24, u28};
     use midly::{Format, Header, MetaMessage, Smf, Timing, Track, TrackEvent, TrackEventKind};
 
     use super::*;
-    use crate::encoding::drums::DrumEvent;
+    use crate::families::drums::encoding::DrumEvent;
 
     /// A track from `(absolute tick, event)` pairs in time order.
-    pub(in crate::midi_file) fn track(
+    pub(crate) fn track(
         events: Vec<(u32, TrackEventKind<'static>)>,
     ) -> Track<'static> {
         let mut last = 0;
@@ -129,7 +125,7 @@ pub(super) mod tests {
         track
     }
 
-    pub(in crate::midi_file) fn note_on(channel: u8, key: u8, vel: u8) -> TrackEventKind<'static> {
+    pub(crate) fn note_on(channel: u8, key: u8, vel: u8) -> TrackEventKind<'static> {
         TrackEventKind::Midi {
             channel: u4::new(channel),
             message: MidiMessage::NoteOn {
@@ -139,7 +135,7 @@ pub(super) mod tests {
         }
     }
 
-    pub(in crate::midi_file) fn smf_bytes(timing: Timing, tracks: Vec<Track<'static>>) -> Vec<u8> {
+    pub(crate) fn smf_bytes(timing: Timing, tracks: Vec<Track<'static>>) -> Vec<u8> {
         let format = if tracks.len() == 1 {
             Format::SingleTrack
         } else {
@@ -307,7 +303,7 @@ pub(super) mod tests {
     }
 
     /// Path of a Groove MIDI Dataset fixture.
-    pub(in crate::midi_file) fn fixture(name: &str) -> std::path::PathBuf {
+    pub(crate) fn fixture(name: &str) -> std::path::PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../tests/fixtures/groove")
             .join(name)
