@@ -217,7 +217,7 @@ mod tests {
             "the answer's first bar played"
         );
         assert!(matches!(app.session.turn(), TurnState::Responding { .. }));
-        assert_eq!(app.presets.presets.as_ref().map(Vec::len), Ok(6));
+        assert_eq!(app.presets.presets.as_ref().map(Vec::len), Ok(7));
 
         let call_vertices = vertices_of(&editor.ctx, output.clone(), theme::CALL);
         let response_vertices = vertices_of(&editor.ctx, output, theme::RESPONSE);
