@@ -7,7 +7,7 @@ mod quantize;
 
 use midly::num::{u4, u7};
 
-use crate::encoding::key::KeyChoice;
+use crate::encoding::key::{KeyChoice, pitch_class_durations};
 use crate::encoding::melody::{MelodyEvent, NUM_EVENTS, note_spans};
 use crate::encoding::melody_mask::scale_mask;
 use crate::encoding::scale::Scale;
@@ -88,6 +88,7 @@ impl ModelFamily for Melody {
             .iter()
             .filter_map(|&id| MelodyEvent::from_id(id))
             .collect();
+        let heard = pitch_class_durations(&heard);
         scale_mask(key.tonic(scale, &heard), scale).map(|mask| mask.to_vec())
     }
 
