@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
+use antiphon_engine::families::drums::read::read_drums_file;
 use antiphon_engine::families::drums::sequence::DrumSequence;
 use antiphon_engine::hit::STEPS_PER_QUARTER;
-use antiphon_engine::families::drums::read::read_drums_file;
 
 use crate::bundle::workspace_root;
 use crate::events::{Input, TimedInput};

@@ -1,5 +1,6 @@
-//! Key finding for a melody: the Krumhansl–Schmuckler algorithm, which correlates how long each
-//! pitch class sounds with the Krumhansl–Kessler key profiles of all 24 major and minor keys.
+//! Key finding: the Krumhansl–Schmuckler algorithm, which correlates how long each pitch class
+//! sounds (in a melody, or in any family's notes) with the Krumhansl–Kessler key profiles of all
+//! 24 major and minor keys.
 
 use crate::encoding::scale::{Scale, Tonic};
 use crate::families::melody::encoding::{MelodyEvent, note_spans};
@@ -14,7 +15,7 @@ const MINOR_PROFILE: [f64; 12] = [
     6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17,
 ];
 
-/// A key estimated from a melody.
+/// A key estimated from how long pitch classes sound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct KeyEstimate {
     /// The key's tonic.
@@ -65,13 +66,14 @@ pub enum KeyChoice {
 }
 
 impl KeyChoice {
-    /// The tonic `scale` is built on for an answer to `heard`. Auto takes the estimated key's
-    /// tonic, or that of its relative key when the scale's mode is the other one (a call in A
-    /// minor answered in a major scale keeps its notes: C major); C when nothing was heard.
-    pub fn tonic(self, scale: Scale, heard: &[MelodyEvent]) -> Tonic {
+    /// The tonic `scale` is built on for an answer to a call whose pitch classes sounded
+    /// `heard` steps each (0 is C). Auto takes the estimated key's tonic, or that of its
+    /// relative key when the scale's mode is the other one (a call in A minor answered in a
+    /// major scale keeps its notes: C major); C when nothing was heard.
+    pub fn tonic(self, scale: Scale, heard: &[f64; 12]) -> Tonic {
         match self {
             KeyChoice::Tonic(tonic) => tonic,
-            KeyChoice::Auto => match estimate_key(&pitch_class_durations(heard)) {
+            KeyChoice::Auto => match estimate_key(heard) {
                 Some(KeyEstimate { tonic, minor }) if minor == scale.minor() => tonic,
                 Some(KeyEstimate { tonic, minor }) => {
                     // Relative major: a minor third up; relative minor: a minor third down.
@@ -259,6 +261,7 @@ mod tests {
             heard.push(MelodyEvent::NoteOn(Pitch::new(midi).unwrap()));
             heard.extend(std::iter::repeat_n(MelodyEvent::NoEvent, steps - 1));
         }
+        let heard = pitch_class_durations(&heard);
         let name = |scale| KeyChoice::Auto.tonic(scale, &heard).name();
         assert_eq!(name(Scale::NaturalMinor), "A");
         assert_eq!(name(Scale::Dorian), "A");
@@ -266,6 +269,6 @@ mod tests {
         assert_eq!(name(Scale::MajorPentatonic), "C");
         let g = Tonic::parse("G").unwrap();
         assert_eq!(KeyChoice::Tonic(g).tonic(Scale::Major, &heard), g);
-        assert_eq!(KeyChoice::Auto.tonic(Scale::Major, &[]).name(), "C");
+        assert_eq!(KeyChoice::Auto.tonic(Scale::Major, &[0.0; 12]).name(), "C");
     }
 }

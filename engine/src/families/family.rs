@@ -109,10 +109,18 @@ mod tests {
             let json = serde_json::to_string(&family).unwrap();
             assert_eq!(serde_json::from_str::<Family>(&json).unwrap(), family);
         }
+        assert_eq!(
+            Family::all(),
+            [Family::DRUMS, Family::MELODY, Family::CHORDS]
+        );
         assert_eq!(Family::from_encoding("drum_kit"), Some(Family::DRUMS));
-        assert_eq!(Family::from_encoding("polyphony"), None);
-        assert!(serde_json::from_str::<Family>("\"polyphony\"").is_err());
+        assert_eq!(Family::from_encoding("polyphony"), Some(Family::CHORDS));
+        assert_eq!(Family::from_encoding("polyphony_rnn"), None);
+        assert!(serde_json::from_str::<Family>("\"polyphony_rnn\"").is_err());
         assert_eq!(Family::DRUMS.vocab_size(), 512);
         assert_eq!(Family::MELODY.vocab_size(), 38);
+        assert_eq!(Family::CHORDS.vocab_size(), 129);
+        assert_eq!(Family::CHORDS.events_per_step(), 8);
+        assert_eq!(Family::CHORDS.to_string(), "chords");
     }
 }

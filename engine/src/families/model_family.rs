@@ -80,7 +80,8 @@ pub trait ModelFamily: Send + Sync + 'static {
     /// Whether a note started in `before` still sounds a 16th into `bar`, the call's last bar.
     fn held_over(&self, before: &[EventId], bar: &[EventId]) -> bool;
 
-    /// What the last bar of a call (`bar`, after the call's `before`) holds.
+    /// What the last bar of a call (`bar`, after the call's `before`) holds. The default counts
+    /// one event per step.
     fn last_bar(&self, before: &[EventId], bar: &[EventId]) -> LastBar {
         let onsets = bar
             .iter()
@@ -149,7 +150,8 @@ pub trait ModelFamily: Send + Sync + 'static {
         emit: &mut dyn FnMut(u64, VoiceEvent),
     ) -> Option<StepFeel>;
 
-    /// The notes `events` play, one event per step from step 0, at the model's keys.
+    /// The notes `events` play, [`events_per_step`](ModelFamily::events_per_step) events per
+    /// 16th step from step 0, at the model's keys; their steps are 16th steps.
     fn notes(&self, events: &[EventId]) -> Vec<StepNote>;
 
     /// What the editor's header says about a call of `keys` (struck on any channel, in order)

@@ -3,4 +3,4 @@
 use crate::families::Family;
 
 /// Every family, in the order they are offered.
-pub const FAMILIES: &[Family] = &[Family::DRUMS, Family::MELODY];
+pub const FAMILIES: &[Family] = &[Family::DRUMS, Family::MELODY, Family::CHORDS];

@@ -1,6 +1,6 @@
 //! Every note the performer has started and not yet ended, so that each note-on leaves with
-//! its note-off: generated notes (a drum hit ends after a fixed length, a melody's note is held
-//! until the answer ends it) and the player's notes passed through (ended when the player
+//! its note-off: generated notes (a drum hit ends after a fixed length, a melody's or a chord's
+//! note is held until the answer ends it) and the player's notes passed through (ended when the player
 //! releases them, or cut when the performer must close all). Drum hits played with a feel are
 //! decided ahead of their sample and wait here until it comes; a wait cut short sends nothing.
 
@@ -20,7 +20,8 @@ pub enum VoiceEvent {
 pub enum NoteLength {
     /// This many samples (a drum hit).
     Samples(u64),
-    /// Until [`Voices::end_held`] (a melody's note, ended by the next event of its line).
+    /// Until [`Voices::end_held`] or [`Voices::end_key`] (a melody's note, ended by the next
+    /// event of its line; a chord's, by a step that does not continue it).
     Held,
 }
 
@@ -155,6 +156,27 @@ impl Voices {
                 );
             }
         }
+    }
+
+    /// Ends the held generated note of `key` at `at`, if one sounds (a chord's pitch that is
+    /// not continued).
+    pub fn end_key(&mut self, at: u64, key: u7, mut emit: impl FnMut(u64, VoiceEvent)) {
+        let end = &mut self.generated[usize::from(key.as_int())];
+        if *end == Some(End::Held) {
+            *end = None;
+            let channel = self.generated_channel;
+            emit(at, VoiceEvent::Off { channel, key });
+        }
+    }
+
+    /// The keys of the held generated notes, bit `key` each: what a chord's next step may
+    /// continue.
+    pub fn held_keys(&self) -> u128 {
+        self.generated
+            .iter()
+            .enumerate()
+            .filter(|&(_, &end)| end == Some(End::Held))
+            .fold(0, |keys, (key, _)| keys | 1 << key)
     }
 
     /// The player pressed a key that will be passed through at `at`: ends first whatever sounds
@@ -454,5 +476,27 @@ mod tests {
             )]
         );
         assert!(collect(|out| voices.close_all(600, |at, e| out.push((at, e)))).is_empty());
+    }
+
+    #[test]
+    fn one_held_key_ends_alone_and_the_rest_close_together() {
+        let mut voices = Voices::default();
+        let (c4, e4) = (u7::new(60), u7::new(64));
+        voices.start_generated(0, CH, c4, 1.0, NoteLength::Held, |_, _| {});
+        voices.start_generated(0, CH, e4, 1.0, NoteLength::Held, |_, _| {});
+        voices.start_generated(0, CH, KICK, 1.0, NoteLength::Samples(10), |_, _| {});
+        assert_eq!(voices.held_keys(), 1 << 60 | 1 << 64);
+        let ended = collect(|out| {
+            voices.end_key(100, e4, |at, e| out.push((at, e)));
+            // Not held (a drum hit ends by time), or no longer sounding: nothing.
+            voices.end_key(100, KICK, |at, e| out.push((at, e)));
+            voices.end_key(100, e4, |at, e| out.push((at, e)));
+        });
+        let off = |key| VoiceEvent::Off { channel: CH, key };
+        assert_eq!(ended, [(100, off(e4))]);
+        assert_eq!(voices.held_keys(), 1 << 60);
+        let closed = collect(|out| voices.close_generated(200, |at, e| out.push((at, e))));
+        assert_eq!(closed, [(200, off(KICK)), (200, off(c4))]);
+        assert_eq!(voices.held_keys(), 0);
     }
 }

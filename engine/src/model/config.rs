@@ -172,7 +172,7 @@ mod tests {
         assert!(config.unsupported().unwrap().contains("drum_kit"));
         let config = ModelConfig::new(Family::DRUMS, 0, 128, 0.25);
         assert!(config.unsupported().is_some());
-        let unknown = r#"{"format_version":1,"encoding":"polyphony","vocab_size":259,
+        let unknown = r#"{"format_version":1,"encoding":"performance","vocab_size":388,
             "counter_bits":6,"num_layers":2,"hidden_size":8,"dropout":0.0}"#;
         let error = serde_json::from_str::<ModelConfig>(unknown).unwrap_err();
         assert!(error.to_string().contains("drum_kit"), "{error}");

@@ -1,7 +1,12 @@
-//! Magenta's polyphony encoding (`polyphony_rnn`), without its start and end tokens (a call or a
-//! training window starts and ends anywhere): each 16th step is its sounding pitches, highest
-//! first, each as a new note (struck on this step) or a continued note (held from the step
-//! before), then a step end. An empty step is a step end alone.
+//! Magenta's polyphony encoding (`polyphony_rnn`) in fixed-size steps, without its start and end
+//! tokens (a call or a training window starts and ends anywhere): each 16th step is
+//! [`EVENTS_PER_STEP`] events, its sounding pitches, highest first, each as a new note (struck on
+//! this step) or a continued note (held from the step before), then step ends filling the slots
+//! left. An empty step is step ends alone; a step of eight pitches has none.
+//!
+//! A fixed count per step keeps the stream on the 16th grid: windows cut on bar lines, the
+//! model's binary counters of the event index tell it the slot (low three bits) and the 16th
+//! within half a bar (high three), and an answer costs the same per step.
 
 use super::pitch::{ChordPitch, NUM_PITCHES};
 use crate::encoding::EventId;
@@ -9,10 +14,19 @@ use crate::encoding::EventId;
 /// Number of events: the step end, then a new note and a continued note per pitch.
 pub const NUM_EVENTS: usize = 1 + 2 * NUM_PITCHES;
 
-/// One event of the polyphony encoding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Events per 16th step: the step's slots.
+pub const EVENTS_PER_STEP: usize = 8;
+
+/// The most pitches one step sounds: one per slot (a keyboard player's chord, a chorale's four
+/// voices doubled).
+pub const MAX_VOICES: usize = EVENTS_PER_STEP;
+
+/// One event of the polyphony encoding. The default is a step end: what an id outside the
+/// vocabulary is read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ChordEvent {
-    /// The step is complete; the next event belongs to the next step.
+    /// No more pitches on this step: the step's slots left hold step ends.
+    #[default]
     StepEnd,
     /// A pitch struck on this step.
     NewNote(ChordPitch),

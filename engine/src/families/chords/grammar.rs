@@ -1,23 +1,25 @@
 //! Which event may come next, so a sampler only draws streams the encoding could have written:
-//! pitches in a step fall strictly, a continued note continues something, and a step holds at
-//! most [`MAX_VOICES`] pitches. No allocation: the sampler asks on the audio thread's behalf.
+//! pitches in a step fall strictly, a continued note continues something, and after a step end
+//! only step ends fill the step's slots. No allocation: the sampler asks on the audio thread's
+//! behalf.
 
-use super::encoding::{ChordEvent, NUM_EVENTS};
+use super::encoding::{ChordEvent, EVENTS_PER_STEP, NUM_EVENTS};
 use super::pitch::{ChordPitch, NUM_PITCHES};
 use super::pitch_set::PitchSet;
+use crate::encoding::EventId;
 
-/// The most pitches one step may sound: a keyboard player's ten fingers (a chorale's voices
-/// stay well below), so a sampler cannot stack a cluster of dozens.
-pub const MAX_VOICES: usize = 10;
-
-/// The state of a stream being sampled: what the last complete step sounded and what the
-/// current step has named so far.
+/// The state of a stream being sampled: what the last complete step sounded, what the current
+/// step has named so far, and which of its slots comes next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChordGrammar {
     /// What the previous step sounded.
     previous: PitchSet,
     /// The pitches named in this step so far (each below the one before).
     current: PitchSet,
+    /// The slot of the next event, `0..EVENTS_PER_STEP`.
+    slot: usize,
+    /// Whether a step end came in this step.
+    ended: bool,
 }
 
 impl ChordGrammar {
@@ -27,12 +29,26 @@ impl ChordGrammar {
         ChordGrammar {
             previous,
             current: PitchSet::EMPTY,
+            slot: 0,
+            ended: false,
         }
     }
 
-    /// Whether `event` may come next: a step end always; a note when the step has room and its
-    /// pitch lies below every pitch named in this step, and a continued note only for a pitch
-    /// the previous step sounded.
+    /// The grammar after `before`, a stream of ids from a step's first event on: only its last
+    /// complete step and the partial one after it matter.
+    pub fn after(before: &[EventId]) -> ChordGrammar {
+        let partial = before.len() % EVENTS_PER_STEP;
+        let from = before.len().saturating_sub(partial + EVENTS_PER_STEP);
+        let mut grammar = ChordGrammar::new(PitchSet::EMPTY);
+        for &id in &before[from..] {
+            grammar.push(ChordEvent::from_id(id).unwrap_or_default());
+        }
+        grammar
+    }
+
+    /// Whether `event` may come next: a step end always; a note while the step has not ended
+    /// and its pitch lies below every pitch named in this step, and a continued note only for
+    /// a pitch the previous step sounded.
     pub fn allows(&self, event: ChordEvent) -> bool {
         match event {
             ChordEvent::StepEnd => true,
@@ -47,7 +63,7 @@ impl ChordGrammar {
     pub fn mask(&self, mask: &mut [bool; NUM_EVENTS]) {
         mask.fill(false);
         mask[ChordEvent::StepEnd.id().index()] = true;
-        if self.current.len() >= MAX_VOICES {
+        if self.ended {
             return;
         }
         let below = self.current.lowest().map_or(NUM_PITCHES, ChordPitch::index);
@@ -61,19 +77,21 @@ impl ChordGrammar {
     /// sounds, as [`StepDecoder`](super::StepDecoder) reads it).
     pub fn push(&mut self, event: ChordEvent) {
         match event.pitch() {
+            _ if self.ended => {}
             Some(pitch) => {
                 self.current.insert(pitch);
             }
-            None => {
-                self.previous = self.current;
-                self.current = PitchSet::EMPTY;
-            }
+            None => self.ended = true,
+        }
+        self.slot += 1;
+        if self.slot == EVENTS_PER_STEP {
+            *self = ChordGrammar::new(self.current);
         }
     }
 
-    /// Whether the step has room for another pitch, below those already named.
+    /// Whether the step has not ended and `pitch` lies below the pitches already named.
     fn room_below(&self, pitch: ChordPitch) -> bool {
-        self.current.len() < MAX_VOICES && self.current.lowest().is_none_or(|lowest| pitch < lowest)
+        !self.ended && self.current.lowest().is_none_or(|lowest| pitch < lowest)
     }
 }
 
@@ -82,7 +100,6 @@ mod tests {
     use midly::num::u7;
 
     use super::*;
-    use crate::encoding::EventId;
     use crate::families::chords::decode::decode_steps;
     use crate::families::chords::read::read_chords_file;
     use crate::families::chords::read::tests::chorale_fixtures;
@@ -91,6 +108,14 @@ mod tests {
 
     fn pitch(midi: u8) -> ChordPitch {
         ChordPitch::new(midi).unwrap()
+    }
+
+    /// Fills the rest of the grammar's step with step ends.
+    fn end_step(grammar: &mut ChordGrammar) {
+        let slot = grammar.slot;
+        for _ in slot..EVENTS_PER_STEP {
+            grammar.push(ChordEvent::StepEnd);
+        }
     }
 
     #[test]
@@ -105,7 +130,7 @@ mod tests {
         assert!(!grammar.allows(New(pitch(72))));
         assert!(grammar.allows(New(pitch(60))));
         grammar.push(New(pitch(60)));
-        grammar.push(End);
+        end_step(&mut grammar);
         // Next step: 67 and 60 may continue, 64 may not.
         assert!(grammar.allows(Held(pitch(67))));
         assert!(grammar.allows(Held(pitch(60))));
@@ -113,23 +138,49 @@ mod tests {
         grammar.push(Held(pitch(60)));
         assert!(!grammar.allows(Held(pitch(67))));
         assert!(grammar.allows(New(pitch(59))));
-        grammar.push(End);
-        grammar.push(End);
+        end_step(&mut grammar);
+        end_step(&mut grammar);
         assert!(!grammar.allows(Held(pitch(60))));
     }
 
     #[test]
-    fn a_step_holds_at_most_the_voice_cap() {
+    fn after_a_step_end_only_step_ends_fill_the_step() {
+        use ChordEvent::{NewNote as New, StepEnd as End};
         let mut grammar = ChordGrammar::new(PitchSet::EMPTY);
-        for midi in (80..80 + MAX_VOICES as u8).rev() {
-            assert!(grammar.allows(ChordEvent::NewNote(pitch(midi))));
-            grammar.push(ChordEvent::NewNote(pitch(midi)));
-        }
-        assert!(!grammar.allows(ChordEvent::NewNote(pitch(40))));
+        grammar.push(New(pitch(72)));
+        grammar.push(End);
         let mut mask = [true; NUM_EVENTS];
-        grammar.mask(&mut mask);
-        assert_eq!(mask.iter().filter(|&&allowed| allowed).count(), 1);
-        assert!(mask[0]);
+        for slot in 2..EVENTS_PER_STEP {
+            assert_eq!(grammar.slot, slot);
+            assert!(!grammar.allows(New(pitch(60))));
+            grammar.mask(&mut mask);
+            assert_eq!(mask.iter().filter(|&&allowed| allowed).count(), 1);
+            assert!(mask[0]);
+            grammar.push(End);
+        }
+        // The next step: anything again, and 72 may continue.
+        assert_eq!(
+            grammar,
+            ChordGrammar::new([pitch(72)].into_iter().collect())
+        );
+        // Eight falling pitches fill a step: the ninth event starts the next.
+        for midi in (80..88).rev() {
+            assert!(grammar.allows(New(pitch(midi))));
+            grammar.push(New(pitch(midi)));
+        }
+        assert_eq!(grammar.slot, 0);
+        assert!(grammar.allows(New(pitch(91))));
+    }
+
+    #[test]
+    fn the_grammar_after_a_stream_is_the_one_that_followed_it() {
+        let sequence = read_chords_file(&chorale_fixtures()[0]).unwrap().sequence;
+        let ids: Vec<EventId> = sequence.ids().collect();
+        let mut grammar = ChordGrammar::new(PitchSet::EMPTY);
+        for end in 0..200 {
+            assert_eq!(ChordGrammar::after(&ids[..end]), grammar, "after {end}");
+            grammar.push(ChordEvent::from_id(ids[end]).unwrap());
+        }
     }
 
     #[test]
@@ -164,12 +215,8 @@ mod tests {
                 tempo_bpm: 120.0,
                 octave_shift_semitones: 0,
             };
-            let complete = stream
-                .iter()
-                .rposition(|&e| e == ChordEvent::StepEnd)
-                .unwrap();
             let encoded: Vec<ChordEvent> = sequence.events().collect();
-            assert_eq!(encoded[..=complete], stream[..=complete]);
+            assert_eq!(encoded[..stream.len()], stream[..]);
         }
     }
 

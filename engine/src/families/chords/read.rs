@@ -29,6 +29,9 @@ pub struct ChordRead {
     pub merged_notes: usize,
     /// Note-ons on the General MIDI drum channel (10), left out.
     pub drum_channel_notes: usize,
+    /// Notes left out of a step that sounded more than [`MAX_VOICES`](super::MAX_VOICES) pitches, on at least one
+    /// of their steps (see [`ChordStep::kept`]).
+    pub dropped_notes: usize,
 }
 
 /// A note on the grid: its onset step, the step its release lands on (after the onset), key
@@ -55,6 +58,8 @@ struct GridNote {
 ///   [`ChordSequence::octave_shift_semitones`]); notes still outside the range fold in by
 ///   octaves.
 /// - A step's velocity is the mean of the notes struck on it.
+/// - A step sounding more than [`MAX_VOICES`](super::MAX_VOICES) pitches keeps its highest and its lowest (see
+///   [`ChordStep::kept`]); the notes it leaves out count as dropped.
 /// - Bar length and tempo come from the first time signature and tempo, as for
 ///   [`read_drums`](crate::families::drums::read::read_drums). The sequence ends at the end of the bar in
 ///   which its last note ends.
@@ -121,6 +126,8 @@ pub fn read_chords(bytes: &[u8]) -> Result<ChordRead, MidiFileError> {
     // (sum, count) of the velocities struck on each step.
     let mut velocities = vec![(0u32, 0u32); len_steps];
     let (mut folded_notes, mut merged_notes) = (0, 0);
+    // Each note's pitch and steps.
+    let mut placed = Vec::with_capacity(notes.len());
     for note in &notes {
         let shifted = i32::from(note.key.as_int()) + i32::from(octave_shift_semitones);
         let pitch = ChordPitch::folded_from(shifted);
@@ -133,8 +140,9 @@ pub fn read_chords(bytes: &[u8]) -> Result<ChordRead, MidiFileError> {
         let (sum, count) = &mut velocities[onset];
         *sum += u32::from(note.velocity.as_int());
         *count += 1;
+        placed.push((pitch, onset..end));
     }
-    let steps = sounding
+    let steps: Vec<ChordStep> = sounding
         .into_iter()
         .zip(struck)
         .zip(velocities)
@@ -143,6 +151,14 @@ pub fn read_chords(bytes: &[u8]) -> Result<ChordRead, MidiFileError> {
             ChordStep::new(sounding, struck, u7::new(mean as u8))
         })
         .collect();
+    let dropped_notes = placed
+        .into_iter()
+        .filter(|(pitch, span)| {
+            steps[span.clone()]
+                .iter()
+                .any(|step| !step.sounding().contains(*pitch))
+        })
+        .count();
 
     Ok(ChordRead {
         sequence: ChordSequence {
@@ -155,6 +171,7 @@ pub fn read_chords(bytes: &[u8]) -> Result<ChordRead, MidiFileError> {
         folded_notes,
         merged_notes,
         drum_channel_notes,
+        dropped_notes,
     })
 }
 
@@ -383,5 +400,33 @@ pub(super) mod tests {
         assert_eq!((read.notes, read.merged_notes), (231, 33));
         let most = sequence.steps.iter().map(|s| s.sounding().len()).max();
         assert_eq!(most, Some(7));
+        for path in chorale_fixtures() {
+            assert_eq!(read_chords_file(&path).unwrap().dropped_notes, 0);
+        }
+    }
+
+    #[test]
+    fn a_step_of_more_than_eight_pitches_keeps_its_seven_highest_and_its_bass() {
+        // Ten keys struck together for a step, around middle C: E2, then G3 to B4; G3 held on
+        // alone for another step.
+        let keys = [40, 55, 57, 59, 60, 62, 64, 65, 67, 71];
+        let mut events: Vec<(u32, TrackEventKind<'static>)> =
+            keys.iter().map(|&key| (0, on(0, key, 80))).collect();
+        events.extend(
+            keys.iter()
+                .filter(|&&key| key != 55)
+                .map(|&key| (120, off(0, key))),
+        );
+        events.push((240, off(0, 55)));
+        let read = read_chords(&file(vec![events])).unwrap();
+        assert_eq!(read.sequence.octave_shift_semitones, 0);
+        // G3 and A3, under the seven highest and over the bass, are left out.
+        assert_eq!((read.notes, read.dropped_notes), (10, 2));
+        let steps = &read.sequence.steps;
+        assert_eq!(steps[0].sounding(), set(&[40, 59, 60, 62, 64, 65, 67, 71]));
+        assert_eq!(steps[0].struck(), steps[0].sounding());
+        // G3 sounds on alone, as written: a note starting there (nothing held it before).
+        assert_eq!(steps[1].sounding(), set(&[55]));
+        assert_eq!(steps[1].struck(), PitchSet::EMPTY);
     }
 }

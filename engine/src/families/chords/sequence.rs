@@ -43,7 +43,7 @@ impl ChordSequence {
         }
     }
 
-    /// The model's view: every step's events in order (see
+    /// The model's view: every step's [`EVENTS_PER_STEP`](super::EVENTS_PER_STEP) events in order (see
     /// [`ChordStep::events`](super::ChordStep::events)).
     pub fn events(&self) -> impl Iterator<Item = ChordEvent> + '_ {
         let before =
@@ -52,6 +52,18 @@ impl ChordSequence {
             .iter()
             .zip(before)
             .flat_map(|(step, previous)| step.events(previous))
+    }
+
+    /// The mean velocity of its struck notes, if any.
+    pub fn mean_velocity(&self) -> Option<u7> {
+        let (sum, count) = self
+            .steps
+            .iter()
+            .filter_map(|step| Some((step.velocity()?, step.struck().len() as u64)))
+            .fold((0u64, 0u64), |(sum, count), (velocity, notes)| {
+                (sum + u64::from(velocity.as_int()) * notes, count + notes)
+            });
+        (count > 0).then(|| u7::new(((sum + count / 2) / count) as u8))
     }
 
     /// The id of every event, for the model.
@@ -63,6 +75,7 @@ impl ChordSequence {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::families::chords::encoding::EVENTS_PER_STEP;
     use crate::families::chords::pitch::ChordPitch;
     use crate::families::chords::read::read_chords_file;
     use crate::families::chords::read::tests::chorale_fixtures;
@@ -93,9 +106,18 @@ mod tests {
             ChordStep::new(set(&[48]), set(&[65]), velocity),
         ]);
         let ids: Vec<usize> = chords.ids().map(EventId::index).collect();
-        // New notes are 1 + (pitch − 28), continued notes 65 + (pitch − 28), a step end 0. C3
-        // held from nowhere on the last step is heard as struck.
-        assert_eq!(ids, [40, 37, 21, 0, 104, 101, 85, 0, 0, 38, 21, 0]);
+        // New notes are 1 + (pitch − 28), continued notes 65 + (pitch − 28), a step end 0,
+        // eight events a step. C3 held from nowhere on the last step is heard as struck.
+        let steps: Vec<&[usize]> = ids.chunks(EVENTS_PER_STEP).collect();
+        assert_eq!(
+            steps,
+            [
+                &[40, 37, 21, 0, 0, 0, 0, 0][..],
+                &[104, 101, 85, 0, 0, 0, 0, 0],
+                &[0; 8],
+                &[38, 21, 0, 0, 0, 0, 0, 0],
+            ]
+        );
         let again = ChordSequence::from_events(chords.events(), velocity, 16, 100.0, -12);
         assert_eq!(again.steps[..3], chords.steps[..3]);
         assert_eq!(again.steps[3].struck(), set(&[48, 65]));
@@ -117,6 +139,7 @@ mod tests {
             let sets = |s: &ChordSequence| -> Vec<(PitchSet, PitchSet)> {
                 s.steps.iter().map(|s| (s.sounding(), s.struck())).collect()
             };
+            assert_eq!(events.len(), EVENTS_PER_STEP * read.steps.len());
             assert_eq!(sets(&again), sets(&read), "{}", path.display());
             assert!(again.events().eq(events), "{}", path.display());
         }

@@ -2,14 +2,14 @@
 
 use midly::num::u7;
 
-use super::encoding::ChordEvent;
-use super::pitch_set::{PitchSet, Pitches};
+use super::encoding::{ChordEvent, EVENTS_PER_STEP, MAX_VOICES};
+use super::pitch_set::PitchSet;
 
-/// One 16th step: the pitches sounding and, among them, those struck on this step. The rest
-/// are held from the step before.
+/// One 16th step: the pitches sounding (at most [`MAX_VOICES`]) and, among them, those struck
+/// on this step. The rest are held from the step before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct ChordStep {
-    /// Every pitch sounding on the step, struck or held.
+    /// Every pitch sounding on the step, struck or held: at most [`MAX_VOICES`].
     sounding: PitchSet,
     /// The pitches struck on the step, a subset of `sounding`.
     struck: PitchSet,
@@ -27,10 +27,14 @@ impl ChordStep {
     };
 
     /// A step sounding `sounding` with `struck` struck at `velocity`. Struck pitches sound
-    /// whether `sounding` lists them or not; with nothing struck, `velocity` is dropped.
+    /// whether `sounding` lists them or not; with nothing struck, `velocity` is dropped. Of more
+    /// than [`MAX_VOICES`] pitches, the step keeps the highest and the lowest (see
+    /// [`ChordStep::kept`]).
     pub fn new(sounding: PitchSet, struck: PitchSet, velocity: u7) -> ChordStep {
+        let sounding = ChordStep::kept(sounding.union(struck));
+        let struck = struck.intersection(sounding);
         ChordStep {
-            sounding: sounding.union(struck),
+            sounding,
             struck,
             velocity: if struck.is_empty() {
                 u7::new(0)
@@ -38,6 +42,19 @@ impl ChordStep {
                 velocity
             },
         }
+    }
+
+    /// What a step keeps of `sounding`: all of it up to [`MAX_VOICES`] pitches; of more, the
+    /// highest `MAX_VOICES - 1` and the lowest, the top of the harmony and its bass.
+    pub fn kept(sounding: PitchSet) -> PitchSet {
+        if sounding.len() <= MAX_VOICES {
+            return sounding;
+        }
+        sounding
+            .iter()
+            .take(MAX_VOICES - 1)
+            .chain(sounding.lowest())
+            .collect()
     }
 
     /// Every pitch sounding on the step.
@@ -67,37 +84,19 @@ impl ChordStep {
 
     /// The step's events, after a step that sounded `previous`: each sounding pitch, highest
     /// first, as a continued note when it is held and sounded before (else a new note, so a
-    /// pitch held from nowhere is heard as struck), then the step end.
-    pub fn events(self, previous: PitchSet) -> StepEvents {
-        StepEvents {
-            pitches: self.sounding.iter(),
-            continued: self.sounding.difference(self.struck).intersection(previous),
-            ended: false,
+    /// pitch held from nowhere is heard as struck), then step ends to fill the slots.
+    pub fn events(self, previous: PitchSet) -> [ChordEvent; EVENTS_PER_STEP] {
+        let continued = self.sounding.difference(self.struck).intersection(previous);
+        let mut events = [ChordEvent::StepEnd; EVENTS_PER_STEP];
+        // A step sounds at most one pitch per slot (`new` keeps no more).
+        for (slot, pitch) in events.iter_mut().zip(self.sounding) {
+            *slot = if continued.contains(pitch) {
+                ChordEvent::ContinuedNote(pitch)
+            } else {
+                ChordEvent::NewNote(pitch)
+            };
         }
-    }
-}
-
-/// The events of one [`ChordStep`]; see [`ChordStep::events`].
-#[derive(Debug, Clone, Copy)]
-pub struct StepEvents {
-    pitches: Pitches,
-    continued: PitchSet,
-    ended: bool,
-}
-
-impl Iterator for StepEvents {
-    type Item = ChordEvent;
-
-    fn next(&mut self) -> Option<ChordEvent> {
-        match self.pitches.next() {
-            Some(pitch) if self.continued.contains(pitch) => Some(ChordEvent::ContinuedNote(pitch)),
-            Some(pitch) => Some(ChordEvent::NewNote(pitch)),
-            None if self.ended => None,
-            None => {
-                self.ended = true;
-                Some(ChordEvent::StepEnd)
-            }
-        }
+        events
     }
 }
 
@@ -130,23 +129,56 @@ mod tests {
     }
 
     #[test]
-    fn a_step_is_its_pitches_highest_first_then_a_step_end() {
+    fn a_step_is_its_pitches_highest_first_then_step_ends() {
         let pitch = |midi| ChordPitch::new(midi).unwrap();
-        let (new, continued) = (ChordEvent::NewNote, ChordEvent::ContinuedNote);
+        let (new, continued, end) = (
+            ChordEvent::NewNote,
+            ChordEvent::ContinuedNote,
+            ChordEvent::StepEnd,
+        );
         // E4 held, G4 restruck, C5 struck; C4 is held but did not sound before: heard as struck.
         let step = ChordStep::new(set(&[60, 64]), set(&[67, 72]), u7::new(80));
-        let events: Vec<ChordEvent> = step.events(set(&[64, 67])).collect();
         assert_eq!(
-            events,
+            step.events(set(&[64, 67])),
             [
                 new(pitch(72)),
                 new(pitch(67)),
                 continued(pitch(64)),
                 new(pitch(60)),
-                ChordEvent::StepEnd
+                end,
+                end,
+                end,
+                end
             ]
         );
-        let rest: Vec<ChordEvent> = ChordStep::REST.events(set(&[60])).collect();
-        assert_eq!(rest, [ChordEvent::StepEnd]);
+        assert_eq!(ChordStep::REST.events(set(&[60])), [end; EVENTS_PER_STEP]);
+        // Eight pitches fill the step: no step end.
+        let full = ChordStep::new(
+            PitchSet::EMPTY,
+            set(&[48, 52, 55, 60, 64, 67, 72, 76]),
+            u7::new(9),
+        );
+        assert!(!full.events(PitchSet::EMPTY).contains(&end));
+    }
+
+    #[test]
+    fn a_step_of_more_than_eight_pitches_keeps_its_seven_highest_and_its_bass() {
+        // Ten pitches, the lowest two struck, the top held.
+        let step = ChordStep::new(
+            set(&[60, 62, 64, 65, 67, 69, 71, 72]),
+            set(&[36, 48]),
+            u7::new(70),
+        );
+        assert_eq!(step.sounding(), set(&[36, 62, 64, 65, 67, 69, 71, 72]));
+        assert_eq!(step.struck(), set(&[36]));
+        assert_eq!(step.velocity(), Some(u7::new(70)));
+        let held = ChordStep::new(
+            set(&[36, 48, 60, 62, 64, 65, 67, 69, 71]),
+            set(&[48]),
+            u7::new(70),
+        );
+        assert_eq!(held.struck(), PitchSet::EMPTY);
+        assert_eq!(held.velocity(), None);
+        assert_eq!(ChordStep::kept(set(&[60, 64])), set(&[60, 64]));
     }
 }

@@ -4,31 +4,49 @@
 
 use midly::num::u7;
 
-use super::decode::StepDecoder;
-use super::encoding::ChordEvent;
+use super::encoding::{ChordEvent, EVENTS_PER_STEP};
 use super::pitch_set::PitchSet;
+use super::step::ChordStep;
 
-/// `events` with every pitch moved by `semitones`: pitches leaving the range fold back in by
-/// octaves, pitches landing on one another merge (struck if either was), and each step is
-/// written again highest first. The result is shorter than `events` when pitches merge; a
-/// final step without its step end keeps none.
-pub fn transpose(events: &[ChordEvent], semitones: i8) -> Vec<ChordEvent> {
-    // The encoding carries no velocity, so any will do.
-    let mut decoder = StepDecoder::new(PitchSet::EMPTY, u7::new(0));
-    let mut previous = PitchSet::EMPTY;
-    let mut moved = Vec::with_capacity(events.len());
-    for &event in events {
-        if let Some(step) = decoder.push(event) {
-            let step = step.transposed(semitones);
-            moved.extend(step.events(previous));
-            previous = step.sounding();
+/// Moves every pitch of `events` (a stream from a step's first event on) by `semitones`, in
+/// place: pitches leaving the range fold back in by octaves, pitches landing on one another
+/// merge (struck if either was), and each step is written again highest first, step ends
+/// filling what merging frees. Each pitch keeps its kind, so a window's first step still
+/// continues what sounded before it; a final partial step keeps its length.
+pub fn transpose(events: &mut [ChordEvent], semitones: i8) {
+    for step in events.chunks_mut(EVENTS_PER_STEP) {
+        let (sounding, struck) = named(step);
+        // The encoding carries no velocity, so any will do.
+        let moved = ChordStep::new(
+            sounding.transposed(semitones),
+            struck.transposed(semitones),
+            u7::new(0),
+        );
+        // Written after a step that sounded all it holds: what is not struck stays continued.
+        let written = moved.events(moved.sounding());
+        step.copy_from_slice(&written[..step.len()]);
+    }
+}
+
+/// The pitches a step's events name before its step end, and those of them named struck.
+fn named(step: &[ChordEvent]) -> (PitchSet, PitchSet) {
+    let (mut sounding, mut struck) = (PitchSet::EMPTY, PitchSet::EMPTY);
+    for &event in step
+        .iter()
+        .take_while(|&&event| event != ChordEvent::StepEnd)
+    {
+        match event {
+            ChordEvent::NewNote(pitch) => {
+                sounding.insert(pitch);
+                struck.insert(pitch);
+            }
+            ChordEvent::ContinuedNote(pitch) => {
+                sounding.insert(pitch);
+            }
+            ChordEvent::StepEnd => {}
         }
     }
-    if let Some(step) = decoder.finish() {
-        let step = step.transposed(semitones);
-        moved.extend(step.events(previous).filter(|&e| e != ChordEvent::StepEnd));
-    }
-    moved
+    (sounding, struck)
 }
 
 /// Whether moving `events` by `semitones` keeps every pitch in range, so nothing folds.
@@ -48,44 +66,51 @@ mod tests {
         ChordPitch::new(midi).unwrap()
     }
 
+    /// Steps of `events` each, padded with step ends.
+    fn steps(steps: &[&[ChordEvent]]) -> Vec<ChordEvent> {
+        steps
+            .iter()
+            .flat_map(|step| {
+                let mut step = step.to_vec();
+                step.resize(EVENTS_PER_STEP, ChordEvent::StepEnd);
+                step
+            })
+            .collect()
+    }
+
     #[test]
     fn transposing_folds_merges_and_keeps_pitches_falling() {
-        use ChordEvent::{ContinuedNote as Held, NewNote as New, StepEnd as End};
-        let events = [
-            New(pitch(88)),
-            New(pitch(76)),
-            End,
-            Held(pitch(88)),
-            New(pitch(64)),
-            End,
-        ];
+        use ChordEvent::{ContinuedNote as Held, NewNote as New};
+        let events = steps(&[
+            &[New(pitch(88)), New(pitch(76))],
+            &[Held(pitch(88)), New(pitch(64))],
+        ]);
         // Up 4: 88 + 4 = 92 folds down to 80, where 76 + 4 lands too: they merge.
+        let mut up = events.clone();
+        transpose(&mut up, 4);
         assert_eq!(
-            transpose(&events, 4),
-            [New(pitch(80)), End, Held(pitch(80)), New(pitch(68)), End]
+            up,
+            steps(&[&[New(pitch(80))], &[Held(pitch(80)), New(pitch(68))]])
         );
         // Down 2: nothing leaves, nothing merges.
+        let mut down = events.clone();
+        transpose(&mut down, -2);
         assert_eq!(
-            transpose(&events, -2),
-            [
-                New(pitch(86)),
-                New(pitch(74)),
-                End,
-                Held(pitch(86)),
-                New(pitch(62)),
-                End
-            ]
+            down,
+            steps(&[
+                &[New(pitch(86)), New(pitch(74))],
+                &[Held(pitch(86)), New(pitch(62))]
+            ])
         );
-        // A final partial step stays partial.
-        assert_eq!(
-            transpose(&[New(pitch(60)), End, Held(pitch(60))], 1),
-            [New(pitch(61)), End, Held(pitch(61))]
-        );
+        // A window opening on held notes keeps them held; a final partial step stays partial.
+        let mut held = [Held(pitch(60)), Held(pitch(48))];
+        transpose(&mut held, 1);
+        assert_eq!(held, [Held(pitch(61)), Held(pitch(49))]);
         assert!(keeps_in_range(&events, 3));
         assert!(!keeps_in_range(&events, 4));
         assert!(keeps_in_range(&events, -36));
         assert!(!keeps_in_range(&events, -37));
-        assert!(keeps_in_range(&[End], 100));
+        assert!(keeps_in_range(&[ChordEvent::StepEnd], 100));
     }
 
     #[test]
@@ -95,9 +120,11 @@ mod tests {
                 read_chords_file(&path).unwrap().sequence.events().collect();
             for semitones in -6..=5 {
                 assert!(keeps_in_range(&events, semitones), "{}", path.display());
-                let moved = transpose(&events, semitones);
-                assert_eq!(moved.len(), events.len());
-                assert_eq!(transpose(&moved, -semitones), events, "{}", path.display());
+                let mut moved = events.clone();
+                transpose(&mut moved, semitones);
+                assert_eq!(moved == events, semitones == 0);
+                transpose(&mut moved, -semitones);
+                assert_eq!(moved, events, "{}", path.display());
             }
         }
     }

@@ -2,15 +2,10 @@
 
 use midly::num::{u4, u7};
 
-use super::pitch::{ChordPitch, NUM_PITCHES};
-use super::pitch_set::PitchSet;
+use super::notes::notes_of;
 use super::sequence::ChordSequence;
 use crate::midi_file::WrittenNote;
 use crate::midi_file::format0::{TICKS_PER_STEP, format0_bytes};
-
-/// The velocity of a note that starts on a step where nothing is struck (a step built by hand
-/// to hold a pitch that did not sound before): mezzo-forte.
-const HELD_FROM_NOWHERE_VELOCITY: u7 = u7::new(64);
 
 /// Writes `sequence` as a format-0 Standard MIDI File at
 /// [`TICKS_PER_QUARTER`](crate::midi_file::TICKS_PER_QUARTER) ticks per quarter note, every note
@@ -30,55 +25,20 @@ pub fn write_chords(sequence: &ChordSequence, channel: u4) -> Vec<u8> {
     )
 }
 
-/// The notes of `sequence`, from its step 0 at tick 0, in order of their ends (highest first
-/// of those ending together).
-///
-/// A note starts where its pitch is struck (or sounds without having sounded on the step
-/// before), at that step's velocity (64 when nothing is struck there), and lasts until its pitch stops sounding or is struck
-/// again. It sounds where it was played: each pitch less the sequence's
-/// `octave_shift_semitones`, moved by octaves into MIDI's 0–127 if that would take it out.
+/// The notes of `sequence` (see [`notes_of`]), from its step 0 at tick 0, each sounding where it
+/// was played: its pitch less the sequence's `octave_shift_semitones`, moved by octaves into
+/// MIDI's 0–127 if that would take it out.
 pub fn chord_notes(sequence: &ChordSequence) -> Vec<WrittenNote> {
-    let shift = sequence.octave_shift_semitones;
-    // The start step and velocity of the note sounding on each pitch of `sounding`.
-    let mut started = [(0, u7::new(0)); NUM_PITCHES];
-    let mut sounding = PitchSet::EMPTY;
-    let mut notes = Vec::new();
-    for (index, step) in sequence.steps.iter().enumerate() {
-        let continuing = sounding.intersection(step.sounding().difference(step.struck()));
-        for pitch in sounding.difference(continuing) {
-            notes.push(written(pitch, started[pitch.index()], index, shift));
-        }
-        let velocity = step.velocity().unwrap_or(HELD_FROM_NOWHERE_VELOCITY);
-        for pitch in step.sounding().difference(continuing) {
-            started[pitch.index()] = (index, velocity);
-        }
-        sounding = step.sounding();
-    }
-    for pitch in sounding {
-        notes.push(written(
-            pitch,
-            started[pitch.index()],
-            sequence.steps.len(),
-            shift,
-        ));
-    }
-    notes
-}
-
-/// The note of `pitch` from `start` step at `velocity` to `end_step`, sounding
-/// `octave_shift_semitones` lower.
-fn written(
-    pitch: ChordPitch,
-    (start_step, velocity): (usize, u7),
-    end_step: usize,
-    octave_shift_semitones: i8,
-) -> WrittenNote {
-    WrittenNote {
-        on_tick: start_step as u64 * TICKS_PER_STEP,
-        off_tick: end_step as u64 * TICKS_PER_STEP,
-        key: midi_key(i32::from(pitch.midi()) - i32::from(octave_shift_semitones)),
-        velocity,
-    }
+    let shift = i32::from(sequence.octave_shift_semitones);
+    notes_of(&sequence.steps)
+        .into_iter()
+        .map(|note| WrittenNote {
+            on_tick: note.start_step as u64 * TICKS_PER_STEP,
+            off_tick: note.end_step as u64 * TICKS_PER_STEP,
+            key: midi_key(i32::from(note.pitch.midi()) - shift),
+            velocity: note.velocity,
+        })
+        .collect()
 }
 
 /// `pitch` moved by octaves into MIDI's key range.
@@ -100,6 +60,8 @@ mod tests {
     use midly::{Format, MetaMessage, MidiMessage, Smf, Timing, TrackEventKind};
 
     use super::*;
+    use crate::families::chords::pitch::ChordPitch;
+    use crate::families::chords::pitch_set::PitchSet;
     use crate::families::chords::read::tests::chorale_fixtures;
     use crate::families::chords::read::{read_chords, read_chords_file};
     use crate::families::chords::step::ChordStep;

@@ -106,9 +106,7 @@ pub(crate) mod tests {
     use crate::families::drums::encoding::DrumEvent;
 
     /// A track from `(absolute tick, event)` pairs in time order.
-    pub(crate) fn track(
-        events: Vec<(u32, TrackEventKind<'static>)>,
-    ) -> Track<'static> {
+    pub(crate) fn track(events: Vec<(u32, TrackEventKind<'static>)>) -> Track<'static> {
         let mut last = 0;
         let mut track: Track = events
             .into_iter()

@@ -70,10 +70,10 @@ mod tests {
 
     use super::*;
     use crate::families::drums::encoding::{DrumClass, DrumEvent};
+    use crate::families::drums::read::tests::fixture;
     use crate::families::drums::read::{read_drums, read_drums_file};
     use crate::families::drums::sequence::DrumStep;
     use crate::hit::Hit;
-    use crate::families::drums::read::tests::fixture;
 
     const FIXTURES: [&str; 4] = [
         "drummer1-session1-133_funk-fast_125_fill_4-4.mid",

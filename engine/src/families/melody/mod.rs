@@ -12,7 +12,7 @@ pub mod write;
 
 use midly::num::{u4, u7};
 
-use crate::encoding::key::KeyChoice;
+use crate::encoding::key::{KeyChoice, pitch_class_durations};
 use crate::encoding::scale::Scale;
 use crate::encoding::transposition::random_transposition;
 use crate::encoding::{EventId, StepEvents};
@@ -94,6 +94,7 @@ impl ModelFamily for Melody {
             .iter()
             .filter_map(|&id| MelodyEvent::from_id(id))
             .collect();
+        let heard = pitch_class_durations(&heard);
         scale_mask(key.tonic(scale, &heard), scale).map(|mask| mask.to_vec())
     }
 
