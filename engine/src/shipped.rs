@@ -22,5 +22,14 @@ pub const MELODY: ShippedModel = ShippedModel {
     card_json: include_bytes!("../../models/melody/card.json"),
 };
 
+/// The chords model trained on Bach's chorales: the files of `models/chorales`.
+pub const CHORALES: ShippedModel = ShippedModel {
+    name: "Chorales (Bach)",
+    word: "chorales",
+    config_json: include_bytes!("../../models/chorales/config.json"),
+    weights: include_bytes!("../../models/chorales/model.safetensors"),
+    card_json: include_bytes!("../../models/chorales/card.json"),
+};
+
 /// Every shipped model, in slot order (the first answers when a user model cannot).
-pub const SHIPPED_MODELS: [ShippedModel; 2] = [DRUMS, MELODY];
+pub const SHIPPED_MODELS: [ShippedModel; 3] = [DRUMS, MELODY, CHORALES];

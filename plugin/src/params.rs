@@ -18,7 +18,7 @@ use antiphon_engine::phrase::{AfterResponse, PhraseRules};
 use nice_plug::prelude::*;
 
 /// Version of the non-parameter state layout, saved with the song.
-pub const STATE_VERSION: u32 = 2;
+pub const STATE_VERSION: u32 = 3;
 
 /// Phrase Bars' text for 0: the answer is as long as the call.
 const AS_CALL: &str = "as call";

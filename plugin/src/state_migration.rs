@@ -9,7 +9,9 @@ use crate::params::STATE_VERSION;
 const VERSION_FIELD: &str = "state-version";
 
 /// Layout version 2 put the shipped melody model in Model slot 1, so a version-1 song's user
-/// folders (slots 1 and up then) move up one slot and keep playing the model they chose.
+/// folders (slots 1 and up then) move up one slot and keep playing the model they chose;
+/// version 3 put the shipped chords model in slot 2, so a version-2 song's user folders (slots 2
+/// and up then, in Model and in Jam Model) move up one more.
 pub fn migrate(state: &mut PluginState) {
     // States from before the version field had no user slots either.
     let version = state
@@ -22,6 +24,15 @@ pub fn migrate(state: &mut PluginState) {
         && *slot >= 1
     {
         *slot += 1;
+    }
+    if version < 3 {
+        for id in ["model", "jam_model"] {
+            if let Some(ParamValue::I32(slot)) = state.params.get_mut(id)
+                && *slot >= 2
+            {
+                *slot += 1;
+            }
+        }
     }
     // The field is restored with the state: saved again, the song must not migrate twice.
     state
@@ -56,13 +67,27 @@ mod tests {
     }
 
     #[test]
-    fn version_one_user_slots_move_past_the_melody_model_once() {
+    fn older_user_slots_move_past_the_melody_and_chords_models_once() {
+        // Version 1: slot 0 drums, user folders from 1.
         assert_eq!(model_after(state(0, Some("1"))), 0);
-        assert_eq!(model_after(state(1, Some("1"))), 2);
-        assert_eq!(model_after(state(8, None)), 9);
+        assert_eq!(model_after(state(1, Some("1"))), 3);
+        assert_eq!(model_after(state(8, None)), 10);
+        // Version 2: drums, melody, user folders from 2.
         assert_eq!(model_after(state(1, Some("2"))), 1);
+        assert_eq!(model_after(state(2, Some("2"))), 3);
+        // Version 3: drums, melody, chords, user folders from 3.
+        assert_eq!(model_after(state(2, Some("3"))), 2);
         let mut twice = state(3, Some("1"));
         migrate(&mut twice);
-        assert_eq!(model_after(twice), 4);
+        assert_eq!(model_after(twice), 5);
+    }
+
+    #[test]
+    fn a_version_two_jam_model_folder_keeps_its_folder() {
+        let mut old = state(0, Some("2"));
+        old.params
+            .insert("jam_model".to_owned(), ParamValue::I32(2));
+        migrate(&mut old);
+        assert!(matches!(old.params["jam_model"], ParamValue::I32(3)));
     }
 }

@@ -9,6 +9,7 @@ mod blocks;
 pub mod bundle;
 pub mod calls;
 pub mod chain;
+pub mod chorales;
 pub mod events;
 pub mod fuzz;
 pub mod host;

@@ -4,12 +4,14 @@
 //!
 //! Run alone with `cargo test -p antiphon-host-tests --test editor_screenshot`; the pictures land
 //! in `target/screenshots/editor.png`, `editor@2x.png` (a host at 2× scale) and
-//! `editor-melody.png` (the melody model answering a jig). Needs Xvfb (see
+//! `editor-melody.png` (the melody model answering a jig) and `editor-chords.png` (the chords
+//! model answering a chorale). Needs Xvfb (see
 //! `screen::INSTALL_COMMAND`).
 
 use std::time::{Duration, Instant};
 
 use antiphon_host_tests::bundle::workspace_root;
+use antiphon_host_tests::chorales::{CHRIST_IST_ERSTANDEN, play_chorale};
 use antiphon_host_tests::phrases::{ROCK_BEAT, play_bars};
 use antiphon_host_tests::screen::{HeadlessDisplay, HostWindow, Screenshot};
 use antiphon_host_tests::tunes::{JIG_G_MAJOR, play_tune};
@@ -105,5 +107,28 @@ fn the_editor_shows_a_call_and_its_answer_at_1x_and_2x() {
         "the editor scales with the host"
     );
     shot.assert_shows_call_and_answer(2, &path);
+    host.deactivate();
+
+    // The chords model answering the first two bars of a chorale, held to F♯ harmonic minor:
+    // chords on pitch rows.
+    for (name, value) in [
+        ("Model", "Chorales (Bach)"),
+        ("Key", "F♯"),
+        ("Scale", "Harmonic minor"),
+    ] {
+        host.set_param(name, value);
+    }
+    host.activate(RATE, 512);
+    let size = host.open_editor_x11(window.id(), 1.0);
+    let timeline = Timeline::playing(RATE, 0.0, 96.0);
+    let end = timeline.sample_of_ppq(4.5 * timeline.bar_ppq()).unwrap();
+    let mut scenario = Scenario::new(timeline.clone(), 512, end).rendered(Render::Offline);
+    scenario.inputs = play_chorale(CHRIST_IST_ERSTANDEN, 32, &timeline, timeline.bar_ppq(), 0);
+    assert!(!host.run(&scenario).is_empty(), "the chords model answered");
+    let shot = capture(&window, size);
+    host.close_editor();
+    let path = folder.join("editor-chords.png");
+    shot.save_png(&path);
+    shot.assert_shows_call_and_answer(1, &path);
     host.deactivate();
 }

@@ -11,7 +11,8 @@ use antiphon_host_tests::{NotePair, PluginHost, Render, Timeline};
 /// Samples in a bar at 120 BPM, 4/4.
 const BAR: u64 = 96_000;
 
-/// A host whose song has the tiny drum model of the test fixtures in model slot 2, two-bar
+/// A host whose song (saved before the chords model, so in its layout 2) has the tiny drum model
+/// of the test fixtures in model slot 2 (slot 3 once migrated), two-bar
 /// calls and answers on the grid (Groove 0 %), Seed 42, no passthrough, and `after` on (`jam`
 /// or `mutate`).
 fn host(after: &str) -> PluginHost {

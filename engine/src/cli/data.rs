@@ -51,7 +51,10 @@ pub fn files(count: usize) -> String {
 pub fn split_source_name(source: &SplitSource) -> &'static str {
     match source {
         SplitSource::InfoCsv => "the folder's GMD info.csv",
-        SplitSource::PathHash => "a hash of each file's path (1 in 10 to validation)",
+        SplitSource::PathHash => {
+            "a hash of each file's path, or of its tune when the family names one (1 in 10 to \
+             validation)"
+        }
     }
 }
 

@@ -293,7 +293,7 @@ impl ModelShelf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shipped::{DRUMS, MELODY, SHIPPED_MODELS};
+    use crate::shipped::{CHORALES, DRUMS, MELODY, SHIPPED_MODELS};
 
     fn shelf_with_folders(folders: &[&str]) -> ModelShelf {
         let user_models = UserModels::default();
@@ -307,41 +307,44 @@ mod tests {
     fn slots_map_to_their_folders_after_the_shipped_models() {
         let shelf = shelf_with_folders(&["/songs/groove", "/songs/fills"]);
         assert_eq!(shelf.folder(0), None);
-        assert_eq!(shelf.folder(1), None);
-        assert_eq!(shelf.folder(3), Some(PathBuf::from("/songs/fills")));
-        assert_eq!(shelf.folder(4), None);
-        assert_eq!(shelf.filled_slots(), 0..=3);
-        assert_eq!(shelf.slots(), 0..=9);
+        assert_eq!(shelf.folder(2), None);
+        assert_eq!(shelf.folder(3), Some(PathBuf::from("/songs/groove")));
+        assert_eq!(shelf.folder(4), Some(PathBuf::from("/songs/fills")));
+        assert_eq!(shelf.folder(5), None);
+        assert_eq!(shelf.filled_slots(), 0..=4);
+        assert_eq!(shelf.slots(), 0..=10);
         assert_eq!(shelf.latest_folder(), Some(PathBuf::from("/songs/fills")));
         assert_eq!(shelf.slot_text(0), DRUMS.name);
         assert_eq!(shelf.slot_text(1), MELODY.name);
-        assert_eq!(shelf.slot_text(4), "(empty slot 4)");
+        assert_eq!(shelf.slot_text(2), CHORALES.name);
+        assert_eq!(shelf.slot_text(5), "(empty slot 5)");
         assert_eq!(shelf.shipped_slot_of(Family::DRUMS), Some(0));
         assert_eq!(shelf.shipped_slot_of(Family::MELODY), Some(1));
+        assert_eq!(shelf.shipped_slot_of(Family::CHORDS), Some(2));
     }
 
     #[test]
     fn the_shipped_models_load_in_their_families() {
         let shelf = shelf_with_folders(&[]);
-        for slot in 0..2 {
+        for slot in 0..3 {
             let model = shelf.load(slot).unwrap();
             assert_eq!(model.family(), SHIPPED_MODELS[slot as usize].family());
             let status = shelf.status();
             assert_eq!((status.slot, status.family), (slot, model.family()));
             assert_eq!(status.error, None);
         }
-        assert_eq!(shelf.status().family, Family::MELODY);
+        assert_eq!(shelf.status().family, Family::CHORDS);
     }
 
     #[test]
     fn a_folder_added_twice_keeps_its_slot_and_a_full_shelf_refuses_more() {
         let shelf = shelf_with_folders(&[]);
-        assert_eq!(shelf.add_user_model(Path::new("/a")), Some(2));
-        assert_eq!(shelf.add_user_model(Path::new("/b")), Some(3));
-        assert_eq!(shelf.add_user_model(Path::new("/a")), Some(2));
+        assert_eq!(shelf.add_user_model(Path::new("/a")), Some(3));
+        assert_eq!(shelf.add_user_model(Path::new("/b")), Some(4));
+        assert_eq!(shelf.add_user_model(Path::new("/a")), Some(3));
         for n in 3..=MAX_USER_MODELS {
             let slot = shelf.add_user_model(Path::new(&format!("/{n}")));
-            assert_eq!(slot, Some(n as u32 + 1));
+            assert_eq!(slot, Some(n as u32 + 2));
         }
         assert_eq!(shelf.add_user_model(Path::new("/one-too-many")), None);
         assert_eq!(shelf.filled_slots(), shelf.slots());
@@ -350,9 +353,9 @@ mod tests {
     #[test]
     fn model_names_shared_by_two_slots_show_the_slot() {
         let shelf = shelf_with_folders(&["/songs/groove", "/backup/groove", "/songs/fills"]);
-        assert_eq!(shelf.slot_text(2), "groove (slot 2)");
         assert_eq!(shelf.slot_text(3), "groove (slot 3)");
-        assert_eq!(shelf.slot_text(4), "fills");
+        assert_eq!(shelf.slot_text(4), "groove (slot 4)");
+        assert_eq!(shelf.slot_text(5), "fills");
     }
 
     #[test]
@@ -367,10 +370,10 @@ mod tests {
 
     #[test]
     fn a_typed_slot_number_selects_its_slot_unless_a_model_has_that_name() {
-        let shelf = shelf_with_folders(&["/models/4"]);
-        assert_eq!(shelf.slot_of_text("3"), Some(3));
-        assert_eq!(shelf.slot_of_text("4"), Some(2));
-        assert_eq!(shelf.slot_of_text("10"), None);
+        let shelf = shelf_with_folders(&["/models/5"]);
+        assert_eq!(shelf.slot_of_text("4"), Some(4));
+        assert_eq!(shelf.slot_of_text("5"), Some(3));
+        assert_eq!(shelf.slot_of_text("11"), None);
         assert_eq!(shelf.slot_of_text("-1"), None);
         assert_eq!(shelf.slot_of_text("drums"), None);
     }

@@ -185,11 +185,11 @@ mod tests {
         );
         assert_eq!(*user_models.read(), std::slice::from_ref(&model));
 
-        // The host moves the model parameter to slot 2, the first user slot; the audio thread
+        // The host moves the model parameter to slot 3, the first user slot; the audio thread
         // asks the model thread for it, which fails to load it and falls back, and the editor
         // says why.
         let settings = Settings {
-            model_slot: 2,
+            model_slot: 3,
             ..params.settings()
         };
         performer.process(Transport::Stopped, 64, &[], &settings, |_| {});
@@ -201,7 +201,7 @@ mod tests {
         let drawn = texts(&editor.frame());
         assert!(drawn.contains(&error), "{error:?} not in {drawn:?}");
         assert!(
-            drawn.iter().any(|t| t.starts_with("slot 2: ")),
+            drawn.iter().any(|t| t.starts_with("slot 3: ")),
             "the pick is confirmed: {drawn:?}"
         );
         std::fs::remove_dir_all(&root).unwrap();

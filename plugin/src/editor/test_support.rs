@@ -8,6 +8,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use antiphon_engine::families::Family;
+use antiphon_engine::shipped::SHIPPED_MODELS;
 
 use antiphon_engine::live::io::{Input, InputKind};
 use antiphon_engine::live::performer::Performer;
@@ -59,7 +60,7 @@ pub fn running_plugin() -> (EditorLink, Performer) {
 /// first user slot, the Model parameter on it; its folder, to remove, is returned) and the
 /// editor open.
 pub fn running_melody_plugin(name: &str) -> (EditorLink, Performer, PathBuf) {
-    const FIRST_USER_SLOT: u32 = 2;
+    const FIRST_USER_SLOT: u32 = SHIPPED_MODELS.len() as u32;
     let folder = melody_model_folder(name);
     let (link, performer) = start_plugin(&[folder.to_str().unwrap()], FIRST_USER_SLOT);
     set_param(&link.params.model, FIRST_USER_SLOT as i32);

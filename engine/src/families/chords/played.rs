@@ -14,6 +14,10 @@ use crate::families::{DEFAULT_VELOCITY, Family};
 use crate::midi_file::WrittenNote;
 use crate::performance::{Performance, Played};
 
+/// How many of the top voice's intervals name a tune: enough to tell chorale melodies apart,
+/// few enough that two harmonizations' ornaments seldom reach them.
+const TUNE_NOTES: usize = 8;
+
 impl Played for ChordSequence {
     fn family(&self) -> Family {
         Family::CHORDS
@@ -74,6 +78,25 @@ impl Played for ChordSequence {
 
     fn grooves(&self) -> Option<Vec<GrooveValues>> {
         None
+    }
+
+    /// The intervals between the top voice's first notes: a chorale melody harmonized in
+    /// several cantatas (in any key) is one tune.
+    fn tune(&self) -> Option<String> {
+        let melody: Vec<i16> = self
+            .steps
+            .iter()
+            .filter_map(|step| {
+                let top = step.sounding().highest()?;
+                step.struck().contains(top).then(|| i16::from(top.midi()))
+            })
+            .take(TUNE_NOTES + 1)
+            .collect();
+        let intervals: Vec<String> = melody
+            .windows(2)
+            .map(|pair| (pair[1] - pair[0]).to_string())
+            .collect();
+        (intervals.len() == TUNE_NOTES).then(|| format!("tune {}", intervals.join(" ")))
     }
 
     fn boxed(&self) -> Box<dyn Played> {

@@ -6,6 +6,7 @@ use midly::num::u7;
 use super::read::tests::{chorale_fixture, chorale_fixtures};
 use super::*;
 use crate::hit::Hit;
+use crate::performance::Played;
 use crate::window_cuts::WindowStarts;
 
 fn pitch(midi: u8) -> ChordPitch {
@@ -208,4 +209,25 @@ fn reading_reports_what_a_crowded_step_leaves_out() {
     assert_eq!(report.to_string(), "");
     let empty = Family::CHORDS.empty(12, 90.0);
     assert_eq!((empty.len_steps(), empty.steps_per_bar()), (0, 12));
+}
+
+#[test]
+fn a_chorale_names_its_tune_by_its_top_voice_in_any_key() {
+    let sequence = read_chords_file(&chorale_fixture("bwv66.6.mid"))
+        .unwrap()
+        .sequence;
+    let tune = Played::tune(&sequence).expect("a chorale has a melody");
+    let moved = ChordSequence {
+        steps: sequence
+            .steps
+            .iter()
+            .map(|step| step.transposed(-3))
+            .collect(),
+        ..sequence.clone()
+    };
+    assert_eq!(Played::tune(&moved), Some(tune.clone()));
+    let other = read_chords_file(&chorale_fixture("bwv65.2.mid"))
+        .unwrap()
+        .sequence;
+    assert_ne!(Played::tune(&other), Some(tune));
 }
