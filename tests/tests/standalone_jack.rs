@@ -163,12 +163,14 @@ fn answer_through_jack(
         .collect();
     let pairs =
         paired_notes(&outputs).unwrap_or_else(|e| panic!("{e} ({xruns} xruns in take {take})"));
-    // Passthrough (on by default): the player's notes come back at the frames they were played.
-    let echoed: Vec<u64> = pairs
+    // Passthrough (on by default): the player's notes come back at the frames they were played
+    // (pairs close in the order their notes end: a chord's notes overlap).
+    let mut echoed: Vec<u64> = pairs
         .iter()
         .filter(|p| p.channel == CALL_CHANNEL)
         .map(|p| p.on_sample)
         .collect();
+    echoed.sort_unstable();
     let sent: Vec<u64> = call
         .iter()
         .filter(|m| m.bytes[0] & 0xf0 == 0x90)
