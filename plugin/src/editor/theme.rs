@@ -43,6 +43,12 @@ pub fn faded(color: Color32, alpha: u8) -> Color32 {
     Color32::from_rgba_unmultiplied(color.r(), color.g(), color.b(), alpha)
 }
 
+/// `text` (a parameter's value as the host shows it) in glyphs the editor's fonts have: egui's
+/// bundled fonts have no music sharp, so a key such as "F♯" reads "F#".
+pub fn in_font(text: &str) -> String {
+    text.replace('♯', "#")
+}
+
 /// The proportional font at `size` points.
 pub fn font(size: f32) -> FontId {
     FontId::new(size, FontFamily::Proportional)
@@ -105,5 +111,15 @@ mod tests {
             .filter(|(symbol, font)| !ctx.fonts_mut(|fonts| fonts.has_glyph(font, *symbol)))
             .collect();
         assert!(missing.is_empty(), "missing glyphs: {missing:?}");
+        // Every key's name, as the Key menu shows it.
+        for key in antiphon_engine::encoding::scale::Tonic::ALL {
+            for symbol in in_font(key.name()).chars() {
+                assert!(
+                    ctx.fonts_mut(|fonts| fonts.has_glyph(&proportional, symbol)),
+                    "{symbol:?} of {} is missing",
+                    key.name()
+                );
+            }
+        }
     }
 }

@@ -90,14 +90,17 @@ pub fn int_menu_row(ui: &mut Ui, setter: &ParamSetter, param: &IntParam, dimmed:
     let range = param.range();
     let current = param.value();
     ComboBox::from_id_salt(param.name())
-        .selected_text(RichText::new(param.to_string()).color(color))
+        .selected_text(RichText::new(theme::in_font(&param.to_string())).color(color))
         .width(120.0)
         // Every value in view at once (egui's default shows eight or so, then scrolls).
         .height(f32::INFINITY)
         .show_ui(ui, |ui| {
             for value in range.unnormalize(0.0)..=range.unnormalize(1.0) {
                 let text = param.normalized_value_to_string(param.preview_normalized(value), true);
-                if ui.selectable_label(value == current, text).clicked() {
+                if ui
+                    .selectable_label(value == current, theme::in_font(&text))
+                    .clicked()
+                {
                     set(setter, param, value);
                 }
             }
