@@ -33,7 +33,8 @@ const EVAL_BATCH_SIZE: usize = 64;
 /// Arguments of `antiphon eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Model to score: `drums` or `melody` (the models built into the tool) or a model folder.
+    /// Model to score: `drums`, `melody` or `chorales` (the models built into the tool) or a
+    /// model folder.
     #[arg(long, default_value = DRUMS.word, value_parser = ModelChoice::parse, conflicts_with = "baseline")]
     model: ModelChoice,
     /// Folder of MIDI files, searched recursively (a Groove MIDI Dataset folder's info.csv gives

@@ -25,7 +25,8 @@ const STEPS_PER_BAR_WITHOUT_CALL: u32 = 4 * STEPS_PER_QUARTER;
 /// Arguments of `antiphon jam`.
 #[derive(Debug, Args)]
 pub struct JamArgs {
-    /// Model A, which answers the call (or opens): `drums`, `melody` or a model folder.
+    /// Model A, which answers the call (or opens): `drums`, `melody`, `chorales` or a model
+    /// folder.
     #[arg(long, default_value = DRUMS.word, value_parser = ModelChoice::parse)]
     a: ModelChoice,
     /// Model B, which answers A: a model of A's family.

@@ -25,8 +25,8 @@ const CARD_FILES: [&str; 2] = [CARD_FILE, "README.md"];
 /// Arguments of `antiphon repeats`.
 #[derive(Debug, Args)]
 pub struct RepeatsArgs {
-    /// The model: `drums` or `melody` (the models built into the tool) or a model folder. Bar
-    /// repeats it has are fitted again.
+    /// The model: `drums`, `melody` or `chorales` (the models built into the tool) or a model
+    /// folder. Bar repeats it has are fitted again.
     #[arg(long, value_parser = ModelChoice::parse)]
     model: ModelChoice,
     /// Folder of MIDI files whose validation split (held out from training) the repeats are

@@ -29,7 +29,7 @@ const CALL_BARS_SHOWN: usize = 2;
 /// Arguments of `antiphon respond`.
 #[derive(Debug, Args)]
 pub struct RespondArgs {
-    /// Model: `drums` or `melody` (the models built into the tool) or a model folder.
+    /// Model: `drums`, `melody` or `chorales` (the models built into the tool) or a model folder.
     #[arg(long, default_value = DRUMS.word, value_parser = ModelChoice::parse)]
     model: ModelChoice,
     /// The call: a MIDI file, read as the model's family plays (drum notes on any channel; a

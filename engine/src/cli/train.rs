@@ -33,8 +33,9 @@ pub struct TrainArgs {
     /// `config.json` encoding name). A continued model keeps its own.
     #[arg(long, value_parser = family_arg::family)]
     encoding: Option<Family>,
-    /// Continue training this model: `drums` or `melody` (the models built into the tool) or a
-    /// model folder. Its layer count, size and dropout are kept (--dropout changes the dropout).
+    /// Continue training this model: `drums`, `melody` or `chorales` (the models built into the
+    /// tool) or a model folder. Its layer count, size and dropout are kept (--dropout changes the
+    /// dropout).
     #[arg(long, value_parser = ModelChoice::parse)]
     init: Option<ModelChoice>,
     /// Output model folder (config.json, model.safetensors, card.json, README.md).
