@@ -120,7 +120,8 @@ impl SearchProgress for SettledSender<'_> {
     }
 
     fn settled(&mut self, index: usize, event: EventId, groove: Option<GrooveValues>) {
-        if index == 0 {
+        // The answer's first step is ready with its last event.
+        if index + 1 == self.per_step {
             self.worker
                 .record_first_step(self.started.elapsed(), self.deadline);
         }
@@ -680,7 +681,8 @@ impl Worker {
             let Some(played) = index.checked_sub(skip_steps) else {
                 continue;
             };
-            if played == 0 {
+            // The answer's first step is ready with its last event.
+            if played + 1 == per_step {
                 self.record_first_step(started.elapsed(), deadline);
             }
             log_likelihood += log_prob;
