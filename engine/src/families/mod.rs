@@ -7,6 +7,7 @@
 //! [`EventId`]: crate::encoding::EventId
 
 pub mod chords;
+mod drum_part_notice;
 pub mod drums;
 mod family;
 pub mod melody;

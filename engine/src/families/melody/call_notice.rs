@@ -4,30 +4,18 @@
 use midly::num::{u4, u7};
 
 use crate::families::Family;
-use crate::midi_file::GM_DRUM_CHANNEL;
+use crate::families::drum_part_notice::drum_part_notice;
 
-/// A call mostly on General MIDI's drum channel is a drum part. Only the channel tells: a bass
-/// line sits in the kit's pitch range as often as a drum part does.
+/// A call mostly on General MIDI's drum channel is a drum part.
 pub(super) fn call_notice(
     keys: &[(u4, u7)],
     model_for: &dyn Fn(Family) -> Option<String>,
 ) -> Option<String> {
-    let on_drum_channel = keys
-        .iter()
-        .filter(|(channel, _)| channel.as_int() == GM_DRUM_CHANNEL)
-        .count();
-    if 2 * on_drum_channel <= keys.len() {
-        return None;
-    }
-    let choose = match model_for(Family::DRUMS) {
-        Some(name) => format!("choose {name} in Model"),
-        None => "choose a drum model in Model".to_owned(),
-    };
-    Some(format!(
-        "the call looks like drums: {on_drum_channel} of {} notes are on channel 10, the drum \
-         channel; the melody model hears them as pitches (the top note of each step) — {choose}",
-        keys.len()
-    ))
+    drum_part_notice(
+        keys,
+        model_for,
+        "the melody model hears them as pitches (the top note of each step)",
+    )
 }
 
 #[cfg(test)]
