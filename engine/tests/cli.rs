@@ -725,7 +725,7 @@ fn training_continues_the_shipped_model_from_any_folder() {
 }
 
 #[test]
-fn bar_repeats_are_fitted_on_held_out_files_and_the_model_scores_and_plays_with_them() {
+fn a_repeat_gate_is_fitted_on_held_out_files_and_the_model_scores_and_plays_with_it() {
     let scratch = Scratch::new("repeats");
     let (data, model) = (fixtures(), repo().join("tests/fixtures/models/tiny-drums"));
     let run = antiphon(
@@ -736,6 +736,8 @@ fn bar_repeats_are_fitted_on_held_out_files_and_the_model_scores_and_plays_with_
             text(&model),
             "--data",
             text(&data),
+            "--split",
+            "validation",
             "--out",
             "fitted",
         ],
@@ -748,10 +750,26 @@ fn bar_repeats_are_fitted_on_held_out_files_and_the_model_scores_and_plays_with_
     );
     let (lstm, mixed) = (run.value("lstm_nll_per_step"), run.value("nll_per_step"));
     assert!(mixed < lstm, "{}", run.show());
+    // Each file scored by a gate fitted without it does worse than the gate fitted on it, and
+    // the shares of the LSTM and the lookbacks sum to one.
+    assert!(
+        run.value("cross_fitted_nll_per_step") > mixed,
+        "{}",
+        run.show()
+    );
+    let shares: f64 = ["lstm", "1_bars", "2_bars", "4_bars", "8_bars"]
+        .iter()
+        .map(|name| run.value(&format!("share_{name}")))
+        .sum();
+    assert!((shares - 1.0).abs() < 1e-3, "{}", run.show());
     let fitted = scratch.join("fitted");
-    let repeats = config_value(&fitted, "bar_repeats");
-    assert!(repeats["bars_agree"].as_f64().unwrap() > 0.0, "{repeats}");
-    assert_eq!(config_value(&fitted, "format_version"), 3);
+    let gate = config_value(&fitted, "repeat_gate");
+    assert_eq!(
+        gate["lookback_bars"],
+        serde_json::json!([1, 2, 4, 8]),
+        "{gate}"
+    );
+    assert_eq!(config_value(&fitted, "format_version"), 4);
     // The weights and the card are the model's own; the card records the fit beside its training.
     for name in ["model.safetensors", "README.md"] {
         let same =
@@ -765,26 +783,27 @@ fn bar_repeats_are_fitted_on_held_out_files_and_the_model_scores_and_plays_with_
     let fit = fitted_card
         .as_object_mut()
         .unwrap()
-        .remove("bar_repeats")
+        .remove("repeats")
         .unwrap();
     assert_eq!(fitted_card, original);
     assert!(
-        (fit["valid_nll_per_step"].as_f64().unwrap() - mixed).abs() < 1e-4,
+        (fit["nll_per_step"].as_f64().unwrap() - mixed).abs() < 1e-4,
         "{fit}"
     );
+    assert_eq!(fit["split"], "the validation split", "{fit}");
     assert!(
         fit["command"].as_str().unwrap().contains("repeats --model"),
         "{fit}"
     );
     // eval scores the same windows of the same files: the LSTM alone, then the model with its
-    // repeats, as the fit reported.
+    // gate, as the fit reported, and what the gate copies.
     let eval = antiphon(
         &scratch.0,
         &["eval", "--model", "fitted", "--data", text(&data)],
     );
     assert_eq!(eval.code, Some(0), "{}", eval.show());
     assert!(
-        eval.stderr.contains("(with bar repeats)"),
+        eval.stderr.contains("(with a repeat gate)"),
         "{}",
         eval.show()
     );
@@ -798,6 +817,32 @@ fn bar_repeats_are_fitted_on_held_out_files_and_the_model_scores_and_plays_with_
         "{}",
         eval.show()
     );
+    assert!(
+        (eval.value("share_1_bars") - run.value("share_1_bars")).abs() < 1e-3,
+        "{}",
+        eval.show()
+    );
+    // The fixed weights of format 3 are still fitted on request, and still score.
+    let bars = antiphon(
+        &scratch.0,
+        &[
+            "repeats",
+            "--model",
+            text(&model),
+            "--data",
+            text(&data),
+            "--split",
+            "validation",
+            "--kind",
+            "bars",
+            "--out",
+            "bars",
+        ],
+    );
+    assert_eq!(bars.code, Some(0), "{}", bars.show());
+    let repeats = config_value(&scratch.join("bars"), "bar_repeats");
+    assert!(repeats["bars_agree"].as_f64().unwrap() > 0.0, "{repeats}");
+    assert!(bars.value("nll_per_step") < lstm, "{}", bars.show());
     // It answers a call.
     let respond = antiphon(
         &scratch.0,

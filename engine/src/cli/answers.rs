@@ -31,6 +31,8 @@ pub struct AnswerFullness {
     pub density_median: f64,
     /// Fraction of answers whose first bar has at most two hits.
     pub opening_empty: f64,
+    /// Fraction of answers that are the call's last bar played again in every bar.
+    pub copying_call: f64,
     /// Mean log-likelihood per answer step under the model, in nats.
     pub log_likelihood_per_step: f64,
 }
@@ -53,6 +55,7 @@ pub fn measure(
     let hits = |events: &[EventId]| -> usize { events.iter().map(|&e| family.hits(e)).sum() };
     let mut ratios = Vec::new();
     let mut opening_empty = 0;
+    let mut copying = 0;
     let mut closed = 0;
     let mut log_likelihood = 0.0;
     for file in files {
@@ -86,6 +89,8 @@ pub fn measure(
             ratios.push(hits_per_bar(family, &answer.events, BAR_STEPS) / call_hits);
             let first_bar = hits(&answer.events[..BAR_STEPS * per_step]);
             opening_empty += usize::from(first_bar <= EMPTY_BAR_HITS);
+            let last_bar = &cut[call_events - BAR_STEPS * per_step..call_events];
+            copying += usize::from(copies_every_bar(&answer.events, last_bar));
             let answer_steps = answer.events.len() / per_step;
             log_likelihood += f64::from(answer.log_likelihood) / answer_steps as f64;
         }
@@ -101,8 +106,14 @@ pub fn measure(
         closed_on_the_downbeat: closed,
         density_median: median(&mut ratios),
         opening_empty: opening_empty as f64 / answers as f64,
+        copying_call: copying as f64 / answers as f64,
         log_likelihood_per_step: log_likelihood / answers as f64,
     })
+}
+
+/// Whether every bar of `answer` is `bar`, event for event.
+fn copies_every_bar(answer: &[EventId], bar: &[EventId]) -> bool {
+    !answer.is_empty() && answer.chunks(bar.len()).all(|played| played == bar)
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -118,6 +129,17 @@ fn median(values: &mut [f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_copies_the_call_only_when_every_bar_is_its_last_bar() {
+        let events =
+            |ids: &[usize]| -> Vec<EventId> { ids.iter().map(|&i| EventId::new(i)).collect() };
+        let bar = events(&[1, 0, 2, 0]);
+        assert!(copies_every_bar(&events(&[1, 0, 2, 0, 1, 0, 2, 0]), &bar));
+        assert!(!copies_every_bar(&events(&[1, 0, 2, 0, 1, 0, 2, 3]), &bar));
+        assert!(!copies_every_bar(&events(&[1, 0, 2, 0, 1, 0]), &bar));
+        assert!(!copies_every_bar(&[], &bar));
+    }
 
     #[test]
     fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {

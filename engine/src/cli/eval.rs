@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use antiphon_engine::baseline::groove::GrooveMeans;
 use antiphon_engine::baseline::ngram::{NgramModel, max_order};
-use antiphon_engine::dataset::{Split, SplitSource};
+use antiphon_engine::dataset::SplitSource;
 use antiphon_engine::encoding::EventId;
 use antiphon_engine::encoding::groove::GrooveValues;
 use antiphon_engine::families::Family;
@@ -12,13 +12,15 @@ use antiphon_engine::families::drums::sequence::DrumSequence;
 use antiphon_engine::model::Beams;
 use antiphon_engine::model::fused::{ParamLayout, TrainPass};
 use antiphon_engine::model::repeat_samples::repeat_samples;
+use antiphon_engine::model::repeats::Repeats;
 use antiphon_engine::model::score::score_windows;
 use antiphon_engine::performance::Performance;
 use antiphon_engine::shipped::DRUMS;
 use antiphon_engine::window_cuts::WindowStarts;
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 
+use crate::cli::split_arg::SplitArg;
 use crate::cli::{answers, family_arg};
 
 use crate::cli::data::{
@@ -26,6 +28,7 @@ use crate::cli::data::{
 };
 use crate::cli::model_choice::ModelChoice;
 use crate::cli::numbers;
+use crate::cli::repeats::print_shares;
 
 /// Windows per forward pass when scoring.
 const EVAL_BATCH_SIZE: usize = 64;
@@ -54,11 +57,13 @@ pub struct EvalArgs {
     encoding: Option<Family>,
     /// Files to score. Default: validation when the folder has a GMD info.csv, else all.
     #[arg(long, value_enum)]
-    split: Option<EvalSplit>,
+    split: Option<SplitArg>,
     /// Instead of scoring the files, measure the model's answers: two-bar calls cut from every
     /// 4/4 beat, closing on the next downbeat, answered with two bars; prints
     /// `answer_density_median:` (answer hits per bar ÷ call hits per bar), `answers_opening_empty:`
-    /// (the fraction whose first bar has at most two hits) and the answers' log-likelihood.
+    /// (the fraction whose first bar has at most two hits), `answers_copying_call:` (the
+    /// fraction that play the call's last bar again in every bar) and the answers'
+    /// log-likelihood.
     #[arg(long, conflicts_with = "baseline")]
     answers: bool,
     /// With --answers: the sampling temperature (0.05 to 5).
@@ -112,41 +117,6 @@ fn parse_baseline(text: &str) -> Result<Baseline, String> {
         .ok_or_else(|| "expected groove, or ngram followed by an order: ngram4".to_owned())
 }
 
-/// Which files `eval` scores.
-#[derive(Debug, Clone, Copy, PartialEq, ValueEnum)]
-enum EvalSplit {
-    /// The training split.
-    Train,
-    /// The validation split.
-    Validation,
-    /// The test split (files marked `test` in the folder's info.csv).
-    Test,
-    /// Every file in the folder.
-    All,
-}
-
-impl EvalSplit {
-    /// The dataset split, or `None` for every file.
-    fn split(self) -> Option<Split> {
-        match self {
-            EvalSplit::Train => Some(Split::Train),
-            EvalSplit::Validation => Some(Split::Validation),
-            EvalSplit::Test => Some(Split::Test),
-            EvalSplit::All => None,
-        }
-    }
-
-    /// The files it selects, in words.
-    fn describe(self) -> &'static str {
-        match self {
-            EvalSplit::Train => "the train split",
-            EvalSplit::Validation => "the validation split",
-            EvalSplit::Test => "the test split",
-            EvalSplit::All => "the whole folder",
-        }
-    }
-}
-
 /// Runs `antiphon eval`.
 pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     // A bad model folder is reported before the data is read.
@@ -171,8 +141,8 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     }
     let dataset = load_reported(&args.data, family)?;
     let split = args.split.unwrap_or(match dataset.split_source {
-        SplitSource::InfoCsv => EvalSplit::Validation,
-        SplitSource::PathHash => EvalSplit::All,
+        SplitSource::InfoCsv => SplitArg::Validation,
+        SplitSource::PathHash => SplitArg::All,
     });
     if let (true, Scorer::Model(model)) = (args.answers, &scorer) {
         let files: Vec<_> = dataset
@@ -199,6 +169,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         );
         println!("answer_density_median: {:.3}", fullness.density_median);
         println!("answers_opening_empty: {:.3}", fullness.opening_empty);
+        println!("answers_copying_call: {:.3}", fullness.copying_call);
         println!(
             "answer_log_likelihood_per_step: {:.4}",
             fullness.log_likelihood_per_step
@@ -220,7 +191,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
     }
     if scored_steps(&windows) == 0 {
         let why = match (split, &dataset.split_source) {
-            (EvalSplit::Test, SplitSource::PathHash) => {
+            (SplitArg::Test, SplitSource::PathHash) => {
                 "it has no info.csv to mark files as test".to_owned()
             }
             _ => format!("{} is empty", split.describe()),
@@ -243,7 +214,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
             return print_groove_baseline(&dataset.train(), &sequences, split);
         }
         Scorer::Baseline(Baseline::Ngram(order)) => {
-            if matches!(split, EvalSplit::Train | EvalSplit::All) {
+            if matches!(split, SplitArg::Train | SplitArg::All) {
                 eprintln!(
                     "note: the baseline is fitted on the train split, which {} includes",
                     split.describe()
@@ -287,14 +258,16 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
         }
     };
     let (nll_per_step, accuracy) = match &scorer {
-        Scorer::Model(model) if model.config().bar_repeats.is_some() => {
+        Scorer::Model(model) if model.config().repeats().is_some() => {
             // The LSTM's score above, then the model's as it plays: mixed with the bars before.
             println!("lstm_nll_per_step: {nll_per_step:.4}");
             println!("lstm_accuracy: {accuracy:.4}");
-            let repeats = model.config().bar_repeats.context("checked above")?;
+            let repeats = model.config().repeats().context("checked above")?;
             let grooves = groove_windows(&sequences, args.steps_per_seq, WindowStarts::Tiled);
             let bars = bar_lengths(&sequences, args.steps_per_seq, WindowStarts::Tiled);
             let score = repeat_samples(model, &heard(&windows, &grooves, &bars))?;
+            // What the model copies: each lookback's mean share of a step's probability.
+            print_shares(&score, &repeats);
             (
                 score.nll_per_step(Some(&repeats)),
                 score.correct as f64 / steps as f64,
@@ -322,10 +295,10 @@ pub fn run(args: EvalArgs) -> anyhow::Result<()> {
 
 /// How the model's description ends when it repeats bars.
 fn with_repeats(model: &antiphon_engine::model::Model) -> &'static str {
-    if model.config().bar_repeats.is_some() {
-        " (with bar repeats)"
-    } else {
-        ""
+    match model.config().repeats() {
+        Some(Repeats::Gate(_)) => " (with a repeat gate)",
+        Some(Repeats::Bars(_)) => " (with bar repeats)",
+        None => "",
     }
 }
 
@@ -341,7 +314,7 @@ fn drum_sequences<'a>(performances: &[&'a Performance]) -> Vec<&'a DrumSequence>
 fn print_groove_baseline(
     train: &[&Performance],
     scored: &[&Performance],
-    split: EvalSplit,
+    split: SplitArg,
 ) -> anyhow::Result<()> {
     let (train, scored) = (drum_sequences(train), drum_sequences(scored));
     anyhow::ensure!(

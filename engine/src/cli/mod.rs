@@ -12,4 +12,5 @@ pub mod numbers;
 pub mod progress_bar;
 pub mod repeats;
 pub mod respond;
+pub mod split_arg;
 pub mod train;

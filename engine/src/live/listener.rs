@@ -231,7 +231,7 @@ mod tests {
 
     #[test]
     fn a_phrase_heard_whole_is_heard_in_the_bars_of_its_meter() {
-        use crate::model::repeats::BarRepeats;
+        use crate::model::repeats::{BarRepeats, Repeats};
 
         // A 3/4 bar is 12 steps: a model with bar repeats, having heard a phrase whose bars
         // repeat, gives the event a bar back more than the LSTM alone does (it gave the event a
@@ -243,7 +243,7 @@ mod tests {
             bars_agree: 0.5,
             bars_differ: [0.1, 0.1],
         };
-        let model = plain.with_repeats(Some(repeats));
+        let model = plain.with_repeats(Some(Repeats::Bars(repeats)));
         let bar: Vec<EventId> = (0..12).map(|step| EventId::new(1 + step % 5)).collect();
         let events: Vec<EventId> = bar.iter().chain(&bar).copied().collect();
         let grooves = vec![GrooveValues::default(); events.len()];

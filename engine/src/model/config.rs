@@ -4,13 +4,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::encoding::counters::NUM_COUNTER_BITS;
 use crate::families::Family;
-use crate::model::repeats::BarRepeats;
+use crate::model::repeats::{BarRepeats, RepeatGate, Repeats};
 
 /// Version of the model-folder format this engine writes. Bump it when the meaning of a weight or
 /// of a config field changes, so a folder this engine cannot read is refused instead of misread.
-/// Version 2 added the groove head (`groove_units`), version 3 the bar repeats (`bar_repeats`);
-/// older folders have neither and still load.
-pub const FORMAT_VERSION: u32 = 3;
+/// Version 2 added the groove head (`groove_units`), version 3 the fixed bar repeats
+/// (`bar_repeats`), version 4 the repeat gate (`repeat_gate`); older folders still load.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The oldest model-folder format this engine reads.
 const OLDEST_FORMAT_VERSION: u32 = 1;
@@ -41,7 +41,12 @@ pub struct ModelConfig {
     /// How much of the next event's probability goes to repeating the bars before, fitted on
     /// held-out files by `antiphon repeats`. Absent: the LSTM's distribution as it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bar_repeats: Option<BarRepeats>,
+    bar_repeats: Option<BarRepeats>,
+    /// How the next event's probability is shared, step by step, between the LSTM and the
+    /// events 1, 2, 4 and 8 bars before, fitted by `antiphon repeats`. A model has this or
+    /// `bar_repeats`, never both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    repeat_gate: Option<RepeatGate>,
 }
 
 impl ModelConfig {
@@ -57,6 +62,7 @@ impl ModelConfig {
             dropout,
             groove_units: None,
             bar_repeats: None,
+            repeat_gate: None,
         }
     }
 
@@ -69,13 +75,28 @@ impl ModelConfig {
         }
     }
 
-    /// The same network with its next-event distribution mixed with the bars before, in this
-    /// engine's format.
-    pub fn with_repeats(self, repeats: BarRepeats) -> ModelConfig {
+    /// The same network with its next-event distribution mixed with the bars before as
+    /// `repeats` say (`None`: the LSTM's as it is), in this engine's format.
+    pub fn with_repeats(self, repeats: Option<Repeats>) -> ModelConfig {
+        let (bar_repeats, repeat_gate) = match repeats {
+            None => (None, None),
+            Some(Repeats::Bars(repeats)) => (Some(repeats), None),
+            Some(Repeats::Gate(gate)) => (None, Some(gate)),
+        };
         ModelConfig {
             format_version: FORMAT_VERSION,
-            bar_repeats: Some(repeats),
+            bar_repeats,
+            repeat_gate,
             ..self
+        }
+    }
+
+    /// How the model repeats the bars before, if it does.
+    pub fn repeats(&self) -> Option<Repeats> {
+        match (self.bar_repeats, self.repeat_gate) {
+            (_, Some(gate)) => Some(Repeats::Gate(gate)),
+            (Some(repeats), None) => Some(Repeats::Bars(repeats)),
+            (None, None) => None,
         }
     }
 
@@ -110,16 +131,20 @@ impl ModelConfig {
             }
             _ => {}
         }
-        match self.bar_repeats {
-            Some(_) if self.format_version < 3 => {
+        match (self.bar_repeats, self.repeat_gate) {
+            (Some(_), Some(_)) => {
+                return Some("a model has bar_repeats or a repeat_gate, not both".to_owned());
+            }
+            (Some(_), None) if self.format_version < 3 => {
                 return Some("bar_repeats need format_version 3".to_owned());
             }
-            Some(repeats) => {
-                if let Some(reason) = repeats.unsupported() {
-                    return Some(reason);
-                }
+            (None, Some(_)) if self.format_version < 4 => {
+                return Some("a repeat_gate needs format_version 4".to_owned());
             }
-            None => {}
+            _ => {}
+        }
+        if let Some(reason) = self.repeats().and_then(|repeats| repeats.unsupported()) {
+            return Some(reason);
         }
         if self.vocab_size != self.encoding.vocab_size() {
             return Some(format!(
@@ -206,7 +231,7 @@ mod tests {
         };
         let config = ModelConfig::new(Family::DRUMS, 2, 8, 0.0)
             .with_groove(16)
-            .with_repeats(repeats);
+            .with_repeats(Some(Repeats::Bars(repeats)));
         let json = serde_json::to_string(&config).unwrap();
         assert!(json.contains("\"bars_agree\":0.5"), "{json}");
         let back: ModelConfig = serde_json::from_str(&json).unwrap();
@@ -217,11 +242,49 @@ mod tests {
             ..config.clone()
         };
         assert!(old.unsupported().unwrap().contains("format_version 3"));
-        let bad = config.with_repeats(BarRepeats {
+        let bad = config.with_repeats(Some(Repeats::Bars(BarRepeats {
             bars_differ: [0.7, 0.4],
             ..repeats
-        });
+        })));
         assert!(bad.unsupported().unwrap().contains("bar_repeats"));
+        // A format-3 folder as the shipped drums were written still reads.
+        let format_3 = r#"{"format_version":3,"encoding":"drum_kit","vocab_size":512,
+            "counter_bits":6,"num_layers":2,"hidden_size":8,"dropout":0.0,
+            "bar_repeats":{"one_bar":0.2,"bars_agree":0.5,"bars_differ":[0.15,0.1]}}"#;
+        let read: ModelConfig = serde_json::from_str(format_3).unwrap();
+        assert_eq!(read.unsupported(), None);
+        assert_eq!(read.repeats(), Some(Repeats::Bars(repeats)));
+    }
+
+    #[test]
+    fn a_repeat_gate_needs_format_4_and_replaces_bar_repeats() {
+        use crate::model::repeats::{GATE_INPUTS, LOOKBACKS};
+        let gate = RepeatGate::new(1.2, [[0.5; GATE_INPUTS]; LOOKBACKS]);
+        let config =
+            ModelConfig::new(Family::MELODY, 2, 8, 0.0).with_repeats(Some(Repeats::Gate(gate)));
+        assert_eq!(config.format_version, 4);
+        let json = serde_json::to_string(&config).unwrap();
+        assert!(json.contains("\"lookback_bars\":[1,2,4,8]"), "{json}");
+        assert!(!json.contains("bar_repeats"), "{json}");
+        let back: ModelConfig = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            (back.unsupported(), back.repeats()),
+            (None, Some(Repeats::Gate(gate)))
+        );
+        let old = ModelConfig {
+            format_version: 3,
+            ..back.clone()
+        };
+        assert!(old.unsupported().unwrap().contains("format_version 4"));
+        let both = ModelConfig {
+            bar_repeats: Some(BarRepeats {
+                one_bar: 0.1,
+                bars_agree: 0.1,
+                bars_differ: [0.1, 0.1],
+            }),
+            ..back
+        };
+        assert!(both.unsupported().unwrap().contains("not both"));
     }
 
     #[test]

@@ -197,15 +197,22 @@ mod tests {
 
     #[test]
     fn a_model_that_repeats_bars_plays_the_calls_bar_again_in_its_meter() {
-        use crate::model::repeats::BarRepeats;
+        use crate::model::repeats::{BarRepeats, GATE_INPUTS, RepeatGate, Repeats};
 
         let (config, weights) = tiny_model_files();
         let plain = Model::from_bytes(&config, &weights).unwrap();
-        let repeating = plain.with_repeats(Some(BarRepeats {
+        let fixed = Repeats::Bars(BarRepeats {
             one_bar: 0.9,
             bars_agree: 0.95,
             bars_differ: [0.5, 0.45],
-        }));
+        });
+        // A gate that trusts the bar before, and more so the more it has foretold.
+        let mut weights = [[0.0; GATE_INPUTS]; 4];
+        for row in &mut weights {
+            row[0] = -3.0;
+        }
+        weights[0][..5].copy_from_slice(&[2.0, 0.0, 0.0, 1.0, 1.0]);
+        let gated = Repeats::Gate(RepeatGate::new(1.0, weights));
         // Two bars of 3/4 (12 steps each) of the same figure.
         let bar: Vec<EventId> = [3, 0, 17, 0, 3, 1, 0, 9, 3, 0, 17, 2]
             .map(EventId::new)
@@ -220,7 +227,8 @@ mod tests {
                 .count();
             repeated as f64 / answer.events.len() as f64
         };
-        for beams in [1, 4] {
+        for (beams, repeats) in [(1, fixed), (4, fixed), (1, gated), (4, gated)] {
+            let repeating = plain.with_repeats(Some(repeats));
             let sampling = Sampling {
                 beams: Beams::new(beams).unwrap(),
                 ..sampling(None, 5)

@@ -13,7 +13,7 @@ use crate::model::config::ModelConfig;
 use crate::model::error::ModelError;
 use crate::model::fused::{BeamStates, FusedState, GrooveWeights, StateRows, StepWeights};
 use crate::model::net::Net;
-use crate::model::repeats::BarRepeats;
+use crate::model::repeats::Repeats;
 
 /// File name of the config inside a model folder.
 pub const CONFIG_FILE: &str = "config.json";
@@ -109,16 +109,9 @@ impl Model {
     }
 
     /// The same network with `repeats` (`None`: the LSTM's distribution as it is).
-    pub fn with_repeats(&self, repeats: Option<BarRepeats>) -> Model {
-        let config = match repeats {
-            Some(repeats) => self.config.clone().with_repeats(repeats),
-            None => ModelConfig {
-                bar_repeats: None,
-                ..self.config.clone()
-            },
-        };
+    pub fn with_repeats(&self, repeats: Option<Repeats>) -> Model {
         Model {
-            config,
+            config: self.config.clone().with_repeats(repeats),
             ..self.clone()
         }
     }
@@ -152,13 +145,12 @@ impl Model {
     /// Mixes each state's new log-probabilities with the bars before it, for a model with bar
     /// repeats.
     fn repeat_bars(&self, rows: &mut StateRows, position_steps: usize) {
-        let Some(repeats) = self.config.bar_repeats else {
+        let Some(repeats) = self.config.repeats() else {
             return;
         };
         let vocab = self.config.vocab_size;
         for (row, log_probs) in rows.log_probs.chunks_exact_mut(vocab).enumerate() {
-            let [one_bar, two_bars] = rows.memory.bars_before(row, position_steps);
-            repeats.mix(log_probs, one_bar, two_bars);
+            repeats.mix(log_probs, &rows.memory.lookbacks(row, position_steps));
         }
     }
 
@@ -315,46 +307,74 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn bar_repeats_mix_each_step_with_the_bars_the_state_heard() {
-        use crate::model::repeats::BarRepeats;
+    fn repeats_mix_each_step_with_the_bars_the_state_heard() {
+        use crate::model::repeats::{
+            BarRepeats, GATE_INPUTS, LOOKBACK_BARS, LOOKBACKS, RepeatGate,
+        };
 
         let (config, weights) = tiny_model_files();
         let plain = Model::from_bytes(&config, &weights).unwrap();
-        let repeats = BarRepeats {
+        let mut gate = [[0.0; GATE_INPUTS]; LOOKBACKS];
+        for (k, row) in gate.iter_mut().enumerate() {
+            *row = [
+                0.2 * k as f32 - 0.5,
+                0.4,
+                1.0,
+                2.0,
+                1.0,
+                0.5,
+                -0.5,
+                0.1,
+                0.3,
+                -0.2,
+            ];
+        }
+        let fixed = BarRepeats {
             one_bar: 0.3,
             bars_agree: 0.6,
             bars_differ: [0.2, 0.1],
         };
-        let repeating = plain.with_repeats(Some(repeats));
-        let (mut a, mut b) = (plain.initial_state(4), repeating.initial_state(4));
-        let fed: Vec<EventId> = [7, 0, 7, 2, 9, 0, 7, 2, 9, 0, 7, 5]
-            .map(EventId::new)
-            .to_vec();
-        for (position, &event) in fed.iter().enumerate() {
-            let lstm = plain.step(&mut a, event, position + 1).unwrap().to_vec();
-            let mixed = repeating
-                .step(&mut b, event, position + 1)
-                .unwrap()
+        for (repeats, format) in [
+            (Repeats::Bars(fixed), 4),
+            (Repeats::Gate(RepeatGate::new(1.3, gate)), 4),
+        ] {
+            let repeating = plain.with_repeats(Some(repeats));
+            // Bars of 2 steps: 8 bars back is 16 steps.
+            let (mut a, mut b) = (plain.initial_state(2), repeating.initial_state(2));
+            let fed: Vec<EventId> = [7, 0, 7, 2, 9, 0, 7, 2, 9, 0, 7, 5, 7, 0, 7, 2, 9, 0, 7, 2]
+                .map(EventId::new)
                 .to_vec();
-            let total: f32 = mixed.iter().map(|lp| lp.exp()).sum();
-            assert!((total - 1.0).abs() < 1e-4, "step {position}: {total}");
-            // The step predicted is position + 1; the events fed are those of steps 0..=position.
-            let before = |bars: usize| (position + 1).checked_sub(4 * bars).map(|step| fed[step]);
-            let mut expected = lstm.clone();
-            repeats.mix(&mut expected, before(1), before(2));
-            assert_eq!(mixed, expected, "step {position}");
-            assert_eq!(b.bars_before(position + 1), [before(1), before(2)]);
-            if position + 1 < 4 {
-                assert_eq!(mixed, lstm, "nothing to repeat yet");
+            for (position, &event) in fed.iter().enumerate() {
+                let lstm = plain.step(&mut a, event, position + 1).unwrap().to_vec();
+                let mixed = repeating
+                    .step(&mut b, event, position + 1)
+                    .unwrap()
+                    .to_vec();
+                let total: f32 = mixed.iter().map(|lp| lp.exp()).sum();
+                assert!((total - 1.0).abs() < 1e-4, "step {position}: {total}");
+                // The step predicted is position + 1; the events fed are those of 0..=position.
+                let before = |bars: usize| (position + 1).checked_sub(2 * bars).map(|at| fed[at]);
+                let lookbacks = b.lookbacks(position + 1);
+                assert_eq!(
+                    lookbacks.events,
+                    LOOKBACK_BARS.map(before),
+                    "step {position}"
+                );
+                let mut expected = lstm.clone();
+                repeats.mix(&mut expected, &lookbacks);
+                assert_eq!(mixed, expected, "step {position}");
+                if position + 1 < 2 && matches!(repeats, Repeats::Bars(_)) {
+                    assert_eq!(mixed, lstm, "nothing to repeat yet");
+                }
             }
+            // Its config says so, in the format that holds it.
+            let config = repeating.config();
+            assert_eq!(
+                (config.repeats(), config.format_version),
+                (Some(repeats), format)
+            );
+            assert_eq!(repeating.with_repeats(None).config().repeats(), None);
         }
-        // Its config says so, in the format that holds it.
-        let config = repeating.config();
-        assert_eq!(
-            (config.bar_repeats, config.format_version),
-            (Some(repeats), 3)
-        );
-        assert_eq!(repeating.with_repeats(None).config(), plain.config());
     }
 
     #[test]

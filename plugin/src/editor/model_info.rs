@@ -22,8 +22,10 @@ pub struct CardSummary {
     pub best_epoch: Option<usize>,
     /// MIDI files trained on.
     pub files_used: Option<usize>,
-    /// What `antiphon repeats` found, when it fitted the model's bar repeats.
+    /// What `antiphon repeats` found, when it fitted the fixed bar repeats of format 3.
     pub bar_repeats: Option<RepeatsSummary>,
+    /// What `antiphon repeats` found, when it fitted the model's repeat gate.
+    pub repeats: Option<GateSummary>,
 }
 
 /// The held-out score of a model with bar repeats.
@@ -34,16 +36,38 @@ pub struct RepeatsSummary {
     pub valid_nll_per_step: Option<f64>,
 }
 
+/// The held-out score of a model with a repeat gate.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct GateSummary {
+    /// The files the gate was fitted on.
+    pub split: Option<String>,
+    /// Each of those files scored by a gate fitted without it, nats per step.
+    pub cross_fitted_nll_per_step: Option<f64>,
+}
+
+/// How `antiphon repeats` names the validation split in a card.
+const VALIDATION_SPLIT: &str = "the validation split";
+
 impl CardSummary {
     /// One line for the editor, e.g. "validation NLL 1.92 nats/step (4-gram 2.31) · 71% accurate".
     pub fn line(&self) -> String {
         let mut parts = Vec::new();
-        let repeated = self.bar_repeats.as_ref().and_then(|r| r.valid_nll_per_step);
+        let gated = self
+            .repeats
+            .as_ref()
+            .filter(|gate| gate.split.as_deref() == Some(VALIDATION_SPLIT))
+            .and_then(|gate| gate.cross_fitted_nll_per_step)
+            .map(|nll| (nll, "its repeat gate"));
+        let repeated = gated.or_else(|| {
+            let fixed = self.bar_repeats.as_ref()?.valid_nll_per_step?;
+            Some((fixed, "bar repeats"))
+        });
         if let Some(nll) = self.best_valid_nll_per_step {
             // The model as it plays first; beside it what it was built from and beat.
             let (mut part, mut aside) = match repeated {
-                Some(repeated) => (
-                    format!("validation NLL {repeated:.2} nats/step with bar repeats"),
+                Some((repeated, how)) => (
+                    format!("validation NLL {repeated:.2} nats/step with {how}"),
                     vec![format!("LSTM {nll:.2}")],
                 ),
                 None => (format!("validation NLL {nll:.2} nats/step"), Vec::new()),
@@ -161,6 +185,17 @@ mod tests {
             info.card.as_deref(),
             Some("validation NLL 1.29 nats/step with bar repeats (LSTM 1.42, 4-gram 2.19)")
         );
+        let gated = r#"{"best_valid_nll_per_step":1.42,"repeats":{"split":"the validation split",
+            "cross_fitted_nll_per_step":1.2178,"nll_per_step":1.2156,"steps":9}}"#;
+        let info = ModelInfo::from_bytes(CONFIG.as_bytes(), Some(gated.as_bytes()));
+        assert_eq!(
+            info.card.as_deref(),
+            Some("validation NLL 1.22 nats/step with its repeat gate (LSTM 1.42)")
+        );
+        // A gate fitted on the files the LSTM learned says nothing of held-out files.
+        let on_train = gated.replace("the validation split", "the train split");
+        let info = ModelInfo::from_bytes(CONFIG.as_bytes(), Some(on_train.as_bytes()));
+        assert_eq!(info.card.as_deref(), Some("validation NLL 1.42 nats/step"));
     }
 
     #[test]

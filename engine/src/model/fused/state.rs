@@ -1,9 +1,8 @@
 //! The recurrent state the fused step advances, owned by its caller, with every buffer a step
 //! needs allocated up front: stepping never allocates, so it could run anywhere.
 
-use crate::encoding::EventId;
 use crate::model::fused::weights::StepWeights;
-use crate::model::repeats::BarMemory;
+use crate::model::repeats::{BarMemory, Lookbacks};
 
 /// The LSTM state of one performance between steps, and the scratch its steps use. Made by
 /// [`Model::initial_state`](crate::model::Model::initial_state); cloning it is a snapshot to go
@@ -14,9 +13,10 @@ pub struct FusedState {
 }
 
 impl FusedState {
-    /// The events fed one and two bars before step `position`, where this state heard them.
-    pub fn bars_before(&self, position: usize) -> [Option<EventId>; 2] {
-        self.rows.memory.bars_before(0, position)
+    /// What the bars before step `position` held, where this state heard them, and how well
+    /// each lookback has foretold the steps it was fed.
+    pub fn lookbacks(&self, position: usize) -> Lookbacks {
+        self.rows.memory.lookbacks(0, position)
     }
 }
 

@@ -1,15 +1,23 @@
-//! Bar repeats: the LSTM's next-event distribution mixed with the events played one and two
-//! bars before, as a drummer repeats the groove. Fed 64-step windows from a cold state, the
-//! LSTM gives the event of the bar before about half its probability where, in real drumming,
-//! it is played again two times in three (four in five when the two bars before agree); a
-//! mixture weight per case, fitted on held-out files, gives the repeat what the data says.
+//! Fixed bar repeats (model format 3): the LSTM's next-event distribution mixed with the events
+//! played one and two bars before, as a drummer repeats the groove. Fed 64-step windows from a
+//! cold state, the LSTM gives the event of the bar before about half its probability where, in
+//! real drumming, it is played again two times in three (four in five when the two bars before
+//! agree); a mixture weight per case, fitted on held-out files, gives the repeat what the data
+//! says.
 
 use serde::{Deserialize, Serialize};
 
 use crate::encoding::EventId;
 
-/// The most steps a state remembers: two bars of up to 64 steps.
-pub(crate) const RECALL_STEPS: usize = 128;
+/// One scored step as the fixed weights see it: the LSTM's log-probability of the event
+/// played, and its case.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CaseSample {
+    /// ln p(played) under the LSTM alone.
+    pub log_prob: f32,
+    /// What the bars before held.
+    pub lookback: Lookback,
+}
 
 /// Probability moved onto the bars before, by what they hold.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -52,15 +60,6 @@ impl Lookback {
             },
         }
     }
-}
-
-/// One scored step: the LSTM's log-probability of the event played, and its lookback.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RepeatSample {
-    /// ln p(played) under the LSTM alone.
-    pub log_prob: f32,
-    /// What the bars before held.
-    pub lookback: Lookback,
 }
 
 /// Weights whose sum reaches this would leave the LSTM nothing: fitting stops short of it.
@@ -110,7 +109,7 @@ impl BarRepeats {
     }
 
     /// ln p(played) under the mixture, for a step the LSTM gave `sample.log_prob`.
-    pub fn log_prob(&self, sample: &RepeatSample) -> f64 {
+    pub fn log_prob(&self, sample: &CaseSample) -> f64 {
         let p = f64::from(sample.log_prob).exp();
         let hit = |hit: bool| if hit { 1.0 } else { 0.0 };
         let (w, copied) = match sample.lookback {
@@ -135,7 +134,7 @@ impl BarRepeats {
 
     /// The weights that make `samples` likeliest (maximum likelihood by EM, each case on its
     /// own steps; a case with no steps gets weight 0).
-    pub fn fit(samples: &[RepeatSample]) -> BarRepeats {
+    pub fn fit(samples: &[CaseSample]) -> BarRepeats {
         let [one_bar] = fit_weights(&case_rows(samples, |lookback| match lookback {
             Lookback::OneBar { hit } => Some([hit]),
             _ => None,
@@ -162,7 +161,7 @@ impl BarRepeats {
 /// The steps of one case as EM takes them: the LSTM's probability of the event played, and
 /// whether it was each of the case's copy targets.
 fn case_rows<const K: usize>(
-    samples: &[RepeatSample],
+    samples: &[CaseSample],
     case: impl Fn(Lookback) -> Option<[bool; K]>,
 ) -> Vec<(f64, [f64; K])> {
     samples
@@ -207,52 +206,6 @@ fn fit_weights<const K: usize>(rows: &[(f64, [f64; K])]) -> [f32; K] {
     weights.map(|w| w as f32)
 }
 
-/// The events a state was fed, each at its position, in a ring by position: enough to look
-/// two bars back without allocating.
-#[derive(Debug, Clone)]
-pub(crate) struct BarMemory {
-    steps_per_bar: usize,
-    /// `[count, RECALL_STEPS]`: (position, event); a slot whose position is another holds
-    /// nothing for this one.
-    slots: Vec<(usize, EventId)>,
-}
-
-impl BarMemory {
-    /// `count` empty memories of performances in bars of `steps_per_bar` steps.
-    pub(crate) fn new(steps_per_bar: usize, count: usize) -> BarMemory {
-        BarMemory {
-            steps_per_bar: steps_per_bar.max(1),
-            slots: vec![(usize::MAX, EventId::QUIET); count * RECALL_STEPS],
-        }
-    }
-
-    /// Steps per bar of the performance remembered.
-    pub(crate) fn steps_per_bar(&self) -> usize {
-        self.steps_per_bar
-    }
-
-    /// Row `row` was fed `event` as the event of step `position`.
-    pub(crate) fn record(&mut self, row: usize, position: usize, event: EventId) {
-        self.slots[row * RECALL_STEPS + position % RECALL_STEPS] = (position, event);
-    }
-
-    /// The events of row `row` one and two bars before step `position`, where remembered.
-    pub(crate) fn bars_before(&self, row: usize, position: usize) -> [Option<EventId>; 2] {
-        [1, 2].map(|bars| {
-            let at = position.checked_sub(bars * self.steps_per_bar)?;
-            let (recorded, event) = self.slots[row * RECALL_STEPS + at % RECALL_STEPS];
-            (recorded == at).then_some(event)
-        })
-    }
-
-    /// Sets row `row` to row `from_row` of `from`.
-    pub(crate) fn copy_row(&mut self, row: usize, from: &BarMemory, from_row: usize) {
-        self.steps_per_bar = from.steps_per_bar;
-        self.slots[row * RECALL_STEPS..][..RECALL_STEPS]
-            .copy_from_slice(&from.slots[from_row * RECALL_STEPS..][..RECALL_STEPS]);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,7 +242,7 @@ mod tests {
             assert!((sum_of_probabilities(&row) - 1.0).abs() < 1e-6);
             // Scoring a step agrees with the mixed row.
             let played = EventId::new(3);
-            let sample = RepeatSample {
+            let sample = CaseSample {
                 log_prob: uniform[3],
                 lookback: Lookback::of(one, two, played),
             };
@@ -325,7 +278,7 @@ mod tests {
                     u < acc
                 })
                 .unwrap_or(7);
-            samples.push(RepeatSample {
+            samples.push(CaseSample {
                 log_prob: uniform_lp,
                 lookback: Lookback::of(Some(one), two, EventId::new(played)),
             });
@@ -339,7 +292,7 @@ mod tests {
         assert_eq!(fitted.unsupported(), None);
         // A step the LSTM gave no probability at all and no bar before played leaves the fit
         // a mixture.
-        let hopeless = RepeatSample {
+        let hopeless = CaseSample {
             log_prob: f32::NEG_INFINITY,
             lookback: Lookback::OneBar { hit: false },
         };
@@ -385,34 +338,5 @@ mod tests {
         ] {
             assert!(bad.unsupported().is_some(), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn memory_looks_back_whole_bars_and_forgets_what_it_never_heard() {
-        let mut memory = BarMemory::new(12, 2);
-        for position in 0..30 {
-            memory.record(0, position, EventId::new(position));
-        }
-        assert_eq!(
-            memory.bars_before(0, 29),
-            [Some(EventId::new(17)), Some(EventId::new(5))]
-        );
-        assert_eq!(memory.bars_before(0, 20), [Some(EventId::new(8)), None]);
-        assert_eq!(memory.bars_before(1, 29), [None, None]);
-        // A state fed from step 10 on (a call heard from there) has no step 3.
-        let mut late = BarMemory::new(4, 1);
-        for position in 10..16 {
-            late.record(0, position, EventId::new(position));
-        }
-        assert_eq!(late.bars_before(0, 15), [Some(EventId::new(11)), None]);
-        // The ring holds 128 steps: one bar of 100 back, not two.
-        let mut long = BarMemory::new(100, 1);
-        for position in 0..250 {
-            long.record(0, position, EventId::new(position));
-        }
-        assert_eq!(long.bars_before(0, 250), [Some(EventId::new(150)), None]);
-        let mut copied = BarMemory::new(12, 1);
-        copied.copy_row(0, &memory, 0);
-        assert_eq!(copied.bars_before(0, 29), memory.bars_before(0, 29));
     }
 }
