@@ -231,46 +231,53 @@ mod tests {
 
     #[test]
     fn a_phrase_heard_whole_is_heard_in_the_bars_of_its_meter() {
-        use crate::model::repeats::{BarRepeats, Repeats};
+        use crate::model::repeats::{BarRepeats, GATE_INPUTS, LOOKBACKS, RepeatGate, Repeats};
 
         // A 3/4 bar is 12 steps: a model with bar repeats, having heard a phrase whose bars
         // repeat, gives the event a bar back more than the LSTM alone does (it gave the event a
         // step back, in a "bar" of one step, before).
         let (config, weights) = crate::model::loaded::tests::tiny_model_files();
         let plain = Model::from_bytes(&config, &weights).unwrap();
-        let repeats = BarRepeats {
+        let fixed = Repeats::Bars(BarRepeats {
             one_bar: 0.2,
             bars_agree: 0.5,
             bars_differ: [0.1, 0.1],
-        };
-        let model = plain.with_repeats(Some(Repeats::Bars(repeats)));
-        let bar: Vec<EventId> = (0..12).map(|step| EventId::new(1 + step % 5)).collect();
-        let events: Vec<EventId> = bar.iter().chain(&bar).copied().collect();
-        let grooves = vec![GrooveValues::default(); events.len()];
-        let (mut primed, computed) =
-            CallListener::heard_whole(&model, &events, &grooves, 12).unwrap();
-        assert_eq!(computed, events.len() as u64 - 1);
-        let (mut lstm, _) = CallListener::heard_whole(&plain, &events, &grooves, 12).unwrap();
-        let next = |model: &Model, primed: &mut Primed| {
-            model
-                .step_played(
-                    &mut primed.state,
-                    primed.last,
-                    &primed.last_groove,
-                    primed.position_steps,
-                )
-                .unwrap()
-                .to_vec()
-        };
-        let mixed = next(&model, &mut primed);
-        let alone = next(&plain, &mut lstm);
-        // The next step opens the third bar: the bars before both open with `bar[0]`.
-        let opening = bar[0].index();
-        assert!(
-            mixed[opening].exp() > alone[opening].exp() + 0.4,
-            "{} vs {}",
-            mixed[opening].exp(),
-            alone[opening].exp()
-        );
+        });
+        // A gate that leans on the bar before, more when it has been hitting.
+        let mut weights = [[0.0; GATE_INPUTS]; LOOKBACKS];
+        weights[0][0] = 1.0;
+        weights[0][4] = 2.0;
+        let gated = Repeats::Gate(RepeatGate::new(1.0, weights));
+        for repeats in [fixed, gated] {
+            let model = plain.with_repeats(Some(repeats));
+            let bar: Vec<EventId> = (0..12).map(|step| EventId::new(1 + step % 5)).collect();
+            let events: Vec<EventId> = bar.iter().chain(&bar).copied().collect();
+            let grooves = vec![GrooveValues::default(); events.len()];
+            let (mut primed, computed) =
+                CallListener::heard_whole(&model, &events, &grooves, 12).unwrap();
+            assert_eq!(computed, events.len() as u64 - 1);
+            let (mut lstm, _) = CallListener::heard_whole(&plain, &events, &grooves, 12).unwrap();
+            let next = |model: &Model, primed: &mut Primed| {
+                model
+                    .step_played(
+                        &mut primed.state,
+                        primed.last,
+                        &primed.last_groove,
+                        primed.position_steps,
+                    )
+                    .unwrap()
+                    .to_vec()
+            };
+            let mixed = next(&model, &mut primed);
+            let alone = next(&plain, &mut lstm);
+            // The next step opens the third bar: the bars before both open with `bar[0]`.
+            let opening = bar[0].index();
+            assert!(
+                mixed[opening].exp() > alone[opening].exp() + 0.4,
+                "{} vs {}",
+                mixed[opening].exp(),
+                alone[opening].exp()
+            );
+        }
     }
 }

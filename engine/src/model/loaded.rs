@@ -341,6 +341,8 @@ pub(crate) mod tests {
             let repeating = plain.with_repeats(Some(repeats));
             // Bars of 2 steps: 8 bars back is 16 steps.
             let (mut a, mut b) = (plain.initial_state(2), repeating.initial_state(2));
+            // Three beams fed the same events, stepped in one pass, mix as the single state.
+            let mut beams = repeating.beams(&b, 3);
             let fed: Vec<EventId> = [7, 0, 7, 2, 9, 0, 7, 2, 9, 0, 7, 5, 7, 0, 7, 2, 9, 0, 7, 2]
                 .map(EventId::new)
                 .to_vec();
@@ -352,6 +354,17 @@ pub(crate) mod tests {
                     .to_vec();
                 let total: f32 = mixed.iter().map(|lp| lp.exp()).sum();
                 assert!((total - 1.0).abs() < 1e-4, "step {position}: {total}");
+                let batched = repeating
+                    .step_beams(&mut beams, &[event; 3], position + 1)
+                    .unwrap();
+                for row in batched.chunks_exact(mixed.len()) {
+                    let gap = row
+                        .iter()
+                        .zip(&mixed)
+                        .map(|(x, y)| (x - y).abs())
+                        .fold(0.0, f32::max);
+                    assert!(gap < 1e-5, "step {position}: beams differ by {gap}");
+                }
                 // The step predicted is position + 1; the events fed are those of 0..=position.
                 let before = |bars: usize| (position + 1).checked_sub(2 * bars).map(|at| fed[at]);
                 let lookbacks = b.lookbacks(position + 1);
