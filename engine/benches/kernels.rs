@@ -272,10 +272,8 @@ impl CandleTrainer {
 fn training() -> BenchResult<Training> {
     let folder = workspace().join("models/drums");
     let model = Model::load(&folder)?;
-    let config = ModelConfig {
-        groove_units: None,
-        ..model.config().clone()
-    };
+    let mut config = model.config().clone();
+    config.groove_units = None;
     let weights = candle_core::safetensors::load(folder.join("model.safetensors"), &Device::Cpu)?;
     let windows: Vec<Vec<EventId>> = groove_windows(WINDOW_STEPS)?
         .into_iter()
