@@ -86,7 +86,7 @@ impl BarMemory {
         Lookbacks {
             events: self.events_before(row, position),
             record: self.records[row],
-            downbeat: position % self.steps_per_bar == 0,
+            downbeat: position.is_multiple_of(self.steps_per_bar),
             phrase_end: (position / self.steps_per_bar) % PHRASE_BARS == PHRASE_BARS - 1,
         }
     }
