@@ -12,6 +12,7 @@ pub mod encoding;
 pub mod families;
 pub mod hit;
 pub mod jam;
+pub mod learn;
 pub mod live;
 pub mod midi_file;
 pub mod model;

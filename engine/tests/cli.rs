@@ -859,3 +859,73 @@ fn a_repeat_gate_is_fitted_on_held_out_files_and_the_model_scores_and_plays_with
     assert_eq!(respond.code, Some(0), "{}", respond.show());
     assert!(read_drums_file(&scratch.join("answer.mid")).is_ok());
 }
+
+#[test]
+fn adapt_eval_learns_from_the_first_bars_and_scores_the_rest_both_ways() {
+    let scratch = Scratch::new("adapt-eval");
+    let model = repo().join("tests/fixtures/models/tiny-drums");
+    let run = antiphon(
+        &scratch.0,
+        &[
+            "adapt-eval",
+            "--model",
+            text(&model),
+            "--data",
+            text(&fixtures()),
+            "--split",
+            "all",
+            "--heard-bars",
+            "2",
+            "--budget-ms",
+            "20",
+            "--learning-rate",
+            "0.01",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.show());
+    assert!(run.value("performances") >= 1.0, "{}", run.show());
+    let (loaded, adapted) = (
+        run.value("static_nll_per_step"),
+        run.value("adapted_nll_per_step"),
+    );
+    // Learning from the player's bars moves the model toward the rest of what they play.
+    assert!(adapted < loaded, "{}", run.show());
+    assert!(
+        (run.value("gain") - (1.0 - adapted / loaded)).abs() < 1e-3,
+        "{}",
+        run.show()
+    );
+    assert_eq!(run.value("budget_ms"), 20.0);
+    assert!(run.stdout.contains("worst_gain: "), "{}", run.show());
+    // Heard bars come in whole two-bar calls, and a folder with nothing long enough says so.
+    let odd = antiphon(
+        &scratch.0,
+        &[
+            "adapt-eval",
+            "--model",
+            text(&model),
+            "--data",
+            text(&fixtures()),
+            "--heard-bars",
+            "3",
+        ],
+    );
+    assert_ne!(odd.code, Some(0));
+    assert!(odd.stderr.contains("two-bar calls"), "{}", odd.show());
+    let long = antiphon(
+        &scratch.0,
+        &[
+            "adapt-eval",
+            "--model",
+            text(&model),
+            "--data",
+            text(&fixtures()),
+            "--split",
+            "all",
+            "--heard-bars",
+            "200",
+        ],
+    );
+    assert_ne!(long.code, Some(0));
+    assert!(long.stderr.contains("no performance"), "{}", long.show());
+}

@@ -23,6 +23,9 @@ enum Command {
     /// Score a model (the shipped one by default) or the n-gram baseline on a folder of drum
     /// MIDI files.
     Eval(cli::eval::EvalArgs),
+    /// Hear a performance's first bars as calls, learn from them, and score the rest with the
+    /// loaded model and the adapted one
+    AdaptEval(cli::adapt_eval::AdaptEvalArgs),
     /// Fit how much the model repeats the bars before, on held-out files, and write the model
     /// with it.
     Repeats(cli::repeats::RepeatsArgs),
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Train(args) => cli::train::run(args),
         Command::Eval(args) => cli::eval::run(args),
+        Command::AdaptEval(args) => cli::adapt_eval::run(args),
         Command::Repeats(args) => cli::repeats::run(args),
         Command::Respond(args) => cli::respond::run(args),
         Command::Jam(args) => cli::jam::run(args),

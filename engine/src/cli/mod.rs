@@ -1,5 +1,6 @@
 //! The `antiphon` tool's subcommands, one file each, and what they share.
 
+pub mod adapt_eval;
 pub mod answers;
 pub mod call_file;
 pub mod data;

@@ -1,9 +1,10 @@
 //! A trained model of any family, ready to play: loaded from a model folder or from embedded
 //! bytes, and stepped one 16th note at a time.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use candle_core::{DType, Device};
+use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 
 use crate::encoding::EventId;
@@ -11,7 +12,9 @@ use crate::encoding::groove::GrooveValues;
 use crate::families::Family;
 use crate::model::config::ModelConfig;
 use crate::model::error::ModelError;
-use crate::model::fused::{BeamStates, FusedState, GrooveWeights, StateRows, StepWeights};
+use crate::model::fused::{
+    BeamStates, FusedState, GrooveWeights, ParamLayout, StateRows, StepWeights,
+};
 use crate::model::net::Net;
 use crate::model::repeats::Repeats;
 
@@ -81,16 +84,46 @@ impl Model {
                     detail: error.to_string(),
                 }
             })?;
+        Model::from_vars(config, &vb, weights_path)
+    }
+
+    /// A model of `config` (checked) whose every weight is in `params`, laid out by `layout`:
+    /// a model being fine-tuned, as it stands.
+    pub fn from_params(
+        config: ModelConfig,
+        layout: &ParamLayout,
+        params: &[f32],
+    ) -> Result<Model, ModelError> {
+        let path = Path::new("adapted weights");
+        let weights_error = |error: candle_core::Error| ModelError::Weights {
+            path: path.to_owned(),
+            detail: error.to_string(),
+        };
+        let tensors: HashMap<String, Tensor> = layout
+            .tensors(params)
+            .map_err(weights_error)?
+            .into_iter()
+            .collect();
+        let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
+        Model::from_vars(config, &vb, path)
+    }
+
+    /// The model of `config` whose weights `vb` holds (read from `weights_path`).
+    fn from_vars(
+        config: ModelConfig,
+        vb: &VarBuilder,
+        weights_path: &Path,
+    ) -> Result<Model, ModelError> {
         let weights_error = |error: candle_core::Error| ModelError::Weights {
             path: weights_path.to_owned(),
             detail: error.to_string(),
         };
         let groove = config
             .groove_units
-            .map(|units| GrooveWeights::load(&vb, config.hidden_size, units))
+            .map(|units| GrooveWeights::load(vb, config.hidden_size, units))
             .transpose()
             .map_err(weights_error)?;
-        let net = Net::load(vb, &config).map_err(weights_error)?;
+        let net = Net::load(vb.clone(), &config).map_err(weights_error)?;
         let mut model = Model::from_net(config, net)?;
         if let Some(groove) = groove {
             model.step_weights = model.step_weights.with_groove(groove);

@@ -1,0 +1,11 @@
+//! Learning the player: the calls a session heard, and a learner that fine-tunes a copy of the
+//! loaded model on them, pulled toward the weights it started from so that it keeps what it
+//! knew. Nothing here runs on the audio thread or the model thread.
+
+mod call;
+mod learner;
+mod mixture;
+
+pub use call::HeardCall;
+pub use learner::{LearnSettings, Learner};
+pub use mixture::BayesMix;
