@@ -728,20 +728,13 @@ fn training_continues_the_shipped_model_from_any_folder() {
 fn a_repeat_gate_is_fitted_on_held_out_files_and_the_model_scores_and_plays_with_it() {
     let scratch = Scratch::new("repeats");
     let (data, model) = (fixtures(), repo().join("tests/fixtures/models/tiny-drums"));
-    let run = antiphon(
-        &scratch.0,
-        &[
-            "repeats",
-            "--model",
-            text(&model),
-            "--data",
-            text(&data),
-            "--split",
-            "validation",
-            "--out",
-            "fitted",
-        ],
-    );
+    let repeats = |more: &[&str]| {
+        let mut args = vec!["repeats", "--model", text(&model), "--data", text(&data)];
+        args.extend(["--split", "validation"]);
+        args.extend(more);
+        antiphon(&scratch.0, &args)
+    };
+    let run = repeats(&["--out", "fitted"]);
     assert_eq!(run.code, Some(0), "{}", run.show());
     assert!(
         run.stderr.contains("3 files of the validation split"),
@@ -823,25 +816,10 @@ fn a_repeat_gate_is_fitted_on_held_out_files_and_the_model_scores_and_plays_with
         eval.show()
     );
     // The fixed weights of format 3 are still fitted on request, and still score.
-    let bars = antiphon(
-        &scratch.0,
-        &[
-            "repeats",
-            "--model",
-            text(&model),
-            "--data",
-            text(&data),
-            "--split",
-            "validation",
-            "--kind",
-            "bars",
-            "--out",
-            "bars",
-        ],
-    );
+    let bars = repeats(&["--kind", "bars", "--out", "bars"]);
     assert_eq!(bars.code, Some(0), "{}", bars.show());
-    let repeats = config_value(&scratch.join("bars"), "bar_repeats");
-    assert!(repeats["bars_agree"].as_f64().unwrap() > 0.0, "{repeats}");
+    let fixed = config_value(&scratch.join("bars"), "bar_repeats");
+    assert!(fixed["bars_agree"].as_f64().unwrap() > 0.0, "{fixed}");
     assert!(bars.value("nll_per_step") < lstm, "{}", bars.show());
     // It answers a call.
     let respond = antiphon(
@@ -863,25 +841,22 @@ fn a_repeat_gate_is_fitted_on_held_out_files_and_the_model_scores_and_plays_with
 #[test]
 fn adapt_eval_learns_from_the_first_bars_and_scores_the_rest_both_ways() {
     let scratch = Scratch::new("adapt-eval");
-    let model = repo().join("tests/fixtures/models/tiny-drums");
-    let run = antiphon(
-        &scratch.0,
-        &[
-            "adapt-eval",
-            "--model",
-            text(&model),
-            "--data",
-            text(&fixtures()),
-            "--split",
-            "all",
-            "--heard-bars",
-            "2",
-            "--budget-ms",
-            "20",
-            "--learning-rate",
-            "0.01",
-        ],
-    );
+    let (model, data) = (repo().join("tests/fixtures/models/tiny-drums"), fixtures());
+    let adapt_eval = |more: &[&str]| {
+        let mut args = vec!["adapt-eval", "--model", text(&model), "--data", text(&data)];
+        args.extend(more);
+        antiphon(&scratch.0, &args)
+    };
+    let run = adapt_eval(&[
+        "--split",
+        "all",
+        "--heard-bars",
+        "2",
+        "--budget-ms",
+        "20",
+        "--learning-rate",
+        "0.01",
+    ]);
     assert_eq!(run.code, Some(0), "{}", run.show());
     assert!(run.value("performances") >= 1.0, "{}", run.show());
     let (loaded, adapted) = (
@@ -898,34 +873,10 @@ fn adapt_eval_learns_from_the_first_bars_and_scores_the_rest_both_ways() {
     assert_eq!(run.value("budget_ms"), 20.0);
     assert!(run.stdout.contains("worst_gain: "), "{}", run.show());
     // Heard bars come in whole two-bar calls, and a folder with nothing long enough says so.
-    let odd = antiphon(
-        &scratch.0,
-        &[
-            "adapt-eval",
-            "--model",
-            text(&model),
-            "--data",
-            text(&fixtures()),
-            "--heard-bars",
-            "3",
-        ],
-    );
+    let odd = adapt_eval(&["--heard-bars", "3"]);
     assert_ne!(odd.code, Some(0));
     assert!(odd.stderr.contains("two-bar calls"), "{}", odd.show());
-    let long = antiphon(
-        &scratch.0,
-        &[
-            "adapt-eval",
-            "--model",
-            text(&model),
-            "--data",
-            text(&fixtures()),
-            "--split",
-            "all",
-            "--heard-bars",
-            "200",
-        ],
-    );
+    let long = adapt_eval(&["--split", "all", "--heard-bars", "200"]);
     assert_ne!(long.code, Some(0));
     assert!(long.stderr.contains("no performance"), "{}", long.show());
 }

@@ -113,18 +113,8 @@ impl RepeatGate {
         }
     }
 
-    /// The temperature the LSTM's distribution is taken at.
-    pub fn lstm_temperature(&self) -> f32 {
-        self.lstm_temperature
-    }
-
-    /// The weights.
-    pub fn weights(&self) -> &[[f32; GATE_INPUTS]; LOOKBACKS] {
-        &self.weights
-    }
-
-    /// The shares of a step whose lookbacks reach `events` (a lookback reaching no step heard
-    /// gets none).
+    /// The shares of a step whose lookbacks hold `lookbacks` and read `inputs` (a lookback
+    /// reaching no step heard gets none).
     pub fn shares(&self, inputs: &GateInputs, lookbacks: &Lookbacks) -> Shares {
         let mut logits = [0.0f32; LOOKBACKS + 1];
         for k in 0..LOOKBACKS {
