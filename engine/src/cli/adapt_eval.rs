@@ -172,14 +172,7 @@ pub fn run(args: AdaptEvalArgs) -> anyhow::Result<()> {
 fn step_log_probs(model: &Model, heard: &[HeardWindow<'_>]) -> anyhow::Result<Vec<f64>> {
     let score = repeat_samples(model, heard)?;
     let repeats = model.config().repeats();
-    Ok(score
-        .samples
-        .iter()
-        .zip(score.rows())
-        .map(|(sample, row)| {
-            repeats.map_or(f64::from(sample.log_prob), |r| r.log_prob(sample, row))
-        })
-        .collect())
+    Ok(score.log_probs(repeats.as_ref()).collect())
 }
 
 /// Windows of `events`, tiled from its start; a last window too short to score is dropped.

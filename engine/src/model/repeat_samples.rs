@@ -35,15 +35,17 @@ impl RepeatScore {
     /// Mean negative log-likelihood per step, in nats, under `repeats` (`None`: the LSTM
     /// alone).
     pub fn nll_per_step(&self, repeats: Option<&Repeats>) -> f64 {
-        let sum: f64 = self
-            .samples
+        -self.log_probs(repeats).sum::<f64>() / self.samples.len() as f64
+    }
+
+    /// ln p of each scored step under `repeats` (`None`: the LSTM alone), in order.
+    pub fn log_probs<'s>(&'s self, repeats: Option<&'s Repeats>) -> impl Iterator<Item = f64> + 's {
+        self.samples
             .iter()
             .zip(self.rows())
-            .map(|(sample, row)| {
+            .map(move |(sample, row)| {
                 repeats.map_or(f64::from(sample.log_prob), |r| r.log_prob(sample, row))
             })
-            .sum();
-        -sum / self.samples.len() as f64
     }
 
     /// Each sample's LSTM row, in order.

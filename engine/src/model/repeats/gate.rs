@@ -85,9 +85,14 @@ pub fn tempered(row: &[f32], event: EventId, temperature: f32) -> f32 {
     if temperature == 1.0 {
         return row[event.index()];
     }
+    row[event.index()] / temperature - log_partition(row, temperature)
+}
+
+/// ln Σ exp(lp / temperature) over `row`.
+fn log_partition(row: &[f32], temperature: f32) -> f32 {
     let top = row.iter().copied().fold(f32::NEG_INFINITY, f32::max) / temperature;
     let sum: f32 = row.iter().map(|&lp| (lp / temperature - top).exp()).sum();
-    row[event.index()] / temperature - top - sum.ln()
+    top + sum.ln()
 }
 
 /// Divides a row of log-probabilities by `temperature` and renormalizes it, in place.
@@ -95,9 +100,7 @@ fn temper(row: &mut [f32], temperature: f32) {
     if temperature == 1.0 {
         return;
     }
-    let top = row.iter().copied().fold(f32::NEG_INFINITY, f32::max) / temperature;
-    let sum: f32 = row.iter().map(|&lp| (lp / temperature - top).exp()).sum();
-    let shift = top + sum.ln();
+    let shift = log_partition(row, temperature);
     for lp in row.iter_mut() {
         *lp = *lp / temperature - shift;
     }
