@@ -24,6 +24,7 @@ use antiphon_engine::encoding::key::KeyChoice;
 use antiphon_engine::encoding::scale::Scale;
 use antiphon_engine::families::Family;
 use antiphon_engine::hit::STEPS_PER_QUARTER;
+use antiphon_engine::learn::session::SessionLearning;
 use antiphon_engine::live::io::{Input, InputKind};
 use antiphon_engine::live::messages::Generation;
 use antiphon_engine::live::performer::{Performer, Settings};
@@ -48,10 +49,12 @@ struct Args {
     beams: Beams,
     /// Bars each answer lasts: a beam search covers all of them.
     answer_bars: u32,
+    /// Learn On: a learner adapts to every call throughout.
+    learn: bool,
 }
 
 const USAGE: &str = "usage: cargo bench -p antiphon-engine --bench deadline -- DATA [--model DIR] \
-                     [--phrases N] [--bpm T] [--beams B] [--answer-bars A]";
+                     [--phrases N] [--bpm T] [--beams B] [--answer-bars A] [--learn]";
 
 fn args(workspace: &Path) -> Result<Args, String> {
     let mut data = None;
@@ -60,12 +63,14 @@ fn args(workspace: &Path) -> Result<Args, String> {
     let mut tempo_bpm = 120.0;
     let mut beams = Beams::ONE;
     let mut answer_bars = 1;
+    let mut learn = false;
     let mut raw = std::env::args().skip(1).filter(|a| a != "--bench");
     while let Some(arg) = raw.next() {
         match arg.as_str() {
             "--phrases" => phrases = parse(raw.next(), "--phrases")?,
             "--bpm" => tempo_bpm = parse(raw.next(), "--bpm")?,
             "--answer-bars" => answer_bars = parse(raw.next(), "--answer-bars")?,
+            "--learn" => learn = true,
             "--beams" => {
                 beams = Beams::new(parse(raw.next(), "--beams")?).ok_or("--beams: 1 to 8")?
             }
@@ -86,6 +91,7 @@ fn args(workspace: &Path) -> Result<Args, String> {
         tempo_bpm,
         beams,
         answer_bars,
+        learn,
     })
 }
 
@@ -179,8 +185,10 @@ fn main() -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .family();
     let calls = calls(&args.data, family)?;
+    let learning = Arc::new(SessionLearning::default());
     let (mut performer, _feed) = Performer::start(
         shelf(&args.model)?,
+        learning.clone(),
         0,
         RATE,
         false,
@@ -203,6 +211,7 @@ fn main() -> Result<(), String> {
             key: KeyChoice::Auto,
             scale: Scale::Off,
             beams: args.beams,
+            learn: args.learn,
         },
         out_channel: u4::new(9),
         velocity: Some(u7::new(100)),
@@ -321,5 +330,16 @@ fn main() -> Result<(), String> {
         block_ms * 1e3,
         percentile(&process_micros, 0.99) / (block_ms * 1e3) * 100.0
     );
+    if args.learn {
+        let view = learning.view();
+        println!(
+            "learning: {} calls heard, {} adaptations landed, {} learner steps, adapted model \
+             answering: {}",
+            view.calls,
+            view.landed.len(),
+            view.steps,
+            view.answering
+        );
+    }
     Ok(())
 }

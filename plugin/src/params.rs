@@ -269,6 +269,7 @@ impl AntiphonParams {
                 key: key_choice(self.key.value()),
                 scale: scale_choice(self.scale.value()),
                 beams: Beams::new(self.beams.value() as usize).unwrap_or(Beams::ONE),
+                learn: self.learn.value(),
             },
             out_channel: u4::new((self.out_channel.value() - 1).clamp(0, 15) as u8),
             velocity: match self.velocity.value() {

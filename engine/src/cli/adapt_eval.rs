@@ -7,7 +7,6 @@ use std::time::Duration;
 use antiphon_engine::encoding::groove::GrooveValues;
 use antiphon_engine::learn::{BayesMix, HeardCall, LearnSettings, Learner};
 use antiphon_engine::model::Model;
-use antiphon_engine::model::fused::ParamLayout;
 use antiphon_engine::model::repeat_samples::{HeardWindow, repeat_samples};
 use antiphon_engine::shipped::DRUMS;
 use anyhow::Context;
@@ -85,8 +84,6 @@ struct Scored {
 /// Runs `antiphon adapt-eval`.
 pub fn run(args: AdaptEvalArgs) -> anyhow::Result<()> {
     let model = args.model.load()?;
-    let layout = ParamLayout::new(model.config());
-    let params = args.model.init_model()?.params(&layout)?;
     let family = model.family();
     let per_step = family.events_per_step();
     let dataset = load_reported(&args.data, family)?;
@@ -110,13 +107,14 @@ pub fn run(args: AdaptEvalArgs) -> anyhow::Result<()> {
             continue;
         }
         let grooves = performance.grooves();
-        let mut learner = Learner::new(&model, params.clone(), settings, 1);
+        let mut learner = Learner::new(&model, settings, 1);
         let mut calls = Vec::new();
         for call in 0..args.heard_bars / CALL_BARS {
             let span = call * CALL_BARS * bar_events..(call + 1) * CALL_BARS * bar_events;
             calls.push(HeardCall {
                 events: ids[span.clone()].to_vec(),
                 grooves: grooves.as_ref().map(|g| g[span].to_vec()),
+                steps_per_bar: performance.events_per_bar(),
             });
             learner.step_for(&calls, budget);
         }

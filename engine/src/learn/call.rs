@@ -11,4 +11,6 @@ pub struct HeardCall {
     pub events: Vec<EventId>,
     /// One per event, for a model with a groove head.
     pub grooves: Option<Vec<GrooveValues>>,
+    /// Events to a bar (the family's events per 16th step included): where its bars begin.
+    pub steps_per_bar: u32,
 }

@@ -52,11 +52,10 @@ pub struct Learner {
 }
 
 impl Learner {
-    /// A learner starting from `model`, whose weights are `params` (laid out by
-    /// `ParamLayout::new(model.config())`), on one thread, its draws from `seed`.
-    pub fn new(model: &Model, params: Vec<f32>, settings: LearnSettings, seed: u64) -> Learner {
+    /// A learner starting from `model`'s weights, on one thread, its draws from `seed`.
+    pub fn new(model: &Model, settings: LearnSettings, seed: u64) -> Learner {
         let layout = ParamLayout::new(model.config());
-        assert_eq!(params.len(), layout.len(), "weights of another layout");
+        let params = model.params().to_vec();
         Learner {
             base: model.clone(),
             pass: TrainPass::with_shards(layout.clone(), crate::model::fused::SHARD_WINDOWS, 1),
@@ -152,16 +151,10 @@ impl Learner {
 mod tests {
     use super::*;
     use crate::model::loaded::tests::tiny_model_files;
-    use candle_core::Device;
 
-    fn tiny() -> (Model, Vec<f32>) {
+    fn tiny() -> Model {
         let (config, weights) = tiny_model_files();
-        let model = Model::from_bytes(&config, &weights).unwrap();
-        let tensors = candle_core::safetensors::load_buffer(&weights, &Device::Cpu).unwrap();
-        let params = ParamLayout::new(model.config())
-            .gather(|name| Ok(tensors[name].clone()))
-            .unwrap();
-        (model, params)
+        Model::from_bytes(&config, &weights).unwrap()
     }
 
     /// ln p of `events` under `model`, its first step context, from a cold state.
@@ -177,18 +170,19 @@ mod tests {
         HeardCall {
             events: bar.iter().chain(&bar).map(|&e| EventId::new(e)).collect(),
             grooves: None,
+            steps_per_bar: 16,
         }
     }
 
     #[test]
     fn learning_a_call_makes_it_likelier_and_forgetting_undoes_it() {
-        let (model, params) = tiny();
+        let model = tiny();
         let calls = [call()];
         let settings = LearnSettings {
             learning_rate: 1e-2,
             ..LearnSettings::default()
         };
-        let mut learner = Learner::new(&model, params, settings, 7);
+        let mut learner = Learner::new(&model, settings, 7);
         let before = log_likelihood(&model, &calls[0].events);
         assert_eq!(learner.model().unwrap().config(), model.config());
         for _ in 0..30 {
@@ -207,10 +201,10 @@ mod tests {
 
     #[test]
     fn the_same_calls_seed_and_steps_give_the_same_weights() {
-        let (model, params) = tiny();
+        let model = tiny();
         let calls: Vec<HeardCall> = (0..20).map(|_| call()).collect();
         let run = || {
-            let mut learner = Learner::new(&model, params.clone(), LearnSettings::default(), 3);
+            let mut learner = Learner::new(&model, LearnSettings::default(), 3);
             for _ in 0..5 {
                 learner.step(&calls);
             }

@@ -87,6 +87,11 @@ impl CallListener {
         &self.events
     }
 
+    /// How each event heard so far was played.
+    pub fn grooves(&self) -> &[GrooveValues] {
+        &self.grooves
+    }
+
     /// Hears step `step`, played as `groove` says; steps skipped since the last one are rests.
     /// Steps before the call or already heard are ignored.
     pub fn hear(

@@ -85,6 +85,8 @@ pub struct Generation {
     pub scale: Scale,
     /// Takes searched side by side for each answer; one streams a single take step by step.
     pub beams: Beams,
+    /// Whether the call answered joins what the model learns from (the Learn parameter).
+    pub learn: bool,
 }
 
 /// Model thread → audio thread.

@@ -15,6 +15,10 @@ use rtrb::{Consumer, Producer};
 use crate::encoding::groove::GrooveValues;
 use crate::encoding::{EventId, StepEvents};
 use crate::families::Family;
+use crate::learn::HeardCall;
+use crate::learn::record::LearnedOn;
+use crate::learn::session::SessionLearning;
+use crate::learn::thread::{self as learner, LearnerThread, Pace};
 use crate::live::feed::{Answered, FeedSender};
 use crate::live::listener::{CallListener, Primed};
 use crate::live::messages::{FromWorker, Generation, ModelRequest, Phrase, ToWorker};
@@ -29,6 +33,12 @@ use crate::rng::SplitMix64;
 const POLL_INTERVAL: Duration = Duration::from_millis(1);
 /// Recent responses kept for the model to answer itself (mutate).
 const RECENT_WINDOWS: usize = 4;
+/// How long the learner learns from each call in live play.
+const LIVE_LEARNING: Pace = Pace::Budget(Duration::from_millis(500));
+/// How long it learns from each call in an offline render: steps, so that a bounce repeats.
+const OFFLINE_LEARNING: Pace = Pace::Steps(64);
+/// The longest an offline render's call waits for the learner to learn from the calls before.
+const OFFLINE_LEARNING_WAIT: Duration = Duration::from_secs(120);
 
 /// An answer as the model played it, kept to be heard again (Mutate, Jam).
 #[derive(Debug, Clone)]
@@ -139,6 +149,8 @@ impl SearchProgress for SettledSender<'_> {
 pub struct WorkerHandle {
     thread: Option<JoinHandle<()>>,
     stop: Arc<AtomicBool>,
+    /// Joined after the model thread (which may wait for it offline).
+    _learner: LearnerThread,
 }
 
 impl Drop for WorkerHandle {
@@ -163,15 +175,19 @@ pub struct WorkerStart {
     pub offline: bool,
 }
 
-/// Starts the model thread.
+/// Starts the model thread, and the learner beside it learning into `learning`.
 pub fn spawn(
     shelf: Arc<ModelShelf>,
+    learning: Arc<SessionLearning>,
     start: WorkerStart,
-    inbox: Consumer<ToWorker>,
-    outbox: Producer<FromWorker>,
-    stats: Arc<WorkerStats>,
-    answers: FeedSender<Answered>,
+    (inbox, outbox, stats, answers): Channels,
 ) -> io::Result<WorkerHandle> {
+    let pace = if start.offline {
+        OFFLINE_LEARNING
+    } else {
+        LIVE_LEARNING
+    };
+    let learner = learner::spawn(learning.clone(), pace)?;
     let stop = Arc::new(AtomicBool::new(false));
     let thread_stop = stop.clone();
     let fresh_seed = if start.offline {
@@ -183,11 +199,12 @@ pub fn spawn(
         .name("antiphon-model".into())
         .spawn(move || {
             let channels = (inbox, outbox, stats, answers);
-            Worker::new(shelf, start, channels, thread_stop, fresh_seed).run()
+            Worker::new(shelf, learning, start, channels, thread_stop, fresh_seed).run()
         })?;
     Ok(WorkerHandle {
         thread: Some(thread),
         stop,
+        _learner: learner,
     })
 }
 
@@ -213,6 +230,8 @@ type SlotSource = (u32, Option<PathBuf>);
 
 struct Worker {
     shelf: Arc<ModelShelf>,
+    learning: Arc<SessionLearning>,
+    offline: bool,
     inbox: Consumer<ToWorker>,
     outbox: Producer<FromWorker>,
     stats: Arc<WorkerStats>,
@@ -226,6 +245,9 @@ struct Worker {
     hearing: bool,
     /// Shared so a phrase in progress can hold it while the worker sends.
     model: Option<Arc<Model>>,
+    /// The model adapted to the player, answering in its place: taken from the learner when a
+    /// call starts, never during a phrase.
+    adapted: Option<Arc<Model>>,
     /// Slot and folder of the loaded model.
     loaded: Option<SlotSource>,
     /// The slot the audio thread asked to jam with, if any.
@@ -238,7 +260,7 @@ struct Worker {
 }
 
 /// What the model thread talks through: its two rings, its numbers, and the editor's feed.
-type Channels = (
+pub type Channels = (
     Consumer<ToWorker>,
     Producer<FromWorker>,
     Arc<WorkerStats>,
@@ -249,6 +271,7 @@ impl Worker {
     /// The model thread's state, the first request's model loaded.
     fn new(
         shelf: Arc<ModelShelf>,
+        learning: Arc<SessionLearning>,
         start: WorkerStart,
         (inbox, outbox, stats, answers): Channels,
         stop: Arc<AtomicBool>,
@@ -256,6 +279,8 @@ impl Worker {
     ) -> Worker {
         let mut worker = Worker {
             shelf,
+            learning,
+            offline: start.offline,
             inbox,
             outbox,
             stats,
@@ -265,6 +290,7 @@ impl Worker {
             request: ModelRequest::default(),
             hearing: false,
             model: None,
+            adapted: None,
             loaded: None,
             jam_slot: None,
             jam: None,
@@ -398,6 +424,12 @@ impl Worker {
                 None
             }
         };
+        self.adapted = None;
+        if let Some(model) = &self.model {
+            let (slot, folder) = wanted.clone();
+            self.learning
+                .use_model(LearnedOn { slot, folder }, model.clone());
+        }
         self.loaded = Some(wanted);
         // The jam model may be this one.
         self.sync_jam_model();
@@ -467,7 +499,11 @@ impl Worker {
             }
             ToWorker::Phrase { request, message } => {
                 let heard = self.hearing && request == self.request;
-                match (heard, self.model.clone(), message) {
+                if heard && let Phrase::CallStarted { .. } = message {
+                    self.take_adaptation();
+                }
+                let model = self.adapted.clone().or_else(|| self.model.clone());
+                match (heard, model, message) {
                     (true, Some(model), message) => self.phrase(&model, message)?,
                     // Asked of a model no longer here: nothing will come.
                     (_, _, Phrase::Answer { request, .. }) => {
@@ -480,7 +516,25 @@ impl Worker {
         Ok(())
     }
 
-    /// Hears a call step or answers, with `model`, the one loaded. The listener and the
+    /// Between phrases: the learner's latest adaptation answers from this call on, if it has
+    /// foretold the player better than the loaded model. An offline render first waits for the
+    /// learner to learn from every call before this one, so that a bounce repeats.
+    fn take_adaptation(&mut self) {
+        if self.offline {
+            let limit = Instant::now() + OFFLINE_LEARNING_WAIT;
+            while !self.learning.caught_up()
+                && Instant::now() < limit
+                && !self.stop.load(Ordering::Acquire)
+            {
+                // The render waits as long as something moves.
+                self.stats.heartbeat.fetch_add(1, Ordering::Relaxed);
+                std::thread::sleep(POLL_INTERVAL);
+            }
+        }
+        self.adapted = self.learning.answering();
+    }
+
+    /// Hears a call step or answers, with `model`, the one answering. The listener and the
     /// sampler count model steps: `events_per_step` of them to each 16th step.
     fn phrase(&mut self, model: &Arc<Model>, message: Phrase) -> Result<(), ModelError> {
         let per_step = model.family().events_per_step();
@@ -517,6 +571,8 @@ impl Worker {
             } => {
                 let answering = self.answering(request.responder, model);
                 let model = model.as_ref();
+                // The player's call, to learn from once it is answered.
+                let mut learned = None;
                 // The model's state after what it heard, and the events themselves (a melodic
                 // answer's key is found from them).
                 let (primed, heard) = match request.heard {
@@ -529,7 +585,18 @@ impl Worker {
                                 let primed = listener.primed_until(model, end)?;
                                 let computed = listener.computed_steps() - before;
                                 self.record_step_time(started.elapsed(), computed);
-                                let heard = &listener.events()[..primer.len_steps() * per_step];
+                                let length = primer.len_steps() * per_step;
+                                if generation.learn {
+                                    learned = Some(HeardCall {
+                                        events: listener.events()[..length].to_vec(),
+                                        grooves: model
+                                            .config()
+                                            .groove_units
+                                            .map(|_| listener.grooves()[..length].to_vec()),
+                                        steps_per_bar: request.steps_per_bar * per_step as u32,
+                                    });
+                                }
+                                let heard = &listener.events()[..length];
                                 (primed, heard.to_vec())
                             }
                             _ => (
@@ -574,6 +641,9 @@ impl Worker {
                     (primed, &heard),
                     allowed.as_deref(),
                 )?;
+                if let Some(call) = learned {
+                    self.learning.hear(&call);
+                }
             }
         }
         Ok(())
@@ -825,7 +895,7 @@ mod tests {
             offline: true,
         };
         let channels = (inbox, outbox, Arc::default(), answers);
-        let worker = Worker::new(shelf, start, channels, Arc::default(), 1);
+        let worker = Worker::new(shelf, Arc::default(), start, channels, Arc::default(), 1);
         (worker, to_worker, from_worker)
     }
 
@@ -873,6 +943,7 @@ mod tests {
                 key: KeyChoice::Auto,
                 scale: Scale::Off,
                 beams: Beams::ONE,
+                learn: false,
             },
             deadline: Instant::now(),
         }

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
@@ -29,6 +30,8 @@ pub struct Model {
     config: ModelConfig,
     net: Net,
     step_weights: StepWeights,
+    /// Every weight, laid out by `ParamLayout::new(&config)`: where a learner starts from.
+    params: Arc<[f32]>,
 }
 
 impl Model {
@@ -124,21 +127,24 @@ impl Model {
             .transpose()
             .map_err(weights_error)?;
         let net = Net::load(vb.clone(), &config).map_err(weights_error)?;
-        let mut model = Model::from_net(config, net)?;
+        let params = ParamLayout::new(&config)
+            .gather(|name| vb.get_unchecked(name))
+            .map_err(weights_error)?;
+        let mut step_weights = StepWeights::from_net(&net)?;
         if let Some(groove) = groove {
-            model.step_weights = model.step_weights.with_groove(groove);
+            step_weights = step_weights.with_groove(groove);
         }
-        Ok(model)
-    }
-
-    /// Wraps a network (for instance one just trained) for stepping.
-    pub fn from_net(config: ModelConfig, net: Net) -> Result<Model, ModelError> {
-        let step_weights = StepWeights::from_net(&net)?;
         Ok(Model {
             config,
             net,
             step_weights,
+            params: params.into(),
         })
+    }
+
+    /// Every weight, laid out by `ParamLayout::new(self.config())`: where a learner starts.
+    pub fn params(&self) -> &[f32] {
+        &self.params
     }
 
     /// The same network with `repeats` (`None`: the LSTM's distribution as it is).

@@ -82,8 +82,15 @@ fn start_plugin(folders: &[&str], slot: u32) -> (EditorLink, Performer) {
     let (shelf, user_models) = shelf_with_folders(folders);
     let params = Arc::new(AntiphonParams::new(shelf.clone(), user_models));
     let editor_open = Arc::new(AtomicBool::new(true));
-    let (performer, feed) =
-        Performer::start(shelf.clone(), slot, RATE, true, editor_open.clone()).unwrap();
+    let (performer, feed) = Performer::start(
+        shelf.clone(),
+        Arc::default(),
+        slot,
+        RATE,
+        true,
+        editor_open.clone(),
+    )
+    .unwrap();
     let link = EditorLink {
         params,
         shelf,

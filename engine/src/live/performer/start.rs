@@ -9,6 +9,7 @@ use rtrb::RingBuffer;
 use crate::live::quantize::Quantizers;
 
 use super::{Model, Performer};
+use crate::learn::session::SessionLearning;
 use crate::live::feed::{FeedReceiver, feed};
 use crate::live::messages::ModelRequest;
 use crate::live::monitor::Monitor;
@@ -24,10 +25,11 @@ const FROM_WORKER_CAPACITY: usize = 2048;
 
 impl Performer {
     /// Allocates everything the audio thread will use and starts the model thread with the model
-    /// in `model_slot`. Call on the main thread (plugin activation). The returned receiver is the
+    /// in `model_slot`, its learner learning into `learning`. Call on the main thread (plugin activation). The returned receiver is the
     /// editor's, fed while `editor_open` is set.
     pub fn start(
         shelf: Arc<ModelShelf>,
+        learning: Arc<SessionLearning>,
         model_slot: u32,
         sample_rate_hz: f64,
         offline: bool,
@@ -41,15 +43,18 @@ impl Performer {
         let family = families.get(model_slot);
         let worker = worker::spawn(
             shelf,
+            learning,
             WorkerStart {
                 slot: model_slot,
                 family,
                 offline,
             },
-            worker_inbox,
-            worker_outbox,
-            worker_stats.clone(),
-            answers_feed,
+            (
+                worker_inbox,
+                worker_outbox,
+                worker_stats.clone(),
+                answers_feed,
+            ),
         )?;
         let performer = Performer {
             sample_rate_hz,

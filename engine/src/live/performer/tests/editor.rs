@@ -66,7 +66,8 @@ fn an_editor_opened_mid_phrase_is_told_the_turn_state_at_once() {
     use crate::phrase::TurnState;
 
     let open = Arc::new(AtomicBool::new(false));
-    let (mut performer, mut feed) = Performer::start(shelf(), 0, RATE, true, open.clone()).unwrap();
+    let (mut performer, mut feed) =
+        Performer::start(shelf(), Arc::default(), 0, RATE, true, open.clone()).unwrap();
     let kick = Input {
         offset: 0,
         kind: InputKind::NoteOn {

@@ -66,6 +66,7 @@ fn settings() -> Settings {
             key: KeyChoice::Auto,
             scale: Scale::Off,
             beams: crate::model::Beams::ONE,
+            learn: false,
         },
         out_channel: u4::new(9),
         velocity: Some(u7::new(100)),
@@ -188,8 +189,15 @@ fn perform_automated(
         time_signature,
         shelf,
     } = song;
-    let (mut performer, feed) =
-        Performer::start(shelf, 0, RATE, true, Arc::new(AtomicBool::new(editor_open))).unwrap();
+    let (mut performer, feed) = Performer::start(
+        shelf,
+        Arc::default(),
+        0,
+        RATE,
+        true,
+        Arc::new(AtomicBool::new(editor_open)),
+    )
+    .unwrap();
     let stats = performer.worker_stats();
     let samples_per_quarter = RATE / 2.0;
     let bar_ppq = time_signature.bar_ppq();

@@ -12,8 +12,15 @@ use crate::transport::Transport;
 
 /// Plays `inputs` (all in the first block) through a stopped-transport performer.
 fn pass_through(inputs: &[Input], settings: &Settings) -> Vec<Output> {
-    let (mut performer, _) =
-        Performer::start(shelf(), 0, RATE, true, Arc::new(AtomicBool::new(false))).unwrap();
+    let (mut performer, _) = Performer::start(
+        shelf(),
+        Arc::default(),
+        0,
+        RATE,
+        true,
+        Arc::new(AtomicBool::new(false)),
+    )
+    .unwrap();
     let mut outputs = Vec::new();
     performer.process(Transport::Stopped, 512, inputs, settings, |out| {
         outputs.push(out)
@@ -76,8 +83,15 @@ fn a_release_is_passed_on_when_its_press_was_whatever_the_trigger_became() {
         trigger: Some(Trigger::Note(u7::new(48))),
         ..passing
     };
-    let (mut performer, _) =
-        Performer::start(shelf(), 0, RATE, true, Arc::new(AtomicBool::new(false))).unwrap();
+    let (mut performer, _) = Performer::start(
+        shelf(),
+        Arc::default(),
+        0,
+        RATE,
+        true,
+        Arc::new(AtomicBool::new(false)),
+    )
+    .unwrap();
     let mut outputs = Vec::new();
     performer.process(
         Transport::Stopped,
