@@ -140,6 +140,7 @@ impl Plugin for Antiphon {
         let offline = buffer_config.process_mode == ProcessMode::Offline;
         match Performer::start(
             self.shelf.clone(),
+            self.params.learned.0.clone(),
             self.params.model.value() as u32,
             f64::from(buffer_config.sample_rate),
             offline,

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use antiphon_engine::encoding::groove::GrooveAmount;
 use antiphon_engine::encoding::key::KeyChoice;
 use antiphon_engine::encoding::scale::{Scale, Tonic};
+use antiphon_engine::learn::record::LearnRecord;
+use antiphon_engine::learn::session::SessionLearning;
 use antiphon_engine::live::io::Trigger;
 use antiphon_engine::live::messages::Generation;
 use antiphon_engine::live::performer::Settings;
@@ -107,6 +109,11 @@ pub struct AntiphonParams {
     /// The note or controller number of the trigger.
     #[id = "end_call_number"]
     pub end_call_number: IntParam,
+    /// While On, every call the player plays joins what the model learns from; the adapted
+    /// model answers between phrases once it foretells the player better. Off keeps what was
+    /// learned (Forget, in the editor, lets it go).
+    #[id = "learn"]
+    pub learn: BoolParam,
     /// Host bypass: the player's notes pass, the performer rests and closes its notes.
     #[id = "bypass"]
     pub bypass: BoolParam,
@@ -114,6 +121,10 @@ pub struct AntiphonParams {
     /// User model folders, in model slot order (the first after the shipped models first).
     #[persist = "user-models"]
     pub user_models: UserModels,
+    /// What the session learned of the player: its calls and the learner's steps, replayed on
+    /// load into the same adapted model.
+    #[persist = "learned"]
+    pub learned: Learned,
     /// Layout version of the saved state.
     #[persist = "state-version"]
     pub state_version: Arc<parking_lot::RwLock<u32>>,
@@ -232,8 +243,10 @@ impl AntiphonParams {
                 64,
                 IntRange::Linear { min: 0, max: 127 },
             ),
+            learn: BoolParam::new("Learn", false),
             bypass: BoolParam::new("Bypass", false).make_bypass(),
             user_models,
+            learned: Learned::default(),
             state_version: Arc::new(parking_lot::RwLock::new(STATE_VERSION)),
         }
     }
@@ -287,6 +300,23 @@ impl AntiphonParams {
             model_slot: self.model.value() as u32,
             jam_slot: jam.then(|| self.jam_model.value() as u32),
         }
+    }
+}
+
+/// The session's learning, saved with the song as its record.
+#[derive(Default)]
+pub struct Learned(pub Arc<SessionLearning>);
+
+impl<'a> nice_plug::params::persist::PersistentField<'a, LearnRecord> for Learned {
+    fn set(&self, record: LearnRecord) {
+        self.0.restore(record);
+    }
+
+    fn map<F, R>(&self, f: F) -> R
+    where
+        F: Fn(&LearnRecord) -> R,
+    {
+        self.0.map_record(f)
     }
 }
 

@@ -68,7 +68,7 @@ impl SavedCall {
             grooves: call.grooves.as_ref().map(|grooves| {
                 grooves
                     .iter()
-                    .flat_map(|g| groove_bytes(g))
+                    .flat_map(groove_bytes)
                     .map(|byte| format!("{byte:02x}"))
                     .collect()
             }),

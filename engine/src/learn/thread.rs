@@ -18,7 +18,7 @@ use crate::model::{Model, ModelError};
 /// How long the idle learner sleeps between looks at the record.
 const POLL_INTERVAL: Duration = Duration::from_millis(10);
 /// The learner's draws: fixed, so that a record replays to the same weights.
-const LEARN_SEED: u64 = 0x6C65_6172_6E65_64;
+const LEARN_SEED: u64 = 0x6C65_6172_6E65_6400;
 /// Even odds, before any call, that the adapted model foretells the player better.
 const ADAPTED_PRIOR: f64 = 0.5;
 
@@ -186,6 +186,9 @@ impl Session {
             Pace::Budget(budget) => self.learner.step_for(&self.calls, budget),
             Pace::Steps(steps) => {
                 for _ in 0..steps {
+                    if stop.load(Ordering::Acquire) {
+                        return Ok(true);
+                    }
                     self.learner.step(&self.calls);
                 }
                 u64::from(steps)

@@ -18,6 +18,7 @@ use super::answer_panel;
 use super::clock::Clock;
 use super::export_panel::ExportPanel;
 use super::header;
+use super::learning_panel;
 use super::model_panel::ModelPanel;
 use super::parameter_panel;
 use super::piano_roll;
@@ -106,6 +107,8 @@ impl EditorApp {
             ui.columns(3, |columns| {
                 answer_panel::draw(&mut columns[0], &self.session);
                 self.model.draw(&mut columns[1], &self.link);
+                let params = &self.link.params;
+                learning_panel::draw(&mut columns[1], &params.learned.0, &params.learn, setter);
                 self.export
                     .draw(&mut columns[2], &self.link.params, &self.session, &clock);
             });

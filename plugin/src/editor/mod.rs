@@ -7,7 +7,7 @@
 //!
 //! Drawing: [`app`] owns the frame loop and lays out the regions, each drawn by its own file:
 //! [`header`] (with [`preset_menu`]), [`parameter_panel`], [`piano_roll`], [`answer_panel`] (with
-//! [`likelihood_plot`]), [`model_panel`] (with [`folder_picker`]) and [`export_panel`], out of
+//! [`likelihood_plot`]), [`model_panel`] (with [`folder_picker`]), [`learning_panel`] and [`export_panel`], out of
 //! [`widgets`], [`notice`] and [`theme`]. Everything else ([`session`], [`clock`], [`status`],
 //! [`export`], [`presets`], [`model_info`], [`folder_browser`], and the roll's [`lane_notes`],
 //! [`roll_rows`] and [`roll_layout`]) is plain logic, tested
@@ -34,6 +34,7 @@ pub mod folder_browser;
 pub mod folder_picker;
 pub mod header;
 pub mod lane_notes;
+pub mod learning_panel;
 pub mod likelihood_plot;
 pub mod model_info;
 pub mod model_panel;

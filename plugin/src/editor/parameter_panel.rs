@@ -86,7 +86,7 @@ mod tests {
         let params = link.params.clone();
         let drawn = TestEditor::open(link).settled_texts();
         let params = nice_plug::prelude::Params::param_map(params.as_ref());
-        assert_eq!(params.len(), 21);
+        assert_eq!(params.len(), 22);
         for (id, param, _) in params {
             // SAFETY: `params` is alive.
             let name = unsafe { param.name() };
