@@ -872,6 +872,13 @@ fn adapt_eval_learns_from_the_first_bars_and_scores_the_rest_both_ways() {
     );
     assert_eq!(run.value("budget_ms"), 20.0);
     assert!(run.stdout.contains("worst_gain: "), "{}", run.show());
+    // What the plugin plays: the fine-tuned model where its judge lets it answer.
+    let answering = run.value("adapted_answering");
+    assert!(answering <= run.value("performances"), "{}", run.show());
+    assert!(
+        run.value("played_nll_per_step") <= loaded.max(run.value("fine_tuned_nll_per_step")) + 1e-4
+    );
+    assert!(run.stdout.contains("played_worst_gain: "), "{}", run.show());
     // Heard bars come in whole two-bar calls, and a folder with nothing long enough says so.
     let odd = adapt_eval(&["--heard-bars", "3"]);
     assert_ne!(odd.code, Some(0));
@@ -879,4 +886,47 @@ fn adapt_eval_learns_from_the_first_bars_and_scores_the_rest_both_ways() {
     let long = adapt_eval(&["--split", "all", "--heard-bars", "200"]);
     assert_ne!(long.code, Some(0));
     assert!(long.stderr.contains("no performance"), "{}", long.show());
+}
+
+#[test]
+fn respond_learns_from_the_calls_given_before_answering() {
+    let scratch = Scratch::new("learn-from");
+    let model = repo().join("tests/fixtures/models/tiny-drums");
+    let beat = |name: &str| fixtures().join(name);
+    let (first, second) = (
+        beat("drummer3-session1-12_rock_120_beat_4-4.mid"),
+        beat("drummer9-session1-12_rock_100_beat_4-4.mid"),
+    );
+    let respond = |learn_from: &[&str], out: &str| {
+        let mut args = vec!["respond", "--model", text(&model), "--call"];
+        args.extend([text(&first), "--seed", "5", "--out", out]);
+        if !learn_from.is_empty() {
+            args.push("--learn-from");
+            args.extend(learn_from);
+        }
+        antiphon(&scratch.0, &args)
+    };
+    let run = respond(&[text(&first), text(&second)], "learned.mid");
+    assert_eq!(run.code, Some(0), "{}", run.show());
+    assert!(
+        run.stderr.contains("learned from 2 calls"),
+        "{}",
+        run.show()
+    );
+    assert!(run.stderr.contains("bytes"), "{}", run.show());
+    assert!(run.stderr.contains("model answers"), "{}", run.show());
+    assert!(scratch.join("learned.mid").exists());
+    // The same calls, seed and answer: the same file (the learner is deterministic).
+    let again = respond(&[text(&first), text(&second)], "again.mid");
+    assert_eq!(again.code, Some(0), "{}", again.show());
+    assert_eq!(
+        std::fs::read(scratch.join("again.mid")).unwrap(),
+        std::fs::read(scratch.join("learned.mid")).unwrap()
+    );
+    // A call that is not MIDI is refused, naming it, and nothing is written.
+    std::fs::write(scratch.join("broken.mid"), b"not a MIDI file").unwrap();
+    let broken = respond(&["broken.mid"], "never.mid");
+    assert_ne!(broken.code, Some(0));
+    assert!(broken.stderr.contains("broken.mid"), "{}", broken.show());
+    assert!(!scratch.join("never.mid").exists());
 }

@@ -4,7 +4,7 @@
 //! returns the loaded model's answers.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use antiphon_engine::learn::record::{LearnRecord, LearnedOn};
 use antiphon_engine::learn::session::{CallScore, SessionLearning};
@@ -24,8 +24,6 @@ const BAR: u64 = 96_000;
 const CALLS: u64 = 4;
 /// Each phrase: a two-bar call from bar 1 + 4n, its two-bar answer after it.
 const PHRASE_BARS: u64 = 4;
-/// Learn's steps for each call in an offline render (the plugin's own figure).
-const OFFLINE_STEPS: u32 = 64;
 
 fn timeline() -> Timeline {
     Timeline::playing(RATE, 0.0, 120.0)
@@ -92,12 +90,11 @@ fn replayed_history(record: LearnRecord) -> Vec<CallScore> {
         },
         model,
     );
-    let _learner = thread::spawn(learning.clone(), Pace::Steps(OFFLINE_STEPS)).unwrap();
-    let limit = Instant::now() + Duration::from_secs(300);
-    while !learning.caught_up() {
-        assert!(Instant::now() < limit, "the record never replayed");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let _learner = thread::spawn(learning.clone(), Pace::OFFLINE).unwrap();
+    assert!(
+        learning.wait_until_caught_up(Duration::from_secs(300), || true),
+        "the record never replayed"
+    );
     learning.view().history
 }
 
@@ -121,7 +118,10 @@ fn a_drummer_is_learned_answered_on_the_bar_line_kept_with_the_song_and_forgotte
         record.adaptations
     );
     assert!(
-        record.adaptations.iter().all(|a| a.steps == OFFLINE_STEPS),
+        record
+            .adaptations
+            .iter()
+            .all(|a| Pace::Steps(a.steps) == Pace::OFFLINE),
         "{:?}",
         record.adaptations
     );

@@ -8,6 +8,7 @@ pub mod error_line;
 pub mod eval;
 pub mod family_arg;
 pub mod jam;
+pub mod learn_from;
 pub mod model_choice;
 pub mod numbers;
 pub mod progress_bar;

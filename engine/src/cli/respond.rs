@@ -3,6 +3,7 @@
 //! melody on channel 1 where the call was played, held to a key and scale if asked.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use antiphon_engine::answer::{answer_call, whole_bars};
 use antiphon_engine::encoding::EventId;
@@ -17,6 +18,7 @@ use clap::Args;
 use midly::num::u4;
 
 use crate::cli::call_file::read_call;
+use crate::cli::learn_from::learned;
 use crate::cli::model_choice::ModelChoice;
 use crate::cli::numbers;
 use antiphon_engine::families::text_roll::text_roll;
@@ -60,6 +62,10 @@ pub struct RespondArgs {
     /// at the call's mean velocity; 1: the model's velocities and timing).
     #[arg(long, default_value = "1", value_parser = numbers::groove)]
     groove: GrooveAmount,
+    /// Calls to learn the player from before answering (MIDI files, each a call from its first
+    /// bar line, in the order played), as the plugin learns with Learn On.
+    #[arg(long, num_args = 1..)]
+    learn_from: Vec<PathBuf>,
     /// Where to write the response (a format-0 MIDI file).
     #[arg(long)]
     out: PathBuf,
@@ -84,6 +90,11 @@ fn parse_scale(text: &str) -> Result<Scale, String> {
 /// Runs `antiphon respond`.
 pub fn run(args: RespondArgs) -> anyhow::Result<()> {
     let model = args.model.load()?;
+    let model = if args.learn_from.is_empty() {
+        Arc::new(model)
+    } else {
+        learned(model, &args.learn_from)?
+    };
     let family = model.family();
     if !family.pitched() && (args.scale != Scale::Off || args.key != KeyChoice::Auto) {
         eprintln!(

@@ -110,13 +110,19 @@ impl Learner {
         Some(score.loss_per_step())
     }
 
-    /// Steps on `calls` until `budget` has passed (at least one step); how many it took.
-    pub fn step_for(&mut self, calls: &[HeardCall], budget: Duration) -> u64 {
+    /// Steps on `calls` until `budget` has passed (at least one step) or `go_on` says to stop;
+    /// how many it took.
+    pub fn step_for(
+        &mut self,
+        calls: &[HeardCall],
+        budget: Duration,
+        go_on: impl Fn() -> bool,
+    ) -> u64 {
         let start = Instant::now();
         let mut taken = 0;
         while self.step(calls).is_some() {
             taken += 1;
-            if start.elapsed() >= budget {
+            if start.elapsed() >= budget || !go_on() {
                 break;
             }
         }

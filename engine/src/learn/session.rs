@@ -4,12 +4,22 @@
 //! audio thread never touches it; every other thread holds its lock only to copy in or out.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
 use crate::learn::HeardCall;
 use crate::learn::record::{Adaptation, LearnRecord, LearnedOn, SavedCall};
 use crate::model::Model;
+
+/// Calls a session keeps at most: 256 two-bar calls, half an hour of two-bar call and response
+/// at 120 BPM. A song replays every adaptation on load, so its replay grows with the calls kept
+/// (about two minutes in the background at this many); beyond it Learn hears no more until
+/// Forget.
+pub const MAX_CALLS: usize = 256;
+
+/// How often a wait for the learner looks again.
+const CAUGHT_UP_POLL: Duration = Duration::from_millis(1);
 
 /// One call as the editor plots it: ln p per event under each model, the adapted one as it
 /// stood before it heard this call.
@@ -35,6 +45,8 @@ pub struct LearnView {
     pub answering: bool,
     /// Whether a loaded song's learning is still being replayed.
     pub replaying: bool,
+    /// Whether the session holds [`MAX_CALLS`] calls and hears no more.
+    pub full: bool,
     /// Why a saved record could not be replayed (it was set aside).
     pub fault: Option<String>,
 }
@@ -139,6 +151,10 @@ impl SessionLearning {
         let Some((on, _)) = &shared.base else {
             return;
         };
+        if shared.record.calls.len() >= MAX_CALLS {
+            shared.view.full = true;
+            return;
+        }
         shared.record.model = Some(on.clone());
         shared.record.calls.push(SavedCall::new(call));
         shared.view.calls = shared.record.calls.len();
@@ -168,6 +184,21 @@ impl SessionLearning {
             .map_or(0, |p| p.adaptations);
         shared.base.is_none()
             || (learned == record.calls.len() && landed == record.adaptations.len())
+    }
+
+    /// Waits until [`SessionLearning::caught_up`], at most `limit`, calling `waiting` at each
+    /// look (it says whether to go on waiting); says whether it caught up.
+    pub fn wait_until_caught_up(&self, limit: Duration, mut waiting: impl FnMut() -> bool) -> bool {
+        let deadline = Instant::now() + limit;
+        loop {
+            if self.caught_up() {
+                return true;
+            }
+            if Instant::now() >= deadline || !waiting() {
+                return false;
+            }
+            std::thread::sleep(CAUGHT_UP_POLL);
+        }
     }
 
     /// Learner: what to work from, when a model is loaded, for a learner at `revision` that

@@ -11,16 +11,13 @@ use std::time::Duration;
 
 use crate::learn::record::Adaptation;
 use crate::learn::session::{CallScore, Landed, LearnJob, SessionLearning};
-use crate::learn::{BayesMix, HeardCall, LearnSettings, Learner};
-use crate::live::listener::CallListener;
+use crate::learn::{HeardCall, Judge, LearnSettings, Learner, call_log_likelihood};
 use crate::model::{Model, ModelError};
 
 /// How long the idle learner sleeps between looks at the record.
 const POLL_INTERVAL: Duration = Duration::from_millis(10);
 /// The learner's draws: fixed, so that a record replays to the same weights.
 const LEARN_SEED: u64 = 0x6C65_6172_6E65_6400;
-/// Even odds, before any call, that the adapted model foretells the player better.
-const ADAPTED_PRIOR: f64 = 0.5;
 
 /// How long the learner learns from each call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +26,14 @@ pub enum Pace {
     Budget(Duration),
     /// Offline render: a fixed number of steps, so that a bounce is the same every time.
     Steps(u32),
+}
+
+impl Pace {
+    /// Live play: half a second of learning after each call (150 steps of the shipped drums on
+    /// the 2-core machine), well inside the bar or more before the next call ends.
+    pub const LIVE: Pace = Pace::Budget(Duration::from_millis(500));
+    /// An offline render (and the command line): 64 steps after each call.
+    pub const OFFLINE: Pace = Pace::Steps(64);
 }
 
 /// The running learner thread. Dropping it stops and joins the thread.
@@ -121,7 +126,7 @@ struct Session {
     /// Adaptations applied, and the calls scored so far.
     applied: usize,
     scored: usize,
-    mix: BayesMix,
+    judge: Judge,
 }
 
 impl Session {
@@ -134,7 +139,7 @@ impl Session {
             calls: Vec::new(),
             applied: 0,
             scored: 0,
-            mix: BayesMix::new(ADAPTED_PRIOR),
+            judge: Judge::default(),
         }
     }
 
@@ -183,7 +188,16 @@ impl Session {
         let calls = self.calls.len();
         let scores = self.score(calls).map_err(|e| e.to_string())?;
         let steps = match pace {
-            Pace::Budget(budget) => self.learner.step_for(&self.calls, budget),
+            Pace::Budget(budget) => {
+                let steps = self
+                    .learner
+                    .step_for(&self.calls, budget, || !stop.load(Ordering::Acquire));
+                if stop.load(Ordering::Acquire) {
+                    // Cut short: not recorded, so that a reload replays only whole adaptations.
+                    return Ok(true);
+                }
+                steps
+            }
             Pace::Steps(steps) => {
                 for _ in 0..steps {
                     if stop.load(Ordering::Acquire) {
@@ -211,9 +225,9 @@ impl Session {
     fn score(&mut self, until: usize) -> Result<Vec<CallScore>, ModelError> {
         let mut scores = Vec::new();
         for call in &self.calls[self.scored..until] {
-            let (loaded, loaded_events) = log_likelihood(&self.base, call)?;
-            let (adapted, _) = log_likelihood(&self.adapted, call)?;
-            self.mix.step(f64::from(loaded), f64::from(adapted));
+            let (loaded, loaded_events) = call_log_likelihood(&self.base, call)?;
+            let (adapted, _) = call_log_likelihood(&self.adapted, call)?;
+            self.judge.heard(f64::from(loaded), f64::from(adapted));
             let per_event = |ll: f32| ll / loaded_events.max(1) as f32;
             scores.push(CallScore {
                 loaded: per_event(loaded),
@@ -241,32 +255,15 @@ impl Session {
                 calls,
                 steps: self.learner.steps(),
                 scores,
-                answering: self.mix.adapted_weight() > 0.5,
+                answering: self.judge.adapted_answers(),
             },
         );
         Ok(())
     }
 }
 
-/// ln p of `call` under `model` from a cold state (its first event is context), and how many
-/// events were scored.
-fn log_likelihood(model: &Model, call: &HeardCall) -> Result<(f32, usize), ModelError> {
-    let played;
-    let grooves = match &call.grooves {
-        Some(grooves) => grooves.as_slice(),
-        None => {
-            played = vec![Default::default(); call.events.len()];
-            played.as_slice()
-        }
-    };
-    let (primed, _) = CallListener::heard_whole(model, &call.events, grooves, call.steps_per_bar)?;
-    Ok((primed.log_likelihood, call.events.len().saturating_sub(1)))
-}
-
 #[cfg(test)]
 mod tests {
-    use std::time::Instant;
-
     use super::*;
     use crate::encoding::EventId;
     use crate::learn::record::LearnedOn;
@@ -287,11 +284,10 @@ mod tests {
     }
 
     fn wait_until_caught_up(learning: &SessionLearning) {
-        let limit = Instant::now() + Duration::from_secs(60);
-        while !learning.caught_up() {
-            assert!(Instant::now() < limit, "the learner never caught up");
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        assert!(
+            learning.wait_until_caught_up(Duration::from_secs(60), || true),
+            "the learner never caught up"
+        );
     }
 
     fn on() -> LearnedOn {

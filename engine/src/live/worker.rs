@@ -33,10 +33,6 @@ use crate::rng::SplitMix64;
 const POLL_INTERVAL: Duration = Duration::from_millis(1);
 /// Recent responses kept for the model to answer itself (mutate).
 const RECENT_WINDOWS: usize = 4;
-/// How long the learner learns from each call in live play.
-const LIVE_LEARNING: Pace = Pace::Budget(Duration::from_millis(500));
-/// How long it learns from each call in an offline render: steps, so that a bounce repeats.
-const OFFLINE_LEARNING: Pace = Pace::Steps(64);
 /// The longest an offline render's call waits for the learner to learn from the calls before.
 const OFFLINE_LEARNING_WAIT: Duration = Duration::from_secs(120);
 
@@ -183,9 +179,9 @@ pub fn spawn(
     (inbox, outbox, stats, answers): Channels,
 ) -> io::Result<WorkerHandle> {
     let pace = if start.offline {
-        OFFLINE_LEARNING
+        Pace::OFFLINE
     } else {
-        LIVE_LEARNING
+        Pace::LIVE
     };
     let learner = learner::spawn(learning.clone(), pace)?;
     let stop = Arc::new(AtomicBool::new(false));
@@ -521,15 +517,13 @@ impl Worker {
     /// learner to learn from every call before this one, so that a bounce repeats.
     fn take_adaptation(&mut self) {
         if self.offline {
-            let limit = Instant::now() + OFFLINE_LEARNING_WAIT;
-            while !self.learning.caught_up()
-                && Instant::now() < limit
-                && !self.stop.load(Ordering::Acquire)
-            {
-                // The render waits as long as something moves.
-                self.stats.heartbeat.fetch_add(1, Ordering::Relaxed);
-                std::thread::sleep(POLL_INTERVAL);
-            }
+            let (stats, stop) = (&self.stats, &self.stop);
+            self.learning
+                .wait_until_caught_up(OFFLINE_LEARNING_WAIT, || {
+                    // The render waits as long as something moves.
+                    stats.heartbeat.fetch_add(1, Ordering::Relaxed);
+                    !stop.load(Ordering::Acquire)
+                });
         }
         self.adapted = self.learning.answering();
     }

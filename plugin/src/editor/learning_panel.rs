@@ -113,6 +113,8 @@ pub fn summary(view: &LearnView) -> String {
 pub fn who_answers(view: &LearnView) -> &'static str {
     if view.replaying {
         "Replaying the song's learning; the loaded model answers meanwhile"
+    } else if view.full {
+        "Memory full: Learn hears no more calls until Forget"
     } else if view.answering {
         "The adapted model answers: it foretells this player better"
     } else if view.calls == 0 {
