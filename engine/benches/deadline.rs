@@ -333,12 +333,10 @@ fn main() -> Result<(), String> {
     if args.learn {
         let view = learning.view();
         println!(
-            "learning: {} calls heard, {} adaptations landed, {} learner steps, adapted model \
-             answering: {}",
+            "learning: {} calls heard, {} adaptations landed, {} learner steps",
             view.calls,
             view.landed.len(),
-            view.steps,
-            view.answering
+            view.steps
         );
     }
     Ok(())

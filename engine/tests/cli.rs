@@ -872,13 +872,6 @@ fn adapt_eval_learns_from_the_first_bars_and_scores_the_rest_both_ways() {
     );
     assert_eq!(run.value("budget_ms"), 20.0);
     assert!(run.stdout.contains("worst_gain: "), "{}", run.show());
-    // What the plugin plays: the fine-tuned model where its judge lets it answer.
-    let answering = run.value("adapted_answering");
-    assert!(answering <= run.value("performances"), "{}", run.show());
-    assert!(
-        run.value("played_nll_per_step") <= loaded.max(run.value("fine_tuned_nll_per_step")) + 1e-4
-    );
-    assert!(run.stdout.contains("played_worst_gain: "), "{}", run.show());
     // Heard bars come in whole two-bar calls, and a folder with nothing long enough says so.
     let odd = adapt_eval(&["--heard-bars", "3"]);
     assert_ne!(odd.code, Some(0));

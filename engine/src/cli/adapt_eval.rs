@@ -5,9 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use antiphon_engine::encoding::groove::GrooveValues;
-use antiphon_engine::learn::{
-    BayesMix, HeardCall, Judge, LearnSettings, Learner, call_log_likelihood,
-};
+use antiphon_engine::learn::{BayesMix, HeardCall, LearnSettings, Learner};
 use antiphon_engine::model::Model;
 use antiphon_engine::model::repeat_samples::{HeardWindow, repeat_samples};
 use antiphon_engine::shipped::DRUMS;
@@ -80,21 +78,7 @@ struct Scored {
     tuned_nll: f64,
     /// The fine-tuned weights mixed with the loaded ones: the adapted model as it plays.
     adapted_nll: f64,
-    /// Whether the plugin's judge lets the fine-tuned model answer after the calls heard.
-    adapted_answers: bool,
     learner_steps: u64,
-}
-
-impl Scored {
-    /// The model the plugin plays after the calls heard: the fine-tuned one if the judge lets
-    /// it answer, else the loaded one.
-    fn played_nll(&self) -> f64 {
-        if self.adapted_answers {
-            self.tuned_nll
-        } else {
-            self.static_nll
-        }
-    }
 }
 
 /// Runs `antiphon adapt-eval`.
@@ -124,7 +108,6 @@ pub fn run(args: AdaptEvalArgs) -> anyhow::Result<()> {
         }
         let grooves = performance.grooves();
         let mut learner = Learner::new(&model, settings, 1);
-        let mut judge = Judge::default();
         let mut calls: Vec<HeardCall> = Vec::new();
         for call in 0..args.heard_bars / CALL_BARS {
             let span = call * CALL_BARS * bar_events..(call + 1) * CALL_BARS * bar_events;
@@ -133,11 +116,6 @@ pub fn run(args: AdaptEvalArgs) -> anyhow::Result<()> {
                 grooves: grooves.as_ref().map(|g| g[span].to_vec()),
                 steps_per_bar: performance.events_per_bar(),
             });
-            // Scored before it is learned from, as the plugin's judge scores each call.
-            let call = calls.last().context("a call was just heard")?;
-            let (loaded_ll, _) = call_log_likelihood(&model, call)?;
-            let (adapted_ll, _) = call_log_likelihood(&learner.model()?, call)?;
-            judge.heard(f64::from(loaded_ll), f64::from(adapted_ll));
             learner.step_for(&calls, budget, || true);
         }
         let adapted = learner.model()?;
@@ -175,7 +153,6 @@ pub fn run(args: AdaptEvalArgs) -> anyhow::Result<()> {
             static_nll: -loaded.iter().sum::<f64>() / steps as f64,
             tuned_nll: -tuned.iter().sum::<f64>() / steps as f64,
             adapted_nll: adapted_sum / steps as f64,
-            adapted_answers: judge.adapted_answers(),
             learner_steps: learner.steps(),
         });
     }
@@ -208,16 +185,10 @@ fn report(scored: &[Scored], budget_ms: usize) -> anyhow::Result<()> {
     };
     let (static_nll, adapted_nll) = (mean(|s| s.static_nll), mean(|s| s.adapted_nll));
     let tuned_nll = mean(|s| s.tuned_nll);
-    let played_nll = mean(Scored::played_nll);
-    let worst_by = |nll: fn(&Scored) -> f64| {
-        scored
-            .iter()
-            .max_by(|a, b| (nll(a) / a.static_nll).total_cmp(&(nll(b) / b.static_nll)))
-            .context("at least one performance")
-    };
-    let worst = worst_by(|s| s.adapted_nll)?;
-    let worst_played = worst_by(Scored::played_nll)?;
-    let answering = scored.iter().filter(|s| s.adapted_answers).count();
+    let worst = scored
+        .iter()
+        .max_by(|a, b| (a.adapted_nll / a.static_nll).total_cmp(&(b.adapted_nll / b.static_nll)))
+        .context("at least one performance")?;
     let learner_steps: u64 = scored.iter().map(|s| s.learner_steps).sum();
     eprintln!(
         "{} learner steps in all ({:.0} per performance)",
@@ -236,14 +207,7 @@ fn report(scored: &[Scored], budget_ms: usize) -> anyhow::Result<()> {
         1.0 - worst.adapted_nll / worst.static_nll,
         worst.name
     );
-    println!("played_nll_per_step: {played_nll:.4}");
-    println!("played_gain: {:.4}", 1.0 - played_nll / static_nll);
-    println!(
-        "played_worst_gain: {:.4} ({})",
-        1.0 - worst_played.played_nll() / worst_played.static_nll,
-        worst_played.name
-    );
-    println!("adapted_answering: {answering}");
+
     Ok(())
 }
 

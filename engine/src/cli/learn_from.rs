@@ -19,9 +19,8 @@ use crate::cli::call_file::read_call;
 /// The longest the learner may take over one call.
 const CALL_LIMIT: Duration = Duration::from_secs(600);
 
-/// `model` adapted to the calls in `files` (each a call from its first bar line), or `model`
-/// itself when the adapted one does not foretell them better; says which on stderr, with what
-/// a song would keep of it.
+/// `model` adapted to the calls in `files` (each a call from its first bar line) and mixed with
+/// itself as the plugin plays it; says on stderr what was learned and what a song keeps of it.
 pub fn learned(model: Model, files: &[PathBuf]) -> anyhow::Result<Arc<Model>> {
     let model = Arc::new(model);
     let family = model.family();
@@ -71,16 +70,8 @@ pub fn learned(model: Model, files: &[PathBuf]) -> anyhow::Result<Arc<Model>> {
             score.adapted
         );
     }
-    Ok(match learning.answering() {
-        Some(adapted) => {
-            eprintln!("the adapted model answers: it foretold the calls better");
-            adapted
-        }
-        None => {
-            eprintln!(
-                "the loaded model answers: the adapted one did not foretell the calls better"
-            );
-            model
-        }
-    })
+    eprintln!("the adapted model answers, mixed step by step with the loaded one");
+    learning
+        .answering()
+        .context("the learner published no adapted model")
 }

@@ -28,16 +28,26 @@ impl BayesMix {
     }
 
     /// ln p of a step the loaded model gave ln p = `loaded` and the adapted one `adapted`,
-    /// under the mixture; then each weight learns from it.
-    pub fn step(&mut self, loaded: f64, adapted: f64) -> f64 {
-        let total = log_add(self.loaded, self.adapted);
-        let mixed = log_add(self.loaded + loaded, self.adapted + adapted) - total;
+    /// under the mixture as it stands.
+    pub fn mixed(&self, loaded: f64, adapted: f64) -> f64 {
+        // The weights are kept normalised: their log-sum is 0.
+        log_add(self.loaded + loaded, self.adapted + adapted)
+    }
+
+    /// Each weight learns from a step each model gave those ln p.
+    pub fn learn(&mut self, loaded: f64, adapted: f64) {
         self.loaded += loaded;
         self.adapted += adapted;
         // Keep the weights near 0 so that long performances do not underflow.
         let total = log_add(self.loaded, self.adapted);
         self.loaded -= total;
         self.adapted -= total;
+    }
+
+    /// [`BayesMix::mixed`], then [`BayesMix::learn`].
+    pub fn step(&mut self, loaded: f64, adapted: f64) -> f64 {
+        let mixed = self.mixed(loaded, adapted);
+        self.learn(loaded, adapted);
         mixed
     }
 }

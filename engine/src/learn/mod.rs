@@ -3,7 +3,6 @@
 //! knew. The learner runs on its own thread, never on the audio thread or the model thread.
 
 mod call;
-mod judge;
 mod learner;
 mod mixture;
 pub mod record;
@@ -12,7 +11,6 @@ pub mod session;
 pub mod thread;
 
 pub use call::HeardCall;
-pub use judge::Judge;
 pub use learner::{LearnSettings, Learner};
 pub use mixture::BayesMix;
 pub use score::call_log_likelihood;

@@ -41,8 +41,6 @@ pub struct LearnView {
     pub landed: Vec<usize>,
     /// Learner steps taken since the model was loaded or forgot.
     pub steps: u64,
-    /// Whether the adapted model answers (it has foretold the calls better than the loaded one).
-    pub answering: bool,
     /// Whether a loaded song's learning is still being replayed.
     pub replaying: bool,
     /// Whether the session holds [`MAX_CALLS`] calls and hears no more.
@@ -57,7 +55,6 @@ struct Published {
     revision: u64,
     adaptations: usize,
     model: Arc<Model>,
-    answering: bool,
 }
 
 #[derive(Debug, Default)]
@@ -161,13 +158,14 @@ impl SessionLearning {
         shared.view.bars = shared.record.bars();
     }
 
-    /// Model thread, between phrases: the adapted model, when it should answer.
+    /// Model thread, between phrases: the adapted model (mixed with the loaded one), once an
+    /// adaptation has landed.
     pub fn answering(&self) -> Option<Arc<Model>> {
         let shared = self.shared.lock();
         shared
             .published
             .as_ref()
-            .filter(|p| p.revision == shared.revision && p.answering)
+            .filter(|p| p.revision == shared.revision)
             .map(|p| p.model.clone())
     }
 
@@ -246,13 +244,11 @@ impl SessionLearning {
             view.landed.push(adapted.calls);
         }
         view.steps = adapted.steps;
-        view.answering = adapted.answering;
         view.replaying = adapted.adaptations < recorded;
         shared.published = Some(Published {
             revision,
             adaptations: adapted.adaptations,
             model: adapted.model,
-            answering: adapted.answering,
         });
     }
 
@@ -278,5 +274,4 @@ pub struct Landed {
     pub steps: u64,
     /// The calls scored since the last publication.
     pub scores: Vec<CallScore>,
-    pub answering: bool,
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crate::learn::record::Adaptation;
 use crate::learn::session::{CallScore, Landed, LearnJob, SessionLearning};
-use crate::learn::{HeardCall, Judge, LearnSettings, Learner, call_log_likelihood};
+use crate::learn::{HeardCall, LearnSettings, Learner, call_log_likelihood};
 use crate::model::{Model, ModelError};
 
 /// How long the idle learner sleeps between looks at the record.
@@ -126,7 +126,6 @@ struct Session {
     /// Adaptations applied, and the calls scored so far.
     applied: usize,
     scored: usize,
-    judge: Judge,
 }
 
 impl Session {
@@ -139,7 +138,6 @@ impl Session {
             calls: Vec::new(),
             applied: 0,
             scored: 0,
-            judge: Judge::default(),
         }
     }
 
@@ -220,14 +218,12 @@ impl Session {
     }
 
     /// Scores the calls before number `until` not yet scored, under the loaded model and the
-    /// adapted one as it stands (before it learns from them): the editor's history, and the
-    /// odds that the adapted model should answer.
+    /// adapted one as it stands (before it learns from them): the editor's history.
     fn score(&mut self, until: usize) -> Result<Vec<CallScore>, ModelError> {
         let mut scores = Vec::new();
         for call in &self.calls[self.scored..until] {
             let (loaded, loaded_events) = call_log_likelihood(&self.base, call)?;
             let (adapted, _) = call_log_likelihood(&self.adapted, call)?;
-            self.judge.heard(f64::from(loaded), f64::from(adapted));
             let per_event = |ll: f32| ll / loaded_events.max(1) as f32;
             scores.push(CallScore {
                 loaded: per_event(loaded),
@@ -238,7 +234,8 @@ impl Session {
         Ok(scores)
     }
 
-    /// The adaptation just taken becomes the adapted model, published.
+    /// The adaptation just taken becomes the adapted model, published to answer mixed with the
+    /// loaded one.
     fn land(
         &mut self,
         learning: &SessionLearning,
@@ -247,15 +244,15 @@ impl Session {
     ) -> Result<(), ModelError> {
         self.applied += 1;
         self.adapted = Arc::new(self.learner.model()?);
+        let playing = self.learner.model()?.mixed_with(self.base.clone());
         learning.publish(
             self.revision,
             Landed {
-                model: self.adapted.clone(),
+                model: Arc::new(playing),
                 adaptations: self.applied,
                 calls,
                 steps: self.learner.steps(),
                 scores,
-                answering: self.judge.adapted_answers(),
             },
         );
         Ok(())

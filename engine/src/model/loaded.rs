@@ -16,6 +16,7 @@ use crate::model::error::ModelError;
 use crate::model::fused::{
     BeamStates, FusedState, GrooveWeights, ParamLayout, StateRows, StepWeights,
 };
+use crate::model::mixed::MixedRows;
 use crate::model::net::Net;
 use crate::model::repeats::Repeats;
 
@@ -32,6 +33,8 @@ pub struct Model {
     step_weights: StepWeights,
     /// Every weight, laid out by `ParamLayout::new(&config)`: where a learner starts from.
     params: Arc<[f32]>,
+    /// For a model adapted to the player: the model as loaded, which it plays mixed with.
+    mixed_with: Option<Arc<Model>>,
 }
 
 impl Model {
@@ -139,7 +142,17 @@ impl Model {
             net,
             step_weights,
             params: params.into(),
+            mixed_with: None,
         })
+    }
+
+    /// This model (adapted to the player) played mixed with `loaded`, step by step, by how
+    /// well each has foretold what its state was fed (see [`crate::model::mixed`]).
+    pub fn mixed_with(self, loaded: Arc<Model>) -> Model {
+        Model {
+            mixed_with: Some(loaded),
+            ..self
+        }
     }
 
     /// Every weight, laid out by `ParamLayout::new(self.config())`: where a learner starts.
@@ -178,7 +191,44 @@ impl Model {
     /// The state before the first step of a performance in bars of `steps_per_bar` (the bar
     /// repeats look whole bars back).
     pub fn initial_state(&self, steps_per_bar: u32) -> FusedState {
-        self.step_weights.initial_state(steps_per_bar)
+        let mut state = self.step_weights.initial_state(steps_per_bar);
+        if let Some(loaded) = &self.mixed_with {
+            let loaded = loaded.initial_state(steps_per_bar).rows;
+            state.rows.mixed = Some(Box::new(MixedRows::new(loaded)));
+        }
+        state
+    }
+
+    /// Feeds `prev[r]` to state row `r` at `position_steps`: the LSTM, the repeats, and for a
+    /// mixed model the loaded model beside it, mixed in.
+    fn step_rows(
+        &self,
+        rows: &mut StateRows,
+        prev: &[EventId],
+        grooves: Option<&[GrooveValues]>,
+        position_steps: usize,
+    ) -> Result<(), ModelError> {
+        let mut mixed = self.mixed_with.as_ref().and_then(|_| rows.mixed.take());
+        if let Some(mixed) = &mut mixed {
+            mixed.learn(prev);
+        }
+        let stepped = self
+            .step_weights
+            .step_rows(rows, prev, grooves, position_steps)
+            .map_err(ModelError::from)
+            .map(|()| self.repeat_bars(rows, position_steps));
+        let stepped = match (&self.mixed_with, &mut mixed) {
+            (Some(loaded), Some(mixed)) => stepped.and_then(|()| {
+                loaded.step_rows(&mut mixed.loaded, prev, grooves, position_steps)?;
+                mixed.mix(&mut rows.log_probs);
+                Ok(())
+            }),
+            _ => stepped,
+        };
+        if mixed.is_some() {
+            rows.mixed = mixed;
+        }
+        stepped
     }
 
     /// Mixes each state's new log-probabilities with the bars before it, for a model with bar
@@ -203,8 +253,7 @@ impl Model {
         prev: EventId,
         position_steps: usize,
     ) -> Result<&'s [f32], ModelError> {
-        self.step_weights.step(state, prev, position_steps)?;
-        self.repeat_bars(&mut state.rows, position_steps);
+        self.step_rows(&mut state.rows, &[prev], None, position_steps)?;
         Ok(&state.rows.log_probs)
     }
 
@@ -217,9 +266,8 @@ impl Model {
         groove: &GrooveValues,
         position_steps: usize,
     ) -> Result<&'s [f32], ModelError> {
-        self.step_weights
-            .step_played(state, prev, groove, position_steps)?;
-        self.repeat_bars(&mut state.rows, position_steps);
+        let grooves = std::slice::from_ref(groove);
+        self.step_rows(&mut state.rows, &[prev], Some(grooves), position_steps)?;
         Ok(&state.rows.log_probs)
     }
 
@@ -243,8 +291,7 @@ impl Model {
         prev: &[EventId],
         position_steps: usize,
     ) -> Result<&'s [f32], ModelError> {
-        self.step_weights.step_beams(beams, prev, position_steps)?;
-        self.repeat_bars(&mut beams.rows, position_steps);
+        self.step_rows(&mut beams.rows, prev, None, position_steps)?;
         Ok(&beams.rows.log_probs)
     }
 
@@ -256,9 +303,7 @@ impl Model {
         grooves: &[GrooveValues],
         position_steps: usize,
     ) -> Result<&'s [f32], ModelError> {
-        self.step_weights
-            .step_beams_played(beams, prev, grooves, position_steps)?;
-        self.repeat_bars(&mut beams.rows, position_steps);
+        self.step_rows(&mut beams.rows, prev, Some(grooves), position_steps)?;
         Ok(&beams.rows.log_probs)
     }
 

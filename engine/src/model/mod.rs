@@ -10,6 +10,7 @@ pub mod fused;
 pub mod generate;
 pub mod loaded;
 pub mod lstm;
+mod mixed;
 pub mod net;
 pub mod next_allowed;
 pub mod repeat_samples;

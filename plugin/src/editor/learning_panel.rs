@@ -115,12 +115,13 @@ pub fn who_answers(view: &LearnView) -> &'static str {
         "Replaying the song's learning; the loaded model answers meanwhile"
     } else if view.full {
         "Memory full: Learn hears no more calls until Forget"
-    } else if view.answering {
-        "The adapted model answers: it foretells this player better"
+    } else if !view.landed.is_empty() {
+        "The adapted model answers, mixed step by step with the loaded one by how well each \
+         foretells you"
     } else if view.calls == 0 {
         "Turn Learn on to learn from the calls you play"
     } else {
-        "The loaded model answers until the adapted one foretells you better"
+        "The loaded model answers until the first adaptation lands"
     }
 }
 
@@ -137,9 +138,9 @@ mod tests {
         view.bars = 2.0;
         view.landed = vec![1];
         assert_eq!(summary(&view), "1 call heard (2 bars), 1 adaptation");
-        assert!(who_answers(&view).contains("loaded model answers until"));
-        view.answering = true;
         assert!(who_answers(&view).contains("adapted model answers"));
+        view.landed.clear();
+        assert!(who_answers(&view).contains("loaded model answers until"));
         view.replaying = true;
         assert!(who_answers(&view).starts_with("Replaying"));
     }

@@ -2,6 +2,7 @@
 //! needs allocated up front: stepping never allocates, so it could run anywhere.
 
 use crate::model::fused::weights::StepWeights;
+use crate::model::mixed::MixedRows;
 use crate::model::repeats::{BarMemory, Lookbacks};
 
 /// The LSTM state of one performance between steps, and the scratch its steps use. Made by
@@ -35,6 +36,7 @@ impl BeamStates {
         let beams = beams.max(1);
         let one = &state.rows;
         let mut rows = StateRows::zeros(one.shape, beams, one.memory.steps_per_bar());
+        rows.mixed = one.mixed.as_ref().map(|mixed| Box::new(mixed.zeros(beams)));
         for beam in 0..beams {
             rows.copy_row(beam, one, 0);
         }
@@ -155,6 +157,8 @@ pub(crate) struct StateRows {
     pub(crate) groove_hidden: Vec<f32>,
     /// The events each state was fed, for looking bars back.
     pub(crate) memory: BarMemory,
+    /// For a model adapted to the player: the loaded model's side, which it is mixed with.
+    pub(crate) mixed: Option<Box<MixedRows>>,
 }
 
 impl StateRows {
@@ -172,11 +176,12 @@ impl StateRows {
             log_probs: vec![0.0; count * shape.vocab_size],
             groove_hidden: vec![0.0; count * shape.groove_units],
             memory: BarMemory::new(steps_per_bar, count),
+            mixed: None,
         }
     }
 
     /// Sets state `row` to state `from_row` of `from` (same shape).
-    fn copy_row(&mut self, row: usize, from: &StateRows, from_row: usize) {
+    pub(crate) fn copy_row(&mut self, row: usize, from: &StateRows, from_row: usize) {
         let h = self.shape.hidden_size;
         for layer in 0..self.shape.layers {
             let to = (layer * self.count + row) * h;
@@ -185,5 +190,8 @@ impl StateRows {
             self.cell[to..to + h].copy_from_slice(&from.cell[at..at + h]);
         }
         self.memory.copy_row(row, &from.memory, from_row);
+        if let (Some(mixed), Some(from)) = (&mut self.mixed, &from.mixed) {
+            mixed.copy_row(row, from, from_row);
+        }
     }
 }

@@ -86,7 +86,7 @@ impl StepWeights {
         Some(groove.predict(top, event, hidden))
     }
 
-    fn step_rows(
+    pub(crate) fn step_rows(
         &self,
         rows: &mut StateRows,
         prev: &[EventId],
