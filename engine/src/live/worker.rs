@@ -118,16 +118,23 @@ struct SettledSender<'w> {
     per_step: usize,
     started: Instant,
     deadline: Instant,
+    /// Whether the answer's first step is ready, and when the last search step ended and how
+    /// long it took.
+    first_ready: bool,
+    last_step: (Instant, Duration),
 }
 
 impl SearchProgress for SettledSender<'_> {
     fn stepped(&mut self) {
         self.worker.stats.heartbeat.fetch_add(1, Ordering::Relaxed);
+        let now = Instant::now();
+        self.last_step = (now, now - self.last_step.0);
     }
 
     fn settled(&mut self, index: usize, event: EventId, groove: Option<GrooveValues>) {
         // The answer's first step is ready with its last event.
         if index + 1 == self.per_step {
+            self.first_ready = true;
             self.worker
                 .record_first_step(self.started.elapsed(), self.deadline);
         }
@@ -137,6 +144,13 @@ impl SearchProgress for SettledSender<'_> {
             self.worker
                 .send_step(self.id, self.response, step, events, groove);
         }
+    }
+
+    /// Live play: the first step is due when the next few search steps could end after its
+    /// deadline. An offline render waits for the whole search, so that a bounce repeats.
+    fn due(&self) -> bool {
+        let (now, step) = self.last_step;
+        !self.worker.offline && !self.first_ready && now + 3 * step >= self.deadline
     }
 }
 
@@ -771,6 +785,8 @@ impl Worker {
             per_step,
             started: Instant::now(),
             deadline: job.deadline,
+            first_ready: false,
+            last_step: (Instant::now(), Duration::ZERO),
         };
         let generated = beam::search(
             job.model,

@@ -23,6 +23,12 @@ pub trait SearchProgress {
     /// Answer step `index` is settled: every take still searched shares it, so the answer
     /// plays it whatever the search finds later. Steps settle in order.
     fn settled(&mut self, _index: usize, _event: EventId, _groove: Option<GrooveValues>) {}
+
+    /// Whether the answer must start now: the search then settles every step it has computed
+    /// on the likeliest take, rather than let the answer be late.
+    fn due(&self) -> bool {
+        false
+    }
 }
 
 /// Nobody waiting.
@@ -87,6 +93,15 @@ pub fn search(
                 .collect();
         }
         if count == 1 || iteration_done {
+            settled = settle(&takes, settled, skip_steps, progress);
+        }
+        if count > 1 && settled <= index && progress.due() {
+            let parents = agreeing_with_likeliest(&takes, settled);
+            states.reorder(&parents)?;
+            takes = parents
+                .iter()
+                .map(|&parent| takes[parent].clone())
+                .collect();
             settled = settle(&takes, settled, skip_steps, progress);
         }
     }
@@ -181,6 +196,23 @@ fn ranked(takes: &[Take]) -> Vec<usize> {
     order
 }
 
+/// The parent of each take when the answer is due: itself if it agrees with the likeliest take
+/// on every step from `settled` on, else the likeliest.
+fn agreeing_with_likeliest(takes: &[Take], settled: usize) -> Vec<usize> {
+    let best_index = ranked(takes)[0];
+    let best = &takes[best_index];
+    takes
+        .iter()
+        .enumerate()
+        .map(|(index, take)| {
+            let agrees = take.events[settled..] == best.events[settled..]
+                && take.grooves.as_ref().map(|g| &g[settled..])
+                    == best.grooves.as_ref().map(|g| &g[settled..]);
+            if agrees { index } else { best_index }
+        })
+        .collect()
+}
+
 /// The parent of each take after a pruning: the likelier half, each continued twice.
 fn survivors(takes: &[Take]) -> Vec<usize> {
     let order = ranked(takes);
@@ -202,6 +234,44 @@ mod tests {
             seed,
             beams: Beams::new(beams).unwrap(),
         }
+    }
+
+    /// Always due: records what settles, as it settles.
+    struct Due(Vec<(usize, EventId)>);
+
+    impl SearchProgress for Due {
+        fn settled(&mut self, index: usize, event: EventId, _groove: Option<GrooveValues>) {
+            self.0.push((index, event));
+        }
+
+        fn due(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn a_due_answer_settles_every_step_as_it_is_computed_and_plays_what_settled() {
+        let (config, weights) = tiny_model_files();
+        let model = Model::from_bytes(&config, &weights).unwrap();
+        let state = model.initial_state(16);
+        let mut due = Due(Vec::new());
+        let prev = (EventId::new(5), GrooveValues::default());
+        let answer = search(
+            &model,
+            &state,
+            prev,
+            &[],
+            1,
+            2,
+            16,
+            sampling(8, 4),
+            &mut due,
+        )
+        .unwrap();
+        let indices: Vec<usize> = due.0.iter().map(|&(index, _)| index).collect();
+        assert_eq!(indices, (0..16).collect::<Vec<_>>());
+        let settled: Vec<EventId> = due.0.iter().map(|&(_, event)| event).collect();
+        assert_eq!(settled, answer.events);
     }
 
     #[test]
