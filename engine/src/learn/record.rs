@@ -105,10 +105,10 @@ impl SavedCall {
 impl LearnRecord {
     /// Bars of calls heard.
     pub fn bars(&self) -> f64 {
-        self.calls
-            .iter()
-            .map(|call| call.events.len() as f64 / f64::from(call.steps_per_bar.max(1)))
-            .sum()
+        // Folded from +0: an empty sum of floats is -0, which would show as "-0 bars".
+        self.calls.iter().fold(0.0, |bars, call| {
+            bars + call.events.len() as f64 / f64::from(call.steps_per_bar.max(1))
+        })
     }
 }
 

@@ -127,7 +127,47 @@ pub fn who_answers(view: &LearnView) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+    use crate::editor::test_support::{TestEditor, play, running_plugin, set_param, texts};
+
+    #[test]
+    fn a_call_heard_with_learn_on_shows_and_forget_lets_it_go() {
+        let (link, mut performer) = running_plugin();
+        set_param(&link.params.learn, true);
+        let learning = link.params.learned.0.clone();
+        play(&link, &mut performer, 44);
+        let mut editor = TestEditor::open(link);
+        editor.frames_until_answered();
+        assert!(
+            learning.wait_until_caught_up(Duration::from_secs(60), || true),
+            "the learner learned from the call"
+        );
+        editor.frame();
+        let output = editor.frame();
+        let shown = texts(&output);
+        assert!(
+            shown
+                .iter()
+                .any(|t| t == "1 call heard (2 bars), 1 adaptation"),
+            "{shown:?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|t| t.starts_with("The adapted model answers"))
+        );
+        let output = editor.click(&output, "Forget");
+        assert_eq!(learning.view().calls, 0);
+        let shown = texts(&output);
+        assert!(
+            shown
+                .iter()
+                .any(|t| t == "0 calls heard (0 bars), 0 adaptations"),
+            "{shown:?}"
+        );
+    }
 
     #[test]
     fn the_summary_counts_calls_bars_and_adaptations_and_says_who_answers() {

@@ -84,7 +84,7 @@ fn start_plugin(folders: &[&str], slot: u32) -> (EditorLink, Performer) {
     let editor_open = Arc::new(AtomicBool::new(true));
     let (performer, feed) = Performer::start(
         shelf.clone(),
-        Arc::default(),
+        params.learned.0.clone(),
         slot,
         RATE,
         true,
