@@ -4,11 +4,12 @@
 
 use antiphon_engine::learn::session::{LearnView, SessionLearning};
 use egui::{RichText, Ui};
-use egui_plot::{Line, Plot, PlotPoints, VLine};
+use egui_plot::{Line, PlotPoints, VLine};
 use nice_plug::prelude::{BoolParam, Param, ParamSetter};
 
+use super::likelihood_plot::history_plot;
 use super::theme;
-use super::widgets::{section, set};
+use super::widgets::{section, toggle};
 
 /// Height of the history plot.
 const PLOT_HEIGHT: f32 = 70.0;
@@ -21,18 +22,7 @@ pub fn draw(ui: &mut Ui, learning: &SessionLearning, learn: &BoolParam, setter: 
     section(ui, "Learning");
     ui.horizontal(|ui| {
         ui.label(learn.name());
-        let on = learn.value();
-        let (text, color) = if on {
-            ("On", theme::TEXT)
-        } else {
-            ("Off", theme::MUTED)
-        };
-        if ui
-            .selectable_label(on, RichText::new(text).color(color))
-            .clicked()
-        {
-            set(setter, learn, !on);
-        }
+        toggle(ui, setter, learn);
         if ui
             .add_enabled(view.calls > 0, egui::Button::new("Forget"))
             .on_hover_text("Back to the model as it was loaded")
@@ -59,37 +49,26 @@ pub fn draw(ui: &mut Ui, learning: &SessionLearning, learn: &BoolParam, setter: 
             .collect();
         PlotPoints::new(points)
     };
-    Plot::new("learning_history")
-        .height(PLOT_HEIGHT)
-        .allow_drag(false)
-        .allow_zoom(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .allow_double_click_reset(false)
-        .show_x(false)
-        .show_y(false)
-        .y_axis_min_width(36.0)
-        .include_x(0.5)
-        .include_x(view.history.len().max(MIN_CALLS_SHOWN) as f64 + 0.5)
-        .show(ui, |plot| {
-            for &landed in &view.landed {
-                plot.vline(
-                    VLine::new("adaptation", landed as f64 + 0.5)
-                        .color(theme::BEAT_LINE)
-                        .width(1.0),
-                );
-            }
-            plot.line(
-                Line::new("loaded", calls(|s| s.loaded))
-                    .color(theme::MUTED)
-                    .width(1.5),
+    let calls_shown = view.history.len().max(MIN_CALLS_SHOWN) as f64;
+    history_plot("learning_history", PLOT_HEIGHT, calls_shown).show(ui, |plot| {
+        for &landed in &view.landed {
+            plot.vline(
+                VLine::new("adaptation", landed as f64 + 0.5)
+                    .color(theme::BEAT_LINE)
+                    .width(1.0),
             );
-            plot.line(
-                Line::new("adapted", calls(|s| s.adapted))
-                    .color(theme::RESPONSE)
-                    .width(1.5),
-            );
-        });
+        }
+        plot.line(
+            Line::new("loaded", calls(|s| s.loaded))
+                .color(theme::MUTED)
+                .width(1.5),
+        );
+        plot.line(
+            Line::new("adapted", calls(|s| s.adapted))
+                .color(theme::RESPONSE)
+                .width(1.5),
+        );
+    });
     ui.label(
         RichText::new("ln p per event of each call: loaded (grey), adapted (blue)")
             .color(theme::MUTED)

@@ -26,12 +26,10 @@ pub fn draw(ui: &mut Ui, session: &Session) {
     series(ui, "per-step mean (nats/step)", "ll_mean", means);
 }
 
-fn series(ui: &mut Ui, title: &str, id: &str, points: Vec<[f64; 2]>) {
-    ui.label(egui::RichText::new(title).color(theme::MUTED).small());
-    let last = points.last().copied();
-    let answers = points.len().max(MIN_ANSWERS_SHOWN) as f64;
+/// A small plot that stays put (no dragging or zooming) over items 1 to `items`, one per x.
+pub fn history_plot(id: &str, height: f32, items: f64) -> Plot<'_> {
     Plot::new(id)
-        .height(PLOT_HEIGHT)
+        .height(height)
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
@@ -41,7 +39,14 @@ fn series(ui: &mut Ui, title: &str, id: &str, points: Vec<[f64; 2]>) {
         .show_y(false)
         .y_axis_min_width(36.0)
         .include_x(0.5)
-        .include_x(answers + 0.5)
+        .include_x(items + 0.5)
+}
+
+fn series(ui: &mut Ui, title: &str, id: &str, points: Vec<[f64; 2]>) {
+    ui.label(egui::RichText::new(title).color(theme::MUTED).small());
+    let last = points.last().copied();
+    let answers = points.len().max(MIN_ANSWERS_SHOWN) as f64;
+    history_plot(id, PLOT_HEIGHT, answers)
         .include_y(0.0)
         .show(ui, |plot| {
             plot.line(

@@ -45,6 +45,12 @@ pub fn slider_row<P: Param>(ui: &mut Ui, setter: &ParamSetter, param: &P) {
 /// A grid row: `param`'s name and an On/Off switch.
 pub fn toggle_row(ui: &mut Ui, setter: &ParamSetter, param: &BoolParam) {
     ui.label(param.name());
+    toggle(ui, setter, param);
+    ui.end_row();
+}
+
+/// `param`'s On/Off switch.
+pub fn toggle(ui: &mut Ui, setter: &ParamSetter, param: &BoolParam) {
     let on = param.value();
     let (text, color) = if on {
         ("On", theme::TEXT)
@@ -57,7 +63,6 @@ pub fn toggle_row(ui: &mut Ui, setter: &ParamSetter, param: &BoolParam) {
     {
         set(setter, param, !on);
     }
-    ui.end_row();
 }
 
 /// A grid row: `param`'s name and a menu of its variants.
