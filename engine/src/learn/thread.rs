@@ -81,6 +81,18 @@ fn lower_priority() {
             unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 19) };
         }
     }
+    #[cfg(windows)]
+    {
+        #[link(name = "kernel32")]
+        unsafe extern "system" {
+            fn GetCurrentThread() -> *mut std::ffi::c_void;
+            fn SetThreadPriority(thread: *mut std::ffi::c_void, priority: i32) -> i32;
+        }
+        /// Windows' idle priority: runs when nothing else of normal priority can.
+        const THREAD_PRIORITY_IDLE: i32 = -15;
+        // SAFETY: the calling thread's pseudo-handle, always valid, and a documented priority.
+        unsafe { SetThreadPriority(GetCurrentThread(), THREAD_PRIORITY_IDLE) };
+    }
 }
 
 fn run(learning: &SessionLearning, pace: Pace, stop: &AtomicBool) {
