@@ -109,9 +109,9 @@ pub struct AntiphonParams {
     /// The note or controller number of the trigger.
     #[id = "end_call_number"]
     pub end_call_number: IntParam,
-    /// While On, every call the player plays joins what the model learns from; the adapted
-    /// model answers between phrases once it foretells the player better. Off keeps what was
-    /// learned (Forget, in the editor, lets it go).
+    /// While On, every call the player plays joins what the model learns from; once an
+    /// adaptation lands, the adapted model answers from the next phrase on, mixed with the
+    /// loaded one. Off keeps what was learned (Forget, in the editor, lets it go).
     #[id = "learn"]
     pub learn: BoolParam,
     /// Host bypass: the player's notes pass, the performer rests and closes its notes.

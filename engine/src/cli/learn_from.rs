@@ -1,6 +1,6 @@
 //! `antiphon respond --learn-from`: the given calls learned from before the answer, as the
-//! plugin learns from a session's calls in an offline render (the same learner, thread, pace
-//! and judge), so that the command line hears what a bounce would.
+//! plugin learns from a session's calls in an offline render (the same learner, thread and
+//! pace, and the same mixture played), so that the command line hears what a bounce would.
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! A call's log-likelihood under a model, as the learner's judge and the editor see it.
+//! A call's log-likelihood under a model, as the editor's learning history shows it.
 
 use crate::encoding::groove::GrooveValues;
 use crate::learn::HeardCall;

@@ -240,9 +240,7 @@ impl SessionLearning {
         let recorded = shared.record.adaptations.len();
         let view = &mut shared.view;
         view.history.extend(adapted.scores);
-        if adapted.adaptations > 0 {
-            view.landed.push(adapted.calls);
-        }
+        view.landed.push(adapted.calls);
         view.steps = adapted.steps;
         view.replaying = adapted.adaptations < recorded;
         shared.published = Some(Published {

@@ -181,14 +181,10 @@ impl Session {
                 ));
             }
             let scores = self.score(calls).map_err(|e| e.to_string())?;
-            for _ in 0..adaptation.steps {
-                if stop.load(Ordering::Acquire) {
-                    return Ok(true);
-                }
-                self.learner.step(&self.calls[..calls]);
+            if self.step_times(calls, adaptation.steps, stop) {
+                self.land(learning, calls, scores)
+                    .map_err(|e| e.to_string())?;
             }
-            self.land(learning, calls, scores)
-                .map_err(|e| e.to_string())?;
             return Ok(true);
         }
         let learned = job.adaptations.last().map_or(0, |a| a.calls as usize);
@@ -209,11 +205,8 @@ impl Session {
                 steps
             }
             Pace::Steps(steps) => {
-                for _ in 0..steps {
-                    if stop.load(Ordering::Acquire) {
-                        return Ok(true);
-                    }
-                    self.learner.step(&self.calls);
+                if !self.step_times(calls, steps, stop) {
+                    return Ok(true);
                 }
                 u64::from(steps)
             }
@@ -227,6 +220,18 @@ impl Session {
                 .map_err(|e| e.to_string())?;
         }
         Ok(true)
+    }
+
+    /// Takes `steps` learner steps on the first `calls` calls; false when stopped before the
+    /// last (the adaptation is then not whole, and neither recorded nor published).
+    fn step_times(&mut self, calls: usize, steps: u32, stop: &AtomicBool) -> bool {
+        for _ in 0..steps {
+            if stop.load(Ordering::Acquire) {
+                return false;
+            }
+            self.learner.step(&self.calls[..calls]);
+        }
+        true
     }
 
     /// Scores the calls before number `until` not yet scored, under the loaded model and the
@@ -255,8 +260,9 @@ impl Session {
         scores: Vec<CallScore>,
     ) -> Result<(), ModelError> {
         self.applied += 1;
-        self.adapted = Arc::new(self.learner.model()?);
-        let playing = self.learner.model()?.mixed_with(self.base.clone());
+        let adapted = self.learner.model()?;
+        let playing = adapted.clone().mixed_with(self.base.clone());
+        self.adapted = Arc::new(adapted);
         learning.publish(
             self.revision,
             Landed {

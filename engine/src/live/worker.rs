@@ -526,9 +526,9 @@ impl Worker {
         Ok(())
     }
 
-    /// Between phrases: the learner's latest adaptation answers from this call on, if it has
-    /// foretold the player better than the loaded model. An offline render first waits for the
-    /// learner to learn from every call before this one, so that a bounce repeats.
+    /// Between phrases: the learner's latest adaptation (mixed with the loaded model) answers
+    /// from this call on. An offline render first waits for the learner to learn from every
+    /// call before this one, so that a bounce repeats.
     fn take_adaptation(&mut self) {
         if self.offline {
             let (stats, stop) = (&self.stats, &self.stop);

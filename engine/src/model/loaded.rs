@@ -90,7 +90,13 @@ impl Model {
                     detail: error.to_string(),
                 }
             })?;
-        Model::from_vars(config, &vb, weights_path)
+        let params = ParamLayout::new(&config)
+            .gather(|name| vb.get_unchecked(name))
+            .map_err(|error| ModelError::Weights {
+                path: weights_path.to_owned(),
+                detail: error.to_string(),
+            })?;
+        Model::from_vars(config, &vb, weights_path, params.into())
     }
 
     /// A model of `config` (checked) whose every weight is in `params`, laid out by `layout`:
@@ -111,14 +117,16 @@ impl Model {
             .into_iter()
             .collect();
         let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
-        Model::from_vars(config, &vb, path)
+        Model::from_vars(config, &vb, path, params.into())
     }
 
-    /// The model of `config` whose weights `vb` holds (read from `weights_path`).
+    /// The model of `config` whose weights `vb` holds (read from `weights_path`), and `params`
+    /// the same weights in one flat buffer.
     fn from_vars(
         config: ModelConfig,
         vb: &VarBuilder,
         weights_path: &Path,
+        params: Arc<[f32]>,
     ) -> Result<Model, ModelError> {
         let weights_error = |error: candle_core::Error| ModelError::Weights {
             path: weights_path.to_owned(),
@@ -130,9 +138,6 @@ impl Model {
             .transpose()
             .map_err(weights_error)?;
         let net = Net::load(vb.clone(), &config).map_err(weights_error)?;
-        let params = ParamLayout::new(&config)
-            .gather(|name| vb.get_unchecked(name))
-            .map_err(weights_error)?;
         let mut step_weights = StepWeights::from_net(&net)?;
         if let Some(groove) = groove {
             step_weights = step_weights.with_groove(groove);
@@ -141,7 +146,7 @@ impl Model {
             config,
             net,
             step_weights,
-            params: params.into(),
+            params,
             mixed_with: None,
         })
     }

@@ -2,7 +2,7 @@
 //! log-likelihood under the loaded model and the adapted one (the drift, going the player's
 //! way), a line where each adaptation landed, and Forget.
 
-use antiphon_engine::learn::session::{LearnView, SessionLearning};
+use antiphon_engine::learn::session::{CallScore, LearnView, SessionLearning};
 use egui::{RichText, Ui};
 use egui_plot::{Line, PlotPoints, VLine};
 use nice_plug::prelude::{BoolParam, Param, ParamSetter};
@@ -40,7 +40,7 @@ pub fn draw(ui: &mut Ui, learning: &SessionLearning, learn: &BoolParam, setter: 
     if let Some(fault) = &view.fault {
         ui.label(RichText::new(fault).color(theme::ALERT).small());
     }
-    let calls = |score: fn(&antiphon_engine::learn::session::CallScore) -> f32| {
+    let calls = |score: fn(&CallScore) -> f32| {
         let points: Vec<[f64; 2]> = view
             .history
             .iter()

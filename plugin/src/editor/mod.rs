@@ -7,11 +7,11 @@
 //!
 //! Drawing: [`app`] owns the frame loop and lays out the regions, each drawn by its own file:
 //! [`header`] (with [`preset_menu`]), [`parameter_panel`], [`piano_roll`], [`answer_panel`] (with
-//! [`likelihood_plot`]), [`model_panel`] (with [`folder_picker`]), [`learning_panel`] and [`export_panel`], out of
-//! [`widgets`], [`notice`] and [`theme`]. Everything else ([`session`], [`clock`], [`status`],
-//! [`export`], [`presets`], [`model_info`], [`folder_browser`], and the roll's [`lane_notes`],
-//! [`roll_rows`] and [`roll_layout`]) is plain logic, tested
-//! without a window.
+//! [`likelihood_plot`]), [`model_panel`] (with [`folder_picker`]), [`learning_panel`] and
+//! [`export_panel`], out of [`widgets`], [`notice`] and [`theme`]. Everything else ([`session`],
+//! [`clock`], [`status`], [`export`], [`presets`], [`model_info`], [`folder_browser`], and the
+//! roll's [`lane_notes`], [`roll_rows`] and [`roll_layout`]) is plain logic, tested without a
+//! window.
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;

@@ -25,8 +25,8 @@ const FROM_WORKER_CAPACITY: usize = 2048;
 
 impl Performer {
     /// Allocates everything the audio thread will use and starts the model thread with the model
-    /// in `model_slot`, its learner learning into `learning`. Call on the main thread (plugin activation). The returned receiver is the
-    /// editor's, fed while `editor_open` is set.
+    /// in `model_slot`, its learner learning into `learning`. Call on the main thread (plugin
+    /// activation). The returned receiver is the editor's, fed while `editor_open` is set.
     pub fn start(
         shelf: Arc<ModelShelf>,
         learning: Arc<SessionLearning>,
